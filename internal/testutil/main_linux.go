@@ -1,0 +1,93 @@
+package testutil
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// Main runs the tests of a package and fails the binary when they leak file
+// descriptors or leave a thread in another network namespace. Use it as
+//
+//	func TestMain(m *testing.M) { testutil.Main(m) }
+func Main(m *testing.M) {
+	before := openFDs()
+	code := m.Run()
+	if code == 0 {
+		if err := CheckThreads(); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL:", err)
+			code = 1
+		}
+		if err := waitFDs(before); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// CheckThreads reports an error if any thread of the process is in a
+// network namespace other than the one the process started in.
+func CheckThreads() error {
+	want, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		return err
+	}
+	tasks, err := filepath.Glob("/proc/self/task/*/ns/net")
+	if err != nil {
+		return err
+	}
+	for _, p := range tasks {
+		got, err := os.Readlink(p)
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		if got != want {
+			return fmt.Errorf("thread %s is in %s, not the process's %s", filepath.Base(filepath.Dir(filepath.Dir(p))), got, want)
+		}
+	}
+	return nil
+}
+
+// OpenFDs lists the process's open file descriptors with what they point to.
+func OpenFDs() map[string]string { return openFDs() }
+
+func openFDs() map[string]string {
+	ents, _ := os.ReadDir("/proc/self/fd")
+	m := make(map[string]string, len(ents))
+	for _, e := range ents {
+		target, err := os.Readlink("/proc/self/fd/" + e.Name())
+		if err == nil {
+			m[e.Name()] = target
+		}
+	}
+	return m
+}
+
+// waitFDs waits briefly for finalizers to close descriptors, then reports
+// the ones open now that were not open before.
+func waitFDs(before map[string]string) error {
+	var leaked []string
+	for i := 0; i < 50; i++ {
+		runtime.GC() // run finalizers of dropped *os.File values
+		leaked = leaked[:0]
+		for fd, target := range openFDs() {
+			if before[fd] != target && target != "/proc/self/fd" && !isProcFD(target) {
+				leaked = append(leaked, fd+" -> "+target)
+			}
+		}
+		if len(leaked) == 0 {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("leaked file descriptors: %v", leaked)
+}
+
+func isProcFD(target string) bool {
+	// ReadDir of /proc/self/fd holds one descriptor on the directory itself.
+	return filepath.Base(target) == "fd" && filepath.Dir(target) != "/"
+}
