@@ -62,21 +62,42 @@ func (t Target) Do(fn func() error) error {
 		return err
 	}
 	defer release()
-	errc := make(chan error, 1)
-	go func() {
-		// Never unlocked: when this goroutine returns, the runtime
-		// terminates the thread instead of reusing it.
-		runtime.LockOSThread()
+	return onDiscardedThread(func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				errc <- fmt.Errorf("in namespace %s: panic: %v", t, r)
+				err = fmt.Errorf("in namespace %s: panic: %v", t, r)
 			}
 		}()
 		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("setns %s: %w", t, err)
+			return fmt.Errorf("setns %s: %w", t, err)
+		}
+		return fn()
+	})
+}
+
+// onDiscardedThread runs fn on an OS thread that no other goroutine will
+// ever use: its goroutine locks the thread and exits without unlocking, so
+// the runtime terminates the thread. The process's main thread cannot be
+// terminated (the runtime would park it, and /proc/self would then show
+// the namespace fn entered), so fn never runs there: a goroutine that
+// finds itself on the main thread keeps it locked while a second goroutine,
+// which therefore lands on another thread, runs fn.
+func onDiscardedThread(fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() != unix.Getpid() {
+			errc <- fn() // returns locked: the thread is discarded
 			return
 		}
-		errc <- fn()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			runtime.LockOSThread()
+			errc <- fn()
+		}()
+		<-done
+		runtime.UnlockOSThread() // the main thread never entered anything
 	}()
 	return <-errc
 }
@@ -95,8 +116,7 @@ func (t Target) ID() (uint64, error) {
 		var id uint64
 		err := t.Do(func() error {
 			var st unix.Stat_t
-			tid := unix.Gettid()
-			if err := unix.Stat(fmt.Sprintf("/proc/self/task/%d/ns/net", tid), &st); err != nil {
+			if err := unix.Stat("/proc/thread-self/ns/net", &st); err != nil {
 				return err
 			}
 			id = st.Ino
@@ -136,21 +156,17 @@ func Add(name string) (Target, error) {
 		return Target{}, fmt.Errorf("netns add %s: %w", name, err)
 	}
 	unix.Close(fd)
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread is discarded
+	err = onDiscardedThread(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare: %w", err)
-			return
+			return fmt.Errorf("unshare: %w", err)
 		}
-		src := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
+		src := "/proc/thread-self/ns/net"
 		if err := unix.Mount(src, p, "none", unix.MS_BIND, ""); err != nil {
-			errc <- fmt.Errorf("bind %s: %w", src, err)
-			return
+			return fmt.Errorf("bind %s: %w", src, err)
 		}
-		errc <- nil
-	}()
-	if err := <-errc; err != nil {
+		return nil
+	})
+	if err != nil {
 		os.Remove(p)
 		return Target{}, fmt.Errorf("netns add %s: %w", name, err)
 	}

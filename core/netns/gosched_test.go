@@ -1,0 +1,5 @@
+package netns_test
+
+import "runtime"
+
+func runtimeGosched() { runtime.Gosched() }
