@@ -1,0 +1,39 @@
+# nlsh — build, test, benchmark, fuzz, lint.
+# Kernel-facing tests need root (they make throwaway network namespaces);
+# without root they skip and say why.
+
+GO       ?= go
+PKGS     ?= ./...
+FUZZTIME ?= 30s
+BENCHTIME ?= 1s
+
+.PHONY: all build test test-short lint fuzz fuzz-short bench clean
+
+all: build
+
+build:
+	$(GO) build -o bin/nlsh ./cmd/nlsh
+
+# The whole suite: lint, then every package's tests, then a short fuzz pass.
+test: lint
+	$(GO) test -count=1 $(PKGS)
+	$(MAKE) fuzz-short
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+# Every fuzz target of every package, FUZZTIME each (30s by default).
+fuzz:
+	@scripts/fuzz-all.sh $(FUZZTIME)
+
+fuzz-short:
+	@scripts/fuzz-all.sh 3s
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+clean:
+	rm -rf bin build
+
+-include vm/vm.mk
