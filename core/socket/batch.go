@@ -1,0 +1,210 @@
+package socket
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// Per-acknowledgement receive buffer cost estimate: the kernel charges
+// each ack's skb truesize (a few hundred bytes of bookkeeping plus the
+// payload) against SO_RCVBUF, and an error may carry extack text.
+const (
+	ackCost        = 1024 + 512
+	defaultRcvBuf  = 212992 * 2 // net.core.rmem_default, doubled
+	defaultSndBuf  = 212992
+	sendBufReserve = 32 + 1024 // netlink_sendmsg refuses len > sndbuf-32
+)
+
+// BatchOptions change how Batch sends.
+type BatchOptions struct {
+	// Atomic sends all messages in one sendmsg, never splitting them into
+	// chunks, as an nfnetlink transaction (BATCH_BEGIN ... BATCH_END)
+	// needs; Batch fails before sending if they cannot fit.
+	Atomic bool
+	// KeepFlags sends the messages' flags as given (NLM_F_REQUEST is
+	// still set) instead of adding NLM_F_ACK to each. A message without
+	// NLM_F_ACK is answered only if it fails. The last message must carry
+	// NLM_F_ACK, so the end of the replies is known.
+	KeepFlags bool
+}
+
+// Batch sends many requests with few system calls: the messages are
+// concatenated, each with its own sequence number and NLM_F_ACK, up to a
+// chunk per sendmsg sized so that all of the chunk's acknowledgements fit
+// the receive buffer at once (at most Config.BatchSize requests). Acks are
+// matched back to requests by sequence number.
+//
+// errs has one entry per message, in order: nil for success, the kernel's
+// *codec.Error for a failure. A failed request does not stop the others
+// (netlink families that are not transactional go on with the next
+// message). err reports a failure of the exchange itself (a send or
+// receive error, cancellation); entries whose outcome is then unknown hold
+// that error too.
+func (c *Conn) Batch(ctx context.Context, msgs []codec.Message) (errs []error, err error) {
+	return c.BatchWith(ctx, msgs, BatchOptions{})
+}
+
+// BatchWith is Batch with options.
+func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptions) (errs []error, err error) {
+	errs = make([]error, len(msgs))
+	if len(msgs) == 0 {
+		return errs, nil
+	}
+	if o.KeepFlags && msgs[len(msgs)-1].Header.Flags&codec.Acknowledge == 0 {
+		return errs, fmt.Errorf("netlink batch: the last message must carry NLM_F_ACK")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	unwatch, err := c.watch(ctx)
+	if err != nil {
+		return fillErr(errs, 0, fmt.Errorf("netlink batch: %w", err))
+	}
+	defer unwatch()
+
+	rcv, snd := defaultRcvBuf, defaultSndBuf
+	if bs, ok := c.t.(BufferSizer); ok {
+		rcv, snd = bs.BufferSizes()
+	}
+	capAck := false
+	if ca, ok := c.t.(CapAcker); ok {
+		capAck = ca.CapAck()
+	}
+	budget := rcv / 2 // leave room for anything else arriving meanwhile
+	maxBytes := snd - sendBufReserve
+
+	var (
+		idx  []int    // chunk position -> index in msgs
+		offs []int    // chunk position -> offset of the request in c.sbuf
+		acks []uint16 // chunk position -> 1 if an ack is expected
+	)
+	for next := 0; next < len(msgs); {
+		c.sbuf, idx, offs, acks = c.sbuf[:0], idx[:0], offs[:0], acks[:0]
+		cost := 0
+		// Sequence numbers are only allocated under c.mu, so the chunk
+		// can take a run of them and publish the last one after.
+		base := c.seq.Load() + 1
+		for ; next < len(msgs); next++ {
+			m := msgs[next]
+			m.Header.Flags |= codec.Request
+			if !o.KeepFlags {
+				m.Header.Flags |= codec.Acknowledge
+			}
+			m.Header.PID = 0
+			if c.dryRun != nil && c.dryRun(m) {
+				m.Header.Seq = base + uint32(len(idx))
+				c.traceMsg(DryRun, m)
+				continue
+			}
+			mcost := ackCost
+			if !capAck {
+				mcost += codec.HeaderLen + len(m.Data)
+			}
+			size := codec.HeaderLen + codec.Align(len(m.Data))
+			if !o.Atomic && len(idx) > 0 &&
+				(len(idx) >= c.batchSize || cost+mcost > budget || len(c.sbuf)+size > maxBytes) {
+				break
+			}
+			m.Header.Seq = base + uint32(len(idx))
+			idx = append(idx, next)
+			offs = append(offs, len(c.sbuf))
+			if m.Header.Flags&codec.Acknowledge != 0 {
+				acks = append(acks, 1)
+			} else {
+				acks = append(acks, 0)
+			}
+			c.sbuf = m.Append(c.sbuf)
+			cost += mcost
+		}
+		if len(idx) == 0 {
+			continue // everything left was a dry run
+		}
+		if o.Atomic && (len(c.sbuf) > maxBytes || cost > budget) {
+			return errs, fmt.Errorf("netlink batch: %d bytes and %d acks do not fit one sendmsg (buffers %d/%d bytes)", len(c.sbuf), len(idx), snd, rcv)
+		}
+		c.seq.Store(base + uint32(len(idx)) - 1)
+		if err := c.send(c.sbuf, msgs[idx[0]]); err != nil {
+			return fillErr(errs, idx[0], fmt.Errorf("netlink batch: %w", err))
+		}
+		if err := c.collectAcks(ctx, base, idx, offs, acks, errs); err != nil {
+			return errs, err
+		}
+	}
+	return errs, nil
+}
+
+// collectAcks reads acknowledgements for one chunk until every request
+// that asked for one has its answer.
+func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, acks []uint16, errs []error) error {
+	pending := 0
+	for _, a := range acks {
+		pending += int(a)
+	}
+	// acks holds 0 (no ack asked), 1 (ack awaited) or 2 (answered).
+	last := len(idx) - 1
+	for pending > 0 {
+		b, group, err := c.recv(ctx)
+		if err != nil {
+			err = fmt.Errorf("netlink batch: %w", err)
+			for pos, a := range acks {
+				if a != 2 && errs[idx[pos]] == nil {
+					errs[idx[pos]] = err
+				}
+			}
+			return err
+		}
+		it := codec.NewMessageIter(b)
+		for it.Next() {
+			r := it.Message()
+			pos := int(r.Header.Seq - base)
+			if group != 0 || r.Header.PID != c.port || r.Header.Seq-base > uint32(last) || r.Header.Type != codec.TypeError {
+				c.traceMsg(Skipped, r)
+				continue
+			}
+			c.traceMsg(Received, r)
+			ack, err := codec.ParseAck(r.Header, r.Data)
+			i := idx[pos]
+			end := len(c.sbuf)
+			if pos < last {
+				end = offs[pos+1]
+			}
+			req := c.sbuf[offs[pos]:end]
+			switch {
+			case err != nil:
+				errs[i] = fmt.Errorf("%s: %w", c.opName(reqType(req)), err)
+			case ack.Err != nil:
+				errs[i] = c.kernelError(ack.Err, c.opName(reqType(req)), req)
+			}
+			if acks[pos] == 1 {
+				pending--
+			}
+			acks[pos] = 2 // answered (also an error for a message sent without NLM_F_ACK)
+		}
+		if err := it.Err(); err != nil {
+			err = fmt.Errorf("netlink batch: reply: %w", err)
+			for pos, a := range acks {
+				if a != 2 && errs[idx[pos]] == nil {
+					errs[idx[pos]] = err
+				}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func reqType(req []byte) uint16 {
+	h, _ := codec.ParseHeader(req)
+	return h.Type
+}
+
+// fillErr sets err on every entry from i on that has no error yet.
+func fillErr(errs []error, i int, err error) ([]error, error) {
+	for ; i < len(errs); i++ {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+	}
+	return errs, err
+}
