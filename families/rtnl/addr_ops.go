@@ -191,7 +191,6 @@ func (c *Client) batchAddrs(ctx context.Context, op string, as []Address, flags 
 	devs := c.devs()
 	errs := make([]error, len(as))
 	var ms []codec.Message
-	var objs []string
 	var where []int
 	norm := make([]Address, len(as))
 	for i := range as {
@@ -201,10 +200,9 @@ func (c *Client) batchAddrs(ctx context.Context, op string, as []Address, flags 
 			errs[i] = err
 			continue
 		}
-		a := &norm[i]
-		ms, objs, where = append(ms, m), append(objs, a.object()), append(where, i)
+		ms, where = append(ms, m), append(where, i)
 	}
-	berrs, err := c.batch(ctx, ms, objs)
+	berrs, err := c.batch(ctx, ms, func(j int) string { return norm[where[j]].object() })
 	if err != nil {
 		return errs, err
 	}

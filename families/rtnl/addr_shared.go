@@ -182,7 +182,7 @@ func (c *Client) execute(ctx context.Context, typ, flags uint16, data []byte, ob
 
 // batch sends requests in few syscalls and puts op and object on each
 // error.
-func (c *Client) batch(ctx context.Context, ms []codec.Message, objects []string) ([]error, error) {
+func (c *Client) batch(ctx context.Context, ms []codec.Message, object func(i int) string) ([]error, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -191,8 +191,8 @@ func (c *Client) batch(ctx context.Context, ms []codec.Message, objects []string
 		return errs, fmt.Errorf("%s batch of %d: %w", MessageName(ms[0].Header.Type), len(ms), err)
 	}
 	for i := range errs {
-		if i < len(ms) {
-			errs[i] = kernelErr(errs[i], ms[i], objects[i])
+		if i < len(ms) && errs[i] != nil {
+			errs[i] = kernelErr(errs[i], ms[i], object(i))
 		}
 	}
 	return errs, nil

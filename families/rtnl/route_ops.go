@@ -1,0 +1,357 @@
+package rtnl
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"net/netip"
+	"syscall"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// RouteFilter selects routes to list. Family, table, device, protocol and
+// type are filtered in the kernel (strict checking: rtmsg fields plus
+// RTA_TABLE and RTA_OIF), and again here for kernels without it.
+type RouteFilter struct {
+	Family string // "inet", "inet6" or "" for both
+	// Table and TableName select one table; neither means every table
+	// (`ip route show table all`). `ip route show` alone is TableMain.
+	Table     uint32
+	TableName string
+	Dev       string
+	Ifindex   int
+	Protocol  string // "kernel", "static", ...
+	Type      string // "unicast", "local", "blackhole", ...
+}
+
+// EachRoute streams the routes matching f to fn without holding the whole
+// dump; the Route is fn's to keep. An error from fn stops the dump and is
+// returned.
+func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) error, opts ...CallOption) error {
+	o := collectOptions(opts)
+	fam, ok := ipFamilyNumber(f.Family)
+	if !ok {
+		return badArg("family", f.Family, "want inet or inet6")
+	}
+	tables := o.tablesFor()
+	table := f.Table
+	if f.TableName != "all" {
+		t, err := routeTable(tables, f.Table, f.TableName, "table")
+		if err != nil {
+			return err
+		}
+		table = t
+	}
+	devs := c.devs()
+	idx, err := devs.resolve(ctx, "route list", "dev", f.Dev, f.Ifindex)
+	if err != nil {
+		return err
+	}
+	var proto, typ uint32
+	if f.Protocol != "" {
+		if proto, err = ipEnumValue("protocol", f.Protocol, ipRouteProtocols, 255); err != nil {
+			return err
+		}
+	}
+	if f.Type != "" {
+		if typ, err = ipEnumValue("type", f.Type, ipRouteTypes, 255); err != nil {
+			return err
+		}
+	}
+	b := make([]byte, rtmsgLen, 32)
+	b[0] = fam
+	if table < 256 {
+		b[4] = uint8(table)
+	}
+	b[5], b[7] = uint8(proto), uint8(typ)
+	e := codec.NewEncoder(b)
+	if table != 0 {
+		e.Uint32(rtaTable, table)
+	}
+	if idx != 0 {
+		e.Uint32(rtaOif, uint32(idx))
+	}
+	req, _ := e.Encode()
+	rd := routeDecoder{tables: tables}
+	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetRoute, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
+		if m.Header.Type != rtmNewRoute || len(m.Data) < rtmsgLen {
+			return nil
+		}
+		d := m.Data
+		if (fam != 0 && d[0] != fam) || (proto != 0 && uint32(d[5]) != proto) || (typ != 0 && uint32(d[7]) != typ) {
+			return nil
+		}
+		if d[11]&0x2 != 0 { // RTM_F_CLONED (0x200): cache entries, not routes
+			return nil
+		}
+		var r Route
+		if err := rd.decode(&r, d); err != nil {
+			return err
+		}
+		if (table != 0 && r.Table != table) || (idx != 0 && !routeUsesDev(&r, idx)) {
+			return nil
+		}
+		if err := routeNames(ctx, devs, &r); err != nil {
+			return err
+		}
+		return fn(r)
+	})
+	if err != nil && table != 0 && errors.Is(err, syscall.ENOENT) {
+		return nil // the table does not exist: no routes in it
+	}
+	return annotate(err, rtmGetRoute, "dump")
+}
+
+func routeUsesDev(r *Route, idx int) bool {
+	if r.Ifindex == idx {
+		return true
+	}
+	for _, nh := range r.Nexthops {
+		if nh.Ifindex == idx {
+			return true
+		}
+	}
+	return false
+}
+
+// routeNames fills device names from indexes.
+func routeNames(ctx context.Context, devs *devResolver, r *Route) error {
+	var err error
+	if r.Dev, err = devs.name(ctx, r.Ifindex); err != nil {
+		return err
+	}
+	for i := range r.Nexthops {
+		if r.Nexthops[i].Dev, err = devs.name(ctx, r.Nexthops[i].Ifindex); err != nil {
+			return err
+		}
+	}
+	if r.Iif != "" {
+		var idx int
+		for _, c := range r.Iif {
+			idx = idx*10 + int(c-'0')
+		}
+		if n, err := devs.name(ctx, idx); err == nil && n != "" {
+			r.Iif = n
+		}
+	}
+	return nil
+}
+
+// ListRoutes returns the routes matching f, like `ip -j route show`.
+func (c *Client) ListRoutes(ctx context.Context, f RouteFilter, opts ...CallOption) ([]Route, error) {
+	var out []Route
+	err := c.EachRoute(ctx, f, func(r Route) error {
+		out = append(out, r)
+		return nil
+	}, opts...)
+	return out, err
+}
+
+// RouteQuery is what GetRoute asks the kernel about, as `ip route get`
+// takes it.
+type RouteQuery struct {
+	Dst  netip.Addr
+	From netip.Addr // source address
+	Iif  string     // input device: simulate a packet arriving there
+	Oif  string     // output device
+	Mark uint32
+	// FibMatch asks for the matching routing table entry instead of the
+	// resolved path (`ip route get fibmatch`).
+	FibMatch bool
+}
+
+// GetRoute asks the kernel which route it would use for q, like
+// `ip route get`.
+func (c *Client) GetRoute(ctx context.Context, q RouteQuery, opts ...CallOption) (Route, error) {
+	o := collectOptions(opts)
+	if !q.Dst.IsValid() {
+		return Route{}, badArg("dst", "", "address missing")
+	}
+	q.Dst = q.Dst.Unmap()
+	fam := ipAddrFamily(q.Dst)
+	if err := ipSameFamily("from", q.From, fam, netip.PrefixFrom(q.Dst, q.Dst.BitLen())); err != nil {
+		return Route{}, err
+	}
+	devs := c.devs()
+	b := make([]byte, rtmsgLen, 64)
+	b[0], b[1] = fam, uint8(q.Dst.BitLen())
+	if q.FibMatch {
+		binary.LittleEndian.PutUint32(b[8:12], rtmFFibMatch)
+	}
+	if q.From.IsValid() {
+		b[2] = uint8(q.From.BitLen())
+	}
+	e := codec.NewEncoder(b)
+	e.Addr(rtaDst, q.Dst)
+	if q.From.IsValid() {
+		e.Addr(rtaSrc, q.From.Unmap())
+	}
+	if q.Iif != "" {
+		i, err := devs.index(ctx, "route get", "iif", q.Iif)
+		if err != nil {
+			return Route{}, err
+		}
+		e.Uint32(rtaIif, uint32(i))
+	}
+	if q.Oif != "" {
+		i, err := devs.index(ctx, "route get", "oif", q.Oif)
+		if err != nil {
+			return Route{}, err
+		}
+		e.Uint32(rtaOif, uint32(i))
+	}
+	if q.Mark != 0 {
+		e.Uint32(rtaMark, q.Mark)
+	}
+	req, err := e.Encode()
+	if err != nil {
+		return Route{}, err
+	}
+	msgs, err := c.execute(ctx, rtmGetRoute, 0, req, q.Dst.String())
+	if err != nil {
+		return Route{}, err
+	}
+	rd := routeDecoder{tables: o.tablesFor()}
+	for _, m := range msgs {
+		if m.Header.Type != rtmNewRoute {
+			continue
+		}
+		var r Route
+		if err := rd.decode(&r, m.Data); err != nil {
+			return Route{}, err
+		}
+		return r, routeNames(ctx, devs, &r)
+	}
+	return Route{}, annotate(errors.New("no route in the kernel's answer"), rtmGetRoute, q.Dst.String())
+}
+
+// AddRoute adds a route, like `ip route add`: EEXIST if one with the same
+// destination, tos, metric and table exists, unless ExistOK is given and
+// it matches.
+func (c *Client) AddRoute(ctx context.Context, r Route, opts ...CallOption) error {
+	return c.writeRoute(ctx, "route add", r, codec.Create|codec.Excl, opts)
+}
+
+// ReplaceRoute adds a route or replaces the one with the same key, like
+// `ip route replace`.
+func (c *Client) ReplaceRoute(ctx context.Context, r Route, opts ...CallOption) error {
+	return c.writeRoute(ctx, "route replace", r, codec.Create|codec.Replace, opts)
+}
+
+// AppendRoute adds a route after existing ones with the same key, like
+// `ip route append` (IPv6 makes them next hops of one multipath route).
+func (c *Client) AppendRoute(ctx context.Context, r Route, opts ...CallOption) error {
+	return c.writeRoute(ctx, "route append", r, codec.Create|codec.Append, opts)
+}
+
+// DelRoute removes a route, like `ip route del`: fields left empty match
+// any (protocol, scope, gateway).
+func (c *Client) DelRoute(ctx context.Context, r Route, opts ...CallOption) error {
+	return c.writeRoute(ctx, "route del", r, 0, opts)
+}
+
+func (c *Client) writeRoute(ctx context.Context, op string, r Route, flags uint16, opts []CallOption) error {
+	o := collectOptions(opts)
+	m, err := c.routeMessage(ctx, op, &r, flags, o.tablesFor(), c.devs())
+	if err != nil {
+		return err
+	}
+	_, err = c.execute(ctx, m.Header.Type, m.Header.Flags, m.Data, r.object())
+	if err != nil && o.existOK && flags&codec.Excl != 0 && errors.Is(err, syscall.EEXIST) {
+		if ok, lerr := c.routeExists(ctx, &r, &o); lerr == nil && ok {
+			return nil
+		}
+	}
+	return err
+}
+
+// routeMessage validates r, resolves its devices and encodes the request.
+func (c *Client) routeMessage(ctx context.Context, op string, r *Route, flags uint16, tables *Tables, devs *devResolver) (codec.Message, error) {
+	q, err := r.normalize(op, tables, flags == 0)
+	if err != nil {
+		return codec.Message{}, err
+	}
+	if r.Ifindex, err = devs.resolve(ctx, op, "dev", r.Dev, r.Ifindex); err != nil {
+		return codec.Message{}, err
+	}
+	for i := range r.Nexthops {
+		nh := &r.Nexthops[i]
+		if nh.Ifindex, err = devs.resolve(ctx, op, "nexthops.dev", nh.Dev, nh.Ifindex); err != nil {
+			return codec.Message{}, err
+		}
+	}
+	if r.Gateway.IsValid() && r.Gateway.Is6() && r.Gateway.IsLinkLocalUnicast() && r.Ifindex == 0 {
+		return codec.Message{}, badArg("gateway", r.Gateway.String(), "a link-local gateway needs dev")
+	}
+	typ := rtmNewRoute
+	if flags == 0 {
+		typ = rtmDelRoute
+	}
+	b, err := encodeRoute(r, q)
+	if err != nil {
+		return codec.Message{}, err
+	}
+	return codec.Message{Header: codec.Header{Type: typ, Flags: flags}, Data: b}, nil
+}
+
+func (c *Client) routeExists(ctx context.Context, r *Route, o *callOptions) (bool, error) {
+	found := false
+	err := c.EachRoute(ctx, RouteFilter{Family: r.Family, Table: r.Table}, func(x Route) error {
+		if routeMatches(r, &x) {
+			found = true
+		}
+		return nil
+	}, WithTables(o.tablesFor()))
+	return found, err
+}
+
+// AddRoutes adds many routes in few syscalls (the core's batch). It
+// returns one error per route (nil for success), in order; the second
+// result reports a failure of the batch as a whole. A route whose
+// arguments cannot be right fails its own entry and is not sent.
+func (c *Client) AddRoutes(ctx context.Context, rs []Route, opts ...CallOption) ([]error, error) {
+	return c.batchRoutes(ctx, "route add", rs, codec.Create|codec.Excl, opts)
+}
+
+// ReplaceRoutes replaces (or adds) many routes in few syscalls.
+func (c *Client) ReplaceRoutes(ctx context.Context, rs []Route, opts ...CallOption) ([]error, error) {
+	return c.batchRoutes(ctx, "route replace", rs, codec.Create|codec.Replace, opts)
+}
+
+// DelRoutes removes many routes in few syscalls.
+func (c *Client) DelRoutes(ctx context.Context, rs []Route, opts ...CallOption) ([]error, error) {
+	return c.batchRoutes(ctx, "route del", rs, 0, opts)
+}
+
+func (c *Client) batchRoutes(ctx context.Context, op string, rs []Route, flags uint16, opts []CallOption) ([]error, error) {
+	o := collectOptions(opts)
+	tables, devs := o.tablesFor(), c.devs()
+	errs := make([]error, len(rs))
+	norm := make([]Route, len(rs))
+	ms := make([]codec.Message, 0, len(rs))
+	where := make([]int, 0, len(rs))
+	for i := range rs {
+		norm[i] = rs[i]
+		m, err := c.routeMessage(ctx, op, &norm[i], flags, tables, devs)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		ms, where = append(ms, m), append(where, i)
+	}
+	berrs, err := c.batch(ctx, ms, func(j int) string { return norm[where[j]].object() })
+	if err != nil {
+		return errs, err
+	}
+	for j, e := range berrs {
+		i := where[j]
+		if e != nil && o.existOK && flags&codec.Excl != 0 && errors.Is(e, syscall.EEXIST) {
+			if ok, lerr := c.routeExists(ctx, &norm[i], &o); lerr == nil && ok {
+				e = nil
+			}
+		}
+		errs[i] = e
+	}
+	return errs, nil
+}
