@@ -316,6 +316,9 @@ func (d *Decoder) Uint64() uint64 {
 // Uint reads a variable-width unsigned integer (NLA_UINT: 4 or 8 bytes),
 // also accepting 1 and 2 bytes.
 func (d *Decoder) Uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
 	switch len(d.data) {
 	case 1:
 		return uint64(d.data[0])

@@ -179,7 +179,10 @@ type Select struct {
 
 // Schema is an immutable table of the attributes that may appear in one
 // nest (or at the top level of a message), with lookups by type and name.
-// Build it with NewSchema; do not modify Attrs afterwards.
+// Build it with NewSchema; do not modify Attrs afterwards, with one
+// exception: schemas that nest each other in a loop (a veth peer holds link
+// attributes) are closed at init by setting a row's Nested to the outer
+// schema once both exist, before any use.
 type Schema struct {
 	Name  string
 	Attrs []Attr

@@ -171,6 +171,8 @@ type Decoded struct {
 	// Ack is set for NLMSG_ERROR. If the kernel echoed the whole request
 	// and the protocol knows its type, Ack.Err.AttrPath is resolved.
 	Ack *Ack
+	// AckFor names the type of the request an NLMSG_ERROR answers.
+	AckFor string
 	// Errno is the error code of an NLMSG_DONE (0 for a clean end).
 	Errno syscall.Errno
 	// Raw is a payload the protocol does not describe.
@@ -199,6 +201,7 @@ func (p *Protocol) Decode(m Message) (*Decoded, error) {
 			}
 		}
 		d.Ack = &a
+		d.AckFor = p.TypeName(a.Request.Type)
 		return d, nil
 	case TypeDone:
 		if len(m.Data) >= 4 {
@@ -276,14 +279,7 @@ func (d *Decoded) appendAck(b []byte) []byte {
 			}
 		}
 	}
-	return fmt.Appendf(b, " for=%s seq=%d", ackFor(a), a.Request.Seq)
-}
-
-func ackFor(a *Ack) string {
-	if a.Err != nil && a.Err.Op != "" {
-		return a.Err.Op
-	}
-	return fmt.Sprintf("type %#04x", a.Request.Type)
+	return fmt.Appendf(b, " for=%s seq=%d", d.AckFor, a.Request.Seq)
 }
 
 // String prints the message on one line, for example

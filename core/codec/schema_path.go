@@ -23,17 +23,22 @@ func AttrPath(ms *MessageSchema, payload []byte, offset uint32) string {
 	if ms.Header != nil {
 		start = min(Align(ms.Header.Size), len(payload))
 		if off < start {
-			for i := range ms.Header.Fields {
-				f := &ms.Header.Fields[i]
-				n, _ := structFieldSize(f)
-				if off >= f.Offset && off < f.Offset+n {
-					return ms.Header.Name + "." + f.Name
-				}
-			}
-			return ms.Header.Name
+			return structPath(ms.Header, off)
 		}
 	}
 	return attrPath(ms.Attrs, payload[start:], off-start)
+}
+
+// structPath names the field of st that holds byte off.
+func structPath(st *Struct, off int) string {
+	for i := range st.Fields {
+		f := &st.Fields[i]
+		n, _ := structFieldSize(f)
+		if off >= f.Offset && off < f.Offset+n {
+			return st.Name + "." + f.Name
+		}
+	}
+	return st.Name
 }
 
 // attrPath finds the attribute of b that holds byte off of b.
@@ -77,7 +82,7 @@ func attrPath(s *Schema, b []byte, off int) string {
 			if ns != nil && a.Header != nil {
 				hs := min(Align(a.Header.Size), len(p))
 				if inner < hs {
-					return name + "." + a.Header.Name
+					return name + "." + structPath(a.Header, inner)
 				}
 				p, inner = p[hs:], inner-hs
 			}
