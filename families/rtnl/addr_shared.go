@@ -270,3 +270,6 @@ func ipEnumValue(field, name string, table []ipEnumEntry, max uint64) (uint32, e
 var ipScopes = []ipEnumEntry{
 	{0, "global"}, {200, "site"}, {253, "link"}, {254, "host"}, {255, "nowhere"},
 }
+
+// isExist reports a kernel EEXIST answer.
+func isExist(err error) bool { return errors.Is(err, syscall.EEXIST) }
