@@ -1,0 +1,304 @@
+package rtnl
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// Options are the kind-specific settings of a link (IFLA_INFO_DATA), by
+// the names `ip -j -d link show` prints under "info_data": "id", "port",
+// "mode", "stp_state", ... Values are Go integers, strings (enum names
+// such as "bridge" or "802.1ad", addresses), netip.Addr, or bool for the
+// options ip prints as true/false. Attributes nlsh does not know are kept
+// as "attr_N": codec.Raw and are written back unchanged.
+type Options map[string]any
+
+// kindOption is one row of a kind's option table: the user-facing name,
+// the attribute it is written as, its wire kind, and how it is checked.
+type kindOption struct {
+	Name  string // as ip -j prints it under info_data
+	Const string // the kernel's name, for error paths
+	Type  uint16
+	Kind  codec.Kind
+	Enum  map[uint64]string
+	// Min and Max bound an integer value when Max is not 0.
+	Min, Max uint64
+	// Bool marks a u8 0/1 that ip -j prints as false/true.
+	Bool bool
+	// ReadOnly marks a value only the kernel reports; a request with it
+	// is refused before sending.
+	ReadOnly bool
+	// V6 names the option to use when an address value is IPv6 (for
+	// "remote", "remote6").
+	V6 string
+	// AliasOf makes this row another spelling of that option, written as
+	// its attribute. Multicast says the address of this spelling must be
+	// (1) or must not be (-1) multicast; decoding picks the spelling
+	// whose rule the value meets, as ip does for "remote" and "group".
+	AliasOf   string
+	Multicast int8
+	// Dev marks an interface index; a name given instead is resolved in
+	// the request's namespace before sending.
+	Dev bool
+}
+
+// linkKind is the table of one link kind: its name (IFLA_INFO_KIND), its
+// options (IFLA_INFO_DATA), and whether its info data carries a peer link
+// (veth's VETH_INFO_PEER).
+type linkKind struct {
+	name    string
+	options []kindOption
+	// peerType is the info-data attribute holding a peer's ifinfomsg and
+	// attributes; 0 for kinds without a peer.
+	peerType uint16
+	// data is the attribute schema built from options, used to encode
+	// requests and to decode what the kernel reports.
+	data *codec.Schema
+}
+
+// newKind builds a kind from its option rows.
+func newKind(name string, peerType uint16, opts ...kindOption) *linkKind {
+	k := &linkKind{name: name, options: opts, peerType: peerType}
+	var attrs []codec.Attr
+	for _, o := range opts {
+		if o.AliasOf != "" {
+			continue
+		}
+		attrs = append(attrs, codec.Attr{Name: o.Name, Const: o.Const, Type: o.Type, Kind: o.Kind, Enum: o.Enum})
+	}
+	if peerType != 0 {
+		attrs = append(attrs, codec.Attr{Name: "peer", Const: "VETH_INFO_PEER", Type: peerType, Kind: codec.KindBinary})
+	}
+	k.data = codec.NewSchema(name, attrs...)
+	return k
+}
+
+// option returns the row called name, or nil.
+func (k *linkKind) option(name string) *kindOption {
+	for i := range k.options {
+		if k.options[i].Name == name {
+			return &k.options[i]
+		}
+	}
+	return nil
+}
+
+// optionNames lists the settable options, for error messages.
+func (k *linkKind) optionNames() string {
+	var ns []string
+	for _, o := range k.options {
+		if !o.ReadOnly {
+			ns = append(ns, o.Name)
+		}
+	}
+	sort.Strings(ns)
+	if len(ns) == 0 {
+		return "none"
+	}
+	return strings.Join(ns, ", ")
+}
+
+// kinds is the table of link kinds nlsh knows by name. Adding a kind is a
+// new kind_NAME.go file declaring its rows and one entry here. It is never
+// modified after init.
+var kinds = kindIndex(
+	vethKind, bridgeKind, vlanKind, macvlanKind, macvtapKind, ipvlanKind,
+	ipvtapKind, vxlanKind, bondKind, dummyKind, vrfKind, ifbKind,
+)
+
+func kindIndex(ks ...*linkKind) map[string]*linkKind {
+	m := make(map[string]*linkKind, len(ks))
+	for _, k := range ks {
+		m[k.name] = k
+	}
+	return m
+}
+
+// Kinds lists the link kinds whose options nlsh knows, sorted. Any other
+// kind the kernel has can still be created with raw info data.
+func Kinds() []string {
+	ns := make([]string, 0, len(kinds))
+	for n := range kinds {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns)
+	return ns
+}
+
+// KindOptions lists the settable options of a known kind, sorted.
+func KindOptions(kind string) []string {
+	k := kinds[kind]
+	if k == nil {
+		return nil
+	}
+	var ns []string
+	for _, o := range k.options {
+		if !o.ReadOnly {
+			ns = append(ns, o.Name)
+		}
+	}
+	slices.Sort(ns)
+	return ns
+}
+
+// encodeData checks opts against the kind's table and appends the info
+// data attributes to e. Errors are *ArgError naming "info_data.NAME".
+func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
+	if len(opts) == 0 {
+		return nil
+	}
+	norm := make(map[string]any, len(opts))
+	for name, v := range opts {
+		if _, raw := rawAttrType(name); raw {
+			norm[name] = v
+			continue
+		}
+		o := k.option(name)
+		if o == nil {
+			return argErr("info_data."+name, v, fmt.Sprintf("unknown option of kind %s (settable: %s)", k.name, k.optionNames()))
+		}
+		if o.ReadOnly {
+			return argErr("info_data."+name, v, "is reported by the kernel and cannot be set")
+		}
+		target := o
+		if o.AliasOf != "" {
+			target = k.option(o.AliasOf)
+		}
+		if b, ok := v.(bool); ok && target.Kind != codec.KindFlag {
+			if !target.Bool {
+				return argErr("info_data."+name, v, "takes a number, not true/false")
+			}
+			v = uint8(0)
+			if b {
+				v = uint8(1)
+			}
+		}
+		if target.Kind == codec.KindAddr {
+			a, err := optAddr(v)
+			if err != nil {
+				return argErr("info_data."+name, v, err.Error())
+			}
+			if o.Multicast > 0 && !a.IsMulticast() {
+				return argErr("info_data."+name, v, "must be a multicast address")
+			}
+			if o.Multicast < 0 && a.IsMulticast() {
+				return argErr("info_data."+name, v, "must not be a multicast address (use \"group\")")
+			}
+			if a.Is6() && !a.Is4In6() && target.V6 != "" {
+				target = k.option(target.V6)
+			} else if (a.Is4() || a.Is4In6()) && strings.HasSuffix(target.Name, "6") {
+				return argErr("info_data."+name, v, "takes an IPv6 address")
+			}
+			v = a
+		}
+		if _, dup := norm[target.Name]; dup {
+			return argErr("info_data."+name, v, "given twice (under another spelling)")
+		}
+		norm[target.Name] = v
+	}
+	b, err := k.data.EncodeMap(norm)
+	if err != nil {
+		return argErr("info_data", nil, err.Error())
+	}
+	// Check ranges on the canonical values, as the kernel will read them.
+	t, err := k.data.Decode(b)
+	if err != nil {
+		return argErr("info_data", nil, err.Error())
+	}
+	for _, f := range t.Fields {
+		o := k.option(f.Name)
+		u, ok := f.Value.(uint64)
+		if o == nil || !ok || o.Max == 0 {
+			continue
+		}
+		if u < o.Min || u > o.Max {
+			return argErr("info_data."+f.Name, u, fmt.Sprintf("out of range %d..%d", o.Min, o.Max))
+		}
+	}
+	e.Raw(b)
+	return nil
+}
+
+func optAddr(v any) (netip.Addr, error) {
+	switch v := v.(type) {
+	case netip.Addr:
+		if v.IsValid() {
+			return v, nil
+		}
+	case string:
+		a, err := netip.ParseAddr(v)
+		if err == nil {
+			return a, nil
+		}
+		return netip.Addr{}, fmt.Errorf("bad IP address %q", v)
+	}
+	return netip.Addr{}, fmt.Errorf("want an IP address, not %T", v)
+}
+
+// decodeData turns the kernel's info data into Options spelled as ip -j
+// spells them. Attributes not in the table are kept as "attr_N" raw
+// values.
+func (k *linkKind) decodeData(b []byte) (Options, error) {
+	t, err := k.data.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	opts := make(Options, len(t.Fields))
+	for _, f := range t.Fields {
+		if f.Attr == nil {
+			opts[f.Name] = f.Value
+			continue
+		}
+		o := k.option(f.Name)
+		name, v := f.Name, f.Value
+		if o != nil {
+			if u, ok := v.(uint64); ok {
+				switch {
+				case o.Enum != nil && o.Enum[u] != "":
+					v = o.Enum[u]
+				case o.Bool:
+					v = u != 0
+				}
+			}
+			if a, ok := v.(netip.Addr); ok {
+				name = k.spelling(o, a)
+			}
+		}
+		opts[name] = v
+	}
+	return opts, nil
+}
+
+// spelling picks, among o and the rows that are aliases of it, the name
+// whose multicast rule the address meets.
+func (k *linkKind) spelling(o *kindOption, a netip.Addr) string {
+	for _, alt := range k.options {
+		if alt.AliasOf != o.Name {
+			continue
+		}
+		if (alt.Multicast > 0 && a.IsMulticast()) || (alt.Multicast < 0 && !a.IsMulticast()) {
+			return alt.Name
+		}
+	}
+	return o.Name
+}
+
+// rawAttrType reads an "attr_N" option name.
+func rawAttrType(name string) (uint16, bool) {
+	var n uint16
+	if !strings.HasPrefix(name, "attr_") || len(name) == len("attr_") {
+		return 0, false
+	}
+	for _, c := range name[len("attr_"):] {
+		if c < '0' || c > '9' || n > 0x3fff/10 {
+			return 0, false
+		}
+		n = n*10 + uint16(c-'0')
+	}
+	return n, true
+}

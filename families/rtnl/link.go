@@ -1,0 +1,259 @@
+package rtnl
+
+import (
+	"encoding/json"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// Link is one network interface as rtnetlink reports it. JSON field names
+// are those of `ip -j -d -s link show`; where ip prints a name and nlsh
+// keeps the number, the doc says so.
+type Link struct {
+	Index  int       `json:"ifindex"`
+	Name   string    `json:"ifname"`
+	Flags  LinkFlags `json:"flags"`
+	MTU    uint32    `json:"mtu"`
+	Qdisc  string    `json:"qdisc,omitempty"`
+	Master int       `json:"master,omitempty"` // ifindex (ip -j prints the name)
+	// Parent is IFLA_LINK: the peer of a veth, the lower device of a
+	// vlan/macvlan (ip -j "link", which it prints as a name).
+	Parent     int       `json:"link,omitempty"`
+	OperState  OperState `json:"operstate"`
+	LinkMode   uint8     `json:"linkmode"`
+	Group      uint32    `json:"group"` // number (ip -j prints "default" for 0)
+	TxQLen     uint32    `json:"txqlen"`
+	Type       LinkType  `json:"link_type"`
+	Address    HWAddr    `json:"address,omitempty"`
+	Broadcast  HWAddr    `json:"broadcast,omitempty"`
+	PermAddr   HWAddr    `json:"permaddr,omitempty"`
+	Alias      string    `json:"ifalias,omitempty"`
+	Promisc    uint32    `json:"promiscuity"`
+	AllMulti   uint32    `json:"allmulti"`
+	MinMTU     uint32    `json:"min_mtu"`
+	MaxMTU     uint32    `json:"max_mtu"`
+	NumTxQ     uint32    `json:"num_tx_queues"`
+	NumRxQ     uint32    `json:"num_rx_queues"`
+	Carrier    bool      `json:"carrier"`
+	CarrierChg uint32    `json:"carrier_changes"`
+	// NetNSID is IFLA_LINK_NETNSID: the namespace (by this namespace's id
+	// for it) where Parent lives, for a veth whose peer is elsewhere; nil
+	// when absent.
+	NetNSID *int32 `json:"link_netnsid,omitempty"`
+
+	Info    *LinkInfo    `json:"linkinfo,omitempty"`
+	Stats64 *LinkStats64 `json:"stats64,omitempty"`
+
+	// Unknown holds the attributes nlsh does not know (from a newer
+	// kernel), type and payload unchanged. Update writes them back.
+	Unknown []RawAttr `json:"-"`
+}
+
+// LinkInfo is IFLA_LINKINFO: the kind and its options.
+type LinkInfo struct {
+	Kind string `json:"info_kind"`
+	// Data holds the kind's options by their ip -j names, for the kinds
+	// in the table (see Kinds); for other kinds it is nil and RawData has
+	// the attributes.
+	Data Options `json:"info_data,omitempty"`
+	// RawData is IFLA_INFO_DATA as it came, for a kind nlsh has no table
+	// for; on Add it is written as it is (any kind, by name).
+	RawData   []byte `json:"-"`
+	SlaveKind string `json:"info_slave_kind,omitempty"`
+	// SlaveData is IFLA_INFO_SLAVE_DATA kept raw.
+	SlaveData []byte `json:"-"`
+}
+
+// RawAttr is an attribute kept as it was on the wire. Type includes the
+// NLA_F_NESTED / NLA_F_NET_BYTEORDER bits.
+type RawAttr struct {
+	Type uint16
+	Data []byte
+}
+
+// LinkStats64 is IFLA_STATS64 (struct rtnl_link_stats64), shaped as ip -j
+// -s prints it.
+type LinkStats64 struct {
+	RX RXStats `json:"rx"`
+	TX TXStats `json:"tx"`
+}
+
+// RXStats are the receive counters of LinkStats64.
+type RXStats struct {
+	Bytes       uint64 `json:"bytes"`
+	Packets     uint64 `json:"packets"`
+	Errors      uint64 `json:"errors"`
+	Dropped     uint64 `json:"dropped"`
+	OverErrors  uint64 `json:"over_errors"`
+	Multicast   uint64 `json:"multicast"`
+	LengthErr   uint64 `json:"length_errors"`
+	CRCErr      uint64 `json:"crc_errors"`
+	FrameErr    uint64 `json:"frame_errors"`
+	FIFOErr     uint64 `json:"fifo_errors"`
+	MissedErr   uint64 `json:"missed_errors"`
+	Compressed  uint64 `json:"compressed"`
+	NoHandler   uint64 `json:"nohandler"`
+	OtherHostDr uint64 `json:"otherhost_dropped"`
+}
+
+// TXStats are the transmit counters of LinkStats64.
+type TXStats struct {
+	Bytes         uint64 `json:"bytes"`
+	Packets       uint64 `json:"packets"`
+	Errors        uint64 `json:"errors"`
+	Dropped       uint64 `json:"dropped"`
+	CarrierErrors uint64 `json:"carrier_errors"`
+	Collisions    uint64 `json:"collisions"`
+	AbortedErr    uint64 `json:"aborted_errors"`
+	FIFOErr       uint64 `json:"fifo_errors"`
+	HeartbeatErr  uint64 `json:"heartbeat_errors"`
+	WindowErr     uint64 `json:"window_errors"`
+	Compressed    uint64 `json:"compressed"`
+}
+
+// Kind returns the link's kind ("veth", "bridge"), or "" when the kernel
+// reports none (physical devices, loopback).
+func (l *Link) Kind() string {
+	if l == nil || l.Info == nil {
+		return ""
+	}
+	return l.Info.Kind
+}
+
+// IsUp reports IFF_UP (administratively up).
+func (l *Link) IsUp() bool { return l != nil && l.Flags&FlagUp != 0 }
+
+// HasCarrier reports IFF_LOWER_UP: the device is up and has carrier.
+func (l *Link) HasCarrier() bool { return l != nil && l.Flags&FlagUp != 0 && l.Flags&FlagLowerUp != 0 }
+
+// LinkFlags are the interface flags (IFF_*). They marshal to JSON as the
+// list of names ip -j prints: ["BROADCAST","MULTICAST","UP","LOWER_UP"].
+type LinkFlags uint32
+
+// Interface flags (include/uapi/linux/if.h).
+const (
+	FlagUp         LinkFlags = 1 << 0
+	FlagBroadcast  LinkFlags = 1 << 1
+	FlagDebug      LinkFlags = 1 << 2
+	FlagLoopback   LinkFlags = 1 << 3
+	FlagPointToPt  LinkFlags = 1 << 4
+	FlagNoTrailers LinkFlags = 1 << 5
+	FlagRunning    LinkFlags = 1 << 6
+	FlagNoARP      LinkFlags = 1 << 7
+	FlagPromisc    LinkFlags = 1 << 8
+	FlagAllMulti   LinkFlags = 1 << 9
+	FlagMaster     LinkFlags = 1 << 10
+	FlagSlave      LinkFlags = 1 << 11
+	FlagMulticast  LinkFlags = 1 << 12
+	FlagPortSel    LinkFlags = 1 << 13
+	FlagAutoMedia  LinkFlags = 1 << 14
+	FlagDynamic    LinkFlags = 1 << 15
+	FlagLowerUp    LinkFlags = 1 << 16
+	FlagDormant    LinkFlags = 1 << 17
+	FlagEcho       LinkFlags = 1 << 18
+)
+
+// flagNames is in the order ip prints flags.
+var flagNames = []struct {
+	f    LinkFlags
+	name string
+}{
+	{FlagLoopback, "LOOPBACK"}, {FlagBroadcast, "BROADCAST"}, {FlagPointToPt, "POINTOPOINT"},
+	{FlagMulticast, "MULTICAST"}, {FlagNoARP, "NOARP"}, {FlagAllMulti, "ALLMULTI"},
+	{FlagPromisc, "PROMISC"}, {FlagNoTrailers, "NOTRAILERS"}, {FlagDebug, "DEBUG"},
+	{FlagDynamic, "DYNAMIC"}, {FlagAutoMedia, "AUTOMEDIA"}, {FlagPortSel, "PORTSEL"},
+	{FlagSlave, "SLAVE"}, {FlagMaster, "MASTER"}, {FlagUp, "UP"}, {FlagLowerUp, "LOWER_UP"},
+	{FlagDormant, "DORMANT"}, {FlagEcho, "ECHO"},
+}
+
+// Names lists the flags as ip prints them: "NO-CARRIER" first when the
+// link is up without IFF_RUNNING, then the set flags; IFF_RUNNING itself
+// is not printed, and unnamed bits appear in hex.
+func (f LinkFlags) Names() []string {
+	names := make([]string, 0, 4)
+	if f&FlagUp != 0 && f&FlagRunning == 0 {
+		names = append(names, "NO-CARRIER")
+	}
+	f &^= FlagRunning
+	for _, n := range flagNames {
+		if f&n.f != 0 {
+			names = append(names, n.name)
+			f &^= n.f
+		}
+	}
+	if f != 0 {
+		names = append(names, strconv.FormatUint(uint64(f), 16))
+	}
+	return names
+}
+
+// String joins Names with commas, like ip's "<BROADCAST,MULTICAST,UP>".
+func (f LinkFlags) String() string { return strings.Join(f.Names(), ",") }
+
+// MarshalJSON writes the flag names.
+func (f LinkFlags) MarshalJSON() ([]byte, error) { return json.Marshal(f.Names()) }
+
+// OperState is IFLA_OPERSTATE (RFC 2863), printed as ip prints it.
+type OperState uint8
+
+// Operational states.
+const (
+	OperUnknown OperState = iota
+	OperNotPresent
+	OperDown
+	OperLowerLayerDown
+	OperTesting
+	OperDormant
+	OperUp
+)
+
+var operNames = [...]string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"}
+
+func (s OperState) String() string {
+	if int(s) < len(operNames) {
+		return operNames[s]
+	}
+	return strconv.Itoa(int(s))
+}
+
+// MarshalJSON writes the state's name.
+func (s OperState) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// LinkType is the device type (ifinfomsg.ifi_type, ARPHRD_*), printed as
+// ip prints it ("ether", "loopback", "none").
+type LinkType uint16
+
+var linkTypeNames = map[LinkType]string{
+	1: "ether", 24: "ieee1394", 32: "infiniband", 256: "slip", 512: "ppp",
+	768: "ipip", 769: "tunnel6", 772: "loopback", 776: "sit", 778: "gre",
+	801: "ieee802.11", 803: "ieee802.11/radiotap", 823: "ip6gre", 824: "netlink",
+	280: "can", 65534: "none", 65535: "void",
+}
+
+func (t LinkType) String() string {
+	if n, ok := linkTypeNames[t]; ok {
+		return n
+	}
+	return "[" + strconv.Itoa(int(t)) + "]"
+}
+
+// MarshalJSON writes the type's name.
+func (t LinkType) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
+
+// HWAddr is a link-layer address, printed as aa:bb:cc:dd:ee:ff.
+type HWAddr []byte
+
+func (a HWAddr) String() string { return net.HardwareAddr(a).String() }
+
+// MarshalJSON writes the address as a string.
+func (a HWAddr) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+
+// ParseHWAddr reads a MAC address ("02:00:00:00:00:01").
+func ParseHWAddr(s string) (HWAddr, error) {
+	hw, err := net.ParseMAC(s)
+	if err != nil {
+		return nil, argErr("address", s, "not a link-layer address")
+	}
+	return HWAddr(hw), nil
+}

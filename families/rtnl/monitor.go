@@ -1,0 +1,185 @@
+package rtnl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// ErrEventsLost reports that the kernel dropped events because the
+// monitor's socket buffer was full (ENOBUFS). The monitor stays usable;
+// the caller should resynchronise (list again). It matches under
+// errors.Is, and so does syscall.ENOBUFS.
+var ErrEventsLost = errors.New("rtnetlink events lost, resync")
+
+// EventConn is a connection subscribed to multicast groups.
+type EventConn interface {
+	// Receive waits for the next datagram of events. A buffer overrun is
+	// an error matching ErrEventsLost.
+	Receive(ctx context.Context) ([]codec.Message, error)
+	Close() error
+}
+
+// Subscriber is implemented by Conns that can open a subscription to
+// rtnetlink multicast groups (SocketConn does, with a new socket in the
+// same namespace). Monitor needs it.
+type Subscriber interface {
+	Subscribe(ctx context.Context, groups []uint32) (EventConn, error)
+}
+
+// Group is a class of rtnetlink events, named as ip monitor names them.
+type Group string
+
+// Event groups.
+const (
+	GroupLink  Group = "link"
+	GroupAddr  Group = "addr"
+	GroupRoute Group = "route"
+	GroupNeigh Group = "neigh"
+	GroupRule  Group = "rule"
+)
+
+// groupTable maps each Group to its RTNLGRP_* multicast groups.
+var groupTable = map[Group][]uint32{
+	GroupLink:  {1},     // RTNLGRP_LINK
+	GroupAddr:  {5, 9},  // RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR
+	GroupRoute: {7, 11}, // RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE
+	GroupNeigh: {3},     // RTNLGRP_NEIGH
+	GroupRule:  {8, 19}, // RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE
+}
+
+// Event is one change the kernel announced.
+type Event struct {
+	// Type is the message type name: "RTM_NEWLINK", "RTM_DELADDR", ...
+	Type string
+	// Deleted is true for RTM_DEL* events.
+	Deleted bool
+	// Group says which kind of object changed.
+	Group Group
+	// Object is the decoded object: *Link for link events; for the other
+	// groups whatever their decoder returns (see eventDecoders), or nil
+	// when no decoder is registered, with the message in Msg.
+	Object any
+	// Msg is the raw message (owned by the event).
+	Msg codec.Message
+}
+
+// Link returns the event's link, or nil for other events.
+func (e *Event) Link() *Link {
+	l, _ := e.Object.(*Link)
+	return l
+}
+
+// eventDecoder decodes one event message; nil leaves Object nil.
+type eventDecoder struct {
+	group   Group
+	deleted bool
+	decode  func(codec.Message) (any, error)
+}
+
+func decodeLinkEvent(m codec.Message) (any, error) { return decodeLink(m.Data) }
+
+func decodeAddrEvent(m codec.Message) (any, error) {
+	a, err := DecodeAddr(m)
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// eventDecoders is the table of event message types. Routes, neighbours
+// and rules get their decode functions here as those parts provide them
+// (TODO: decodeRoute, decodeNeigh, decodeRule); until then their events
+// carry the raw message.
+var eventDecoders = map[uint16]eventDecoder{
+	rtmNewLink:  {GroupLink, false, decodeLinkEvent},
+	rtmDelLink:  {GroupLink, true, decodeLinkEvent},
+	rtmNewAddr:  {GroupAddr, false, decodeAddrEvent},
+	rtmDelAddr:  {GroupAddr, true, decodeAddrEvent},
+	rtmNewRoute: {GroupRoute, false, nil},
+	rtmDelRoute: {GroupRoute, true, nil},
+	rtmNewNeigh: {GroupNeigh, false, nil},
+	rtmDelNeigh: {GroupNeigh, true, nil},
+	rtmNewRule:  {GroupRule, false, nil},
+	rtmDelRule:  {GroupRule, true, nil},
+}
+
+// Monitor is a subscription to rtnetlink events. Use it from one
+// goroutine; Close it when done.
+type Monitor struct {
+	ec      EventConn
+	pending []codec.Message
+}
+
+// Monitor subscribes to the given event groups (all five when none are
+// given). Events that happen after Monitor returns are delivered by Next.
+func (c *Client) Monitor(ctx context.Context, groups ...Group) (*Monitor, error) {
+	sub, ok := c.conn.(Subscriber)
+	if !ok {
+		return nil, fmt.Errorf("rtnetlink monitor: connection %T cannot subscribe to events", c.conn)
+	}
+	if len(groups) == 0 {
+		groups = []Group{GroupLink, GroupAddr, GroupRoute, GroupNeigh, GroupRule}
+	}
+	var ids []uint32
+	for _, g := range groups {
+		gs, ok := groupTable[g]
+		if !ok {
+			return nil, argErr("groups", string(g), "unknown event group (link, addr, route, neigh, rule)")
+		}
+		for _, id := range gs {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	ec, err := sub.Subscribe(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return &Monitor{ec: ec}, nil
+}
+
+// Next returns the next event, waiting until one comes or ctx ends. When
+// the kernel dropped events it returns an error matching ErrEventsLost;
+// the monitor stays usable and the caller should resynchronise.
+// Messages that are not events (or that fail to decode) are reported as
+// errors too, without ending the monitor.
+func (m *Monitor) Next(ctx context.Context) (Event, error) {
+	for len(m.pending) == 0 {
+		ms, err := m.ec.Receive(ctx)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ErrEventsLost) {
+				return Event{}, ctxErr
+			}
+			return Event{}, err
+		}
+		m.pending = ms
+	}
+	msg := m.pending[0]
+	m.pending = m.pending[1:]
+	return decodeEvent(msg)
+}
+
+func decodeEvent(msg codec.Message) (Event, error) {
+	ev := Event{Type: MessageName(msg.Header.Type), Msg: msg}
+	d, ok := eventDecoders[msg.Header.Type]
+	if !ok {
+		return ev, fmt.Errorf("rtnetlink monitor: unexpected %s message", ev.Type)
+	}
+	ev.Group, ev.Deleted = d.group, d.deleted
+	if d.decode != nil {
+		obj, err := d.decode(msg)
+		if err != nil {
+			return ev, fmt.Errorf("rtnetlink monitor: %s: %w", ev.Type, err)
+		}
+		ev.Object = obj
+	}
+	return ev, nil
+}
+
+// Close ends the subscription.
+func (m *Monitor) Close() error { return m.ec.Close() }
