@@ -26,7 +26,7 @@ var (
 	)
 	// A policy index nest holds one nest per attribute type; both are
 	// arrays whose entry types are the index and the attribute number.
-	ctrlPolicyIdxSchema = codec.NewSchema("policy-index")// entries are keyed by attribute number: decoded raw by number.
+	ctrlPolicyIdxSchema = codec.NewSchema("policy-index") // entries are keyed by attribute number: decoded raw by number.
 
 	ctrlOpPolicySchema = codec.NewSchema("op-policy",
 		codec.Attr{Name: "do", Const: "CTRL_ATTR_POLICY_DO", Type: ctrlAttrPolicyDo, Kind: codec.KindU32},
