@@ -3,3 +3,9 @@ module github.com/nlsh/nlsh
 go 1.26.0
 
 require golang.org/x/sys v0.50.0
+
+require (
+	github.com/chzyer/readline v1.5.1 // indirect
+	github.com/creack/pty v1.1.24 // indirect
+	github.com/yuin/gopher-lua v1.1.2 // indirect
+)

@@ -1,0 +1,327 @@
+package bindings
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Req says whether a field must be present.
+type Req bool
+
+// Field requirement.
+const (
+	Optional Req = false
+	Required Req = true
+)
+
+// Args reads one argument table strictly: typed getters check each field,
+// and Done raises for any key no getter asked for, naming it (with a
+// suggestion for a near miss). Every failure raises at once, naming the
+// function and the field, before anything is sent to the kernel.
+//
+//	args := bindings.Table(L, 1, "rtnl.link.add")
+//	name := args.String("ifname", bindings.Required)
+//	mtu := args.Int("mtu", bindings.Optional, 68, 65535)
+//	args.Done()
+type Args struct {
+	L     *lua.LState
+	Fn    string // function name for messages, "rtnl.link.add"
+	path  string // field path prefix for nested tables, "peer."
+	t     *lua.LTable
+	known map[string]bool
+}
+
+// Table returns the argument table at stack position n of function fn; a
+// missing or non-table argument raises.
+func Table(L *lua.LState, n int, fn string) *Args {
+	v := L.Get(n)
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		ArgError(L, fn, "argument #%d: want a table such as %s{...}, got %s", n, fn, typeName(v))
+	}
+	return &Args{L: L, Fn: fn, t: t, known: map[string]bool{}}
+}
+
+// OptTable is Table for an optional argument: nil gives an empty table.
+func OptTable(L *lua.LState, n int, fn string) *Args {
+	if L.Get(n) == lua.LNil {
+		return &Args{L: L, Fn: fn, t: L.NewTable(), known: map[string]bool{}}
+	}
+	return Table(L, n, fn)
+}
+
+// LTable returns the underlying Lua table.
+func (a *Args) LTable() *lua.LTable { return a.t }
+
+// Fail raises an error about field name.
+func (a *Args) Fail(name, format string, args ...any) {
+	ArgError(a.L, a.Fn, "field %q: %s", a.path+name, fmt.Sprintf(format, args...))
+}
+
+// Has reports whether field name is present (not nil), and marks it known.
+func (a *Args) Has(name string) bool {
+	a.known[name] = true
+	return a.t.RawGetString(name) != lua.LNil
+}
+
+// Known marks names as valid keys without reading them.
+func (a *Args) Known(names ...string) {
+	for _, n := range names {
+		a.known[n] = true
+	}
+}
+
+// Value returns the raw value of field name (nil when absent), raising
+// when it is required and absent.
+func (a *Args) Value(name string, req Req) lua.LValue {
+	a.known[name] = true
+	v := a.t.RawGetString(name)
+	if v == lua.LNil && req {
+		a.Fail(name, "required")
+	}
+	return v
+}
+
+// String returns string field name ("" when absent and optional).
+func (a *Args) String(name string, req Req) string {
+	v := a.Value(name, req)
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return ""
+	case lua.LString:
+		return string(v)
+	}
+	a.Fail(name, "want a string, got %s", describe(v))
+	return ""
+}
+
+// Int returns integer field name, checked to be integral and within
+// [lo, hi] (0 when absent and optional). 1.5, 2^60 outside the range, nan
+// and strings raise.
+func (a *Args) Int(name string, req Req, lo, hi int64) int64 {
+	v := a.Value(name, req)
+	if v == lua.LNil {
+		return 0
+	}
+	n, ok := v.(lua.LNumber)
+	if !ok {
+		a.Fail(name, "want an integer, got %s", describe(v))
+	}
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) {
+		a.Fail(name, "want an integer, got %s", describe(v))
+	}
+	if f < float64(lo) || f > float64(hi) || math.Abs(f) > 1<<53 {
+		a.Fail(name, "%s out of range [%d, %d]", describe(v), lo, hi)
+	}
+	return int64(f)
+}
+
+// Uint32 is Int over the range of a u32.
+func (a *Args) Uint32(name string, req Req) uint32 {
+	return uint32(a.Int(name, req, 0, math.MaxUint32))
+}
+
+// Uint16 is Int over the range of a u16.
+func (a *Args) Uint16(name string, req Req) uint16 {
+	return uint16(a.Int(name, req, 0, math.MaxUint16))
+}
+
+// Uint8 is Int over the range of a u8.
+func (a *Args) Uint8(name string, req Req) uint8 {
+	return uint8(a.Int(name, req, 0, math.MaxUint8))
+}
+
+// Bool returns boolean field name (false when absent and optional).
+func (a *Args) Bool(name string, req Req) bool {
+	v := a.Value(name, req)
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return false
+	case lua.LBool:
+		return bool(v)
+	}
+	a.Fail(name, "want true or false, got %s", describe(v))
+	return false
+}
+
+// Enum returns string field name, which must be one of allowed.
+func (a *Args) Enum(name string, req Req, allowed ...string) string {
+	s := a.String(name, req)
+	if s == "" && !a.Has(name) {
+		return ""
+	}
+	for _, x := range allowed {
+		if s == x {
+			return s
+		}
+	}
+	hint := ""
+	if m := closest(s, allowed); m != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", m)
+	}
+	a.Fail(name, "%q is not one of %s%s", s, strings.Join(allowed, ", "), hint)
+	return ""
+}
+
+// Func returns function field name (nil when absent and optional).
+func (a *Args) Func(name string, req Req) *lua.LFunction {
+	v := a.Value(name, req)
+	if v == lua.LNil {
+		return nil
+	}
+	f, ok := v.(*lua.LFunction)
+	if !ok {
+		a.Fail(name, "want a function, got %s", describe(v))
+	}
+	return f
+}
+
+// Table returns nested table field name as strict Args whose errors name
+// "name.field" (nil when absent and optional).
+func (a *Args) Table(name string, req Req) *Args {
+	v := a.Value(name, req)
+	if v == lua.LNil {
+		return nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		a.Fail(name, "want a table, got %s", describe(v))
+	}
+	return &Args{L: a.L, Fn: a.Fn, path: a.path + name + ".", t: t, known: map[string]bool{}}
+}
+
+// List returns array field name's elements (a table with keys 1..n only).
+func (a *Args) List(name string, req Req) []lua.LValue {
+	v := a.Value(name, req)
+	if v == lua.LNil {
+		return nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		a.Fail(name, "want a list, got %s", describe(v))
+	}
+	n := t.Len()
+	out := make([]lua.LValue, 0, n)
+	count := 0
+	t.ForEach(func(k, _ lua.LValue) { count++ })
+	if count != n {
+		a.Fail(name, "want a list (keys 1..n), got a table with other keys")
+	}
+	for i := 1; i <= n; i++ {
+		out = append(out, t.RawGetInt(i))
+	}
+	return out
+}
+
+// Strings returns list field name whose elements must be strings.
+func (a *Args) Strings(name string, req Req) []string {
+	vs := a.List(name, req)
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		s, ok := v.(lua.LString)
+		if !ok {
+			a.Fail(fmt.Sprintf("%s[%d]", name, i+1), "want a string, got %s", describe(v))
+		}
+		out[i] = string(s)
+	}
+	return out
+}
+
+// Done raises if the table has a key no getter asked for, naming it and
+// the closest valid field.
+func (a *Args) Done() {
+	var unknown []string
+	a.t.ForEach(func(k, _ lua.LValue) {
+		ks, ok := k.(lua.LString)
+		if !ok {
+			unknown = append(unknown, "["+describe(k)+"]")
+			return
+		}
+		if !a.known[string(ks)] {
+			unknown = append(unknown, string(ks))
+		}
+	})
+	if len(unknown) == 0 {
+		return
+	}
+	sort.Strings(unknown)
+	known := make([]string, 0, len(a.known))
+	for k := range a.known {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	hint := ""
+	if m := closest(unknown[0], known); m != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", a.path+m)
+	} else if len(known) > 0 {
+		hint = " (fields: " + strings.Join(known, ", ") + ")"
+	}
+	ArgError(a.L, a.Fn, "unknown field %q%s", a.path+unknown[0], hint)
+}
+
+// describe renders a value for an error message: strings quoted, numbers
+// as Lua prints them, other types by name.
+func describe(v lua.LValue) string {
+	switch v := v.(type) {
+	case lua.LString:
+		s := string(v)
+		if len(s) > 40 {
+			s = s[:40] + "..."
+		}
+		return fmt.Sprintf("%q", s)
+	case lua.LNumber:
+		return v.String()
+	case lua.LBool:
+		return v.String()
+	}
+	return typeName(v)
+}
+
+func typeName(v lua.LValue) string {
+	if ud, ok := v.(*lua.LUserData); ok {
+		if mt, ok := ud.Metatable.(*lua.LTable); ok {
+			if n, ok := mt.RawGetString("__name").(lua.LString); ok {
+				return string(n)
+			}
+		}
+	}
+	return v.Type().String()
+}
+
+// closest returns the candidate within edit distance 2 of s (or sharing a
+// long prefix), or "".
+func closest(s string, cands []string) string {
+	best, bestD := "", 3
+	for _, c := range cands {
+		d := editDistance(s, c)
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

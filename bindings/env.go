@@ -1,0 +1,124 @@
+package bindings
+
+import (
+	"context"
+	"io"
+	"os"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/core/netns"
+)
+
+// envKey is where an Env is kept in the Lua registry.
+const envKey = "nlsh.env"
+
+// Env is the per-runtime state that modules consult: the namespace calls
+// go to, the undo journal, the trace writer and the dry-run flag. The
+// runtime makes one per LState; coroutines share it.
+type Env struct {
+	// DefaultNetns is where calls go outside any netns.run.
+	DefaultNetns netns.Target
+	// Journal records inverse operations for rollback.
+	Journal *Journal
+	// Trace, when set, receives every netlink message sent and received,
+	// decoded. Modules hand it to the socket configuration.
+	Trace io.Writer
+	// DryRun says state-changing requests are printed (to Trace, or
+	// Stderr) and not sent.
+	DryRun bool
+	// Stdout and Stderr are where print and diagnostics go.
+	Stdout, Stderr io.Writer
+	// Docs is the doc registry of the loaded modules.
+	Docs *Docs
+	// Completers are the completion hooks modules registered.
+	Completers *Completers
+
+	nsStack []netns.Target
+	closers []func()
+	values  map[string]any
+}
+
+// NewEnv returns an Env with empty registries writing to os.Stdout/Stderr.
+func NewEnv() *Env {
+	return &Env{
+		Journal:    NewJournal(false),
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Docs:       NewDocs(),
+		Completers: &Completers{},
+	}
+}
+
+// Attach stores env in L's registry so EnvOf finds it from any coroutine.
+func Attach(L *lua.LState, env *Env) {
+	ud := L.NewUserData()
+	ud.Value = env
+	L.G.Registry.RawSetString(envKey, ud)
+}
+
+// EnvOf returns the Env of L (or of the state L is a coroutine of). A state
+// made without the runtime gets a fresh Env attached on first use.
+func EnvOf(L *lua.LState) *Env {
+	if ud, ok := L.G.Registry.RawGetString(envKey).(*lua.LUserData); ok {
+		if env, ok := ud.Value.(*Env); ok {
+			return env
+		}
+	}
+	env := NewEnv()
+	Attach(L, env)
+	return env
+}
+
+// Context is the context a Go call made from L must honour: the runtime's
+// deadline or cancellation. Pass it down to every blocking call.
+func Context(L *lua.LState) context.Context {
+	if ctx := L.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}
+
+// Netns is the namespace netlink calls made now must go to: the innermost
+// netns.run target, or the default.
+func (e *Env) Netns() netns.Target {
+	if n := len(e.nsStack); n > 0 {
+		return e.nsStack[n-1]
+	}
+	return e.DefaultNetns
+}
+
+// PushNetns makes t the current namespace until the matching PopNetns.
+func (e *Env) PushNetns(t netns.Target) { e.nsStack = append(e.nsStack, t) }
+
+// PopNetns restores the namespace that was current before the last
+// PushNetns.
+func (e *Env) PopNetns() {
+	if n := len(e.nsStack); n > 0 {
+		e.nsStack = e.nsStack[:n-1]
+	}
+}
+
+// Value returns per-runtime module state stored under key (for example a
+// module's open connections), or nil.
+func (e *Env) Value(key string) any { return e.values[key] }
+
+// SetValue stores per-runtime module state under key.
+func (e *Env) SetValue(key string, v any) {
+	if e.values == nil {
+		e.values = map[string]any{}
+	}
+	e.values[key] = v
+}
+
+// OnClose registers fn to run when the runtime closes (last registered,
+// first run); modules close their connections here.
+func (e *Env) OnClose(fn func()) { e.closers = append(e.closers, fn) }
+
+// Close runs the OnClose functions.
+func (e *Env) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+	e.closers = nil
+}

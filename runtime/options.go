@@ -1,0 +1,58 @@
+package runtime
+
+import (
+	"io"
+	"time"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/core/netns"
+)
+
+// Options configure a Runtime. The zero value is a usable default: the
+// standard modules, the host namespace, no sandbox, output to os.Stdout
+// and os.Stderr.
+type Options struct {
+	// Modules are the Lua modules scripts can require. Nil means
+	// StandardModules(). Each is built lazily on first require.
+	Modules []bindings.Module
+	// Netns is the default namespace netlink calls go to (the zero
+	// Target is the host's).
+	Netns netns.Target
+	// Sandbox restricts what scripts may do outside netlink.
+	Sandbox Sandbox
+	// Timeout, when positive, bounds every Run call (on top of the
+	// context's own deadline).
+	Timeout time.Duration
+	// Stdout and Stderr receive print output and diagnostics.
+	Stdout, Stderr io.Writer
+	// Trace, when set, receives every netlink message sent and received,
+	// decoded (the --trace flag).
+	Trace io.Writer
+	// DryRun makes modules print state-changing requests instead of
+	// sending them (the --dry-run flag).
+	DryRun bool
+	// Atomic journals every change a run makes and undoes them in reverse
+	// order when the run fails (the --atomic flag).
+	Atomic bool
+	// Journal records undo steps even without Atomic, for a caller that
+	// decides itself when to call Rollback.
+	Journal bool
+	// Globals are extra global values (Go values converted with
+	// bindings.ToLua, or lua.LValue as is).
+	Globals map[string]any
+	// AutoGlobals makes every module reachable as a global by its name
+	// without require (the CLI and REPL set it), loaded on first use.
+	AutoGlobals bool
+}
+
+// Sandbox restricts a script: no process execution and file access only
+// under the allowed directories.
+type Sandbox struct {
+	// Enabled turns the sandbox on.
+	Enabled bool
+	// AllowedPaths are directories (and their subtrees) scripts may open
+	// files in; empty means no file access at all.
+	AllowedPaths []string
+	// AllowExec keeps os.execute and io.popen for trusted scripts.
+	AllowExec bool
+}

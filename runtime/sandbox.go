@@ -1,0 +1,118 @@
+package runtime
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// applySandbox removes process execution and native loading and confines
+// file access to the allowed directories.
+func applySandbox(L *lua.LState, sb Sandbox) {
+	deny := func(name string) *lua.LFunction {
+		return L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("%s: %v", name, ErrSandbox)
+			return 0
+		})
+	}
+	osT, _ := L.GetGlobal("os").(*lua.LTable)
+	ioT, _ := L.GetGlobal("io").(*lua.LTable)
+	if !sb.AllowExec {
+		if osT != nil {
+			osT.RawSetString("execute", deny("os.execute"))
+		}
+		if ioT != nil {
+			ioT.RawSetString("popen", deny("io.popen"))
+		}
+	}
+	if osT != nil {
+		osT.RawSetString("tmpname", deny("os.tmpname"))
+		osT.RawSetString("setenv", deny("os.setenv"))
+		guard(L, sb, osT, "os.remove", "remove", 1)
+		guard(L, sb, osT, "os.rename", "rename", 1, 2)
+	}
+	if ioT != nil {
+		guard(L, sb, ioT, "io.open", "open", 1)
+		guard(L, sb, ioT, "io.lines", "lines", 1)
+		guard(L, sb, ioT, "io.input", "input", 1)
+		guard(L, sb, ioT, "io.output", "output", 1)
+	}
+	guard(L, sb, L.G.Global, "dofile", "dofile", 1)
+	guard(L, sb, L.G.Global, "loadfile", "loadfile", 1)
+	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
+		pkg.RawSetString("loadlib", deny("package.loadlib"))
+		pkg.RawSetString("path", lua.LString(""))
+		pkg.RawSetString("cpath", lua.LString(""))
+		// Keep only the preload searcher: require finds the embedded
+		// modules and nothing on disk.
+		if loaders, ok := pkg.RawGetString("loaders").(*lua.LTable); ok {
+			first := loaders.RawGetInt(1)
+			fresh := L.NewTable()
+			fresh.RawSetInt(1, first)
+			pkg.RawSetString("loaders", fresh)
+		}
+	}
+}
+
+// guard wraps t[key] so the string arguments at positions check name files
+// under the allowed directories; non-string arguments (file handles) pass.
+func guard(L *lua.LState, sb Sandbox, t *lua.LTable, name, key string, positions ...int) {
+	orig, ok := t.RawGetString(key).(*lua.LFunction)
+	if !ok {
+		return
+	}
+	t.RawSetString(key, L.NewFunction(func(L *lua.LState) int {
+		for _, pos := range positions {
+			if s, ok := L.Get(pos).(lua.LString); ok {
+				if err := allowedPath(sb, string(s)); err != nil {
+					L.RaiseError("%s: %v", name, err)
+				}
+			} else if pos == 1 && L.Get(pos) == lua.LNil && (key == "dofile" || key == "loadfile") {
+				L.RaiseError("%s: reading standard input: %v", name, ErrSandbox)
+			}
+		}
+		top := L.GetTop()
+		L.Push(orig)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, lua.MultRet)
+		return L.GetTop() - top
+	}))
+}
+
+// allowedPath reports whether p lies under one of the allowed directories
+// (after resolving symlinks of the part that exists).
+func allowedPath(sb Sandbox, p string) error {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, ErrSandbox)
+	}
+	abs = resolve(abs)
+	for _, dir := range sb.AllowedPaths {
+		d, err := filepath.Abs(dir)
+		if err != nil {
+			continue
+		}
+		d = resolve(d)
+		rel, err := filepath.Rel(d, abs)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w (outside the allowed paths)", p, ErrSandbox)
+}
+
+// resolve evaluates symlinks in the longest existing prefix of p.
+func resolve(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	dir, base := filepath.Split(p)
+	if dir == "" || dir == p || dir == "/" {
+		return p
+	}
+	return filepath.Join(resolve(filepath.Clean(dir)), base)
+}
