@@ -279,6 +279,18 @@ func (t *Transport) Send(b []byte) error {
 	return nil
 }
 
+// TryReceive implements socket.Transport.
+func (t *Transport) TryReceive(b []byte) ([]byte, uint32, bool, error) {
+	t.mu.Lock()
+	empty := len(t.queue) == 0 && !t.closed
+	t.mu.Unlock()
+	if empty {
+		return nil, 0, false, nil
+	}
+	d, g, err := t.Receive(b)
+	return d, g, err == nil, err
+}
+
 // Receive implements socket.Transport.
 func (t *Transport) Receive(b []byte) ([]byte, uint32, error) {
 	for {

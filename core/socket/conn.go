@@ -278,6 +278,45 @@ func (c *Conn) Receive(ctx context.Context) ([]codec.Message, error) {
 	return ms, nil
 }
 
+// Discard drops every datagram already queued on the socket, without
+// waiting, and returns how many it dropped. A receive error other than
+// ErrEventsLost ends it.
+//
+// After ErrEventsLost a monitor should call Discard and then resynchronise
+// (dump the state it tracks, on this Conn or another): the kernel reports
+// only the first loss until the socket's queue has been emptied, so events
+// dropped meanwhile would otherwise go unnoticed, and the queued events
+// are older than the dump anyway.
+func (c *Conn) Discard() (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed.Load() {
+		return 0, fmt.Errorf("netlink discard: %w", ErrClosed)
+	}
+	n := 0
+	for {
+		b, _, ok, err := c.t.TryReceive(c.rbuf)
+		switch {
+		case err != nil && errors.Is(err, errNoBufs):
+			continue
+		case err != nil:
+			return n, fmt.Errorf("netlink discard: %w", err)
+		case !ok:
+			return n, nil
+		}
+		if cap(b) > cap(c.rbuf) {
+			c.rbuf = b[:cap(b)]
+		}
+		if c.trace != nil {
+			it := codec.NewMessageIter(b)
+			for it.Next() {
+				c.trace(Skipped, it.Message())
+			}
+		}
+		n++
+	}
+}
+
 // aLongTimeAgo is a read deadline that has passed.
 var aLongTimeAgo = time.Unix(1, 0)
 
@@ -322,6 +361,9 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 			return nil, 0, fmt.Errorf("receive: %w", ErrClosed)
 		case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
 			return nil, 0, fmt.Errorf("receive: %w", ctx.Err())
+		case errors.Is(err, os.ErrDeadlineExceeded) && ctxExpired(ctx):
+			// The poller saw the deadline before the context's timer did.
+			return nil, 0, fmt.Errorf("receive: %w", context.DeadlineExceeded)
 		case errors.Is(err, errNoBufs):
 			return nil, 0, fmt.Errorf("receive: %w", ErrEventsLost)
 		}
@@ -331,6 +373,11 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 		c.rbuf = b[:cap(b)]
 	}
 	return b, group, nil
+}
+
+func ctxExpired(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // send writes one datagram; first, if tracing, each message in it.

@@ -61,6 +61,8 @@ type kernel struct {
 	rbuf    []byte
 	rn      int
 	rerr    error
+	rtry    bool // TryReceive: do not wait
+	rempty  bool // TryReceive found nothing
 	sa      unix.RawSockaddrNetlink
 	iov     unix.Iovec
 	hdr     unix.Msghdr
@@ -190,8 +192,18 @@ func (k *kernel) write(fd uintptr) bool {
 	}
 }
 
+func (k *kernel) TryReceive(b []byte) ([]byte, uint32, bool, error) {
+	k.rtry = true
+	b, g, err := k.Receive(b)
+	k.rtry = false
+	if k.rempty {
+		return nil, 0, false, nil
+	}
+	return b, g, err == nil, err
+}
+
 func (k *kernel) Receive(b []byte) ([]byte, uint32, error) {
-	k.rbuf, k.rerr, k.rn = b, nil, 0
+	k.rbuf, k.rerr, k.rn, k.rempty = b, nil, 0, false
 	err := k.rc.Read(k.readFn)
 	b, k.rbuf = k.rbuf, nil
 	if err != nil {
@@ -212,6 +224,9 @@ func (k *kernel) read(fd uintptr) bool {
 		switch {
 		case err == unix.EINTR:
 			continue
+		case err == unix.EAGAIN && k.rtry:
+			k.rempty = true
+			return true
 		case err == unix.EAGAIN:
 			return false
 		case err != nil:

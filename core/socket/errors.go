@@ -14,8 +14,8 @@ const errNoBufs = syscall.ENOBUFS
 
 // ErrEventsLost reports that the kernel dropped messages because the
 // socket's receive buffer was full (ENOBUFS): a monitor's view is stale
-// and must be resynchronised. It matches both itself and unix.ENOBUFS
-// under errors.Is.
+// and must be resynchronised (see Conn.Discard). It matches both itself
+// and unix.ENOBUFS under errors.Is.
 var ErrEventsLost error = eventsLost{}
 
 type eventsLost struct{}

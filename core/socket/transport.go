@@ -22,6 +22,9 @@ type Transport interface {
 	// sent to, 0 for a unicast reply. Receive returns an error wrapping
 	// os.ErrDeadlineExceeded when the read deadline passes.
 	Receive(b []byte) (datagram []byte, group uint32, err error)
+	// TryReceive is Receive without waiting: ok is false when no datagram
+	// is queued.
+	TryReceive(b []byte) (datagram []byte, group uint32, ok bool, err error)
 	// SetReadDeadline sets the time after which a blocked or future
 	// Receive fails; the zero time means none.
 	SetReadDeadline(t time.Time) error

@@ -1,0 +1,9 @@
+package socket_test
+
+import (
+	"testing"
+
+	"github.com/nlsh/nlsh/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
