@@ -20,7 +20,7 @@ type selKey struct {
 // nested schema. Like the kernel, it keeps the last of repeated siblings.
 // Malformed attributes end the scan silently; the main pass reports them.
 func (s *Schema) selectorKeys(b []byte) []selKey {
-	if !s.selects {
+	if s == nil || !s.selects {
 		return nil
 	}
 	var keys []selKey
@@ -149,7 +149,7 @@ func (s *Schema) decodeValue(a *Attr, p []byte, keys []selKey, path string) (any
 			if err != nil {
 				return nil, err
 			}
-			e.Type = d.TypeFlags()
+			e.Type, e.typed = d.TypeFlags(), true
 			entries = append(entries, e)
 		}
 		if err := d.Err(); err != nil {

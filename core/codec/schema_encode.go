@@ -21,6 +21,9 @@ func (s *Schema) Encode(t *Tree) ([]byte, error) { return s.Append(nil, t) }
 
 // Append is Encode appending to b.
 func (s *Schema) Append(b []byte, t *Tree) ([]byte, error) {
+	if b == nil && t != nil {
+		b = make([]byte, 0, 16*len(t.Fields))
+	}
 	e := NewEncoder(b)
 	if err := s.encodeTree(e, t, ""); err != nil {
 		return nil, err
@@ -180,7 +183,8 @@ func putStructField(out []byte, f *Attr, v any) error {
 		copy(p, bs)
 		return nil
 	}
-	enc, err := encodeScalar(f, v)
+	var buf [8]byte
+	enc, err := encodeScalar(&buf, f, v)
 	if err != nil {
 		return err
 	}
@@ -390,7 +394,7 @@ func (s *Schema) encodeAttr(e *Encoder, a *Attr, typ uint16, v any, sib func(str
 				if !a.Plain {
 					et |= AttrNested
 				}
-				if t, ok := ev.(*Tree); ok && t != nil && t.Type != 0 {
+				if t, ok := ev.(*Tree); ok && t != nil && (t.Type != 0 || t.typed) {
 					et = t.Type
 				}
 				p := indexPath(path, i)
@@ -447,7 +451,8 @@ func (s *Schema) encodeAttr(e *Encoder, a *Attr, typ uint16, v any, sib func(str
 		}
 		return put(b)
 	}
-	b, err := encodeScalar(a, v)
+	var buf [8]byte
+	b, err := encodeScalar(&buf, a, v)
 	if err != nil {
 		return fail(err)
 	}
@@ -588,8 +593,9 @@ func toBytes(k Kind, v any) ([]byte, error) {
 	return nil, typeError(k, v)
 }
 
-// encodeScalar encodes an integer kind (the only kinds left).
-func encodeScalar(a *Attr, v any) ([]byte, error) {
+// encodeScalar encodes an integer kind (the only kinds left) into buf and
+// returns the bytes used, so that no allocation is needed.
+func encodeScalar(buf *[8]byte, a *Attr, v any) ([]byte, error) {
 	k := a.Kind
 	if !k.integer() {
 		return nil, fmt.Errorf("cannot encode kind %s", k)
@@ -627,7 +633,7 @@ func encodeScalar(a *Attr, v any) ([]byte, error) {
 		}
 		u = n
 	}
-	b := make([]byte, size)
+	b := buf[:size]
 	switch {
 	case k == KindBe16:
 		binary.BigEndian.PutUint16(b, uint16(u))

@@ -425,3 +425,16 @@ func TestKindsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestRawNames(t *testing.T) {
+	for name, want := range map[string]int{"attr_0": 0, "attr_42": 42, "attr_16383": 16383,
+		"attr_16384": -1, "attr_007": -1, "attr_": -1, "attr_4x": -1, "attr_-1": -1, "mtu": -1} {
+		n, ok := parseRawName(name)
+		if ok != (want >= 0) || ok && int(n) != want {
+			t.Errorf("parseRawName(%q) = %d, %v", name, n, ok)
+		}
+	}
+	if rawName(42|AttrNested) != "attr_42" {
+		t.Errorf("rawName drops flags: %s", rawName(42|AttrNested))
+	}
+}

@@ -17,6 +17,8 @@ type Tree struct {
 	// written as it is, so a decoded array re-encodes byte for byte.
 	Type   uint16
 	Fields []Field
+
+	typed bool // Type came off the wire, so even a Type of 0 is kept
 }
 
 // Field is one decoded attribute or struct field.
@@ -163,11 +165,17 @@ func rawName(t uint16) string { return "attr_" + strconv.Itoa(int(t&attrTypeMask
 // parseRawName reads the type out of an "attr_N" name.
 func parseRawName(name string) (uint16, bool) {
 	s, ok := strings.CutPrefix(name, "attr_")
-	if !ok {
+	if !ok || s == "" || len(s) > 5 || (s[0] == '0' && len(s) > 1) {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(s, 10, 16)
-	if err != nil || uint16(n)&^attrTypeMask != 0 || strconv.Itoa(int(n)) != s {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if n > int(attrTypeMask) {
 		return 0, false
 	}
 	return uint16(n), true
