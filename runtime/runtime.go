@@ -122,6 +122,12 @@ func (rt *Runtime) RunString(ctx context.Context, name, code string) ([]any, err
 // RunFile runs the script at path with args: the global arg holds them
 // (arg[0] is path) and the chunk receives them as `...`.
 func (rt *Runtime) RunFile(ctx context.Context, path string, args []string) ([]any, error) {
+	vals, err := rt.EvalFile(ctx, path, args)
+	return toGo(vals), err
+}
+
+// EvalFile is RunFile returning the Lua values.
+func (rt *Runtime) EvalFile(ctx context.Context, path string, args []string) ([]lua.LValue, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &ScriptError{Msg: oneLine(err.Error()), Err: err}
@@ -146,8 +152,7 @@ func (rt *Runtime) RunFile(ctx context.Context, path string, args []string) ([]a
 		largs[i] = lua.LString(a)
 	}
 	rt.L.SetGlobal("arg", argt)
-	vals, err := rt.Call(ctx, fn, largs...)
-	return toGo(vals), err
+	return rt.Call(ctx, fn, largs...)
 }
 
 // EvalString compiles and runs code, returning the Lua values (the REPL

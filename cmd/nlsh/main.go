@@ -1,0 +1,24 @@
+// Command nlsh is the Lua-driven netlink shell: it runs scripts
+// (`nlsh FILE.lua ARGS...`), one-liners (`nlsh -e CODE`) and, with no
+// script on a terminal, a REPL. It is a thin user of package runtime.
+//
+// Exit status: 0 on success, 1 on a script or kernel error (one line on
+// stderr), 2 on bad usage.
+package main
+
+//go:generate sh -c "go run . --lua-meta > ../../docs/nlsh.meta.lua"
+
+import (
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// stdio are the streams a command uses.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
