@@ -93,7 +93,7 @@ func (s *Schema) decode(b []byte, path string) (*Tree, error) {
 			t.Fields = append(t.Fields, Field{Name: rawName(typ), Type: typ, Value: Raw(bytes.Clone(d.Bytes()))})
 			continue
 		}
-		v, err := s.decodeValue(a, d.Bytes(), keys, joinPath(path, a.Name))
+		v, err := s.decodeValue(a, d.Bytes(), keys, path)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,15 @@ func (s *Schema) schemaName() string {
 	return s.Name
 }
 
-func (s *Schema) decodeValue(a *Attr, p []byte, keys []selKey, path string) (any, error) {
+// decodeValue decodes the payload p of attribute a; parent is the path of
+// the nest holding it (joined with a.Name only for nests, so that scalars
+// cost no string building).
+func (s *Schema) decodeValue(a *Attr, p []byte, keys []selKey, parent string) (any, error) {
+	var path string
+	switch a.Kind {
+	case KindNested, KindNestedArray:
+		path = joinPath(parent, a.Name)
+	}
 	switch a.Kind {
 	case KindNested:
 		sub := a.Nested

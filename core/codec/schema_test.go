@@ -438,3 +438,43 @@ func TestRawNames(t *testing.T) {
 		t.Errorf("rawName drops flags: %s", rawName(42|AttrNested))
 	}
 }
+
+func TestTreeMap(t *testing.T) {
+	b, err := testLinkAttrs.EncodeMap(map[string]any{
+		"ifname":    "x",
+		"prop_list": map[string]any{"altname": []any{"one"}},
+		"linkinfo":  map[string]any{"kind": "vxlan", "data": map[string]any{"id": 7}},
+		"attr_99":   []byte{1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, b[:8]...) // ifname again
+	tree, err := testLinkAttrs.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tree.Map()
+	if l, ok := m["ifname"].([]any); !ok || len(l) != 2 || l[1] != "x" {
+		t.Errorf("repeated ifname %#v", m["ifname"])
+	}
+	if l, ok := m["prop_list"].(map[string]any)["altname"].([]any); !ok || len(l) != 1 || l[0] != "one" {
+		t.Errorf("Multi altname %#v", m["prop_list"])
+	}
+	data := m["linkinfo"].(map[string]any)["data"].(map[string]any)
+	if data["id"] != uint64(7) {
+		t.Errorf("linkinfo.data %#v", data)
+	}
+	if r, ok := m["attr_99"].(Raw); !ok || len(r) != 1 {
+		t.Errorf("raw %#v", m["attr_99"])
+	}
+	// The map encodes back (repeats aside).
+	delete(m, "ifname")
+	if _, err := testLinkAttrs.EncodeMap(m); err != nil {
+		t.Errorf("Map() does not encode back: %v", err)
+	}
+	ctrl, _ := testCtrlProto.Decode(firstMessage(t, "genl_getfamily_netdev.reply.hex"))
+	if ops, ok := ctrl.Attrs.Map()["ops"].([]any); !ok || ops[0].(map[string]any)["id"] != uint64(1) {
+		t.Errorf("ops %#v", ctrl.Attrs.Map()["ops"])
+	}
+}

@@ -85,6 +85,59 @@ func (t *Tree) Add(name string, v any) *Tree {
 	return t
 }
 
+// Map converts the tree into plain values for a binding such as Lua's:
+// nests and structs become map[string]any, nested arrays []any of maps,
+// and an attribute that repeats, or is declared Multi, a []any of its
+// values in wire order. Other values are kept as they are (Raw included).
+func (t *Tree) Map() map[string]any {
+	if t == nil {
+		return nil
+	}
+	m := make(map[string]any, len(t.Fields))
+	for i := range t.Fields {
+		f := &t.Fields[i]
+		v := plainValue(f.Value)
+		old, seen := m[f.Name]
+		switch {
+		case f.Attr != nil && f.Attr.Multi && f.Attr.Kind != KindNestedArray:
+			l, _ := old.([]any)
+			m[f.Name] = append(l, v)
+		case seen:
+			// A repeat of an attribute not declared Multi: keep them all.
+			if l, ok := old.(repeated); ok {
+				m[f.Name] = append(l, v)
+			} else {
+				m[f.Name] = repeated{old, v}
+			}
+		default:
+			m[f.Name] = v
+		}
+	}
+	for k, v := range m {
+		if l, ok := v.(repeated); ok {
+			m[k] = []any(l)
+		}
+	}
+	return m
+}
+
+// repeated marks a list Map built from repeats, until it is done.
+type repeated []any
+
+func plainValue(v any) any {
+	switch v := v.(type) {
+	case *Tree:
+		return v.Map()
+	case []*Tree:
+		l := make([]any, len(v))
+		for i, e := range v {
+			l[i] = e.Map()
+		}
+		return l
+	}
+	return v
+}
+
 // Equal reports whether t and u hold the same fields with the same names,
 // wire types and values, in the same order. Field.Attr is not compared.
 func (t *Tree) Equal(u *Tree) bool {
