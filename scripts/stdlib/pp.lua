@@ -9,7 +9,7 @@
 
 local M = {}
 
-local WIDTH = 72
+local WIDTH = 80
 
 local function is_ident(s)
   return type(s) == "string" and s:match("^[%a_][%w_]*$") ~= nil

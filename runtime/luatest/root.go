@@ -1,0 +1,5 @@
+package luatest
+
+import "os"
+
+func isRoot() bool { return os.Geteuid() == 0 }
