@@ -163,6 +163,13 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 				continue
 			}
 			c.traceMsg(Received, r)
+			if plainSuccess(r) {
+				if acks[pos] == 1 {
+					pending--
+				}
+				acks[pos] = 2
+				continue
+			}
 			ack, err := codec.ParseAck(r.Header, r.Data)
 			i := idx[pos]
 			end := len(c.sbuf)

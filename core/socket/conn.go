@@ -184,15 +184,14 @@ func (c *Conn) execute(ctx context.Context, m codec.Message, keep bool) ([]codec
 		c.traceMsg(DryRun, m)
 		return nil, nil
 	}
-	op := c.opName(m.Header.Type)
 	unwatch, err := c.watch(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return nil, fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
 	}
 	defer unwatch()
 	c.sbuf = m.Append(c.sbuf[:0])
 	if err := c.send(c.sbuf, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return nil, fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
 	}
 	var (
 		replies []codec.Message
@@ -201,7 +200,7 @@ func (c *Conn) execute(ctx context.Context, m codec.Message, keep bool) ([]codec
 	for {
 		b, group, err := c.recv(ctx)
 		if err != nil {
-			return replies, fmt.Errorf("%s: %w", op, err)
+			return replies, fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
 		}
 		owned = nil
 		it := codec.NewMessageIter(b)
@@ -217,14 +216,17 @@ func (c *Conn) execute(ctx context.Context, m codec.Message, keep bool) ([]codec
 				// A multi-part reply ended; the ack follows.
 				continue
 			case codec.TypeOverrun:
-				return replies, fmt.Errorf("%s: kernel reported NLMSG_OVERRUN: %w", op, ErrEventsLost)
+				return replies, fmt.Errorf("%s: kernel reported NLMSG_OVERRUN: %w", c.opName(m.Header.Type), ErrEventsLost)
 			case codec.TypeError:
+				if plainSuccess(r) {
+					return replies, nil
+				}
 				ack, err := codec.ParseAck(r.Header, r.Data)
 				if err != nil {
-					return replies, fmt.Errorf("%s: %w", op, err)
+					return replies, fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
 				}
 				if ack.Err != nil {
-					return replies, c.kernelError(ack.Err, op, c.sbuf)
+					return replies, c.kernelError(ack.Err, c.opName(m.Header.Type), c.sbuf)
 				}
 				return replies, nil
 			}
@@ -236,7 +238,7 @@ func (c *Conn) execute(ctx context.Context, m codec.Message, keep bool) ([]codec
 			}
 		}
 		if err := it.Err(); err != nil {
-			return replies, fmt.Errorf("%s: reply: %w", op, err)
+			return replies, fmt.Errorf("%s: reply: %w", c.opName(m.Header.Type), err)
 		}
 	}
 }
@@ -423,6 +425,13 @@ func (c *Conn) kernelError(e *codec.Error, op string, req []byte) error {
 		e.AttrPath = c.attrPath(req, e.Offset)
 	}
 	return e
+}
+
+// plainSuccess reports whether an NLMSG_ERROR is a success ack with no
+// extack warning, which needs no decoding (and no allocation).
+func plainSuccess(m codec.Message) bool {
+	return m.Header.Flags&codec.AckTLVs == 0 && len(m.Data) >= 4+codec.HeaderLen &&
+		m.Data[0]|m.Data[1]|m.Data[2]|m.Data[3] == 0
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -45,7 +45,6 @@ type Dump struct {
 	c     *Conn
 	ctx   context.Context
 	req   codec.Message
-	op    string
 	seq   uint32
 	it    codec.MessageIter
 	cur   codec.Message
@@ -61,7 +60,7 @@ type Dump struct {
 // Dump sends m as a dump request (NLM_F_REQUEST|NLM_F_DUMP are set) and
 // returns the stream of its replies.
 func (c *Conn) Dump(ctx context.Context, m codec.Message) *Dump {
-	d := &Dump{c: c, ctx: ctx, op: c.opName(m.Header.Type)}
+	d := &Dump{c: c, ctx: ctx}
 	m.Header.Flags |= codec.Request | codec.Dump
 	m.Header.PID = 0
 	d.req = m
@@ -121,7 +120,7 @@ func (d *Dump) Next() bool {
 			case codec.TypeNoop:
 				continue
 			case codec.TypeDone:
-				if err := d.c.doneError(m, d.op); err != nil {
+				if err := d.c.doneError(m, d.c.opName(d.req.Header.Type)); err != nil {
 					d.fin = true
 					d.fail(err)
 					return false
@@ -138,7 +137,7 @@ func (d *Dump) Next() bool {
 				}
 				if ack.Err != nil {
 					d.fin = true
-					d.fail(d.c.kernelError(ack.Err, d.op, nil))
+					d.fail(d.c.kernelError(ack.Err, d.c.opName(d.req.Header.Type), nil))
 					return false
 				}
 				// A success ack (the caller set NLM_F_ACK) ends the
@@ -224,7 +223,7 @@ func (c *Conn) doneError(m codec.Message, op string) error {
 func (d *Dump) fail(err error) {
 	if d.err == nil {
 		if _, ok := err.(*codec.Error); !ok {
-			err = fmt.Errorf("%s dump: %w", d.op, err)
+			err = fmt.Errorf("%s dump: %w", d.c.opName(d.req.Header.Type), err)
 		}
 		d.err = err
 	}

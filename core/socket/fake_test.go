@@ -513,3 +513,18 @@ func FuzzReceive(f *testing.F) {
 		}
 	})
 }
+
+func TestTraceWriter(t *testing.T) {
+	var sb strings.Builder
+	c := nltest.Dial(func(req []codec.Message) ([]codec.Message, error) { return nil, nil },
+		&socket.Config{Trace: socket.TraceWriter(&sb, rtNames, nil)})
+	defer c.Close()
+	if err := c.Request(context.Background(), msg(typNew, codec.Create, "\x01\x02")); err != nil {
+		t.Fatal(err)
+	}
+	want := "send RTM_NEWLINK flags=0x405 seq=1 pid=0 len=18: 0102\n" +
+		"recv NLMSG_ERROR flags=0x100 seq=1 pid=1852601192 len=36: 0000000012000000100005040100000000000000\n"
+	if sb.String() != want {
+		t.Fatalf("trace:\n%s\nwant:\n%s", sb.String(), want)
+	}
+}

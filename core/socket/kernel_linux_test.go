@@ -498,3 +498,52 @@ func TestEventsLost(t *testing.T) {
 		t.Fatalf("after resync: %v, want the new address's event", ms)
 	}
 }
+
+// One Conn shared by goroutines: requests, dumps and batches interleave
+// without any goroutine seeing another's replies.
+func TestConnSharedByGoroutines(t *testing.T) {
+	ns := testutil.NewNetNS(t)
+	ns.IP("link", "add", "s0", "type", "veth", "peer", "name", "s1")
+	c := dialRoute(t, ns, nil)
+	var wg sync.WaitGroup
+	errc := make(chan error, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				var err error
+				switch i % 3 {
+				case 0:
+					var ms []codec.Message
+					ms, err = c.Execute(context.Background(), codec.Message{Header: codec.Header{Type: unix.RTM_GETLINK}, Data: ifinfomsg(1)})
+					if err == nil && (len(ms) != 1 || decodeLink(t, ms[0]).Name != "lo") {
+						err = fmt.Errorf("get lo: %d replies", len(ms))
+					}
+				case 1:
+					var ms []codec.Message
+					ms, err = c.DumpAll(context.Background(), codec.Message{Header: codec.Header{Type: unix.RTM_GETLINK}, Data: ifinfomsg(0)})
+					if err == nil && len(ms) != 3 {
+						err = fmt.Errorf("dump: %d links", len(ms))
+					}
+				case 2:
+					a := netip.AddrFrom4([4]byte{10, 66, byte(g), byte(i)})
+					var errs []error
+					errs, err = c.Batch(context.Background(), []codec.Message{newAddr(1, a, 32), newAddr(1, a, 32)})
+					if err == nil && (errs[0] != nil || !errors.Is(errs[1], unix.EEXIST)) {
+						err = fmt.Errorf("batch: %v", errs)
+					}
+				}
+				if err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+}
