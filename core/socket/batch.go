@@ -124,7 +124,7 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 			return errs, fmt.Errorf("netlink batch: %d bytes and %d acks do not fit one sendmsg (buffers %d/%d bytes)", len(c.sbuf), len(idx), snd, rcv)
 		}
 		c.seq.Store(base + uint32(len(idx)) - 1)
-		if err := c.send(c.sbuf, msgs[idx[0]]); err != nil {
+		if err := c.send(c.sbuf); err != nil {
 			return fillErr(errs, idx[0], fmt.Errorf("netlink batch: %w", err))
 		}
 		if err := c.collectAcks(ctx, base, idx, offs, acks, errs); err != nil {

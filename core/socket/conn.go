@@ -190,7 +190,7 @@ func (c *Conn) execute(ctx context.Context, m codec.Message, keep bool) ([]codec
 	}
 	defer unwatch()
 	c.sbuf = m.Append(c.sbuf[:0])
-	if err := c.send(c.sbuf, m); err != nil {
+	if err := c.send(c.sbuf); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
 	}
 	var (
@@ -382,8 +382,8 @@ func ctxExpired(ctx context.Context) bool {
 	return ok && !time.Now().Before(dl)
 }
 
-// send writes one datagram; first, if tracing, each message in it.
-func (c *Conn) send(b []byte, first codec.Message) error {
+// send writes one datagram, tracing each message in it first.
+func (c *Conn) send(b []byte) error {
 	if c.closed.Load() {
 		return fmt.Errorf("send: %w", ErrClosed)
 	}

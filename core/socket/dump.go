@@ -93,7 +93,7 @@ func (d *Dump) start() error {
 	d.req.Header.Seq = d.seq
 	d.it = codec.NewMessageIter(nil)
 	c.sbuf = d.req.Append(c.sbuf[:0])
-	if err := c.send(c.sbuf, d.req); err != nil {
+	if err := c.send(c.sbuf); err != nil {
 		d.fin = true // nothing outstanding to drain
 		return err
 	}
