@@ -230,12 +230,12 @@ func (d *Docs) WriteLuaLS(w io.Writer) error {
 					if p.Optional {
 						name += "?"
 					}
-					fmt.Fprintf(&b, "---@param %s %s %s\n", name, typ, p.Desc)
+					fmt.Fprintf(&b, "%s\n", strings.TrimRight("---@param "+name+" "+typ+" "+p.Desc, " "))
 				}
 				names = append(names, p.Name)
 			}
 			for _, r := range f.Returns {
-				fmt.Fprintf(&b, "---@return %s %s\n", r.Type, r.Desc)
+				fmt.Fprintf(&b, "%s\n", strings.TrimRight("---@return "+r.Type+" "+r.Desc, " "))
 			}
 			fmt.Fprintf(&b, "function %s(%s) end\n\n", f.Name, strings.Join(names, ", "))
 		}
@@ -254,7 +254,7 @@ func writeClass(b *strings.Builder, name, desc string, fields []FieldDoc) {
 		if !f.Required {
 			n += "?"
 		}
-		fmt.Fprintf(b, "---@field %s %s %s\n", n, f.Type, f.Desc)
+		fmt.Fprintf(b, "%s\n", strings.TrimRight("---@field "+n+" "+f.Type+" "+f.Desc, " "))
 	}
 	b.WriteString("\n")
 }
