@@ -128,7 +128,10 @@ func ParseAck(h Header, data []byte) (Ack, error) {
 		n = min(Align(n), len(rest))
 		rest = rest[n:]
 	}
-	e := &Error{Errno: a.Errno, Request: req}
+	if a.Errno == 0 && h.Flags&AckTLVs == 0 {
+		return a, nil // a plain success: nothing to allocate
+	}
+	e := Error{Errno: a.Errno, Request: req}
 	if h.Flags&AckTLVs != 0 {
 		d := NewDecoder(rest)
 		for d.Next() {
@@ -148,11 +151,12 @@ func ParseAck(h Header, data []byte) (Ack, error) {
 			}
 		}
 		if err := d.Err(); err != nil {
-			return Ack{}, fmt.Errorf("NLMSG_ERROR extended ack: %w", err)
+			// Keep the errno: a garbled extack must not hide the error.
+			e.Msg = fmt.Sprintf("(malformed extended ack: %v)", err)
 		}
 	}
 	if a.Errno != 0 {
-		a.Err = e
+		a.Err = &e
 	} else {
 		a.Warning = e.Msg
 	}

@@ -84,17 +84,30 @@ func (t Target) Do(fn func() error) error {
 // which therefore lands on another thread, runs fn.
 func onDiscardedThread(fn func() error) error {
 	errc := make(chan error, 1)
+	run := func() {
+		// fn may end its goroutine with runtime.Goexit (t.Fatal does);
+		// the deferred send answers the caller all the same.
+		sent := false
+		defer func() {
+			if !sent {
+				errc <- errors.New("netns: function exited its goroutine (runtime.Goexit)")
+			}
+		}()
+		err := fn()
+		errc <- err
+		sent = true
+	}
 	go func() {
 		runtime.LockOSThread()
 		if unix.Gettid() != unix.Getpid() {
-			errc <- fn() // returns locked: the thread is discarded
+			run() // returns locked: the thread is discarded
 			return
 		}
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
 			runtime.LockOSThread()
-			errc <- fn()
+			run()
 		}()
 		<-done
 		runtime.UnlockOSThread() // the main thread never entered anything

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,9 @@ func TestDoErrorsAndPanics(t *testing.T) {
 	}
 	if err := ns.Target.Do(func() error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("Do after panic returned %v", err)
+	}
+	if err := ns.Target.Do(func() error { runtime.Goexit(); return nil }); err == nil {
+		t.Fatal("Do after runtime.Goexit returned no error")
 	}
 	missing, _ := netns.Named("nlsh-no-such-namespace")
 	if err := missing.Do(func() error { return nil }); !errors.Is(err, os.ErrNotExist) {
