@@ -1,0 +1,72 @@
+# vm/vm.mk - the VM lane: nlsh's kernel-facing tests on a second kernel.
+#
+# Included by the main Makefile (make test-vm), or used alone from the
+# repository root: make -f vm/vm.mk test-vm. See vm/README.md.
+# Every variable can be overridden on the command line, e.g.
+#   make test-vm VM_PKGS=github.com/nlsh/nlsh/internal/kernel VM_DEADLINE=120
+
+VM_DIR  := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+VM_ROOT := $(abspath $(VM_DIR)/..)
+
+GO ?= go
+
+# Test packages built for the VM: every package under these trees that has
+# test files. Deferred (=) so that plain `make` does not run go list.
+VM_PKG_TREES ?= ./core/... ./families/... ./bindings/... ./internal/kernel/...
+VM_PKGS ?= $(shell cd $(VM_ROOT) && $(GO) list -e -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' $(VM_PKG_TREES) 2>/dev/null)
+
+# The guest kernel: the newest /boot/vmlinuz-* that is not the running one.
+VM_KERNEL_VERSION ?= $(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | grep -vxF "$$(uname -r)" | sort -V | tail -n 1)
+VM_KERNEL ?= /boot/vmlinuz-$(VM_KERNEL_VERSION)
+
+# Modules loaded in the guest, with their dependencies (modprobe --show-depends).
+VM_MODULES ?= dummy 8021q ipvlan macvlan bonding vrf veth bridge vxlan \
+	wireguard mac80211_hwsim tun ip_gre ipip ip6_gre ip6_tunnel sit \
+	nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_reject_inet \
+	nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_limit nft_log nft_quota \
+	nft_hash nft_numgen nft_objref nft_socket nft_tproxy nft_queue nft_compat \
+	nft_connlimit nft_tunnel nf_log_syslog nf_conntrack_netlink nfnetlink_queue \
+	nfnetlink_log
+
+# Tools packed with their shared libraries; optional ones when installed.
+# iproute2 (ip, genl, bridge, tc, ss), nftables, ethtool; util-linux's
+# unshare and nsenter and coreutils' sleep shadow busybox's, so tests see the
+# same tools as on the host.
+VM_TOOLS ?= ip genl bridge tc ss nft ethtool unshare nsenter sleep
+VM_TOOLS_OPTIONAL ?= wg
+
+VM_DEADLINE ?= 240
+VM_MEM ?= 1536
+VM_CPUS ?= 2
+# auto: kvm when /dev/kvm works, else tcg.
+VM_ACCEL ?= auto
+# -test.timeout keeps one hanging package from eating the whole deadline.
+VM_TEST_FLAGS ?= -test.v -test.timeout=90s
+# Extra KEY=VALUE words exported to the tests in the guest.
+VM_GUEST_ENV ?=
+VM_BUILD ?= $(VM_ROOT)/vm/.build
+
+VM_EXPORTS = GO='$(GO)' VM_ROOT='$(VM_ROOT)' VM_PKGS='$(VM_PKGS)' \
+	VM_KERNEL_VERSION='$(VM_KERNEL_VERSION)' VM_KERNEL='$(VM_KERNEL)' \
+	VM_MODULES='$(VM_MODULES)' VM_TOOLS='$(VM_TOOLS)' \
+	VM_TOOLS_OPTIONAL='$(VM_TOOLS_OPTIONAL)' VM_DEADLINE='$(VM_DEADLINE)' \
+	VM_MEM='$(VM_MEM)' VM_CPUS='$(VM_CPUS)' VM_ACCEL='$(VM_ACCEL)' \
+	VM_TEST_FLAGS='$(VM_TEST_FLAGS)' VM_GUEST_ENV='$(VM_GUEST_ENV)' \
+	VM_BUILD='$(VM_BUILD)'
+
+.PHONY: test-vm vm-image vm-run vm-clean
+
+## test-vm: build the test binaries and the initramfs, boot the VM, run them.
+test-vm: vm-image
+	@$(VM_EXPORTS) $(VM_DIR)/run.sh
+
+## vm-image: only build the test binaries and the initramfs.
+vm-image:
+	@$(VM_EXPORTS) $(VM_DIR)/build.sh
+
+## vm-run: boot the last image again without rebuilding it.
+vm-run:
+	@$(VM_EXPORTS) $(VM_DIR)/run.sh
+
+vm-clean:
+	rm -rf '$(VM_BUILD)'
