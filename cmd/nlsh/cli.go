@@ -173,11 +173,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // options turns the flags into runtime options.
 func (f *flags) options(std stdio) (runtime.Options, error) {
 	opts := runtime.Options{
-		Stdout:  std.out,
-		Stderr:  std.err,
-		DryRun:  f.dryRun,
-		Timeout: f.timeout,
-		Atomic:  f.atomic,
+		AutoGlobals: true, // modules are globals, loaded on first use
+		Stdout:      std.out,
+		Stderr:      std.err,
+		DryRun:      f.dryRun,
+		Timeout:     f.timeout,
+		Atomic:      f.atomic,
 	}
 	if f.trace {
 		opts.Trace = std.err
