@@ -2,10 +2,9 @@ module github.com/nlsh/nlsh
 
 go 1.26.0
 
-require golang.org/x/sys v0.50.0
-
 require (
-	github.com/chzyer/readline v1.5.1 // indirect
-	github.com/creack/pty v1.1.24 // indirect
-	github.com/yuin/gopher-lua v1.1.2 // indirect
+	github.com/chzyer/readline v1.5.1
+	github.com/creack/pty v1.1.24
+	github.com/yuin/gopher-lua v1.1.2
+	golang.org/x/sys v0.50.0
 )
