@@ -55,4 +55,9 @@ type Sandbox struct {
 	AllowedPaths []string
 	// AllowExec keeps os.execute and io.popen for trusted scripts.
 	AllowExec bool
+	// OwnedScripts refuses to run a script file (RunFile, EvalFile) that
+	// users other than its owner may write, or whose owner is neither
+	// root nor the caller: engines run scripts as root, so such a file
+	// would let another user run code as root.
+	OwnedScripts bool
 }

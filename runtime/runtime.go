@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -128,7 +127,7 @@ func (rt *Runtime) RunFile(ctx context.Context, path string, args []string) ([]a
 
 // EvalFile is RunFile returning the Lua values.
 func (rt *Runtime) EvalFile(ctx context.Context, path string, args []string) ([]lua.LValue, error) {
-	src, err := os.ReadFile(path)
+	src, err := rt.readScript(path)
 	if err != nil {
 		return nil, &ScriptError{Msg: oneLine(err.Error()), Err: err}
 	}

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -39,19 +41,34 @@ func applySandbox(L *lua.LState, sb Sandbox) {
 		guard(L, sb, ioT, "io.input", "input", 1)
 		guard(L, sb, ioT, "io.output", "output", 1)
 	}
+	// debug is not opened in the sandbox; say so instead of "index nil".
+	dbg := L.NewTable()
+	dbgMeta := L.NewTable()
+	dbgMeta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("debug.%s: %v", L.ToString(2), ErrSandbox)
+		return 0
+	}))
+	L.SetMetatable(dbg, dbgMeta)
+	L.SetGlobal("debug", dbg)
 	guard(L, sb, L.G.Global, "dofile", "dofile", 1)
 	guard(L, sb, L.G.Global, "loadfile", "loadfile", 1)
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
 		pkg.RawSetString("loadlib", deny("package.loadlib"))
 		pkg.RawSetString("path", lua.LString(""))
 		pkg.RawSetString("cpath", lua.LString(""))
-		// Keep only the preload searcher: require finds the embedded
-		// modules and nothing on disk.
-		if loaders, ok := pkg.RawGetString("loaders").(*lua.LTable); ok {
-			first := loaders.RawGetInt(1)
-			fresh := L.NewTable()
-			fresh.RawSetInt(1, first)
-			pkg.RawSetString("loaders", fresh)
+		// Keep only the preload searcher and one that finds Lua files
+		// under the allowed directories: require finds the embedded
+		// modules and nothing else on disk, and never native code.
+		// require reads the searchers from the registry's _LOADERS (the
+		// same table as package.loaders), so change that table in place.
+		if loaders, ok := L.G.Registry.RawGetString("_LOADERS").(*lua.LTable); ok {
+			n := loaders.Len()
+			for i := n; i >= 2; i-- {
+				loaders.RawSetInt(i, lua.LNil)
+			}
+			if len(sb.AllowedPaths) > 0 {
+				loaders.RawSetInt(2, L.NewFunction(allowedLoader(sb)))
+			}
 		}
 	}
 }
@@ -115,4 +132,61 @@ func resolve(p string) string {
 		return p
 	}
 	return filepath.Join(resolve(filepath.Clean(dir)), base)
+}
+
+// readScript reads a script file; with Sandbox.OwnedScripts it first
+// checks, on the opened file, that no other user can have changed it.
+func (rt *Runtime) readScript(path string) ([]byte, error) {
+	sb := rt.opts.Sandbox
+	if !sb.Enabled || !sb.OwnedScripts {
+		return os.ReadFile(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("script %s: %w", path, err)
+	}
+	if err := CheckScriptFile(path, fi); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
+}
+
+// allowedLoader is a package.loaders entry that finds `require "a.b"` as
+// a/b.lua under the allowed directories, and nothing else: no native code
+// (package.loadlib is gone), no path outside them.
+func allowedLoader(sb Sandbox) lua.LGFunction {
+	return func(L *lua.LState) int {
+		name := L.CheckString(1)
+		rel := strings.ReplaceAll(name, ".", "/") + ".lua"
+		if strings.HasPrefix(name, "/") || strings.Contains(name, "..") || strings.ContainsRune(name, 0) {
+			L.Push(lua.LString(fmt.Sprintf("\n\tmodule %q: %v (only plain module names below the allowed paths)", name, ErrSandbox)))
+			return 1
+		}
+		var tried strings.Builder
+		for _, dir := range sb.AllowedPaths {
+			p := filepath.Join(dir, rel)
+			if err := allowedPath(sb, p); err != nil {
+				fmt.Fprintf(&tried, "\n\t%v", err)
+				continue
+			}
+			if _, err := os.Stat(p); err != nil {
+				fmt.Fprintf(&tried, "\n\tno file '%s'", p)
+				continue
+			}
+			fn, err := L.LoadFile(p)
+			if err != nil {
+				L.RaiseError("require %q: %v", name, err)
+			}
+			L.Push(fn)
+			return 1
+		}
+		fmt.Fprintf(&tried, "\n\tno native modules or files outside the allowed paths (%v)", ErrSandbox)
+		L.Push(lua.LString(tried.String()))
+		return 1
+	}
 }
