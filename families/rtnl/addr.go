@@ -150,6 +150,14 @@ func (a *Address) normalize(op string) (fam uint8, err error) {
 			return 0, badArg("label", a.Label, "must start with the device name %q", a.Dev)
 		}
 	}
+	if _, err := ipFlagBits("flags", addrInputFlags(a.Flags), ifaFlagNames); err != nil {
+		return 0, err
+	}
+	if a.Scope != "" {
+		if _, err := ipEnumValue("scope", a.Scope, ipScopes, 255); err != nil {
+			return 0, err
+		}
+	}
 	if a.PreferredLifetime != 0 && a.ValidLifetime != 0 && a.PreferredLifetime > a.ValidLifetime {
 		return 0, badArg("preferred_life_time", fmt.Sprint(a.PreferredLifetime), "exceeds valid_life_time %d", a.ValidLifetime)
 	}
@@ -170,7 +178,7 @@ func autoBroadcast(p netip.Prefix) netip.Addr {
 // encodeAddr builds the RTM_NEWADDR / RTM_DELADDR payload for an address
 // already normalized and with Ifindex resolved.
 func encodeAddr(a *Address, fam uint8, forDel bool) ([]byte, error) {
-	flags, err := ipFlagBits("flags", a.Flags, ifaFlagNames)
+	flags, err := ipFlagBits("flags", addrInputFlags(a.Flags), ifaFlagNames)
 	if err != nil {
 		return nil, err
 	}
@@ -299,6 +307,23 @@ func addrFlagNames(flags uint32, fam uint8) []string {
 	}
 	if flags&ifaFPermanent == 0 {
 		out = append(out, "dynamic")
+	}
+	return out
+}
+
+// addrInputFlags maps flags as listed back to settable names, so a listed
+// Address can be added again: "dynamic" is implied by the lifetimes and
+// "temporary" is inet6's name for "secondary".
+func addrInputFlags(names []string) []string {
+	var out []string
+	for _, n := range names {
+		switch n {
+		case "dynamic":
+		case "temporary":
+			out = append(out, "secondary")
+		default:
+			out = append(out, n)
+		}
 	}
 	return out
 }

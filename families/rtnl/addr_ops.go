@@ -21,7 +21,15 @@ type AddrFilter struct {
 // EachAddr streams the addresses matching f to fn without holding the whole
 // dump. The Address is fn's to keep. An error from fn stops the dump and is
 // returned.
+// If the kernel restarts a dump its table changed under, fn sees the
+// objects again from the start.
 func (c *Client) EachAddr(ctx context.Context, f AddrFilter, fn func(Address) error) error {
+	return c.eachAddr(ctx, f, fn, nil)
+}
+
+// eachAddr is EachAddr with a hook called when the kernel restarted an
+// interrupted dump, so a collector can drop what it has.
+func (c *Client) eachAddr(ctx context.Context, f AddrFilter, fn func(Address) error, restart func()) error {
 	const op = "addr list"
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
@@ -32,11 +40,20 @@ func (c *Client) EachAddr(ctx context.Context, f AddrFilter, fn func(Address) er
 	if err != nil {
 		return err
 	}
+	if err := devs.loadAll(ctx); err != nil {
+		return err
+	}
 	b := make([]byte, ifaddrmsgLen)
 	b[0] = fam
 	binary.LittleEndian.PutUint32(b[4:8], uint32(idx))
 	var d codec.Decoder
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetAddr, Flags: codec.Dump}, Data: b}, func(m codec.Message) error {
+		if isDumpRestart(m) {
+			if restart != nil {
+				restart()
+			}
+			return nil
+		}
 		if m.Header.Type != rtmNewAddr {
 			return nil
 		}
@@ -47,11 +64,7 @@ func (c *Client) EachAddr(ctx context.Context, f AddrFilter, fn func(Address) er
 		if (fam != ipFamilyUnspec && m.Data[0] != fam) || (idx != 0 && a.Ifindex != idx) {
 			return nil
 		}
-		n, err := devs.name(ctx, a.Ifindex)
-		if err != nil {
-			return err
-		}
-		a.Dev = n
+		a.Dev = devs.name(a.Ifindex)
 		return fn(a)
 	})
 	return annotate(err, rtmGetAddr, addrFilterObject(f))
@@ -73,10 +86,10 @@ func addrFilterObject(f AddrFilter) string {
 // ListAddrs returns the addresses matching f, like `ip -j addr show`.
 func (c *Client) ListAddrs(ctx context.Context, f AddrFilter) ([]Address, error) {
 	var out []Address
-	err := c.EachAddr(ctx, f, func(a Address) error {
+	err := c.eachAddr(ctx, f, func(a Address) error {
 		out = append(out, a)
 		return nil
-	})
+	}, func() { out = out[:0] })
 	return out, err
 }
 

@@ -126,22 +126,21 @@ func (r *devResolver) resolve(ctx context.Context, op, field, name string, idx i
 	return i, nil
 }
 
-// name returns the name of ifindex idx, dumping the links once per call.
-// Unknown indexes give "".
-func (r *devResolver) name(ctx context.Context, idx int) (string, error) {
+// name returns the name of ifindex idx ("" if unknown). It never asks the
+// kernel: a dump's callback must not send requests on the conn the dump
+// is reading, so list calls load every name with loadAll first.
+func (r *devResolver) name(idx int) string {
 	if idx == 0 {
-		return "", nil
+		return ""
 	}
-	if n, ok := r.byIdx[idx]; ok || r.all {
-		return n, nil
-	}
-	if err := r.loadAll(ctx); err != nil {
-		return "", err
-	}
-	return r.byIdx[idx], nil
+	return r.byIdx[idx]
 }
 
+// loadAll dumps the links once and remembers every name and index.
 func (r *devResolver) loadAll(ctx context.Context) error {
+	if r.all {
+		return nil
+	}
 	e := codec.NewEncoder(make([]byte, ipIfinfomsgLen, 32))
 	e.Uint32(ipIFLAExtMask, ipExtFilterSkipStats)
 	b, _ := e.Encode()

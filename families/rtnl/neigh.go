@@ -158,7 +158,15 @@ type NeighFilter struct {
 }
 
 // EachNeigh streams the neighbours matching f to fn.
+// If the kernel restarts a dump its table changed under, fn sees the
+// objects again from the start.
 func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) error) error {
+	return c.eachNeigh(ctx, f, fn, nil)
+}
+
+// eachNeigh is EachNeigh with a hook called when the kernel restarted an
+// interrupted dump, so a collector can drop what it has.
+func (c *Client) eachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) error, restart func()) error {
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
 		return badArg("family", f.Family, "want inet or inet6")
@@ -166,6 +174,9 @@ func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 	devs := c.devs()
 	idx, err := devs.resolve(ctx, "neigh list", "dev", f.Dev, f.Ifindex)
 	if err != nil {
+		return err
+	}
+	if err := devs.loadAll(ctx); err != nil {
 		return err
 	}
 	b := make([]byte, ndmsgLen, 24)
@@ -179,6 +190,12 @@ func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 	}
 	req, _ := e.Encode()
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetNeigh, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
+		if isDumpRestart(m) {
+			if restart != nil {
+				restart()
+			}
+			return nil
+		}
 		if m.Header.Type != rtmNewNeigh {
 			return nil
 		}
@@ -189,9 +206,7 @@ func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 		if (fam != 0 && m.Data[0] != fam) || (idx != 0 && n.Ifindex != idx) || n.Proxy != f.Proxy {
 			return nil
 		}
-		if n.Dev, err = devs.name(ctx, n.Ifindex); err != nil {
-			return err
-		}
+		n.Dev = devs.name(n.Ifindex)
 		return fn(n)
 	})
 	return annotate(err, rtmGetNeigh, "dump")
@@ -201,10 +216,10 @@ func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 // (which, unlike this, hides NOARP entries).
 func (c *Client) ListNeighs(ctx context.Context, f NeighFilter) ([]Neigh, error) {
 	var out []Neigh
-	err := c.EachNeigh(ctx, f, func(n Neigh) error {
+	err := c.eachNeigh(ctx, f, func(n Neigh) error {
 		out = append(out, n)
 		return nil
-	})
+	}, func() { out = out[:0] })
 	return out, err
 }
 

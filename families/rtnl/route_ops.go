@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net/netip"
+	"strconv"
 	"syscall"
 
 	"github.com/nlsh/nlsh/core/codec"
@@ -28,7 +29,15 @@ type RouteFilter struct {
 // EachRoute streams the routes matching f to fn without holding the whole
 // dump; the Route is fn's to keep. An error from fn stops the dump and is
 // returned.
+// If the kernel restarts a dump its table changed under, fn sees the
+// objects again from the start.
 func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) error, opts ...CallOption) error {
+	return c.eachRoute(ctx, f, fn, nil, opts)
+}
+
+// eachRoute is EachRoute with a hook called when the kernel restarted an
+// interrupted dump, so a collector can drop what it has.
+func (c *Client) eachRoute(ctx context.Context, f RouteFilter, fn func(Route) error, restart func(), opts []CallOption) error {
 	o := collectOptions(opts)
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
@@ -59,6 +68,9 @@ func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 			return err
 		}
 	}
+	if err := devs.loadAll(ctx); err != nil {
+		return err
+	}
 	b := make([]byte, rtmsgLen, 32)
 	b[0] = fam
 	if table < 256 {
@@ -75,6 +87,12 @@ func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 	req, _ := e.Encode()
 	rd := routeDecoder{tables: tables}
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetRoute, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
+		if isDumpRestart(m) {
+			if restart != nil {
+				restart()
+			}
+			return nil
+		}
 		if m.Header.Type != rtmNewRoute || len(m.Data) < rtmsgLen {
 			return nil
 		}
@@ -92,9 +110,7 @@ func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 		if (table != 0 && r.Table != table) || (idx != 0 && !routeUsesDev(&r, idx)) {
 			return nil
 		}
-		if err := routeNames(ctx, devs, &r); err != nil {
-			return err
-		}
+		routeNames(devs, &r)
 		return fn(r)
 	})
 	if err != nil && table != 0 && errors.Is(err, syscall.ENOENT) {
@@ -115,36 +131,26 @@ func routeUsesDev(r *Route, idx int) bool {
 	return false
 }
 
-// routeNames fills device names from indexes.
-func routeNames(ctx context.Context, devs *devResolver, r *Route) error {
-	var err error
-	if r.Dev, err = devs.name(ctx, r.Ifindex); err != nil {
-		return err
-	}
+// routeNames fills device names from indexes (loaded before the dump).
+func routeNames(devs *devResolver, r *Route) {
+	r.Dev = devs.name(r.Ifindex)
 	for i := range r.Nexthops {
-		if r.Nexthops[i].Dev, err = devs.name(ctx, r.Nexthops[i].Ifindex); err != nil {
-			return err
-		}
+		r.Nexthops[i].Dev = devs.name(r.Nexthops[i].Ifindex)
 	}
 	if r.Iif != "" {
-		var idx int
-		for _, c := range r.Iif {
-			idx = idx*10 + int(c-'0')
-		}
-		if n, err := devs.name(ctx, idx); err == nil && n != "" {
-			r.Iif = n
+		if idx, err := strconv.Atoi(r.Iif); err == nil && devs.name(idx) != "" {
+			r.Iif = devs.name(idx)
 		}
 	}
-	return nil
 }
 
 // ListRoutes returns the routes matching f, like `ip -j route show`.
 func (c *Client) ListRoutes(ctx context.Context, f RouteFilter, opts ...CallOption) ([]Route, error) {
 	var out []Route
-	err := c.EachRoute(ctx, f, func(r Route) error {
+	err := c.eachRoute(ctx, f, func(r Route) error {
 		out = append(out, r)
 		return nil
-	}, opts...)
+	}, func() { out = out[:0] }, opts)
 	return out, err
 }
 
@@ -221,7 +227,11 @@ func (c *Client) GetRoute(ctx context.Context, q RouteQuery, opts ...CallOption)
 		if err := rd.decode(&r, m.Data); err != nil {
 			return Route{}, err
 		}
-		return r, routeNames(ctx, devs, &r)
+		if err := devs.loadAll(ctx); err != nil {
+			return Route{}, err
+		}
+		routeNames(devs, &r)
+		return r, nil
 	}
 	return Route{}, annotate(errors.New("no route in the kernel's answer"), rtmGetRoute, q.Dst.String())
 }

@@ -271,7 +271,15 @@ type RuleFilter struct {
 }
 
 // EachRule streams the rules matching f to fn.
+// If the kernel restarts a dump its table changed under, fn sees the
+// objects again from the start.
 func (c *Client) EachRule(ctx context.Context, f RuleFilter, fn func(Rule) error, opts ...CallOption) error {
+	return c.eachRule(ctx, f, fn, nil, opts)
+}
+
+// eachRule is EachRule with a hook called when the kernel restarted an
+// interrupted dump, so a collector can drop what it has.
+func (c *Client) eachRule(ctx context.Context, f RuleFilter, fn func(Rule) error, restart func(), opts []CallOption) error {
 	o := collectOptions(opts)
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
@@ -281,6 +289,12 @@ func (c *Client) EachRule(ctx context.Context, f RuleFilter, fn func(Rule) error
 	req := make([]byte, fibRuleHdrLen)
 	req[0] = fam
 	err := c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetRule, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
+		if isDumpRestart(m) {
+			if restart != nil {
+				restart()
+			}
+			return nil
+		}
 		if m.Header.Type != rtmNewRule || len(m.Data) < fibRuleHdrLen || (fam != 0 && m.Data[0] != fam) {
 			return nil
 		}
@@ -296,10 +310,10 @@ func (c *Client) EachRule(ctx context.Context, f RuleFilter, fn func(Rule) error
 // ListRules returns the rules matching f, like `ip -j rule show`.
 func (c *Client) ListRules(ctx context.Context, f RuleFilter, opts ...CallOption) ([]Rule, error) {
 	var out []Rule
-	err := c.EachRule(ctx, f, func(r Rule) error {
+	err := c.eachRule(ctx, f, func(r Rule) error {
 		out = append(out, r)
 		return nil
-	}, opts...)
+	}, func() { out = out[:0] }, opts)
 	return out, err
 }
 
