@@ -1,0 +1,55 @@
+package expr
+
+import "github.com/nlsh/nlsh/core/codec"
+
+// Log is the "log" expression: log the packet.
+type Log struct {
+	// prefix of the log line
+	Prefix string `json:"prefix,omitempty"`
+	// nflog group (nflog form)
+	Group uint16 `json:"group,omitempty"`
+	// bytes copied to nflog
+	Snaplen uint32 `json:"snaplen,omitempty"`
+	// nflog queue threshold
+	QThreshold uint16 `json:"q_threshold,omitempty"`
+	// syslog level (4 warn, 6 info, ...)
+	Level uint32 `json:"level,omitempty"`
+	// NF_LOG_* flags
+	Flags uint32 `json:"flags,omitempty"`
+
+	has presence
+}
+
+// NFTA_LOG_* attributes.
+const (
+	attrLogPrefix     = 2
+	attrLogGroup      = 1
+	attrLogSnaplen    = 3
+	attrLogQthreshold = 4
+	attrLogLevel      = 5
+	attrLogFlags      = 6
+)
+
+// Kind returns "log".
+func (x *Log) Kind() string { return "log" }
+
+func (x *Log) fields() []field {
+	return []field{
+		{attrLogPrefix, fString, &x.Prefix},
+		{attrLogGroup, fBe16, &x.Group},
+		{attrLogSnaplen, fBe32, &x.Snaplen},
+		{attrLogQthreshold, fBe16, &x.QThreshold},
+		{attrLogLevel, fBe32, &x.Level},
+		{attrLogFlags, fBe32, &x.Flags},
+	}
+}
+
+// Encode writes the expression's attributes.
+func (x *Log) Encode(e *codec.Encoder) { encodeFields(e, x.has, x.fields()) }
+
+// Decode reads the expression's attributes.
+func (x *Log) Decode(d *codec.Decoder) error { return decodeFields(d, &x.has, x.fields()) }
+
+// LevelSet reports whether the expression carries a level (the kernel
+// treats an absent one as 4, warn).
+func (x *Log) LevelSet() bool { return x.Level != 0 || x.has.has(attrLogLevel) }

@@ -1,0 +1,646 @@
+package ruletext
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/nlsh/nlsh/families/nfnl/expr"
+)
+
+// AnonSet is an anonymous set a compiled rule needs, created in the same
+// transaction as the rule. The rule's lookup names it "__set%d" and carries
+// its index in Sets plus one as SetID until the transaction assigns ids.
+type AnonSet struct {
+	Key      KeyType
+	Interval bool
+	// Elements are inclusive [Key, KeyEnd] ranges; KeyEnd is nil for a
+	// single value.
+	Elements []Element
+}
+
+// Element is one value or inclusive range of a set, in register bytes.
+type Element struct {
+	Key    []byte
+	KeyEnd []byte
+}
+
+// Rule is compiled rule text.
+type Rule struct {
+	Exprs   []expr.Expr
+	Sets    []*AnonSet
+	Comment string
+}
+
+// Resolver maps interface names to indexes and back, for iif and oif.
+type Resolver interface {
+	IfIndex(name string) (uint32, error)
+	IfName(index uint32) (string, error)
+}
+
+// Compiler turns nft rule text into expressions, the way nft lays them
+// out, so that `nft list ruleset` prints them back as the same text.
+type Compiler struct {
+	types    *Types
+	headers  []header
+	meta     []metaKey
+	ct       []ctKey
+	resolver Resolver
+}
+
+// NewCompiler returns a compiler; r resolves iif/oif names (nil: those
+// matches are refused).
+func NewCompiler(r Resolver) *Compiler {
+	return &Compiler{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r}
+}
+
+// Types returns the compiler's datatype table.
+func (c *Compiler) Types() *Types { return c.types }
+
+// state is the compilation of one rule.
+type state struct {
+	c      *Compiler
+	family string
+	l      *lexer
+	out    *Rule
+	nfp    uint8 // network protocol already matched
+	l4     uint8 // transport protocol already matched
+}
+
+// Compile compiles rule text for a table of family ("ip", "inet", ...).
+func (c *Compiler) Compile(family, text string) (*Rule, error) {
+	toks, err := tokenize(text)
+	if err != nil {
+		return nil, err
+	}
+	s := &state{c: c, family: family, l: &lexer{toks: toks}, out: &Rule{}}
+	if family == "ip" {
+		s.nfp = 2
+	} else if family == "ip6" {
+		s.nfp = 10
+	}
+	for !s.l.done() {
+		start := s.l.pos
+		if err := s.statement(); err != nil {
+			return nil, fmt.Errorf("rule %q: at %q: %w", text, strings.Join(toks[start:min(start+3, len(toks))], " "), err)
+		}
+	}
+	return s.out, nil
+}
+
+func (s *state) emit(x ...expr.Expr) { s.out.Exprs = append(s.out.Exprs, x...) }
+
+func (s *state) statement() error {
+	l := s.l
+	t := l.next()
+	switch t {
+	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6":
+		return s.payloadMatch(t)
+	case "meta":
+		return s.metaMatch(l.next())
+	case "iif", "oif", "iifname", "oifname":
+		return s.metaMatch(t)
+	case "ct":
+		return s.ctMatch(l.next())
+	case "counter":
+		cn := &expr.Counter{}
+		if l.accept("packets") {
+			v, err := strconv.ParseUint(l.next(), 10, 64)
+			if err != nil {
+				return err
+			}
+			cn.Packets = v
+			if err := l.expect("bytes"); err != nil {
+				return err
+			}
+			if cn.Bytes, err = strconv.ParseUint(l.next(), 10, 64); err != nil {
+				return err
+			}
+		}
+		s.emit(cn)
+	case "log":
+		return s.log()
+	case "limit":
+		return s.limit()
+	case "accept", "drop", "return", "continue", "queue", "jump", "goto":
+		v := t
+		if t == "jump" || t == "goto" {
+			v += " " + l.next()
+		}
+		vd, err := expr.ParseVerdict(v)
+		if err != nil {
+			return err
+		}
+		s.emit(&expr.Immediate{DestRegister: expr.RegVerdict, Verdict: &vd})
+	case "reject":
+		return s.reject()
+	case "masquerade", "redirect":
+		return s.masqRedir(t)
+	case "snat", "dnat":
+		return s.nat(t)
+	case "notrack":
+		s.emit(&expr.Notrack{})
+	case "comment":
+		s.out.Comment = unquote(l.next())
+	default:
+		return fmt.Errorf("unknown statement %q", t)
+	}
+	return nil
+}
+
+// needNfproto adds the meta nfproto dependency in families that carry
+// both IPv4 and IPv6.
+func (s *state) needNfproto(p uint8) {
+	if s.nfp == p || p == 0 {
+		return
+	}
+	if s.family == "inet" || s.family == "bridge" || s.family == "netdev" {
+		s.emit(&expr.Meta{Key: expr.MetaNfproto, DestRegister: expr.Reg1},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{p}})
+	}
+	s.nfp = p
+}
+
+func (s *state) needL4(p uint8) {
+	if s.l4 == p {
+		return
+	}
+	s.emit(&expr.Meta{Key: expr.MetaL4proto, DestRegister: expr.Reg1},
+		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{p}})
+	s.l4 = p
+}
+
+func (s *state) payloadMatch(proto string) error {
+	var h *header
+	for i := range s.c.headers {
+		if s.c.headers[i].name == proto {
+			h = &s.c.headers[i]
+		}
+	}
+	fname := s.l.next()
+	var f *hfield
+	for i := range h.fields {
+		if h.fields[i].name == fname {
+			f = &h.fields[i]
+		}
+	}
+	if f == nil {
+		return fmt.Errorf("unknown field %s %s", proto, fname)
+	}
+	typ := s.c.types.ByName(f.typ)
+	s.needNfproto(h.nfp)
+	if h.l4 != 0 {
+		s.needL4(h.l4)
+	}
+	load := func(off, n uint32) expr.Expr {
+		return &expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: off, Len: n}
+	}
+	if f.bits {
+		// "tcp flags syn": (field & value) != 0
+		v, err := typ.Parse(s.l.next())
+		if err != nil {
+			return err
+		}
+		s.emit(load(f.offset, f.len),
+			&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: f.len, Mask: v, Xor: make([]byte, len(v))},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpNeq, Data: make([]byte, len(v))})
+		return nil
+	}
+	return s.relational(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
+}
+
+var cmpOps = map[string]uint32{"==": expr.CmpEq, "!=": expr.CmpNeq, "<": expr.CmpLt, "<=": expr.CmpLte, ">": expr.CmpGt, ">=": expr.CmpGte}
+
+// relational compiles "[op] value" after a load: a value, a prefix, a
+// range, a wildcard name or an anonymous set.
+func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) error {
+	l := s.l
+	op := expr.CmpEq
+	if o, ok := cmpOps[l.peek()]; ok {
+		op = o
+		l.next()
+	}
+	reg := expr.Reg1
+	if l.peek() == "{" {
+		set, err := s.anonSet(typ)
+		if err != nil {
+			return err
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk := &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: reg}
+		if op == expr.CmpNeq {
+			lk.Flags = expr.LookupInvert
+		}
+		s.emit(load(uint32(flen)), lk)
+		return nil
+	}
+	v := l.next()
+	for typ.Bits && l.peek() == "," {
+		l.next()
+		v += "," + l.next()
+	}
+	// wildcard interface name: compare the prefix only
+	if typ.ID == TypeIfName && strings.HasSuffix(unquote(v), "*") {
+		p := strings.TrimSuffix(unquote(v), "*")
+		s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: []byte(p)})
+		return nil
+	}
+	if typ.ID == TypeIfIndex {
+		if s.c.resolver == nil {
+			return fmt.Errorf("no interface resolver for %s", v)
+		}
+		idx, err := s.c.resolver.IfIndex(unquote(v))
+		if err != nil {
+			return err
+		}
+		s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: typ.put(uint64(idx))})
+		return nil
+	}
+	if typ.Bits && typ.ID != 15 {
+		b, err := typ.Parse(v)
+		if err != nil {
+			return err
+		}
+		cop := expr.CmpNeq
+		if op == expr.CmpNeq {
+			cop = expr.CmpEq
+		}
+		s.emit(load(uint32(flen)),
+			&expr.Bitwise{SourceRegister: reg, DestRegister: reg, Len: uint32(len(b)), Mask: b, Xor: make([]byte, len(b))},
+			&expr.Cmp{SourceRegister: reg, Op: cop, Data: make([]byte, len(b))})
+		return nil
+	}
+	if i := strings.IndexByte(v, '/'); i > 0 && (typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr) {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return err
+		}
+		a := p.Masked().Addr().AsSlice()
+		bits := p.Bits()
+		if bits%8 == 0 {
+			s.emit(load(uint32(bits/8)), &expr.Cmp{SourceRegister: reg, Op: op, Data: a[:bits/8]})
+			return nil
+		}
+		s.emit(load(uint32(flen)),
+			&expr.Bitwise{SourceRegister: reg, DestRegister: reg, Len: uint32(flen), Mask: prefixMask(len(a), bits), Xor: make([]byte, len(a))},
+			&expr.Cmp{SourceRegister: reg, Op: op, Data: a})
+		return nil
+	}
+	if lo, hi, ok := splitRange(v, typ); ok {
+		a, err := typ.Parse(lo)
+		if err != nil {
+			return err
+		}
+		b, err := typ.Parse(hi)
+		if err != nil {
+			return err
+		}
+		if op == expr.CmpNeq {
+			s.emit(load(uint32(flen)), &expr.Range{SourceRegister: reg, Op: expr.CmpNeq, From: a, To: b})
+			return nil
+		}
+		s.emit(load(uint32(flen)),
+			&expr.Cmp{SourceRegister: reg, Op: expr.CmpGte, Data: a},
+			&expr.Cmp{SourceRegister: reg, Op: expr.CmpLte, Data: b})
+		return nil
+	}
+	b, err := typ.Parse(v)
+	if err != nil {
+		return err
+	}
+	s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: b})
+	return nil
+}
+
+// splitRange splits "a-b" for types whose values contain no '-'.
+func splitRange(v string, typ *Type) (string, string, bool) {
+	if typ.ID == TypeIfName || strings.HasPrefix(v, "\"") {
+		return "", "", false
+	}
+	if typ.Symbols != nil {
+		if _, err := typ.symbol(v); err == nil {
+			return "", "", false
+		}
+	}
+	i := strings.IndexByte(v, '-')
+	if i <= 0 || i == len(v)-1 {
+		return "", "", false
+	}
+	return v[:i], v[i+1:], true
+}
+
+func prefixMask(n, bits int) []byte {
+	m := make([]byte, n)
+	for i := 0; i < bits; i++ {
+		m[i/8] |= 0x80 >> (i % 8)
+	}
+	return m
+}
+
+// anonSet reads "{ a, b-c, d/n }".
+func (s *state) anonSet(typ *Type) (*AnonSet, error) {
+	l := s.l
+	if err := l.expect("{"); err != nil {
+		return nil, err
+	}
+	set := &AnonSet{Key: KeyType{typ}}
+	for {
+		v := l.next()
+		if v == "" {
+			return nil, fmt.Errorf("unterminated set")
+		}
+		if v == "}" {
+			break
+		}
+		if v == "," {
+			continue
+		}
+		e, interval, err := ParseElement(typ, v)
+		if err != nil {
+			return nil, err
+		}
+		set.Interval = set.Interval || interval
+		set.Elements = append(set.Elements, e)
+	}
+	if len(set.Elements) == 0 {
+		return nil, fmt.Errorf("empty set")
+	}
+	return set, nil
+}
+
+// ParseElement reads one set element of typ: a value, "a-b" or a prefix.
+// interval reports whether it is a range.
+func ParseElement(typ *Type, v string) (Element, bool, error) {
+	if i := strings.IndexByte(v, '/'); i > 0 && (typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr) {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return Element{}, false, err
+		}
+		a := p.Masked().Addr().AsSlice()
+		end := bytes.Clone(a)
+		for i := p.Bits(); i < len(a)*8; i++ {
+			end[i/8] |= 0x80 >> (i % 8)
+		}
+		return Element{Key: a, KeyEnd: end}, true, nil
+	}
+	if lo, hi, ok := splitRange(v, typ); ok {
+		a, err := typ.Parse(lo)
+		if err != nil {
+			return Element{}, false, err
+		}
+		b, err := typ.Parse(hi)
+		if err != nil {
+			return Element{}, false, err
+		}
+		return Element{Key: a, KeyEnd: b}, true, nil
+	}
+	b, err := typ.Parse(v)
+	return Element{Key: b}, false, err
+}
+
+func (s *state) metaMatch(key string) error {
+	for _, m := range s.c.meta {
+		if m.name != key {
+			continue
+		}
+		typ := s.c.types.ByName(m.typ)
+		start := len(s.out.Exprs)
+		err := s.relational(typ, func(uint32) expr.Expr {
+			return &expr.Meta{Key: m.key, DestRegister: expr.Reg1}
+		}, typ.Len)
+		if err == nil && m.key == expr.MetaL4proto && len(s.out.Exprs) == start+2 {
+			if c, ok := s.out.Exprs[start+1].(*expr.Cmp); ok && c.Op == expr.CmpEq {
+				s.l4 = c.Data[0]
+			}
+		}
+		return err
+	}
+	return fmt.Errorf("unknown meta key %q", key)
+}
+
+func (s *state) ctMatch(key string) error {
+	for _, k := range s.c.ct {
+		if k.name == key {
+			typ := s.c.types.ByName(k.typ)
+			return s.relational(typ, func(uint32) expr.Expr {
+				return &expr.Ct{Key: k.key, DestRegister: expr.Reg1}
+			}, typ.Len)
+		}
+	}
+	return fmt.Errorf("unknown ct key %q", key)
+}
+
+var logLevels = []string{"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit"}
+
+func (s *state) log() error {
+	lg := &expr.Log{}
+	for {
+		switch s.l.peek() {
+		case "prefix":
+			s.l.next()
+			lg.Prefix = unquote(s.l.next())
+			continue
+		case "level":
+			s.l.next()
+			lv := s.l.next()
+			found := false
+			for i, n := range logLevels {
+				if n == lv {
+					lg.Level, found = uint32(i), true
+				}
+			}
+			if !found {
+				return fmt.Errorf("unknown log level %q", lv)
+			}
+			continue
+		}
+		break
+	}
+	s.emit(lg)
+	return nil
+}
+
+var rateUnits = map[string]uint64{"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+
+func (s *state) limit() error {
+	if err := s.l.expect("rate"); err != nil {
+		return err
+	}
+	lm := &expr.Limit{Burst: 5, Type: expr.LimitPackets}
+	if s.l.accept("over") {
+		lm.Flags = expr.LimitInvert
+	}
+	r := s.l.next()
+	n, u, ok := strings.Cut(r, "/")
+	if !ok {
+		return fmt.Errorf("bad rate %q", r)
+	}
+	var err error
+	if lm.Rate, err = strconv.ParseUint(n, 10, 64); err != nil {
+		return fmt.Errorf("bad rate %q", r)
+	}
+	if lm.Unit, ok = rateUnits[u]; !ok {
+		return fmt.Errorf("bad rate unit %q", u)
+	}
+	if s.l.accept("burst") {
+		b, err := strconv.ParseUint(s.l.next(), 10, 32)
+		if err != nil {
+			return err
+		}
+		lm.Burst = uint32(b)
+		if err := s.l.expect("packets"); err != nil {
+			return err
+		}
+	}
+	s.emit(lm)
+	return nil
+}
+
+var icmpCodes = map[string]uint8{"net-unreachable": 0, "host-unreachable": 1, "prot-unreachable": 2, "port-unreachable": 3, "net-prohibited": 9, "host-prohibited": 10, "admin-prohibited": 13}
+var icmpv6Codes = map[string]uint8{"no-route": 0, "admin-prohibited": 1, "addr-unreachable": 3, "port-unreachable": 4, "policy-fail": 5, "reject-route": 6}
+var icmpxCodes = map[string]uint8{"no-route": 0, "port-unreachable": 1, "host-unreachable": 2, "admin-prohibited": 3}
+
+func (s *state) reject() error {
+	rj := &expr.Reject{}
+	if !s.l.accept("with") {
+		switch s.family {
+		case "ip":
+			rj.Type, rj.Code = expr.RejectICMPUnreach, 3
+		case "ip6":
+			rj.Type, rj.Code = expr.RejectICMPUnreach, 4
+		default:
+			rj.Type, rj.Code = expr.RejectICMPXUnreach, expr.ICMPXPortUnreach
+		}
+		s.emit(rj)
+		return nil
+	}
+	kind := s.l.next()
+	var codes map[string]uint8
+	switch kind {
+	case "tcp":
+		if err := s.l.expect("reset"); err != nil {
+			return err
+		}
+		s.needL4(6)
+		rj.Type = expr.RejectTCPRst
+		s.emit(rj)
+		return nil
+	case "icmp":
+		codes, rj.Type = icmpCodes, expr.RejectICMPUnreach
+		s.needNfproto(2)
+	case "icmpv6":
+		codes, rj.Type = icmpv6Codes, expr.RejectICMPUnreach
+		s.needNfproto(10)
+	case "icmpx":
+		codes, rj.Type = icmpxCodes, expr.RejectICMPXUnreach
+	default:
+		return fmt.Errorf("unknown reject type %q", kind)
+	}
+	c := s.l.next()
+	code, ok := codes[c]
+	if !ok {
+		return fmt.Errorf("unknown %s code %q", kind, c)
+	}
+	rj.Code = code
+	s.emit(rj)
+	return nil
+}
+
+// ports reads ":p" or ":p-q" into registers from reg on and returns how
+// many it used.
+func (s *state) ports(spec string, reg uint32) (min, max uint32, err error) {
+	lo, hi, isRange := strings.Cut(spec, "-")
+	t := s.c.types.ByName("inet_service")
+	a, err := t.Parse(lo)
+	if err != nil {
+		return 0, 0, err
+	}
+	s.emit(&expr.Immediate{DestRegister: reg, Data: a})
+	if !isRange {
+		return reg, 0, nil
+	}
+	b, err := t.Parse(hi)
+	if err != nil {
+		return 0, 0, err
+	}
+	s.emit(&expr.Immediate{DestRegister: reg + 1, Data: b})
+	return reg, reg + 1, nil
+}
+
+func (s *state) masqRedir(kind string) error {
+	var pmin, pmax, flags uint32
+	if s.l.accept("to") {
+		spec := s.l.next()
+		if !strings.HasPrefix(spec, ":") {
+			return fmt.Errorf("expected :port, got %q", spec)
+		}
+		var err error
+		if pmin, pmax, err = s.ports(spec[1:], expr.Reg1); err != nil {
+			return err
+		}
+		flags |= expr.NATRangeProtoSpecified
+	}
+	if kind == "masquerade" {
+		s.emit(&expr.Masq{Flags: flags, RegProtoMin: pmin, RegProtoMax: pmax})
+	} else {
+		s.emit(&expr.Redir{Flags: flags, RegProtoMin: pmin, RegProtoMax: pmax})
+	}
+	return nil
+}
+
+func (s *state) nat(kind string) error {
+	if err := s.l.expect("to"); err != nil {
+		return err
+	}
+	spec := s.l.next()
+	n := &expr.NAT{Type: expr.NATSnat}
+	if kind == "dnat" {
+		n.Type = expr.NATDnat
+	}
+	// addr[-addr][:port[-port]]; IPv6 addresses come in brackets.
+	addrs, ports := spec, ""
+	if strings.HasPrefix(spec, "[") {
+		i := strings.IndexByte(spec, ']')
+		if i < 0 {
+			return fmt.Errorf("bad address %q", spec)
+		}
+		addrs = spec[1:i]
+		ports = strings.TrimPrefix(spec[i+1:], ":")
+	} else if i := strings.IndexByte(spec, ':'); i >= 0 {
+		addrs, ports = spec[:i], spec[i+1:]
+	}
+	lo, hi, isRange := strings.Cut(addrs, "-")
+	a, err := netip.ParseAddr(lo)
+	if err != nil {
+		return err
+	}
+	n.Family = 2
+	if a.Is6() {
+		n.Family = 10
+	}
+	reg := expr.Reg1
+	s.emit(&expr.Immediate{DestRegister: reg, Data: a.AsSlice()})
+	n.RegAddrMin = reg
+	reg++
+	if isRange {
+		b, err := netip.ParseAddr(hi)
+		if err != nil {
+			return err
+		}
+		s.emit(&expr.Immediate{DestRegister: reg, Data: b.AsSlice()})
+		n.RegAddrMax = reg
+		reg++
+	}
+	if ports != "" {
+		pmin, pmax, err := s.ports(ports, reg)
+		if err != nil {
+			return err
+		}
+		n.RegProtoMin, n.RegProtoMax = pmin, pmax
+		n.Flags |= expr.NATRangeProtoSpecified
+	}
+	s.emit(n)
+	return nil
+}

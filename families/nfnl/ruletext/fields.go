@@ -1,0 +1,88 @@
+package ruletext
+
+import "github.com/nlsh/nlsh/families/nfnl/expr"
+
+// header is one protocol header nft knows by name.
+type header struct {
+	name   string
+	base   uint32 // expr.PayloadNetwork or expr.PayloadTransport
+	nfp    uint8  // NFPROTO of a network header (2 ip, 10 ip6)
+	l4     uint8  // IP protocol of a transport header
+	fields []hfield
+}
+
+// hfield is a field of a header: where it is and what datatype it has.
+type hfield struct {
+	name   string
+	offset uint32
+	len    uint32
+	typ    string
+	bits   bool // a bitmask matched with & (tcp flags)
+}
+
+// headers lists the protocol headers of the compiler and the printer.
+func headers() []header {
+	return []header{
+		{name: "ip", base: expr.PayloadNetwork, nfp: 2, fields: []hfield{
+			{name: "protocol", offset: 9, len: 1, typ: "inet_proto"},
+			{name: "saddr", offset: 12, len: 4, typ: "ipv4_addr"},
+			{name: "daddr", offset: 16, len: 4, typ: "ipv4_addr"},
+		}},
+		{name: "ip6", base: expr.PayloadNetwork, nfp: 10, fields: []hfield{
+			{name: "nexthdr", offset: 6, len: 1, typ: "inet_proto"},
+			{name: "saddr", offset: 8, len: 16, typ: "ipv6_addr"},
+			{name: "daddr", offset: 24, len: 16, typ: "ipv6_addr"},
+		}},
+		{name: "tcp", base: expr.PayloadTransport, l4: 6, fields: []hfield{
+			{name: "sport", offset: 0, len: 2, typ: "inet_service"},
+			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
+			{name: "flags", offset: 13, len: 1, typ: "tcp_flag", bits: true},
+		}},
+		{name: "udp", base: expr.PayloadTransport, l4: 17, fields: []hfield{
+			{name: "sport", offset: 0, len: 2, typ: "inet_service"},
+			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
+		}},
+		{name: "icmp", base: expr.PayloadTransport, l4: 1, nfp: 2, fields: []hfield{
+			{name: "type", offset: 0, len: 1, typ: "icmp_type"},
+		}},
+		{name: "icmpv6", base: expr.PayloadTransport, l4: 58, nfp: 10, fields: []hfield{
+			{name: "type", offset: 0, len: 1, typ: "icmpv6_type"},
+		}},
+	}
+}
+
+// metaKey is a meta key nft prints, with its datatype; bare keys print
+// without "meta " (iifname, oifname, iif, oif).
+type metaKey struct {
+	name string
+	key  uint32
+	typ  string
+	bare bool
+}
+
+func metaKeys() []metaKey {
+	return []metaKey{
+		{"iif", expr.MetaIif, "iface_index", true},
+		{"oif", expr.MetaOif, "iface_index", true},
+		{"iifname", expr.MetaIifname, "ifname", true},
+		{"oifname", expr.MetaOifname, "ifname", true},
+		{"l4proto", expr.MetaL4proto, "inet_proto", false},
+		{"nfproto", expr.MetaNfproto, "nf_proto", false},
+		{"mark", expr.MetaMark, "mark", false},
+	}
+}
+
+// ctKey is a conntrack key nft prints.
+type ctKey struct {
+	name string
+	key  uint32
+	typ  string
+}
+
+func ctKeys() []ctKey {
+	return []ctKey{
+		{"state", expr.CtState, "ct_state"},
+		{"status", expr.CtStatus, "ct_status"},
+		{"mark", expr.CtMark, "mark"},
+	}
+}

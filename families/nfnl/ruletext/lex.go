@@ -1,0 +1,82 @@
+package ruletext
+
+import (
+	"fmt"
+	"strings"
+)
+
+// tokenize splits rule text into words, quoted strings (kept with their
+// quotes), braces and commas.
+func tokenize(s string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			i++
+		case c == '{' || c == '}' || c == ',':
+			out = append(out, string(c))
+			i++
+		case c == '"':
+			j := strings.IndexByte(s[i+1:], '"')
+			if j < 0 {
+				return nil, fmt.Errorf("unterminated string at byte %d", i)
+			}
+			out = append(out, s[i:i+j+2])
+			i += j + 2
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\n{},\"", rune(s[j])) {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		}
+	}
+	return out, nil
+}
+
+// lexer walks tokens.
+type lexer struct {
+	toks []string
+	pos  int
+}
+
+func (l *lexer) peek() string {
+	if l.pos < len(l.toks) {
+		return l.toks[l.pos]
+	}
+	return ""
+}
+
+func (l *lexer) next() string {
+	t := l.peek()
+	if l.pos < len(l.toks) {
+		l.pos++
+	}
+	return t
+}
+
+func (l *lexer) done() bool { return l.pos >= len(l.toks) }
+
+func (l *lexer) accept(s string) bool {
+	if l.peek() == s {
+		l.pos++
+		return true
+	}
+	return false
+}
+
+func (l *lexer) expect(s string) error {
+	if t := l.next(); t != s {
+		return fmt.Errorf("expected %q, got %q", s, t)
+	}
+	return nil
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,460 @@
+package ruletext
+
+import (
+	"bytes"
+	"fmt"
+	"math/bits"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nlsh/nlsh/families/nfnl/expr"
+)
+
+// Printer turns a rule's expressions back into the text `nft list
+// ruleset` prints for it.
+type Printer struct {
+	types    *Types
+	headers  []header
+	meta     []metaKey
+	ct       []ctKey
+	resolver Resolver
+}
+
+// NewPrinter returns a printer; r names interfaces for iif/oif (nil:
+// indexes are printed as numbers).
+func NewPrinter(r Resolver) *Printer {
+	return &Printer{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r}
+}
+
+// SetLookup returns the contents of a set a rule refers to, by name; nil
+// when unknown (named sets print as @name without it).
+type SetLookup func(name string, id uint32) *AnonSet
+
+// ErrNotPrintable reports expressions the printer has no text for; the
+// rule is then only available as expressions.
+var ErrNotPrintable = fmt.Errorf("rule has expressions with no rule text")
+
+type pstate struct {
+	p      *Printer
+	family string
+	xs     []expr.Expr
+	i      int
+	out    []string
+	nfp    uint8
+	l4     uint8
+	imm    map[uint32][]byte
+	sets   SetLookup
+}
+
+// Print prints the rule. comment, if not empty, is appended as nft does.
+func (p *Printer) Print(family string, xs []expr.Expr, comment string, sets SetLookup) (string, error) {
+	s := &pstate{p: p, family: family, xs: xs, imm: map[uint32][]byte{}, sets: sets}
+	if family == "ip" {
+		s.nfp = 2
+	} else if family == "ip6" {
+		s.nfp = 10
+	}
+	for s.i < len(xs) {
+		if err := s.one(); err != nil {
+			return "", err
+		}
+	}
+	if comment != "" {
+		s.out = append(s.out, "comment "+strconv.Quote(comment))
+	}
+	return strings.Join(s.out, " "), nil
+}
+
+func (s *pstate) at(k int) expr.Expr {
+	if s.i+k < len(s.xs) {
+		return s.xs[s.i+k]
+	}
+	return nil
+}
+
+func (s *pstate) fail() error {
+	return fmt.Errorf("%w: %s at expression %d", ErrNotPrintable, s.xs[s.i].Kind(), s.i)
+}
+
+// depConsumed reports whether a meta nfproto match is implied by a later
+// expression, so nft does not print it.
+func (s *pstate) nfprotoConsumed() bool {
+	for _, x := range s.xs[s.i+2:] {
+		switch v := x.(type) {
+		case *expr.Payload:
+			if v.Base == expr.PayloadNetwork && v.DestRegister != 0 {
+				return true
+			}
+		case *expr.Cmp:
+			// icmp/icmpv6 over meta l4proto
+			if len(v.Data) == 1 && (v.Data[0] == 1 || v.Data[0] == 58) {
+				return true
+			}
+		case *expr.Reject:
+			if v.Type == expr.RejectICMPUnreach {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *pstate) one() error {
+	switch x := s.at(0).(type) {
+	case *expr.Meta:
+		if x.DestRegister == 0 {
+			return s.fail()
+		}
+		if c, ok := s.at(1).(*expr.Cmp); ok && c.Op == expr.CmpEq && len(c.Data) == 1 {
+			switch x.Key {
+			case expr.MetaNfproto:
+				if s.family != "ip" && s.family != "ip6" && s.nfprotoConsumed() {
+					s.nfp, s.i = c.Data[0], s.i+2
+					return nil
+				}
+			case expr.MetaL4proto:
+				if pl, ok := s.at(2).(*expr.Payload); ok && pl.Base == expr.PayloadTransport && pl.DestRegister != 0 {
+					s.l4, s.i = c.Data[0], s.i+2
+					return nil
+				}
+				s.l4 = c.Data[0]
+			}
+		}
+		for _, m := range s.p.meta {
+			if m.key == x.Key {
+				name := "meta " + m.name
+				if m.bare {
+					name = m.name
+				}
+				return s.relational(name, s.p.types.ByName(m.typ), x.DestRegister, 0)
+			}
+		}
+		return s.fail()
+	case *expr.Ct:
+		if x.DestRegister == 0 {
+			return s.fail()
+		}
+		for _, k := range s.p.ct {
+			if k.key == x.Key {
+				return s.relational("ct "+k.name, s.p.types.ByName(k.typ), x.DestRegister, 0)
+			}
+		}
+		return s.fail()
+	case *expr.Payload:
+		if x.DestRegister == 0 {
+			return s.fail()
+		}
+		for _, h := range s.p.headers {
+			if h.base != x.Base || (h.nfp != 0 && h.nfp != s.nfp && h.l4 == 0) || (h.l4 != 0 && h.l4 != s.l4) {
+				continue
+			}
+			for _, f := range h.fields {
+				if f.offset == x.Offset && x.Len <= f.len {
+					prefix := 0
+					if x.Len < f.len {
+						prefix = int(x.Len) * 8
+					}
+					typ := s.p.types.ByName(f.typ)
+					return s.relational(h.name+" "+f.name, typ, x.DestRegister, prefix)
+				}
+			}
+		}
+		return s.fail()
+	case *expr.Counter:
+		s.out = append(s.out, fmt.Sprintf("counter packets %d bytes %d", x.Packets, x.Bytes))
+	case *expr.Log:
+		w := "log"
+		if x.Prefix != "" {
+			w += " prefix " + strconv.Quote(x.Prefix)
+		}
+		if x.LevelSet() && x.Level != 4 && int(x.Level) < len(logLevels) {
+			w += " level " + logLevels[x.Level]
+		}
+		s.out = append(s.out, w)
+	case *expr.Limit:
+		if x.Type != expr.LimitPackets {
+			return s.fail()
+		}
+		unit := ""
+		for n, u := range rateUnits {
+			if u == x.Unit {
+				unit = n
+			}
+		}
+		w := "limit rate "
+		if x.Flags&expr.LimitInvert != 0 {
+			w += "over "
+		}
+		w += fmt.Sprintf("%d/%s", x.Rate, unit)
+		if x.Burst != 5 && x.Burst != 0 {
+			w += fmt.Sprintf(" burst %d packets", x.Burst)
+		}
+		s.out = append(s.out, w)
+	case *expr.Immediate:
+		if x.Verdict != nil {
+			s.out = append(s.out, x.Verdict.String())
+		} else {
+			s.imm[x.DestRegister] = x.Data
+		}
+	case *expr.Reject:
+		s.out = append(s.out, s.reject(x))
+	case *expr.Masq:
+		s.out = append(s.out, "masquerade"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :"))
+	case *expr.Redir:
+		s.out = append(s.out, "redirect"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :"))
+	case *expr.NAT:
+		w, err := s.nat(x)
+		if err != nil {
+			return err
+		}
+		s.out = append(s.out, w)
+	case *expr.Notrack:
+		s.out = append(s.out, "notrack")
+	default:
+		return s.fail()
+	}
+	s.i++
+	return nil
+}
+
+func (s *pstate) ports(min, max uint32, lead string) string {
+	if min == 0 {
+		return ""
+	}
+	t := s.p.types.ByName("inet_service")
+	w := lead + t.Format(s.imm[min])
+	if max != 0 && max != min && !bytes.Equal(s.imm[max], s.imm[min]) {
+		w += "-" + t.Format(s.imm[max])
+	}
+	return w
+}
+
+func (s *pstate) nat(x *expr.NAT) (string, error) {
+	w := "snat"
+	if x.Type == expr.NATDnat {
+		w = "dnat"
+	}
+	if s.family == "inet" {
+		if x.Family == 10 {
+			w += " ip6"
+		} else {
+			w += " ip"
+		}
+	}
+	w += " to "
+	a, ok := netip.AddrFromSlice(s.imm[x.RegAddrMin])
+	if !ok {
+		return "", s.fail()
+	}
+	addr := a.String()
+	if x.RegAddrMax != 0 && x.RegAddrMax != x.RegAddrMin {
+		if b, ok := netip.AddrFromSlice(s.imm[x.RegAddrMax]); ok && b != a {
+			addr += "-" + b.String()
+		}
+	}
+	if a.Is6() && x.RegProtoMin != 0 {
+		addr = "[" + addr + "]"
+	}
+	return w + addr + s.ports(x.RegProtoMin, x.RegProtoMax, ":"), nil
+}
+
+func (s *pstate) reject(x *expr.Reject) string {
+	switch x.Type {
+	case expr.RejectTCPRst:
+		return "reject with tcp reset"
+	case expr.RejectICMPXUnreach:
+		if x.Code == expr.ICMPXPortUnreach {
+			return "reject"
+		}
+		return "reject with icmpx " + codeName(icmpxCodes, x.Code)
+	}
+	if s.nfp == 10 || s.family == "ip6" {
+		if s.family == "ip6" && x.Code == 4 {
+			return "reject"
+		}
+		return "reject with icmpv6 " + codeName(icmpv6Codes, x.Code)
+	}
+	if s.family == "ip" && x.Code == 3 {
+		return "reject"
+	}
+	return "reject with icmp " + codeName(icmpCodes, x.Code)
+}
+
+func codeName(m map[string]uint8, c uint8) string {
+	for n, v := range m {
+		if v == c {
+			return n
+		}
+	}
+	return strconv.Itoa(int(c))
+}
+
+var opNames = map[uint32]string{expr.CmpEq: "", expr.CmpNeq: "!= ", expr.CmpLt: "< ", expr.CmpLte: "<= ", expr.CmpGt: "> ", expr.CmpGte: ">= "}
+
+// relational prints "name [op] value" for the load at s.i and the
+// expressions that test its register, and advances past them.
+func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) error {
+	next := s.at(1)
+	w := name + " "
+	switch c := next.(type) {
+	case *expr.Cmp:
+		if c.SourceRegister != reg {
+			return s.fail()
+		}
+		if c2, ok := s.at(2).(*expr.Cmp); ok && c.Op == expr.CmpGte && c2.Op == expr.CmpLte && c2.SourceRegister == reg {
+			s.out = append(s.out, w+typ.Format(c.Data)+"-"+typ.Format(c2.Data))
+			s.i += 3
+			return nil
+		}
+		v := s.value(typ, c.Data)
+		if prefix > 0 {
+			full := make([]byte, typ.Len)
+			copy(full, c.Data)
+			v = typ.Format(full) + "/" + strconv.Itoa(prefix)
+		}
+		s.out = append(s.out, w+opNames[c.Op]+v)
+		s.i += 2
+		return nil
+	case *expr.Range:
+		op := ""
+		if c.Op == expr.CmpNeq {
+			op = "!= "
+		}
+		s.out = append(s.out, w+op+typ.Format(c.From)+"-"+typ.Format(c.To))
+		s.i += 2
+		return nil
+	case *expr.Bitwise:
+		bw := c
+		cm, ok := s.at(2).(*expr.Cmp)
+		if !ok || cm.Op > expr.CmpNeq || cm.SourceRegister != reg || bw.SourceRegister != reg {
+			return s.fail()
+		}
+		if typ.Bits && isZero(cm.Data) {
+			op := ""
+			if cm.Op == expr.CmpEq {
+				op = "!= "
+			}
+			s.out = append(s.out, w+op+typ.Format(bw.Mask))
+			s.i += 3
+			return nil
+		}
+		if n, ok := prefixLen(cm.Data, bw.Mask); ok {
+			s.out = append(s.out, w+opNames[cm.Op]+typ.Format(cm.Data)+"/"+strconv.Itoa(n))
+			s.i += 3
+			return nil
+		}
+		return s.fail()
+	case *expr.Lookup:
+		if c.DestRegister != 0 {
+			return s.fail()
+		}
+		op := ""
+		if c.Flags&expr.LookupInvert != 0 {
+			op = "!= "
+		}
+		v := "@" + c.Set
+		if strings.HasPrefix(c.Set, "__set") && s.sets != nil {
+			if set := s.sets(c.Set, c.SetID); set != nil {
+				v = FormatElements(typ, set.Elements)
+			}
+		}
+		s.out = append(s.out, w+op+v)
+		s.i += 2
+		return nil
+	}
+	return s.fail()
+}
+
+func (s *pstate) value(typ *Type, b []byte) string {
+	if typ.ID == TypeIfName && len(b) < 16 && bytes.IndexByte(b, 0) < 0 {
+		return strconv.Quote(string(b) + "*")
+	}
+	if typ.ID == TypeIfIndex && s.p.resolver != nil {
+		if n, err := s.p.resolver.IfName(uint32(typ.Uint(b))); err == nil {
+			return strconv.Quote(n)
+		}
+	}
+	return typ.Format(b)
+}
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// prefixLen reports the length of a contiguous network mask.
+func prefixLen(_ []byte, mask []byte) (int, bool) {
+	n, seenZero := 0, false
+	for _, c := range mask {
+		if seenZero && c != 0 {
+			return 0, false
+		}
+		ones := bits.LeadingZeros8(^c)
+		if c<<ones != 0 {
+			return 0, false
+		}
+		n += ones
+		if ones < 8 {
+			seenZero = true
+		}
+	}
+	return n, true
+}
+
+// FormatElements prints set elements as nft does: "{ a, b-c, d/n }",
+// sorted by value.
+func FormatElements(typ *Type, es []Element) string {
+	sorted := append([]Element(nil), es...)
+	sort.SliceStable(sorted, func(i, j int) bool { return lessValue(typ, sorted[i].Key, sorted[j].Key) })
+	parts := make([]string, len(sorted))
+	for i, e := range sorted {
+		parts[i] = FormatElement(typ, e)
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// FormatElement prints one element: a value, a prefix or a range.
+func FormatElement(typ *Type, e Element) string {
+	if e.KeyEnd == nil || bytes.Equal(e.Key, e.KeyEnd) {
+		return typ.Format(e.Key)
+	}
+	if typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr {
+		if n, ok := cidr(e.Key, e.KeyEnd); ok {
+			return typ.Format(e.Key) + "/" + strconv.Itoa(n)
+		}
+	}
+	return typ.Format(e.Key) + "-" + typ.Format(e.KeyEnd)
+}
+
+// cidr reports whether [a, b] is exactly one prefix.
+func cidr(a, b []byte) (int, bool) {
+	n := len(a) * 8
+	for n > 0 {
+		i := n - 1
+		bit := byte(0x80 >> (i % 8))
+		if a[i/8]&bit != 0 || b[i/8]&bit == 0 {
+			break
+		}
+		n--
+	}
+	for i := 0; i < n; i++ {
+		bit := byte(0x80 >> (i % 8))
+		if a[i/8]&bit != b[i/8]&bit {
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+func lessValue(typ *Type, a, b []byte) bool {
+	if typ.Order == HostEndian && typ.ID != TypeIfName && len(a) <= 8 {
+		return typ.Uint(a) < typ.Uint(b)
+	}
+	return bytes.Compare(a, b) < 0
+}

@@ -1,0 +1,304 @@
+package ruletext
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// ByteOrder is how a datatype's value sits in a register.
+type ByteOrder uint8
+
+// Byte orders, numbered as nft's udata spells them.
+const (
+	HostEndian ByteOrder = 1
+	BigEndian  ByteOrder = 2
+)
+
+// Type is an nft datatype: its id (as NFTA_SET_KEY_TYPE carries it), its
+// name, its size in bytes and how its values read and print.
+type Type struct {
+	ID    uint32
+	Name  string
+	Len   int
+	Order ByteOrder
+	// Symbols names values (icmp types, ct states, protocols).
+	Symbols map[uint64]string
+	// Bits marks a bitmask type printed as comma-separated names.
+	Bits bool
+}
+
+// Datatype ids (enum datatypes in nft's datatype.h).
+const (
+	TypeVerdict      = 1
+	TypeNFProto      = 2
+	TypeInteger      = 4
+	TypeString       = 5
+	TypeIPAddr       = 7
+	TypeIP6Addr      = 8
+	TypeEtherAddr    = 9
+	TypeInetProto    = 12
+	TypeInetService  = 13
+	TypeICMPType     = 14
+	TypeMark         = 19
+	TypeIfIndex      = 20
+	TypeCtState      = 26
+	TypeCtStatus     = 28
+	TypeICMP6Type    = 29
+	TypeIfName       = 41
+	concatTypeBits   = 6
+	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
+)
+
+// Types is a read-only table of the datatypes rule text and sets use.
+type Types struct {
+	byName map[string]*Type
+	byID   map[uint32]*Type
+}
+
+// NewTypes builds the datatype table.
+func NewTypes() *Types {
+	protos := map[uint64]string{1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 33: "dccp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 132: "sctp", 136: "udplite"}
+	list := []*Type{
+		{ID: TypeIPAddr, Name: "ipv4_addr", Len: 4, Order: BigEndian},
+		{ID: TypeIP6Addr, Name: "ipv6_addr", Len: 16, Order: BigEndian},
+		{ID: TypeInetService, Name: "inet_service", Len: 2, Order: BigEndian},
+		{ID: TypeInetProto, Name: "inet_proto", Len: 1, Order: BigEndian, Symbols: protos},
+		{ID: TypeIfName, Name: "ifname", Len: 16, Order: HostEndian},
+		{ID: TypeEtherAddr, Name: "ether_addr", Len: 6, Order: BigEndian},
+		{ID: TypeMark, Name: "mark", Len: 4, Order: HostEndian},
+		{ID: TypeIfIndex, Name: "iface_index", Len: 4, Order: HostEndian},
+		{ID: TypeInteger, Name: "integer", Len: 4, Order: HostEndian},
+		{ID: TypeNFProto, Name: "nf_proto", Len: 1, Order: HostEndian, Symbols: map[uint64]string{2: "ipv4", 10: "ipv6"}},
+		{ID: TypeICMPType, Name: "icmp_type", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "echo-reply", 3: "destination-unreachable", 4: "source-quench", 5: "redirect", 8: "echo-request",
+			9: "router-advertisement", 10: "router-solicitation", 11: "time-exceeded", 12: "parameter-problem",
+			13: "timestamp-request", 14: "timestamp-reply", 15: "info-request", 16: "info-reply",
+			17: "address-mask-request", 18: "address-mask-reply"}},
+		{ID: TypeICMP6Type, Name: "icmpv6_type", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			1: "destination-unreachable", 2: "packet-too-big", 3: "time-exceeded", 4: "parameter-problem",
+			128: "echo-request", 129: "echo-reply", 130: "mld-listener-query", 131: "mld-listener-report",
+			132: "mld-listener-done", 133: "nd-router-solicit", 134: "nd-router-advert",
+			135: "nd-neighbor-solicit", 136: "nd-neighbor-advert", 137: "nd-redirect"}},
+		{ID: 15, Name: "tcp_flag", Len: 1, Order: BigEndian, Bits: true, Symbols: map[uint64]string{
+			1: "fin", 2: "syn", 4: "rst", 8: "psh", 16: "ack", 32: "urg", 64: "ecn", 128: "cwr"}},
+		{ID: TypeCtState, Name: "ct_state", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
+			1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}},
+		{ID: TypeCtStatus, Name: "ct_status", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
+			1: "expected", 2: "seen-reply", 4: "assured", 8: "confirmed", 16: "snat", 32: "dnat", 512: "dying"}},
+	}
+	t := &Types{byName: map[string]*Type{}, byID: map[uint32]*Type{}}
+	for _, x := range list {
+		t.byName[x.Name] = x
+		t.byID[x.ID] = x
+	}
+	return t
+}
+
+// ByName returns the datatype called name, or nil.
+func (t *Types) ByName(name string) *Type { return t.byName[name] }
+
+// ByID returns the datatype with id, or nil.
+func (t *Types) ByID(id uint32) *Type { return t.byID[id] }
+
+// KeyType describes a set key: one datatype or a concatenation.
+type KeyType []*Type
+
+// ParseKeyType reads "ipv4_addr" or "ipv4_addr . inet_service".
+func (t *Types) ParseKeyType(s string) (KeyType, error) {
+	var k KeyType
+	for _, p := range strings.Split(s, ".") {
+		p = strings.TrimSpace(p)
+		x := t.ByName(p)
+		if x == nil {
+			return nil, fmt.Errorf("unknown datatype %q", p)
+		}
+		k = append(k, x)
+	}
+	return k, nil
+}
+
+// KeyTypeByID decodes NFTA_SET_KEY_TYPE (concatenations are packed 6 bits
+// per member).
+func (t *Types) KeyTypeByID(id uint32) (KeyType, error) {
+	var k KeyType
+	for id != 0 {
+		x := t.ByID(id & (1<<concatTypeBits - 1))
+		if x == nil {
+			return nil, fmt.Errorf("unknown datatype id %d", id&(1<<concatTypeBits-1))
+		}
+		k = append(KeyType{x}, k...)
+		id >>= concatTypeBits
+	}
+	if len(k) == 0 {
+		return nil, fmt.Errorf("datatype id 0")
+	}
+	return k, nil
+}
+
+// ID is the NFTA_SET_KEY_TYPE value.
+func (k KeyType) ID() uint32 {
+	var id uint32
+	for _, x := range k {
+		id = id<<concatTypeBits | x.ID
+	}
+	return id
+}
+
+// Len is the key length in bytes; members of a concatenation take whole
+// 4-byte registers.
+func (k KeyType) Len() int {
+	if len(k) == 1 {
+		return k[0].Len
+	}
+	n := 0
+	for _, x := range k {
+		n += (x.Len + 3) &^ 3
+	}
+	return n
+}
+
+// String is the nft spelling, "ipv4_addr . inet_service".
+func (k KeyType) String() string {
+	s := make([]string, len(k))
+	for i, x := range k {
+		s[i] = x.Name
+	}
+	return strings.Join(s, " . ")
+}
+
+// Names lists the member type names.
+func (k KeyType) Names() []string {
+	s := make([]string, len(k))
+	for i, x := range k {
+		s[i] = x.Name
+	}
+	return s
+}
+
+// Parse reads one value of the type from nft text into register bytes.
+func (x *Type) Parse(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	switch x.ID {
+	case TypeIPAddr, TypeIP6Addr:
+		a, err := netip.ParseAddr(s)
+		if err != nil || (x.ID == TypeIPAddr) != a.Is4() {
+			return nil, fmt.Errorf("bad %s %q", x.Name, s)
+		}
+		return a.AsSlice(), nil
+	case TypeIfName:
+		s = strings.Trim(s, `"`)
+		if len(s) >= 16 {
+			return nil, fmt.Errorf("interface name %q too long", s)
+		}
+		b := make([]byte, 16)
+		copy(b, s)
+		return b, nil
+	case TypeEtherAddr:
+		hw, err := net.ParseMAC(s)
+		if err != nil || len(hw) != 6 {
+			return nil, fmt.Errorf("bad ether_addr %q", s)
+		}
+		return hw, nil
+	}
+	if x.Bits {
+		var v uint64
+		for _, p := range strings.Split(s, ",") {
+			n, err := x.symbol(strings.TrimSpace(p))
+			if err != nil {
+				return nil, err
+			}
+			v |= n
+		}
+		return x.put(v), nil
+	}
+	v, err := x.symbol(s)
+	if err != nil {
+		return nil, err
+	}
+	return x.put(v), nil
+}
+
+func (x *Type) symbol(s string) (uint64, error) {
+	for v, n := range x.Symbols {
+		if n == s {
+			return v, nil
+		}
+	}
+	v, err := strconv.ParseUint(s, 0, 64)
+	if err != nil || (x.Len < 8 && v >= 1<<(8*x.Len)) {
+		return 0, fmt.Errorf("bad %s value %q", x.Name, s)
+	}
+	return v, nil
+}
+
+// put lays v out in the type's byte order and length.
+func (x *Type) put(v uint64) []byte {
+	b := make([]byte, x.Len)
+	switch {
+	case x.Len == 1:
+		b[0] = byte(v)
+	case x.Order == BigEndian && x.Len == 2:
+		binary.BigEndian.PutUint16(b, uint16(v))
+	case x.Order == BigEndian && x.Len == 4:
+		binary.BigEndian.PutUint32(b, uint32(v))
+	case x.Len == 2:
+		binary.LittleEndian.PutUint16(b, uint16(v))
+	case x.Len == 4:
+		binary.LittleEndian.PutUint32(b, uint32(v))
+	}
+	return b
+}
+
+// Uint reads register bytes as a number in the type's byte order.
+func (x *Type) Uint(b []byte) uint64 {
+	var v uint64
+	if x.Order == BigEndian {
+		for _, c := range b {
+			v = v<<8 | uint64(c)
+		}
+		return v
+	}
+	for i := len(b) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+// Format prints register bytes as nft prints a value of the type.
+func (x *Type) Format(b []byte) string {
+	switch x.ID {
+	case TypeIPAddr, TypeIP6Addr:
+		if a, ok := netip.AddrFromSlice(b); ok {
+			return a.String()
+		}
+	case TypeIfName:
+		return strconv.Quote(strings.TrimRight(string(b), "\x00"))
+	case TypeEtherAddr:
+		return net.HardwareAddr(b).String()
+	case TypeMark:
+		return fmt.Sprintf("0x%08x", x.Uint(b))
+	}
+	v := x.Uint(b)
+	if x.Bits {
+		var names []string
+		for bit := uint64(1); bit != 0 && bit <= v; bit <<= 1 {
+			if v&bit == 0 {
+				continue
+			}
+			if n, ok := x.Symbols[bit]; ok {
+				names = append(names, n)
+			} else {
+				names = append(names, fmt.Sprintf("0x%x", bit))
+			}
+		}
+		return strings.Join(names, ",")
+	}
+	if n, ok := x.Symbols[v]; ok {
+		return n
+	}
+	return strconv.FormatUint(v, 10)
+}
