@@ -94,8 +94,8 @@ type Interface struct {
 	CenterFreq1  uint32 `json:"center_freq1,omitempty"`
 	CenterFreq2  uint32 `json:"center_freq2,omitempty"`
 	// TxPower in mBm (100 * dBm).
-	TxPower uint32 `json:"txpower,omitempty"`
-	FourAddr bool  `json:"4addr,omitempty"`
+	TxPower  uint32 `json:"txpower,omitempty"`
+	FourAddr bool   `json:"4addr,omitempty"`
 }
 
 // BSS is one scan result (`iw dev X scan`): a basic service set heard
