@@ -319,8 +319,8 @@ func routeMatches(want, have *Route) bool {
 	if want.Dst != have.Dst || want.Tos != have.Tos || want.Table != have.Table || want.Type != have.Type {
 		return false
 	}
-	if want.Metric != have.Metric {
-		return false
+	if want.Metric != have.Metric && !(want.Metric == 0 && want.Family == FamilyInet6 && have.Metric == 1024) {
+		return false // IPv6 routes get metric 1024 (IP6_RT_PRIO_USER) when none is given
 	}
 	if want.Gateway != have.Gateway || want.Via != have.Via {
 		return false
