@@ -8,3 +8,9 @@ require (
 	github.com/yuin/gopher-lua v1.1.2
 	golang.org/x/sys v0.50.0
 )
+
+require (
+	github.com/containernetworking/cni v1.3.0 // indirect
+	github.com/opencontainers/runtime-spec v1.2.1 // indirect
+	github.com/vishvananda/netns v0.0.4 // indirect
+)

@@ -51,18 +51,11 @@ type subcommand struct {
 	run     func(ctx context.Context, f *flags, args []string, std stdio) int
 }
 
-// subcommands is the table of modes after the flags; issue 6 fills in hook
-// and cni.
+// subcommands is the table of modes after the flags: hook.go, cni.go.
 func subcommands() map[string]subcommand {
-	notYet := func(name string) func(context.Context, *flags, []string, stdio) int {
-		return func(_ context.Context, _ *flags, _ []string, std stdio) int {
-			fmt.Fprintf(std.err, "nlsh %s: not implemented yet\n", name)
-			return exitUsage
-		}
-	}
 	return map[string]subcommand{
-		"hook": {summary: "OCI runtime hook mode: nlsh hook FILE.lua (state JSON on stdin)", run: notYet("hook")},
-		"cni":  {summary: "CNI plugin mode: nlsh cni (CNI_COMMAND etc. in the environment)", run: notYet("cni")},
+		"hook": {summary: "OCI runtime hook mode: nlsh hook FILE.lua [HOOK] (state JSON on stdin)", run: hookCmd},
+		"cni":  {summary: "CNI plugin mode: nlsh cni (CNI_COMMAND etc. in the environment)", run: cniCmd},
 	}
 }
 

@@ -14,7 +14,11 @@ import (
 )
 
 func main() {
-	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	args := os.Args[1:]
+	if cniInvoked(args, os.Getenv) {
+		args = []string{"cni"}
+	}
+	os.Exit(Main(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // stdio are the streams a command uses.

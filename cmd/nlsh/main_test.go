@@ -136,7 +136,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad netns", []string{"--netns", "bogus:1", "-e", "return"}, 2, "--netns"},
 		{"flag missing value", []string{"-e"}, 2, "flag needs an argument"},
 		{"timeout", []string{"--timeout", "200ms", "-e", "while true do end"}, 1, "deadline exceeded"},
-		{"subcommand not yet", []string{"hook", "x.lua"}, 2, "not implemented"},
+		{"hook without script", []string{"hook"}, 2, "no script"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
