@@ -1,0 +1,109 @@
+package rtnl
+
+import (
+	"encoding/json"
+	"net/netip"
+	"testing"
+)
+
+func TestRuleLiveCrossCheck(t *testing.T) {
+	ns, c, ctx := ipLiveNS(t)
+	zero := 0
+	pp := netip.MustParsePrefix
+	for _, r := range []Rule{
+		{Priority: 100, Src: pp("10.0.0.0/8"), Dst: pp("192.168.0.0/16"), Iif: "v0", Fwmark: 5, Fwmask: 0xff, Table: 100},
+		{Priority: 101, Not: true, Src: pp("10.0.0.0/8"), Action: "blackhole"},
+		{Priority: 102, Family: "inet", TableName: "main", SuppressPrefixlen: &zero},
+		{Priority: 103, Family: "inet", Oif: "v1", Goto: 200},
+		{Priority: 200, Family: "inet", Action: "unreachable"},
+		{Priority: 104, Src: pp("2001:db8::/32"), Action: "prohibit"},
+	} {
+		if err := c.AddRule(ctx, r); err != nil {
+			t.Fatalf("AddRule %+v: %v", r, err)
+		}
+		if err := c.AddRule(ctx, r, ExistOK()); err != nil {
+			t.Fatalf("AddRule ExistOK again: %v", err)
+		}
+	}
+	ns.IP("rule", "add", "pref", "300", "from", "10.1.0.0/16", "fwmark", "7", "table", "7")
+	ns.IP("-6", "rule", "add", "pref", "301", "to", "2001:db8:1::/48", "iif", "v1", "table", "main")
+	for _, fam := range []string{"-4", "-6"} {
+		var want []map[string]any
+		ns.IPJSON(&want, fam, "rule", "show")
+		rs, err := c.ListRules(ctx, RuleFilter{Family: map[string]string{"-4": "inet", "-6": "inet6"}[fam]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != len(want) {
+			t.Fatalf("%s: nlsh lists %d rules, ip %d", fam, len(rs), len(want))
+		}
+		for i, r := range rs {
+			got := ruleAsIP(&r)
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want[i])
+			if string(g) != string(w) {
+				t.Errorf("%s rule %d:\n nlsh %s\n ip   %s", fam, i, g, w)
+			}
+		}
+	}
+	if err := c.DelRule(ctx, Rule{Priority: 101, Family: "inet"}); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := c.ListRules(ctx, RuleFilter{Family: "inet"})
+	for _, r := range rs {
+		if r.Priority == 101 {
+			t.Error("rule 101 still listed after DelRule")
+		}
+	}
+}
+
+// ruleAsIP prints a Rule the way `ip -j rule show` does.
+func ruleAsIP(r *Rule) map[string]any {
+	m := map[string]any{"priority": float64(r.Priority)}
+	if r.Not {
+		m["not"] = nil
+	}
+	m["src"] = "all"
+	if r.Src.IsValid() && r.Src.Bits() > 0 {
+		m["src"], m["srclen"] = r.Src.Addr().String(), float64(r.Src.Bits())
+	}
+	if r.Dst.IsValid() && r.Dst.Bits() > 0 {
+		m["dst"], m["dstlen"] = r.Dst.Addr().String(), float64(r.Dst.Bits())
+	}
+	if r.Fwmark != 0 || r.Fwmask != 0 {
+		m["fwmark"] = "0x" + ruleHex(r.Fwmark)
+		if r.Fwmask != 0 && r.Fwmask != 0xffffffff {
+			m["fwmask"] = "0x" + ruleHex(r.Fwmask)
+		}
+	}
+	if r.Iif != "" {
+		m["iif"] = r.Iif
+	}
+	if r.Oif != "" {
+		m["oif"] = r.Oif
+	}
+	switch r.Action {
+	case "to_tbl":
+		m["table"] = r.TableName
+	case "goto":
+		m["goto"] = float64(r.Goto)
+	default:
+		m["action"] = r.Action
+	}
+	if r.SuppressPrefixlen != nil {
+		m["suppress_prefixlen"] = float64(*r.SuppressPrefixlen)
+	}
+	return m
+}
+
+func ruleHex(v uint32) string {
+	const d = "0123456789abcdef"
+	if v == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; v > 0; v >>= 4 {
+		b = append([]byte{d[v&15]}, b...)
+	}
+	return string(b)
+}
