@@ -198,6 +198,10 @@ func (c *Client) AddLink(ctx context.Context, s LinkSpec, opts ...CallOption) er
 	_, err = c.conn.Execute(ctx, req)
 	env.close()
 	if err == nil {
+		if s.Alias != "" {
+			// The kernel takes an alias only on an existing link.
+			return c.SetLink(ctx, ByName(s.Name), LinkChange{Alias: &s.Alias})
+		}
 		return nil
 	}
 	err = kernelErr(err, req, s.Name)

@@ -56,7 +56,7 @@ type LinkSpec struct {
 	MTU     int    // 0: default
 	Address string // MAC, "" for a random one
 	TxQLen  int    // 0: default
-	Alias   string
+	Alias   string // set right after creation (the kernel ignores it on create)
 	Group   uint32
 	Up      bool
 	// NetNS creates the link straight inside that namespace (nil: the
@@ -185,6 +185,11 @@ func (s *LinkSpec) validate(prefix string, peer bool) error {
 	}
 	if err := checkAlias(prefix+"ifalias", s.Alias); err != nil {
 		return err
+	}
+	if s.Alias != "" && (peer || s.NetNS != nil) {
+		// The kernel ignores IFLA_IFALIAS when creating; AddLink sets it
+		// afterwards, which it can only do in the client's namespace.
+		return argErr(prefix+"ifalias", s.Alias, "set the alias of a link in another namespace after creating it")
 	}
 	if err := s.Parent.check(prefix + "link"); err != nil {
 		return err

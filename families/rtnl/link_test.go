@@ -125,7 +125,9 @@ func TestArgumentsRejectedBeforeSending(t *testing.T) {
 		{"read-only option", func(c *Client) error {
 			return c.AddLink(ctx(t), LinkSpec{Name: "a", Kind: "bridge", Data: Options{"root_port": 1}})
 		}, "info_data.root_port"},
-		{"bad MAC", func(c *Client) error { return c.AddLink(ctx(t), LinkSpec{Name: "a", Kind: "dummy", Address: "02:00:zz"}) }, "address"},
+		{"bad MAC", func(c *Client) error {
+			return c.AddLink(ctx(t), LinkSpec{Name: "a", Kind: "dummy", Address: "02:00:zz"})
+		}, "address"},
 		{"multicast MAC", func(c *Client) error {
 			return c.SetLink(ctx(t), ByName("a"), LinkChange{Address: "01:00:5e:00:00:01"})
 		}, "address"},
