@@ -6,7 +6,9 @@ set -euo pipefail
 
 die() { echo "vm/build.sh: $*" >&2; exit 1; }
 need() { [ -n "${!1:-}" ] || die "$1 is not set (run through make -f vm/vm.mk)"; }
-for v in VM_ROOT VM_BUILD VM_KERNEL_VERSION VM_PKGS; do need "$v"; done
+for v in VM_ROOT VM_BUILD; do need "$v"; done
+[ -n "${VM_KERNEL_VERSION:-}" ] || die "no guest kernel in /boot (apt-get install linux-image-amd64, or set VM_KERNEL_VERSION)"
+[ -n "${VM_PKGS:-}" ] || die "no test packages (VM_PKGS is empty)"
 GO=${GO:-go}
 kver=$VM_KERNEL_VERSION
 moddir=/lib/modules/$kver

@@ -5,6 +5,9 @@
 # Every variable can be overridden on the command line, e.g.
 #   make test-vm VM_PKGS=github.com/nlsh/nlsh/internal/kernel VM_DEADLINE=120
 
+# Including this file must not change the including Makefile's default goal.
+VM_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
 VM_DIR  := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 VM_ROOT := $(abspath $(VM_DIR)/..)
 
@@ -15,8 +18,10 @@ GO ?= go
 VM_PKG_TREES ?= ./core/... ./families/... ./bindings/... ./internal/kernel/...
 VM_PKGS ?= $(shell cd $(VM_ROOT) && $(GO) list -e -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' $(VM_PKG_TREES) 2>/dev/null)
 
-# The guest kernel: the newest /boot/vmlinuz-* that is not the running one.
-VM_KERNEL_VERSION ?= $(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | grep -vxF "$$(uname -r)" | sort -V | tail -n 1)
+# The guest kernel: the newest /boot/vmlinuz-* that is not the running one
+# (or the running one when it is the only one).
+VM_KERNEL_VERSION ?= $(shell cd /boot 2>/dev/null && ls vmlinuz-* 2>/dev/null | sed 's|^vmlinuz-||' | sort -V | \
+	awk -v run="$$(uname -r)" '$$0 != run {v = $$0} {last = $$0} END {print (v != "" ? v : last)}')
 VM_KERNEL ?= /boot/vmlinuz-$(VM_KERNEL_VERSION)
 
 # Modules loaded in the guest, with their dependencies (modprobe --show-depends).
@@ -46,11 +51,13 @@ VM_TEST_FLAGS ?= -test.v -test.timeout=90s
 VM_GUEST_ENV ?=
 VM_BUILD ?= $(VM_ROOT)/vm/.build
 
-VM_EXPORTS = GO='$(GO)' VM_ROOT='$(VM_ROOT)' VM_PKGS='$(VM_PKGS)' \
-	VM_KERNEL_VERSION='$(VM_KERNEL_VERSION)' VM_KERNEL='$(VM_KERNEL)' \
-	VM_MODULES='$(VM_MODULES)' VM_TOOLS='$(VM_TOOLS)' \
-	VM_TOOLS_OPTIONAL='$(VM_TOOLS_OPTIONAL)' VM_DEADLINE='$(VM_DEADLINE)' \
+# What run.sh needs; build.sh also gets the package list (go list runs once).
+VM_RUN_EXPORTS = VM_KERNEL='$(VM_KERNEL)' VM_DEADLINE='$(VM_DEADLINE)' \
 	VM_MEM='$(VM_MEM)' VM_CPUS='$(VM_CPUS)' VM_ACCEL='$(VM_ACCEL)' \
+	VM_BUILD='$(VM_BUILD)'
+VM_BUILD_EXPORTS = GO='$(GO)' VM_ROOT='$(VM_ROOT)' VM_PKGS='$(VM_PKGS)' \
+	VM_KERNEL_VERSION='$(VM_KERNEL_VERSION)' VM_MODULES='$(VM_MODULES)' \
+	VM_TOOLS='$(VM_TOOLS)' VM_TOOLS_OPTIONAL='$(VM_TOOLS_OPTIONAL)' \
 	VM_TEST_FLAGS='$(VM_TEST_FLAGS)' VM_GUEST_ENV='$(VM_GUEST_ENV)' \
 	VM_BUILD='$(VM_BUILD)'
 
@@ -58,15 +65,17 @@ VM_EXPORTS = GO='$(GO)' VM_ROOT='$(VM_ROOT)' VM_PKGS='$(VM_PKGS)' \
 
 ## test-vm: build the test binaries and the initramfs, boot the VM, run them.
 test-vm: vm-image
-	@$(VM_EXPORTS) $(VM_DIR)/run.sh
+	@$(VM_RUN_EXPORTS) $(VM_DIR)/run.sh
 
 ## vm-image: only build the test binaries and the initramfs.
 vm-image:
-	@$(VM_EXPORTS) $(VM_DIR)/build.sh
+	@$(VM_BUILD_EXPORTS) $(VM_DIR)/build.sh
 
 ## vm-run: boot the last image again without rebuilding it.
 vm-run:
-	@$(VM_EXPORTS) $(VM_DIR)/run.sh
+	@$(VM_RUN_EXPORTS) $(VM_DIR)/run.sh
 
 vm-clean:
 	rm -rf '$(VM_BUILD)'
+
+.DEFAULT_GOAL := $(VM_SAVED_DEFAULT_GOAL)

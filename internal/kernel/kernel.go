@@ -49,6 +49,15 @@ type Feature struct {
 	desc    string               // e.g. `link kind "vlan"`
 	probe   func() (bool, error) // present?, or why it cannot tell
 	notHere string               // why it is missing, when not "not in this kernel"
+	since   [2]int               // {major, minor}: older kernels cannot have it
+}
+
+// Since marks f as new in Linux major.minor: on an older kernel its absence
+// skips the test even in the VM lane, since no module could provide it
+// there. For example kernel.GenlFamily("netdev").Since(6, 3).
+func (f Feature) Since(major, minor int) Feature {
+	f.since = [2]int{major, minor}
+	return f
 }
 
 // String names the feature, e.g. `link kind "vlan"`.
@@ -112,12 +121,13 @@ func Release() string { return release() }
 
 // Require checks every feature in order and stops the test at the first
 // one that is missing: outside the VM lane it skips the test, in the VM lane
-// it fails it. A feature whose probe cannot tell counts as missing, with the
-// reason in the message.
+// it fails it (unless the feature is marked Since a later kernel than the
+// running one). A feature whose probe cannot tell counts as missing, with
+// the reason in the message.
 func Require(t testing.TB, features ...Feature) {
 	t.Helper()
-	if msg := missing(features); msg != "" {
-		if InVMLane() {
+	if msg, tooOld := missing(features, Release()); msg != "" {
+		if InVMLane() && !tooOld {
 			t.Fatalf("%s; the VM lane must have it", msg)
 		} else {
 			t.Skipf("%s; %s", msg, vmLaneHint)
@@ -125,26 +135,42 @@ func Require(t testing.TB, features ...Feature) {
 	}
 }
 
-// missing returns a message for the first missing feature, or "".
-func missing(features []Feature) string {
+// missing returns a message for the first missing feature, or "", and
+// whether that feature is newer than kernel release rel.
+func missing(features []Feature, rel string) (msg string, tooOld bool) {
 	for _, f := range features {
 		ok, err := Has(f)
 		if ok && err == nil {
 			continue
 		}
-		rel := Release()
-		if rel == "" {
-			rel = "unknown release"
+		shown := rel
+		if shown == "" {
+			shown = "unknown release"
 		}
-		if err != nil {
-			return fmt.Sprintf("needs %s: cannot tell on this kernel (%s): %v", f, rel, err)
+		switch {
+		case err != nil:
+			msg = fmt.Sprintf("needs %s: cannot tell on this kernel (%s): %v", f, shown, err)
+		case f.notHere != "":
+			msg = fmt.Sprintf("needs %s: %s", f, f.notHere)
+		default:
+			msg = fmt.Sprintf("needs %s: not in this kernel (%s)", f, shown)
 		}
-		if f.notHere != "" {
-			return fmt.Sprintf("needs %s: %s", f, f.notHere)
+		if f.since != [2]int{} && olderThan(rel, f.since) {
+			return fmt.Sprintf("%s; it is new in Linux %d.%d", msg, f.since[0], f.since[1]), true
 		}
-		return fmt.Sprintf("needs %s: not in this kernel (%s)", f, rel)
+		return msg, false
 	}
-	return ""
+	return "", false
+}
+
+// olderThan reports whether release rel ("6.1.0-57-amd64") is before
+// major.minor. An unreadable release is not older.
+func olderThan(rel string, since [2]int) bool {
+	var major, minor int
+	if n, _ := fmt.Sscanf(rel, "%d.%d", &major, &minor); n != 2 {
+		return false
+	}
+	return major < since[0] || major == since[0] && minor < since[1]
 }
 
 // normModule turns a module name into its /sys/module spelling.

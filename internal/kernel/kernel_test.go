@@ -44,6 +44,10 @@ func TestRequireDecides(t *testing.T) {
 			skip: `"vlan"`},
 		{name: "zero feature", features: []Feature{{desc: "zero"}},
 			skip: "zero Feature"},
+		{name: "newer than this kernel, VM lane", vm: true, features: []Feature{absent.Since(99, 0)},
+			skip: "new in Linux 99.0; runs in the VM lane"},
+		{name: "not newer than this kernel, VM lane", vm: true, features: []Feature{absent.Since(2, 6)},
+			fail: `needs link kind "vlan": not in this kernel`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.vm {
@@ -85,3 +89,22 @@ func TestInVMLane(t *testing.T) {
 }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+func TestOlderThan(t *testing.T) {
+	for _, tc := range []struct {
+		rel  string
+		want bool
+	}{
+		{"6.1.0-57-amd64", true},
+		{"6.3.0", false},
+		{"6.18.44-fc-v669", false},
+		{"5.19.1", true},
+		{"7.0", false},
+		{"", false},
+		{"garbage", false},
+	} {
+		if got := olderThan(tc.rel, [2]int{6, 3}); got != tc.want {
+			t.Errorf("olderThan(%q, 6.3) = %v, want %v", tc.rel, got, tc.want)
+		}
+	}
+}

@@ -149,7 +149,7 @@ func TestVMTools(t *testing.T) {
 	rules := `table inet nlsh {
 	chain post { type nat hook postrouting priority srcnat; oifname "t0" masquerade; }
 	chain pre { type nat hook prerouting priority dstnat; tcp dport 8080 redirect to :80; }
-	chain fwd {
+	chain fw {
 		type filter hook forward priority filter;
 		ct state established,related accept
 		meta l4proto tcp tcp dport 22 limit rate 10/second counter log prefix "nlsh " accept
