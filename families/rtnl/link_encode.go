@@ -54,13 +54,11 @@ func encodeNewLink(s *LinkSpec, env linkEnv) ([]byte, error) {
 			e.Raw(s.RawData)
 		}
 		if s.Peer != nil && k != nil && k.peerType != 0 {
+			// The peer is brought up after creation (AddLink): the
+			// kernel cannot open it before the pair is linked.
 			p := s.Peer
-			var pf, pc LinkFlags
-			if p.Up {
-				pf, pc = FlagUp, FlagUp
-			}
 			e.Begin(k.peerType)
-			e.Raw(appendIfinfomsg(nil, 0, pf, pc))
+			e.Raw(appendIfinfomsg(nil, 0, 0, 0))
 			if err := encodeCommon(e, p, "peer.", env); err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os/exec"
 	"slices"
 	"strings"
@@ -508,5 +509,35 @@ func BenchmarkListLinks4000(b *testing.B) {
 		if n < 4000 {
 			b.Fatalf("%d links", n)
 		}
+	}
+}
+
+// Address events decode to *Address, and WaitAddr returns once DAD is
+// over (the address is no longer tentative).
+func TestWaitAddrNotTentative(t *testing.T) {
+	ns, c := linkLiveNS(t)
+	if err := c.AddLink(ctx(t), LinkSpec{Name: "d0", Kind: "veth", Up: true, Peer: &LinkSpec{Name: "d1", Up: true}}); err != nil {
+		t.Fatal(err)
+	}
+	ns.Exec("sysctl", "-qw", "net.ipv6.conf.d0.dad_transmits=1")
+	ns.Exec("sysctl", "-qw", "net.ipv6.conf.d0.retrans_time_ms=100")
+	wctx, cancel := context.WithTimeout(ctx(t), 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	addr := netip.MustParseAddr("2001:db8::1")
+	go func() {
+		a, err := c.WaitAddr(wctx, "d0", addr, UntilUsable)
+		if err == nil && (a == nil || slices.Contains(a.Flags, "tentative")) {
+			err = fmt.Errorf("returned %+v", a)
+		}
+		done <- err
+	}()
+	ns.IP("addr", "add", "2001:db8::1/64", "dev", "d0")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out := ns.IP("-j", "addr", "show", "dev", "d0")
+	if strings.Contains(out, "tentative") {
+		t.Errorf("ip still shows it tentative: %s", out)
 	}
 }

@@ -200,7 +200,13 @@ func (c *Client) AddLink(ctx context.Context, s LinkSpec, opts ...CallOption) er
 	if err == nil {
 		if s.Alias != "" {
 			// The kernel takes an alias only on an existing link.
-			return c.SetLink(ctx, ByName(s.Name), LinkChange{Alias: &s.Alias})
+			if err := c.SetLink(ctx, ByName(s.Name), LinkChange{Alias: &s.Alias}); err != nil {
+				return err
+			}
+		}
+		if s.Peer != nil && s.Peer.Up {
+			up := true
+			return c.SetLink(ctx, ByName(s.Peer.Name), LinkChange{Up: &up})
 		}
 		return nil
 	}

@@ -198,6 +198,9 @@ func (s *LinkSpec) validate(prefix string, peer bool) error {
 		return err
 	}
 	if peer {
+		if s.Up && s.NetNS != nil {
+			return argErr(prefix+"up", nil, "a peer in another namespace is set up from there, after creating it")
+		}
 		return nil
 	}
 	if s.Kind == "" {

@@ -59,9 +59,8 @@ type Event struct {
 	Deleted bool
 	// Group says which kind of object changed.
 	Group Group
-	// Object is the decoded object: *Link for link events; for the other
-	// groups whatever their decoder returns (see eventDecoders), or nil
-	// when no decoder is registered, with the message in Msg.
+	// Object is the decoded object: *Link, *Address, *Route, *Neigh or
+	// *Rule (see eventDecoders).
 	Object any
 	// Msg is the raw message (owned by the event).
 	Msg codec.Message
@@ -82,29 +81,31 @@ type eventDecoder struct {
 
 func decodeLinkEvent(m codec.Message) (any, error) { return decodeLink(m.Data) }
 
-func decodeAddrEvent(m codec.Message) (any, error) {
-	a, err := DecodeAddr(m)
-	if err != nil {
-		return nil, err
+// pointerTo adapts a part's DecodeX function to an event decoder whose
+// Object is a *X.
+func pointerTo[T any](decode func(codec.Message) (T, error)) func(codec.Message) (any, error) {
+	return func(m codec.Message) (any, error) {
+		v, err := decode(m)
+		if err != nil {
+			return nil, err
+		}
+		return &v, nil
 	}
-	return &a, nil
 }
 
-// eventDecoders is the table of event message types. Routes, neighbours
-// and rules get their decode functions here as those parts provide them
-// (TODO: decodeRoute, decodeNeigh, decodeRule); until then their events
-// carry the raw message.
+// eventDecoders is the table of event message types and the decode
+// function of each: Object is a *Link, *Address, *Route, *Neigh or *Rule.
 var eventDecoders = map[uint16]eventDecoder{
 	rtmNewLink:  {GroupLink, false, decodeLinkEvent},
 	rtmDelLink:  {GroupLink, true, decodeLinkEvent},
-	rtmNewAddr:  {GroupAddr, false, decodeAddrEvent},
-	rtmDelAddr:  {GroupAddr, true, decodeAddrEvent},
-	rtmNewRoute: {GroupRoute, false, nil},
-	rtmDelRoute: {GroupRoute, true, nil},
-	rtmNewNeigh: {GroupNeigh, false, nil},
-	rtmDelNeigh: {GroupNeigh, true, nil},
-	rtmNewRule:  {GroupRule, false, nil},
-	rtmDelRule:  {GroupRule, true, nil},
+	rtmNewAddr:  {GroupAddr, false, pointerTo(DecodeAddr)},
+	rtmDelAddr:  {GroupAddr, true, pointerTo(DecodeAddr)},
+	rtmNewRoute: {GroupRoute, false, pointerTo(DecodeRoute)},
+	rtmDelRoute: {GroupRoute, true, pointerTo(DecodeRoute)},
+	rtmNewNeigh: {GroupNeigh, false, pointerTo(DecodeNeigh)},
+	rtmDelNeigh: {GroupNeigh, true, pointerTo(DecodeNeigh)},
+	rtmNewRule:  {GroupRule, false, pointerTo(DecodeRule)},
+	rtmDelRule:  {GroupRule, true, pointerTo(DecodeRule)},
 }
 
 // Monitor is a subscription to rtnetlink events. Use it from one
