@@ -64,7 +64,7 @@ func toError(command string, err error, r *raised) *types.Error {
 		return &out
 	case errors.Is(err, context.DeadlineExceeded):
 		code = types.ErrTryAgainLater
-	case errors.Is(err, runtime.ErrSandbox):
+	case errors.Is(err, runtime.ErrSandbox) || strings.Contains(msg, runtime.ErrSandbox.Error()):
 		code = CodeSandbox
 	case errors.As(err, &rerr):
 		code = CodeResult
