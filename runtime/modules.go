@@ -8,6 +8,7 @@ import (
 	"github.com/nlsh/nlsh/bindings"
 	"github.com/nlsh/nlsh/bindings/cidr"
 	nsbind "github.com/nlsh/nlsh/bindings/netns"
+	"github.com/nlsh/nlsh/bindings/rtnl"
 	"github.com/nlsh/nlsh/scripts/stdlib"
 )
 
@@ -17,7 +18,7 @@ func StandardModules() []bindings.Module {
 	mods := []bindings.Module{
 		nsbind.Module(),
 		cidr.Module(),
-		// rtnl.Module(),  -- bindings/rtnl, once families/rtnl lands
+		rtnl.Module(),
 		// nfnl.Module(), genl.Module(),
 	}
 	return append(mods, StdlibModules()...)

@@ -1,0 +1,158 @@
+package rtnl
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+func (a *api) addrList(L *lua.LState) int {
+	const fn = "rtnl.addr.list"
+	args := bindings.OptTable(L, 1, fn)
+	f := rtnl.AddrFilter{
+		Dev:    args.Ifname("dev", bindings.Optional),
+		Family: args.Enum("family", bindings.Optional, "inet", "inet6"),
+	}
+	args.Done()
+	as, err := a.client(L, fn).ListAddrs(bindings.Context(L), f)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	t := L.CreateTable(len(as), 0)
+	for i := range as {
+		t.Append(addrToLua(L, &as[i]))
+	}
+	L.Push(t)
+	return 1
+}
+
+// readAddr reads an address argument table; forDel reads only what
+// identifies the address.
+func readAddr(args *bindings.Args, forDel bool) *rtnl.Address {
+	x := &rtnl.Address{Dev: args.Ifname("dev", bindings.Required)}
+	p := args.Prefix("address", bindings.Required)
+	x.Local, x.Prefixlen = p.Addr(), p.Bits()
+	if forDel {
+		return x
+	}
+	if pp := args.Prefix("peer", bindings.Optional); pp.IsValid() {
+		x.Address = pp.Addr()
+		x.Prefixlen = pp.Bits()
+	}
+	if args.Has("broadcast") {
+		if args.String("broadcast", bindings.Optional) == "+" {
+			x.BroadcastAuto = true
+		} else {
+			x.Broadcast = args.Addr("broadcast", bindings.Optional)
+		}
+	}
+	x.Label = args.String("label", bindings.Optional)
+	x.Scope = args.Enum("scope", bindings.Optional, "global", "site", "link", "host")
+	x.ValidLifetime = args.Uint32("valid_life_time", bindings.Optional)
+	x.PreferredLifetime = args.Uint32("preferred_life_time", bindings.Optional)
+	x.Flags = args.Strings("flags", bindings.Optional)
+	x.Metric = args.Uint32("metric", bindings.Optional)
+	return x
+}
+
+func addrDesc(x *rtnl.Address) string {
+	return x.Prefix().String() + " dev " + x.Dev
+}
+
+func (a *api) addrAdd(L *lua.LState) int {
+	const fn = "rtnl.addr.add"
+	args := bindings.Table(L, 1, fn)
+	x := readAddr(args, false)
+	existOK := args.Bool("exist_ok", bindings.Optional)
+	args.Done()
+	a.addrWrite(L, fn, "addr.add", x, existOK, func(ctx context.Context, cl *rtnl.Client, o *op) error {
+		return cl.AddAddr(ctx, *x, o.callOpts()...)
+	})
+	return 0
+}
+
+func (a *api) addrReplace(L *lua.LState) int {
+	const fn = "rtnl.addr.replace"
+	args := bindings.Table(L, 1, fn)
+	x := readAddr(args, false)
+	args.Done()
+	a.addrWrite(L, fn, "", x, false, func(ctx context.Context, cl *rtnl.Client, _ *op) error {
+		return cl.ReplaceAddr(ctx, *x)
+	})
+	return 0
+}
+
+// addrWrite sends an add or replace; the undo deletes the address, or
+// puts back the one that was there.
+func (a *api) addrWrite(L *lua.LState, fn, group string, x *rtnl.Address, existOK bool, run func(context.Context, *rtnl.Client, *op) error) {
+	o := &op{fn: fn, group: group, addr: x, existOK: existOK}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return run(ctx, cl, o) }
+	if a.journalled() {
+		prev := a.findAddr(L, fn, x)
+		o.done = func() {
+			if prev != nil {
+				push(a.env, o.target, "replace address "+addrDesc(x), func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.ReplaceAddr(ctx, *prev)
+				})
+				return
+			}
+			del := rtnl.Address{Dev: x.Dev, Local: x.Local, Prefixlen: x.Prefixlen}
+			push(a.env, o.target, "add address "+addrDesc(x), func(ctx context.Context, cl *rtnl.Client) error {
+				return cl.DelAddr(ctx, del)
+			})
+		}
+	}
+	a.do(L, o)
+}
+
+// findAddr returns the address x names if it exists (cleaned up to be
+// added again), or nil.
+func (a *api) findAddr(L *lua.LState, fn string, x *rtnl.Address) *rtnl.Address {
+	as, err := a.client(L, fn).ListAddrs(bindings.Context(L), rtnl.AddrFilter{Dev: x.Dev})
+	if err != nil {
+		raise(L, fn, err)
+	}
+	for i := range as {
+		y := &as[i]
+		if y.Local == x.Local && y.Prefixlen == x.Prefixlen {
+			y.Ifindex = 0
+			var keep []string
+			for _, f := range y.Flags {
+				for _, s := range settableAddrFlags {
+					if f == s {
+						keep = append(keep, f)
+					}
+				}
+			}
+			y.Flags = keep
+			if y.ValidLifetime == rtnl.LifetimeForever {
+				y.ValidLifetime, y.PreferredLifetime = 0, 0
+			}
+			return y
+		}
+	}
+	return nil
+}
+
+func (a *api) addrDel(L *lua.LState) int {
+	const fn = "rtnl.addr.del"
+	args := bindings.Table(L, 1, fn)
+	x := readAddr(args, true)
+	args.Done()
+	o := &op{fn: fn, group: "addr.del", addr: x}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelAddr(ctx, *x) }
+	if a.journalled() {
+		if prev := a.findAddr(L, fn, x); prev != nil {
+			o.done = func() {
+				push(a.env, o.target, "delete address "+addrDesc(x), func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.AddAddr(ctx, *prev, rtnl.ExistOK())
+				})
+			}
+		}
+	}
+	a.do(L, o)
+	return 0
+}

@@ -1,0 +1,198 @@
+package rtnl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+// batchKey is where the open batch lives in the Env.
+const batchKey = "rtnl.batch"
+
+// errNotSent marks queued calls that were not sent because an earlier
+// group of the batch failed.
+var errNotSent = errors.New("not sent: an earlier call of the batch failed")
+
+// batchState collects the calls made inside rtnl.batch.
+type batchState struct {
+	ops []*op
+}
+
+func batchOf(env *bindings.Env) *batchState {
+	b, _ := env.Value(batchKey).(*batchState)
+	return b
+}
+
+// batch is rtnl.batch(fn [, {raise = false}]): state-changing calls made
+// by fn are queued, then sent in order; runs of consecutive calls of the
+// same kind (link add, link del, addr add, addr del, route add, route
+// replace, route del) in the same namespace go through the core's batch,
+// many per sendmsg. Reads inside fn run at once. It returns one result per
+// queued call, {fn=, ok=, error=}; by default the first failure is raised
+// instead, naming the line of the call that caused it, and the calls
+// after the failing group are not sent.
+func (a *api) batch(L *lua.LState) int {
+	const fn = "rtnl.batch"
+	body := bindings.FuncArg(L, 1, fn)
+	opts := bindings.OptTable(L, 2, fn)
+	raiseFirst := true
+	if opts.Has("raise") {
+		raiseFirst = opts.Bool("raise", bindings.Optional)
+	}
+	opts.Done()
+	if batchOf(a.env) != nil { // nested: join the outer batch
+		res, errv, ok := bindings.Call(L, body, nil, nil)
+		if !ok {
+			L.Error(errv, 0)
+		}
+		for _, v := range res {
+			L.Push(v)
+		}
+		return len(res)
+	}
+	b := &batchState{}
+	a.env.SetValue(batchKey, b)
+	_, errv, ok := bindings.Call(L, body, nil, nil)
+	a.env.SetValue(batchKey, nil)
+	if !ok {
+		L.Error(errv, 0) // nothing was sent
+	}
+	errs := a.flush(L, b.ops, raiseFirst)
+	out := L.CreateTable(len(b.ops), 0)
+	for i, o := range b.ops {
+		r := L.CreateTable(0, 3)
+		r.RawSetString("fn", lua.LString(o.fn))
+		r.RawSetString("ok", lua.LBool(errs[i] == nil))
+		if errs[i] != nil {
+			ev := opError(L, o, errs[i])
+			if raiseFirst {
+				L.Error(ev, 0)
+			}
+			r.RawSetString("error", ev)
+		}
+		out.Append(r)
+	}
+	L.Push(out)
+	return 1
+}
+
+// opError is the Lua error value of queued call o's failure, naming the
+// line of the call.
+func opError(L *lua.LState, o *op, err error) lua.LValue {
+	var ae *rtnl.ArgError
+	if errors.As(err, &ae) {
+		return lua.LString(fmt.Sprintf("%s %s: field %q: %s", o.where, o.fn, ae.Field, ae.Error()))
+	}
+	e := bindings.NewError(L, o.fn, err)
+	e.Where = o.where
+	return bindings.ErrorValue(L, e)
+}
+
+// groupKey says which calls can share one bulk request.
+func (o *op) groupKey() string {
+	if o.group == "" || (o.existOK && o.group == "link.add") {
+		return ""
+	}
+	return fmt.Sprintf("%s|%t|%s", o.group, o.existOK, o.target)
+}
+
+// flush sends the queued calls, one error per call.
+func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []error {
+	ctx := bindings.Context(L)
+	errs := make([]error, len(ops))
+	failed := false
+	for i := 0; i < len(ops); {
+		j := i + 1
+		key := ops[i].groupKey()
+		for key != "" && j < len(ops) && ops[j].groupKey() == key {
+			j++
+		}
+		if failed && stopOnError {
+			for k := i; k < j; k++ {
+				errs[k] = errNotSent
+			}
+			i = j
+			continue
+		}
+		cl, err := connsOf(a.env).client(ops[i].target)
+		if err == nil {
+			if j-i == 1 {
+				err = ops[i].run(ctx, cl)
+				errs[i] = err
+				err = nil
+			} else {
+				err = sendGroup(ctx, cl, ops[i:j], errs[i:j])
+			}
+		}
+		for k := i; k < j; k++ {
+			if err != nil && errs[k] == nil {
+				errs[k] = err
+			}
+			if errs[k] != nil {
+				failed = true
+			} else if ops[k].done != nil && !a.env.DryRun {
+				ops[k].done()
+			}
+		}
+		i = j
+	}
+	return errs
+}
+
+// sendGroup sends calls of one group through the family's bulk call.
+func sendGroup(ctx context.Context, cl *rtnl.Client, ops []*op, errs []error) error {
+	var opts []rtnl.CallOption
+	if ops[0].existOK {
+		opts = append(opts, rtnl.ExistOK())
+	}
+	var (
+		got []error
+		err error
+	)
+	switch ops[0].group {
+	case "link.add":
+		specs := make([]rtnl.LinkSpec, len(ops))
+		for i, o := range ops {
+			specs[i] = *o.link
+		}
+		got, err = cl.AddLinks(ctx, specs)
+	case "link.del":
+		refs := make([]rtnl.LinkRef, len(ops))
+		for i, o := range ops {
+			refs[i] = *o.linkRef
+		}
+		got, err = cl.DelLinks(ctx, refs)
+	case "addr.add", "addr.del":
+		as := make([]rtnl.Address, len(ops))
+		for i, o := range ops {
+			as[i] = *o.addr
+		}
+		if ops[0].group == "addr.add" {
+			got, err = cl.AddAddrs(ctx, as, opts...)
+		} else {
+			got, err = cl.DelAddrs(ctx, as, opts...)
+		}
+	case "route.add", "route.replace", "route.del":
+		rs := make([]rtnl.Route, len(ops))
+		for i, o := range ops {
+			rs[i] = *o.route
+		}
+		switch ops[0].group {
+		case "route.add":
+			got, err = cl.AddRoutes(ctx, rs, opts...)
+		case "route.replace":
+			got, err = cl.ReplaceRoutes(ctx, rs, opts...)
+		default:
+			got, err = cl.DelRoutes(ctx, rs, opts...)
+		}
+	default:
+		return fmt.Errorf("rtnl.batch: no bulk form for %s", ops[0].group)
+	}
+	copy(errs, got)
+	return err
+}

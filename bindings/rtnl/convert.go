@@ -1,0 +1,96 @@
+package rtnl
+
+import (
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+// Results are plain tables with ip -j's field names: bindings.ToLua does
+// most of the work from the json tags; these functions fix what ip prints
+// differently from the Go types (flag lists, device names instead of
+// indexes, "default" routes) and drop empty strings left by zero values.
+
+// linkToLua converts a link; names maps ifindex to name for master and
+// link (the parent) as ip -j prints them.
+func linkToLua(L *lua.LState, l *rtnl.Link, names map[int]string) *lua.LTable {
+	t := bindings.ToLua(L, l).(*lua.LTable)
+	flags := l.Flags.Names()
+	ft := L.CreateTable(len(flags), 0)
+	for _, f := range flags {
+		ft.Append(lua.LString(f))
+	}
+	t.RawSetString("flags", ft)
+	if l.Master != 0 {
+		if n, ok := names[l.Master]; ok {
+			t.RawSetString("master", lua.LString(n))
+		}
+	}
+	if l.Parent != 0 {
+		if n, ok := names[l.Parent]; ok && l.NetNSID == nil {
+			t.RawSetString("link", lua.LString(n))
+		} else {
+			t.RawSetString("link", lua.LNil)
+			t.RawSetString("link_index", lua.LNumber(l.Parent))
+		}
+	}
+	dropEmpty(t)
+	return t
+}
+
+// addrToLua converts an address (the fields of one ip -j addr_info entry,
+// plus dev and ifindex).
+func addrToLua(L *lua.LState, a *rtnl.Address) *lua.LTable {
+	t := bindings.ToLua(L, a).(*lua.LTable)
+	dropEmpty(t)
+	return t
+}
+
+// routeToLua converts a route: dst as ip prints it ("default", a bare
+// host address, a prefix) and the table by name.
+func routeToLua(L *lua.LState, r *rtnl.Route) *lua.LTable {
+	t := bindings.ToLua(L, r).(*lua.LTable)
+	t.RawSetString("dst", lua.LString(r.DstString()))
+	if r.TableName == "" && r.Table != 0 {
+		t.RawSetString("table", lua.LString(strconv.FormatUint(uint64(r.Table), 10)))
+	}
+	dropEmpty(t)
+	return t
+}
+
+func neighToLua(L *lua.LState, n *rtnl.Neigh) *lua.LTable {
+	t := bindings.ToLua(L, n).(*lua.LTable)
+	dropEmpty(t)
+	return t
+}
+
+func ruleToLua(L *lua.LState, r *rtnl.Rule) *lua.LTable {
+	t := bindings.ToLua(L, r).(*lua.LTable)
+	if r.TableName == "" && r.Table != 0 {
+		t.RawSetString("table", lua.LString(strconv.FormatUint(uint64(r.Table), 10)))
+	}
+	dropEmpty(t)
+	return t
+}
+
+// dropEmpty removes fields whose value is "" (zero netip values, which
+// ToLua renders as empty strings), at every level.
+func dropEmpty(t *lua.LTable) {
+	var empty []lua.LValue
+	t.ForEach(func(k, v lua.LValue) {
+		switch v := v.(type) {
+		case lua.LString:
+			if v == "" {
+				empty = append(empty, k)
+			}
+		case *lua.LTable:
+			dropEmpty(v)
+		}
+	})
+	for _, k := range empty {
+		t.RawSet(k, lua.LNil)
+	}
+}

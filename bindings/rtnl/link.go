@@ -1,0 +1,323 @@
+package rtnl
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	nsbind "github.com/nlsh/nlsh/bindings/netns"
+	corens "github.com/nlsh/nlsh/core/netns"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+// MTU bounds accepted for links (lo has 65536).
+const (
+	minMTU = 68
+	maxMTU = 65536
+)
+
+func (a *api) linkList(L *lua.LState) int {
+	const fn = "rtnl.link.list"
+	args := bindings.OptTable(L, 1, fn)
+	f := rtnl.LinkFilter{Kind: args.String("kind", bindings.Optional)}
+	if m := args.Ifname("master", bindings.Optional); m != "" {
+		f.Master = rtnl.ByName(m)
+	}
+	f.NoStats = !args.Bool("stats", bindings.Optional)
+	args.Done()
+	cl := a.client(L, fn)
+	ls, err := cl.ListLinks(bindings.Context(L), f)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	names := make(map[int]string, len(ls))
+	for _, l := range ls {
+		names[l.Index] = l.Name
+	}
+	if f.Master.Name != "" || f.Kind != "" {
+		names = a.linkNames(L, cl)
+	}
+	t := L.CreateTable(len(ls), 0)
+	for _, l := range ls {
+		t.Append(linkToLua(L, l, names))
+	}
+	L.Push(t)
+	return 1
+}
+
+// linkNames maps every ifindex of cl's namespace to its name.
+func (a *api) linkNames(L *lua.LState, cl *rtnl.Client) map[int]string {
+	names := map[int]string{}
+	err := cl.EachLink(bindings.Context(L), rtnl.LinkFilter{NoStats: true}, func(l *rtnl.Link) error {
+		names[l.Index] = l.Name
+		return nil
+	})
+	if err != nil {
+		raise(L, "rtnl.link.list", err)
+	}
+	return names
+}
+
+// linkRef reads ifname= or ifindex= (one of them is required).
+func linkRef(args *bindings.Args) rtnl.LinkRef {
+	name := args.Ifname("ifname", bindings.Optional)
+	idx := args.Int("ifindex", bindings.Optional, 1, 1<<31-1)
+	if name == "" && idx == 0 {
+		args.Fail("ifname", "required (or ifindex)")
+	}
+	return rtnl.LinkRef{Name: name, Index: int(idx)}
+}
+
+func (a *api) linkGet(L *lua.LState) int {
+	const fn = "rtnl.link.get"
+	args := bindings.Table(L, 1, fn)
+	ref := linkRef(args)
+	args.Done()
+	cl := a.client(L, fn)
+	l, err := cl.GetLink(bindings.Context(L), ref)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	names := map[int]string{l.Index: l.Name}
+	if l.Master != 0 || l.Parent != 0 {
+		names = a.linkNames(L, cl)
+	}
+	L.Push(linkToLua(L, l, names))
+	return 1
+}
+
+// readSpec reads the fields a link and a veth peer share.
+func readSpec(args *bindings.Args, s *rtnl.LinkSpec) {
+	s.MTU = int(args.Int("mtu", bindings.Optional, minMTU, maxMTU))
+	if hw := args.MAC("address", bindings.Optional); hw != nil {
+		s.Address = hw.String()
+	}
+	s.TxQLen = int(args.Int("txqlen", bindings.Optional, 0, 1<<32-1))
+	if t, ok := nsbind.Field(args, "netns"); ok {
+		s.NetNS = &t
+	}
+}
+
+func (a *api) linkAdd(L *lua.LState) int {
+	const fn = "rtnl.link.add"
+	args := bindings.Table(L, 1, fn)
+	s := &rtnl.LinkSpec{Name: args.Ifname("ifname", bindings.Required)}
+	s.Kind = args.String("kind", bindings.Required)
+	readSpec(args, s)
+	s.Alias = args.String("ifalias", bindings.Optional)
+	s.Group = args.Uint32("group", bindings.Optional)
+	s.Up = args.Bool("up", bindings.Optional)
+	if m := args.Ifname("master", bindings.Optional); m != "" {
+		s.Master = rtnl.ByName(m)
+	}
+	if p := args.Ifname("link", bindings.Optional); p != "" {
+		s.Parent = rtnl.ByName(p)
+	}
+	if d := args.Table("info_data", bindings.Optional); d != nil {
+		s.Data = rtnl.Options{}
+		d.LTable().ForEach(func(k, v lua.LValue) {
+			ks, ok := k.(lua.LString)
+			if !ok {
+				d.Fail(bindings.Describe(k), "option names are strings")
+			}
+			d.Known(string(ks))
+			s.Data[string(ks)] = bindings.FromLua(v)
+		})
+	}
+	if p := args.Table("peer", bindings.Optional); p != nil {
+		s.Peer = &rtnl.LinkSpec{Name: p.Ifname("ifname", bindings.Required)}
+		readSpec(p, s.Peer)
+		p.Done()
+	}
+	existOK := args.Bool("exist_ok", bindings.Optional)
+	args.Done()
+	if s.Kind != "veth" && s.Peer != nil {
+		bindings.ArgError(L, fn, "field \"peer\": kind %s has no peer", s.Kind)
+	}
+	o := &op{fn: fn, group: "link.add", link: s, existOK: existOK}
+	var existed bool
+	if a.journalled() && existOK {
+		cl := a.client(L, fn)
+		l, err := cl.LinkExists(bindings.Context(L), rtnl.ByName(s.Name))
+		if err != nil {
+			raise(L, fn, err)
+		}
+		existed = l != nil
+		if existed {
+			o.group = "" // ensure-style: set what differs, undo by restoring
+			prev := rtnl.ChangeFrom(l)
+			prev.Name, prev.Unknown = nil, nil
+			o.done = func() {
+				push(a.env, o.target, "set link "+s.Name+" as it was", func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.SetLink(ctx, rtnl.ByIndex(l.Index), prev)
+				})
+			}
+		}
+	}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.AddLink(ctx, *s, o.callOpts()...) }
+	if !existed {
+		o.done = func() { a.journalLinkAdd(o) }
+	}
+	a.do(L, o)
+	return 0
+}
+
+// journalLinkAdd records the inverse of a link add: delete it where it was
+// created (a veth's peer goes with it).
+func (a *api) journalLinkAdd(o *op) {
+	t := o.target
+	if o.link.NetNS != nil {
+		t = *o.link.NetNS
+	}
+	name := o.link.Name
+	push(a.env, t, "add link "+name, func(ctx context.Context, cl *rtnl.Client) error {
+		return cl.DelLink(ctx, rtnl.ByName(name))
+	})
+}
+
+func (a *api) linkSet(L *lua.LState) int {
+	const fn = "rtnl.link.set"
+	args := bindings.Table(L, 1, fn)
+	ref := linkRef(args)
+	var ch rtnl.LinkChange
+	if n := args.Ifname("name", bindings.Optional); n != "" {
+		ch.Name = &n
+	}
+	if args.Has("up") {
+		up := args.Bool("up", bindings.Optional)
+		ch.Up = &up
+	}
+	if args.Has("mtu") {
+		m := int(args.Int("mtu", bindings.Optional, minMTU, maxMTU))
+		ch.MTU = &m
+	}
+	if hw := args.MAC("address", bindings.Optional); hw != nil {
+		ch.Address = hw.String()
+	}
+	if m := args.Ifname("master", bindings.Optional); m != "" {
+		r := rtnl.ByName(m)
+		ch.Master = &r
+	}
+	ch.NoMaster = args.Bool("nomaster", bindings.Optional)
+	if args.Has("txqlen") {
+		q := int(args.Int("txqlen", bindings.Optional, 0, 1<<32-1))
+		ch.TxQLen = &q
+	}
+	if args.Has("ifalias") {
+		s := args.String("ifalias", bindings.Optional)
+		ch.Alias = &s
+	}
+	if args.Has("group") {
+		g := args.Uint32("group", bindings.Optional)
+		ch.Group = &g
+	}
+	if t, ok := nsbind.Field(args, "netns"); ok {
+		ch.NetNS = &t
+	}
+	var data *bindings.Args
+	if d := args.Table("info_data", bindings.Optional); d != nil {
+		data = d
+		ch.Data = rtnl.Options{}
+		d.LTable().ForEach(func(k, v lua.LValue) {
+			ks, ok := k.(lua.LString)
+			if !ok {
+				d.Fail(bindings.Describe(k), "option names are strings")
+			}
+			d.Known(string(ks))
+			ch.Data[string(ks)] = bindings.FromLua(v)
+		})
+	}
+	args.Done()
+	if ch.Master != nil && ch.NoMaster {
+		bindings.ArgError(L, fn, "field \"nomaster\": conflicts with master")
+	}
+	o := &op{fn: fn, linkRef: &ref}
+	// Read the link first: its kind for info_data, its state for undo,
+	// and an unknown device is named before anything is sent.
+	var prev *rtnl.Link
+	if data != nil || a.journalled() {
+		l, err := a.client(L, fn).GetLink(bindings.Context(L), ref)
+		if err != nil {
+			raise(L, fn, err)
+		}
+		prev = l
+		ch.Kind = l.Kind()
+	}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.SetLink(ctx, ref, ch) }
+	if prev != nil {
+		o.done = func() { a.journalLinkSet(o, prev, &ch) }
+	}
+	a.do(L, o)
+	return 0
+}
+
+// journalLinkSet records setting back what ch changed, from prev.
+func (a *api) journalLinkSet(o *op, prev *rtnl.Link, ch *rtnl.LinkChange) {
+	all := rtnl.ChangeFrom(prev)
+	var back rtnl.LinkChange
+	if ch.Name != nil {
+		back.Name = all.Name
+	}
+	if ch.Up != nil {
+		back.Up = all.Up
+	}
+	if ch.MTU != nil {
+		back.MTU = all.MTU
+	}
+	if ch.Address != "" {
+		back.Address = all.Address
+	}
+	if ch.Master != nil || ch.NoMaster {
+		back.Master, back.NoMaster = all.Master, all.NoMaster
+	}
+	if ch.TxQLen != nil {
+		back.TxQLen = all.TxQLen
+	}
+	if ch.Alias != nil {
+		back.Alias = all.Alias
+	}
+	if ch.Group != nil {
+		back.Group = all.Group
+	}
+	name := prev.Name
+	if ch.Name != nil {
+		name = *ch.Name
+	}
+	if ch.NetNS != nil {
+		// Move it back from where it went, by name.
+		home := o.target
+		if home.IsHost() {
+			// The host namespace as a reference the kernel can take.
+			if t, err := corens.Path("/proc/self/ns/net"); err == nil {
+				home = t
+			}
+		}
+		push(a.env, *ch.NetNS, "move link "+name+" to "+ch.NetNS.String(), func(ctx context.Context, cl *rtnl.Client) error {
+			return cl.SetLink(ctx, rtnl.ByName(name), rtnl.LinkChange{NetNS: &home})
+		})
+		return
+	}
+	if len(ch.Data) > 0 {
+		push(a.env, o.target, "set info_data of link "+name, cannotUndo("kind options are not read back"))
+	}
+	idx := prev.Index
+	push(a.env, o.target, "set link "+name, func(ctx context.Context, cl *rtnl.Client) error {
+		return cl.SetLink(ctx, rtnl.ByIndex(idx), back)
+	})
+}
+
+func (a *api) linkDel(L *lua.LState) int {
+	const fn = "rtnl.link.del"
+	args := bindings.Table(L, 1, fn)
+	ref := linkRef(args)
+	args.Done()
+	o := &op{fn: fn, group: "link.del", linkRef: &ref}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelLink(ctx, ref) }
+	if a.journalled() {
+		snap := a.snapshotLink(L, fn, ref)
+		o.done = func() { push(a.env, o.target, "delete link "+snap.link.Name, snap.recreate) }
+	}
+	a.do(L, o)
+	return 0
+}

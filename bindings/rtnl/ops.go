@@ -1,0 +1,58 @@
+package rtnl
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/core/netns"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+// op is one state-changing call, checked and ready to send: run sends it
+// alone; inside rtnl.batch it is queued and, with others of the same
+// group, sent through the family's bulk call (one payload field set).
+type op struct {
+	fn     string // "rtnl.addr.add"
+	where  string // script line of the call
+	target netns.Target
+	group  string // calls of one group go in one bulk request ("" never)
+
+	link    *rtnl.LinkSpec
+	linkRef *rtnl.LinkRef
+	addr    *rtnl.Address
+	route   *rtnl.Route
+	existOK bool
+
+	run func(ctx context.Context, cl *rtnl.Client) error
+	// done runs after success: it journals the inverse.
+	done func()
+}
+
+// do sends o now, or queues it when a batch is open; it raises on
+// failure. It reports whether o was sent (false: queued).
+func (a *api) do(L *lua.LState, o *op) bool {
+	o.target = a.target()
+	if b := batchOf(a.env); b != nil {
+		o.where = bindings.Where(L)
+		b.ops = append(b.ops, o)
+		return false
+	}
+	cl := a.client(L, o.fn)
+	if err := o.run(bindings.Context(L), cl); err != nil {
+		raise(L, o.fn, err)
+	}
+	if o.done != nil && !a.env.DryRun {
+		o.done()
+	}
+	return true
+}
+
+// callOpts are the family call options of o.
+func (o *op) callOpts() []rtnl.CallOption {
+	if o.existOK {
+		return []rtnl.CallOption{rtnl.ExistOK()}
+	}
+	return nil
+}

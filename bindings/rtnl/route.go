@@ -1,0 +1,320 @@
+package rtnl
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+// dstField reads a destination: "default", a prefix, or a bare address
+// (a host route), as ip takes it.
+func dstField(args *bindings.Args, name string, req bindings.Req) (p netipPrefix, given bool) {
+	s := args.String(name, req)
+	if s == "" || s == "default" {
+		return p, s != ""
+	}
+	p, err := rtnl.ParsePrefix(name, s, "")
+	if err != nil {
+		failArg(args, name, err)
+	}
+	return p, true
+}
+
+// tableField reads a routing table given by number or name.
+func tableField(args *bindings.Args, name string) (uint32, string) {
+	switch v := args.Value(name, bindings.Optional).(type) {
+	case lua.LNumber:
+		return uint32(args.Int(name, bindings.Optional, 1, 1<<32-1)), ""
+	case lua.LString:
+		return 0, string(v)
+	case *lua.LNilType:
+		return 0, ""
+	default:
+		args.Fail(name, "want a table number or name, got %s", bindings.Describe(v))
+	}
+	return 0, ""
+}
+
+// readRoute reads a route argument table.
+func readRoute(args *bindings.Args, forDel bool) *rtnl.Route {
+	r := &rtnl.Route{}
+	r.Dst, _ = dstField(args, "dst", bindings.Optional)
+	r.Family = args.Enum("family", bindings.Optional, "inet", "inet6")
+	r.Gateway = args.Addr("gateway", bindings.Optional)
+	r.Via = args.Addr("via", bindings.Optional)
+	r.Dev = args.Ifname("dev", bindings.Optional)
+	r.Table, r.TableName = tableField(args, "table")
+	r.Metric = args.Uint32("metric", bindings.Optional)
+	r.Tos = args.Uint8("tos", bindings.Optional)
+	r.Type = args.Enum("type", bindings.Optional, "unicast", "local", "broadcast", "anycast", "multicast",
+		"blackhole", "unreachable", "prohibit", "throw", "nat")
+	r.Protocol = args.String("protocol", bindings.Optional)
+	r.Scope = args.Enum("scope", bindings.Optional, "global", "site", "link", "host", "nowhere")
+	if forDel {
+		return r
+	}
+	r.Prefsrc = args.Addr("prefsrc", bindings.Optional)
+	if p, ok := dstField(args, "from", bindings.Optional); ok {
+		r.Src = p
+	}
+	r.Flags = args.Strings("flags", bindings.Optional)
+	if args.Bool("onlink", bindings.Optional) {
+		r.Flags = append(r.Flags, "onlink")
+	}
+	r.Pref = args.Enum("pref", bindings.Optional, "low", "medium", "high")
+	if m := args.Table("metrics", bindings.Optional); m != nil {
+		r.Metrics = map[string]uint32{}
+		m.LTable().ForEach(func(k, _ lua.LValue) {
+			if ks, ok := k.(lua.LString); ok {
+				r.Metrics[string(ks)] = m.Uint32(string(ks), bindings.Optional)
+			}
+		})
+		m.Done()
+	}
+	if args.Has("mtu") {
+		if r.Metrics == nil {
+			r.Metrics = map[string]uint32{}
+		}
+		r.Metrics["mtu"] = uint32(args.Int("mtu", bindings.Optional, minMTU, maxMTU))
+	}
+	for i, v := range args.List("nexthops", bindings.Optional) {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			args.Fail("nexthops", "entry %d: want a table, got %s", i+1, bindings.Describe(v))
+		}
+		nh := readNexthop(args, i, t)
+		r.Nexthops = append(r.Nexthops, nh)
+	}
+	return r
+}
+
+// readNexthop reads entry i of nexthops.
+func readNexthop(args *bindings.Args, i int, t *lua.LTable) rtnl.Nexthop {
+	var nh rtnl.Nexthop
+	get := func(k string) lua.LValue { return t.RawGetString(k) }
+	var bad string
+	t.ForEach(func(k, _ lua.LValue) {
+		if ks, ok := k.(lua.LString); !ok || (ks != "gateway" && ks != "dev" && ks != "weight" && ks != "via" && ks != "onlink") {
+			bad = bindings.Describe(k)
+		}
+	})
+	if bad != "" {
+		args.Fail("nexthops", "entry %d: unknown field %s (fields: dev, gateway, onlink, via, weight)", i+1, bad)
+	}
+	if s, ok := get("gateway").(lua.LString); ok {
+		a, err := netipParseAddr(string(s))
+		if err != nil {
+			args.Fail("nexthops", "entry %d: gateway %q is not an IP address", i+1, string(s))
+		}
+		nh.Gateway = a
+	}
+	if s, ok := get("dev").(lua.LString); ok {
+		if err := bindings.CheckIfname(string(s)); err != nil {
+			args.Fail("nexthops", "entry %d: dev: %v", i+1, err)
+		}
+		nh.Dev = string(s)
+	}
+	if n, ok := get("weight").(lua.LNumber); ok {
+		if n < 1 || n > 256 || n != lua.LNumber(int(n)) {
+			args.Fail("nexthops", "entry %d: weight %v out of range [1, 256]", i+1, n)
+		}
+		nh.Weight = int(n)
+	}
+	if b, ok := get("onlink").(lua.LBool); ok && bool(b) {
+		nh.Flags = []string{"onlink"}
+	}
+	return nh
+}
+
+func (a *api) routeList(L *lua.LState) int {
+	const fn = "rtnl.route.list"
+	f := readRouteFilter(bindings.OptTable(L, 1, fn))
+	rs, err := a.client(L, fn).ListRoutes(bindings.Context(L), f)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	t := L.CreateTable(len(rs), 0)
+	for i := range rs {
+		t.Append(routeToLua(L, &rs[i]))
+	}
+	L.Push(t)
+	return 1
+}
+
+// readRouteFilter reads the arguments of route.list and route.each: the
+// main table unless table is given ("all" for every table).
+func readRouteFilter(args *bindings.Args) rtnl.RouteFilter {
+	var f rtnl.RouteFilter
+	f.Table, f.TableName = tableField(args, "table")
+	if f.Table == 0 && f.TableName == "" {
+		f.TableName = "main"
+	}
+	f.Family = args.Enum("family", bindings.Optional, "inet", "inet6")
+	f.Dev = args.Ifname("dev", bindings.Optional)
+	f.Protocol = args.String("protocol", bindings.Optional)
+	f.Type = args.String("type", bindings.Optional)
+	args.Done()
+	return f
+}
+
+func (a *api) routeGet(L *lua.LState) int {
+	const fn = "rtnl.route.get"
+	args := bindings.Table(L, 1, fn)
+	q := rtnl.RouteQuery{
+		Dst:      args.Addr("dst", bindings.Required),
+		From:     args.Addr("from", bindings.Optional),
+		Iif:      args.Ifname("iif", bindings.Optional),
+		Oif:      args.Ifname("oif", bindings.Optional),
+		Mark:     args.Uint32("mark", bindings.Optional),
+		FibMatch: args.Bool("fibmatch", bindings.Optional),
+	}
+	args.Done()
+	r, err := a.client(L, fn).GetRoute(bindings.Context(L), q)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	L.Push(routeToLua(L, &r))
+	return 1
+}
+
+func (a *api) routeAdd(L *lua.LState) int {
+	return a.routeWrite(L, "rtnl.route.add", "route.add", true, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, o *op) error {
+		return cl.AddRoute(ctx, r, o.callOpts()...)
+	})
+}
+
+func (a *api) routeAppend(L *lua.LState) int {
+	return a.routeWrite(L, "rtnl.route.append", "", false, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, _ *op) error {
+		return cl.AppendRoute(ctx, r)
+	})
+}
+
+func (a *api) routeReplace(L *lua.LState) int {
+	return a.routeWrite(L, "rtnl.route.replace", "route.replace", false, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, _ *op) error {
+		return cl.ReplaceRoute(ctx, r)
+	})
+}
+
+// routeWrite sends an add, append or replace. The undo deletes the new
+// route, or, for a replace, puts back the route it replaced.
+func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func(context.Context, *rtnl.Client, rtnl.Route, *op) error) int {
+	args := bindings.Table(L, 1, fn)
+	r := readRoute(args, false)
+	eok := false
+	if existOK {
+		eok = args.Bool("exist_ok", bindings.Optional)
+	}
+	args.Done()
+	o := &op{fn: fn, group: group, route: r, existOK: eok}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return run(ctx, cl, *r, o) }
+	if a.journalled() {
+		var prev *rtnl.Route
+		if fn == "rtnl.route.replace" || eok {
+			prev = a.findRoute(L, fn, r, false)
+		}
+		o.done = func() {
+			switch {
+			case prev != nil && fn == "rtnl.route.replace":
+				push(a.env, o.target, "replace route "+routeDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.ReplaceRoute(ctx, *prev)
+				})
+			case prev != nil: // exist_ok and it was there: nothing changed
+			default:
+				del := routeKey(r)
+				push(a.env, o.target, "add route "+routeDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.DelRoute(ctx, del)
+				})
+			}
+		}
+	}
+	a.do(L, o)
+	return 0
+}
+
+func (a *api) routeDel(L *lua.LState) int {
+	const fn = "rtnl.route.del"
+	args := bindings.Table(L, 1, fn)
+	r := readRoute(args, true)
+	args.Done()
+	o := &op{fn: fn, group: "route.del", route: r}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRoute(ctx, *r) }
+	if a.journalled() {
+		if prev := a.findRoute(L, fn, r, true); prev != nil {
+			o.done = func() {
+				push(a.env, o.target, "delete route "+routeDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.AddRoute(ctx, *prev, rtnl.ExistOK())
+				})
+			}
+		}
+	}
+	a.do(L, o)
+	return 0
+}
+
+// routeKey is what deletes exactly the route r added.
+func routeKey(r *rtnl.Route) rtnl.Route {
+	return rtnl.Route{Family: r.Family, Type: r.Type, Dst: r.Dst, Tos: r.Tos, Gateway: r.Gateway, Via: r.Via,
+		Dev: r.Dev, Table: r.Table, TableName: r.TableName, Metric: r.Metric}
+}
+
+func routeDesc(r *rtnl.Route) string {
+	s := r.DstString()
+	if r.Gateway.IsValid() {
+		s += " via " + r.Gateway.String()
+	}
+	if r.Dev != "" {
+		s += " dev " + r.Dev
+	}
+	return s
+}
+
+// findRoute returns the route of r's table that r names (same
+// destination, tos and metric; for a delete also the gateway and device
+// r gives), cleaned up to be written again, or nil.
+func (a *api) findRoute(L *lua.LState, fn string, r *rtnl.Route, forDel bool) *rtnl.Route {
+	f := rtnl.RouteFilter{Family: r.Family, Table: r.Table, TableName: r.TableName}
+	if f.Table == 0 && f.TableName == "" {
+		f.TableName = "main"
+	}
+	if f.Family == "" {
+		for _, x := range []netipAddr{r.Dst.Addr(), r.Gateway} {
+			if x.IsValid() {
+				f.Family = map[bool]string{true: "inet", false: "inet6"}[x.Is4()]
+				break
+			}
+		}
+	}
+	rs, err := a.client(L, fn).ListRoutes(bindings.Context(L), f)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	for i := range rs {
+		y := &rs[i]
+		if y.DstString() != r.DstString() || y.Tos != r.Tos {
+			continue
+		}
+		if (r.Metric != 0 || !forDel) && y.Metric != r.Metric {
+			continue
+		}
+		if forDel && ((r.Gateway.IsValid() && y.Gateway != r.Gateway) || (r.Dev != "" && y.Dev != r.Dev)) {
+			continue
+		}
+		y.Ifindex = 0
+		var keep []string
+		for _, fl := range y.Flags {
+			if fl == "onlink" {
+				keep = append(keep, fl)
+			}
+		}
+		y.Flags, y.Expires = keep, 0
+		for j := range y.Nexthops {
+			y.Nexthops[j].Ifindex = 0
+			y.Nexthops[j].Flags = nil
+		}
+		return y
+	}
+	return nil
+}

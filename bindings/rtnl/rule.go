@@ -1,0 +1,145 @@
+package rtnl
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+func (a *api) ruleList(L *lua.LState) int {
+	const fn = "rtnl.rule.list"
+	args := bindings.OptTable(L, 1, fn)
+	f := rtnl.RuleFilter{Family: args.Enum("family", bindings.Optional, "inet", "inet6")}
+	args.Done()
+	rs, err := a.client(L, fn).ListRules(bindings.Context(L), f)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	t := L.CreateTable(len(rs), 0)
+	for i := range rs {
+		if rs[i].Family != "inet" && rs[i].Family != "inet6" {
+			continue // multicast routing rules (ipmr), which ip rule does not show
+		}
+		t.Append(ruleToLua(L, &rs[i]))
+	}
+	L.Push(t)
+	return 1
+}
+
+func readRule(args *bindings.Args) *rtnl.Rule {
+	r := &rtnl.Rule{
+		Family:   args.Enum("family", bindings.Optional, "inet", "inet6"),
+		Priority: args.Uint32("priority", bindings.Optional),
+		Not:      args.Bool("not", bindings.Optional),
+		Tos:      args.Uint8("tos", bindings.Optional),
+		Iif:      args.Ifname("iif", bindings.Optional),
+		Oif:      args.Ifname("oif", bindings.Optional),
+		Fwmark:   args.Uint32("fwmark", bindings.Optional),
+		Fwmask:   args.Uint32("fwmask", bindings.Optional),
+		Action:   args.Enum("action", bindings.Optional, "to_tbl", "goto", "nop", "blackhole", "unreachable", "prohibit"),
+		Goto:     args.Uint32("goto", bindings.Optional),
+		Protocol: args.String("protocol", bindings.Optional),
+	}
+	for _, f := range []struct {
+		name string
+		p    *netipPrefix
+	}{{"src", &r.Src}, {"dst", &r.Dst}} {
+		if s := args.String(f.name, bindings.Optional); s != "" {
+			p, err := rtnl.ParsePrefix(f.name, s, "")
+			if err != nil {
+				failArg(args, f.name, err)
+			}
+			*f.p = p
+		}
+	}
+	if r.Family == "" && !r.Src.IsValid() && !r.Dst.IsValid() {
+		r.Family = "inet" // as ip rule without -6
+	}
+	r.Table, r.TableName = tableField(args, "table")
+	if args.Has("suppress_prefixlen") {
+		n := int(args.Int("suppress_prefixlen", bindings.Optional, 0, 128))
+		r.SuppressPrefixlen = &n
+	}
+	return r
+}
+
+func ruleDesc(r *rtnl.Rule) string {
+	s := "rule"
+	if r.Src.IsValid() {
+		s += " from " + r.Src.String()
+	}
+	if r.Dst.IsValid() {
+		s += " to " + r.Dst.String()
+	}
+	if r.TableName != "" {
+		s += " table " + r.TableName
+	}
+	return s
+}
+
+func (a *api) ruleAdd(L *lua.LState) int {
+	const fn = "rtnl.rule.add"
+	args := bindings.Table(L, 1, fn)
+	r := readRule(args)
+	existOK := args.Bool("exist_ok", bindings.Optional)
+	args.Done()
+	o := &op{fn: fn, existOK: existOK}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.AddRule(ctx, *r, o.callOpts()...) }
+	if a.journalled() {
+		existed := existOK && a.findRule(L, fn, r) != nil
+		o.done = func() {
+			if existed {
+				return
+			}
+			del := *r
+			push(a.env, o.target, "add "+ruleDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
+				return cl.DelRule(ctx, del)
+			})
+		}
+	}
+	a.do(L, o)
+	return 0
+}
+
+// findRule returns the first rule matching every field r sets (as the
+// kernel matches a delete), or nil.
+func (a *api) findRule(L *lua.LState, fn string, r *rtnl.Rule) *rtnl.Rule {
+	rs, err := a.client(L, fn).ListRules(bindings.Context(L), rtnl.RuleFilter{Family: r.Family})
+	if err != nil {
+		raise(L, fn, err)
+	}
+	for i := range rs {
+		y := &rs[i]
+		if (r.Priority != 0 && y.Priority != r.Priority) || (r.Src.IsValid() && y.Src != r.Src) ||
+			(r.Dst.IsValid() && y.Dst != r.Dst) || (r.Iif != "" && y.Iif != r.Iif) || (r.Oif != "" && y.Oif != r.Oif) ||
+			(r.Fwmark != 0 && y.Fwmark != r.Fwmark) || (r.TableName != "" && y.TableName != r.TableName) ||
+			(r.Table != 0 && y.Table != r.Table) || (r.Family != "" && y.Family != r.Family) {
+			continue
+		}
+		return y
+	}
+	return nil
+}
+
+func (a *api) ruleDel(L *lua.LState) int {
+	const fn = "rtnl.rule.del"
+	args := bindings.Table(L, 1, fn)
+	r := readRule(args)
+	args.Done()
+	o := &op{fn: fn}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRule(ctx, *r) }
+	if a.journalled() {
+		if prev := a.findRule(L, fn, r); prev != nil {
+			o.done = func() {
+				push(a.env, o.target, "delete "+ruleDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
+					return cl.AddRule(ctx, *prev, rtnl.ExistOK())
+				})
+			}
+		}
+	}
+	a.do(L, o)
+	return 0
+}
