@@ -21,7 +21,7 @@ const (
 	TableLocal   uint32 = 255
 )
 
-// DefaultTablePaths are where iproute2 reads routing table names from, in
+// defaultTablePaths are where iproute2 reads routing table names from, in
 // the order read (a later file overrides an earlier one): the vendor
 // defaults, then the administrator's files. A directory stands for its
 // *.conf files.
