@@ -536,8 +536,8 @@ func TestWaitAddrNotTentative(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	out := ns.IP("-j", "addr", "show", "dev", "d0")
-	if strings.Contains(out, "tentative") {
+	out := ns.IP("-j", "addr", "show", "dev", "d0", "to", "2001:db8::1/128")
+	if !strings.Contains(out, "2001:db8::1") || strings.Contains(out, "tentative") {
 		t.Errorf("ip still shows it tentative: %s", out)
 	}
 }
