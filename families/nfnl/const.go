@@ -1,5 +1,7 @@
 package nfnl
 
+import "syscall"
+
 // nfnetlink subsystem and message types (NFNL_SUBSYS_NFTABLES,
 // enum nf_tables_msg_types). A message type on the wire is
 // subsys<<8 | msg.
@@ -172,3 +174,7 @@ const (
 	attrListElem   = 1
 	attrDeviceName = 1
 )
+
+// errRestart is Linux's ERESTART, the kernel's answer to a batch whose
+// generation id is stale.
+const errRestart = syscall.Errno(85)

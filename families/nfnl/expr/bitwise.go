@@ -51,14 +51,14 @@ func (x *Bitwise) Kind() string { return "bitwise" }
 
 func (x *Bitwise) fields() []field {
 	return []field{
-		{attrBitwiseSreg, fBe32, &x.SourceRegister},
-		{attrBitwiseDreg, fBe32, &x.DestRegister},
-		{attrBitwiseLen, fBe32, &x.Len},
-		{attrBitwiseOp, fBe32, &x.Op},
-		{attrBitwiseMask, fData, &x.Mask},
-		{attrBitwiseXor, fData, &x.Xor},
-		{attrBitwiseData, fData, &x.Data},
-		{attrBitwiseSreg2, fBe32, &x.SourceRegister2},
+		{attrBitwiseSreg, fBe32, &x.SourceRegister, true},
+		{attrBitwiseDreg, fBe32, &x.DestRegister, true},
+		{attrBitwiseLen, fBe32, &x.Len, true},
+		{attrBitwiseOp, fBe32, &x.Op, true},
+		{attrBitwiseMask, fData, &x.Mask, false},
+		{attrBitwiseXor, fData, &x.Xor, false},
+		{attrBitwiseData, fData, &x.Data, false},
+		{attrBitwiseSreg2, fBe32, &x.SourceRegister2, false},
 	}
 }
 

@@ -36,9 +36,9 @@ func (x *Cmp) Kind() string { return "cmp" }
 
 func (x *Cmp) fields() []field {
 	return []field{
-		{attrCmpSreg, fBe32, &x.SourceRegister},
-		{attrCmpOp, fBe32, &x.Op},
-		{attrCmpData, fData, &x.Data},
+		{attrCmpSreg, fBe32, &x.SourceRegister, true},
+		{attrCmpOp, fBe32, &x.Op, true},
+		{attrCmpData, fData, &x.Data, true},
 	}
 }
 

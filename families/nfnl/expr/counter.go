@@ -23,8 +23,8 @@ func (x *Counter) Kind() string { return "counter" }
 
 func (x *Counter) fields() []field {
 	return []field{
-		{attrCounterBytes, fBe64, &x.Bytes},
-		{attrCounterPackets, fBe64, &x.Packets},
+		{attrCounterBytes, fBe64, &x.Bytes, false},
+		{attrCounterPackets, fBe64, &x.Packets, false},
 	}
 }
 

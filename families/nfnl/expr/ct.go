@@ -61,10 +61,10 @@ func (x *Ct) Kind() string { return "ct" }
 
 func (x *Ct) fields() []field {
 	return []field{
-		{attrCtDreg, fBe32, &x.DestRegister},
-		{attrCtSreg, fBe32, &x.SourceRegister},
-		{attrCtKey, fBe32, &x.Key},
-		{attrCtDirection, fU8, &x.Direction},
+		{attrCtDreg, fBe32, &x.DestRegister, false},
+		{attrCtSreg, fBe32, &x.SourceRegister, false},
+		{attrCtKey, fBe32, &x.Key, true},
+		{attrCtDirection, fU8, &x.Direction, false},
 	}
 }
 

@@ -23,8 +23,8 @@ func (x *Dup) Kind() string { return "dup" }
 
 func (x *Dup) fields() []field {
 	return []field{
-		{attrDupSregAddr, fBe32, &x.RegAddr},
-		{attrDupSregDev, fBe32, &x.RegDev},
+		{attrDupSregAddr, fBe32, &x.RegAddr, false},
+		{attrDupSregDev, fBe32, &x.RegDev, false},
 	}
 }
 

@@ -44,15 +44,15 @@ func (x *Dynset) Kind() string { return "dynset" }
 
 func (x *Dynset) fields() []field {
 	return []field{
-		{attrDynsetSetName, fString, &x.SetName},
-		{attrDynsetSetID, fBe32, &x.SetID},
-		{attrDynsetSregKey, fBe32, &x.SourceRegisterKey},
-		{attrDynsetSregData, fBe32, &x.SourceRegisterData},
-		{attrDynsetOp, fBe32, &x.Op},
-		{attrDynsetTimeout, fBe64, &x.Timeout},
-		{attrDynsetExpr, fBytes, &x.Expr},
-		{attrDynsetFlags, fBe32, &x.Flags},
-		{attrDynsetExprs, fBytes, &x.Exprs},
+		{attrDynsetSetName, fString, &x.SetName, true},
+		{attrDynsetSetID, fBe32, &x.SetID, false},
+		{attrDynsetSregKey, fBe32, &x.SourceRegisterKey, true},
+		{attrDynsetSregData, fBe32, &x.SourceRegisterData, false},
+		{attrDynsetOp, fBe32, &x.Op, true},
+		{attrDynsetTimeout, fBe64, &x.Timeout, false},
+		{attrDynsetExpr, fBytes, &x.Expr, false},
+		{attrDynsetFlags, fBe32, &x.Flags, false},
+		{attrDynsetExprs, fBytes, &x.Exprs, false},
 	}
 }
 

@@ -26,9 +26,9 @@ func (x *Fib) Kind() string { return "fib" }
 
 func (x *Fib) fields() []field {
 	return []field{
-		{attrFibDreg, fBe32, &x.DestRegister},
-		{attrFibResult, fBe32, &x.Result},
-		{attrFibFlags, fBe32, &x.Flags},
+		{attrFibDreg, fBe32, &x.DestRegister, true},
+		{attrFibResult, fBe32, &x.Result, true},
+		{attrFibFlags, fBe32, &x.Flags, true},
 	}
 }
 

@@ -28,6 +28,9 @@ type field struct {
 	typ  uint16
 	kind fkind
 	ptr  any
+	// always writes the attribute even when zero (the kernel requires it
+	// or zero is a meaningful value).
+	always bool
 }
 
 // presence remembers which attributes a decoded expression carried, so
@@ -58,7 +61,7 @@ func isZero(f field) bool {
 // decoded.
 func encodeFields(e *codec.Encoder, p presence, fs []field) {
 	for _, f := range fs {
-		if isZero(f) && !p.has(f.typ) {
+		if !f.always && isZero(f) && !p.has(f.typ) {
 			continue
 		}
 		switch f.kind {

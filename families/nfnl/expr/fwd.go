@@ -26,9 +26,9 @@ func (x *Fwd) Kind() string { return "fwd" }
 
 func (x *Fwd) fields() []field {
 	return []field{
-		{attrFwdSregDev, fBe32, &x.RegDev},
-		{attrFwdSregAddr, fBe32, &x.RegAddr},
-		{attrFwdNfproto, fBe32, &x.NFProto},
+		{attrFwdSregDev, fBe32, &x.RegDev, false},
+		{attrFwdSregAddr, fBe32, &x.RegAddr, false},
+		{attrFwdNfproto, fBe32, &x.NFProto, false},
 	}
 }
 

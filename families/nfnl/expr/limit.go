@@ -39,11 +39,11 @@ func (x *Limit) Kind() string { return "limit" }
 
 func (x *Limit) fields() []field {
 	return []field{
-		{attrLimitRate, fBe64, &x.Rate},
-		{attrLimitUnit, fBe64, &x.Unit},
-		{attrLimitBurst, fBe32, &x.Burst},
-		{attrLimitType, fBe32, &x.Type},
-		{attrLimitFlags, fBe32, &x.Flags},
+		{attrLimitRate, fBe64, &x.Rate, true},
+		{attrLimitUnit, fBe64, &x.Unit, true},
+		{attrLimitBurst, fBe32, &x.Burst, true},
+		{attrLimitType, fBe32, &x.Type, true},
+		{attrLimitFlags, fBe32, &x.Flags, true},
 	}
 }
 

@@ -35,12 +35,12 @@ func (x *Log) Kind() string { return "log" }
 
 func (x *Log) fields() []field {
 	return []field{
-		{attrLogPrefix, fString, &x.Prefix},
-		{attrLogGroup, fBe16, &x.Group},
-		{attrLogSnaplen, fBe32, &x.Snaplen},
-		{attrLogQthreshold, fBe16, &x.QThreshold},
-		{attrLogLevel, fBe32, &x.Level},
-		{attrLogFlags, fBe32, &x.Flags},
+		{attrLogPrefix, fString, &x.Prefix, false},
+		{attrLogGroup, fBe16, &x.Group, false},
+		{attrLogSnaplen, fBe32, &x.Snaplen, false},
+		{attrLogQthreshold, fBe16, &x.QThreshold, false},
+		{attrLogLevel, fBe32, &x.Level, false},
+		{attrLogFlags, fBe32, &x.Flags, false},
 	}
 }
 

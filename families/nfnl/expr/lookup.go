@@ -35,11 +35,11 @@ func (x *Lookup) Kind() string { return "lookup" }
 
 func (x *Lookup) fields() []field {
 	return []field{
-		{attrLookupSet, fString, &x.Set},
-		{attrLookupSetID, fBe32, &x.SetID},
-		{attrLookupSreg, fBe32, &x.SourceRegister},
-		{attrLookupDreg, fBe32, &x.DestRegister},
-		{attrLookupFlags, fBe32, &x.Flags},
+		{attrLookupSet, fString, &x.Set, true},
+		{attrLookupSetID, fBe32, &x.SetID, false},
+		{attrLookupSreg, fBe32, &x.SourceRegister, true},
+		{attrLookupDreg, fBe32, &x.DestRegister, false},
+		{attrLookupFlags, fBe32, &x.Flags, false},
 	}
 }
 

@@ -26,9 +26,9 @@ func (x *Masq) Kind() string { return "masq" }
 
 func (x *Masq) fields() []field {
 	return []field{
-		{attrMasqFlags, fBe32, &x.Flags},
-		{attrMasqRegProtoMin, fBe32, &x.RegProtoMin},
-		{attrMasqRegProtoMax, fBe32, &x.RegProtoMax},
+		{attrMasqFlags, fBe32, &x.Flags, false},
+		{attrMasqRegProtoMin, fBe32, &x.RegProtoMin, false},
+		{attrMasqRegProtoMax, fBe32, &x.RegProtoMax, false},
 	}
 }
 

@@ -55,9 +55,9 @@ func (x *Meta) Kind() string { return "meta" }
 
 func (x *Meta) fields() []field {
 	return []field{
-		{attrMetaKey, fBe32, &x.Key},
-		{attrMetaDreg, fBe32, &x.DestRegister},
-		{attrMetaSreg, fBe32, &x.SourceRegister},
+		{attrMetaKey, fBe32, &x.Key, true},
+		{attrMetaDreg, fBe32, &x.DestRegister, false},
+		{attrMetaSreg, fBe32, &x.SourceRegister, false},
 	}
 }
 

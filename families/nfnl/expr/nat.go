@@ -50,13 +50,13 @@ func (x *NAT) Kind() string { return "nat" }
 
 func (x *NAT) fields() []field {
 	return []field{
-		{attrNATType, fBe32, &x.Type},
-		{attrNATFamily, fBe32, &x.Family},
-		{attrNATRegAddrMin, fBe32, &x.RegAddrMin},
-		{attrNATRegAddrMax, fBe32, &x.RegAddrMax},
-		{attrNATRegProtoMin, fBe32, &x.RegProtoMin},
-		{attrNATRegProtoMax, fBe32, &x.RegProtoMax},
-		{attrNATFlags, fBe32, &x.Flags},
+		{attrNATType, fBe32, &x.Type, true},
+		{attrNATFamily, fBe32, &x.Family, true},
+		{attrNATRegAddrMin, fBe32, &x.RegAddrMin, false},
+		{attrNATRegAddrMax, fBe32, &x.RegAddrMax, false},
+		{attrNATRegProtoMin, fBe32, &x.RegProtoMin, false},
+		{attrNATRegProtoMax, fBe32, &x.RegProtoMax, false},
+		{attrNATFlags, fBe32, &x.Flags, false},
 	}
 }
 

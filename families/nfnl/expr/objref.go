@@ -32,11 +32,11 @@ func (x *Objref) Kind() string { return "objref" }
 
 func (x *Objref) fields() []field {
 	return []field{
-		{attrObjrefImmType, fBe32, &x.Type},
-		{attrObjrefImmName, fString, &x.Name},
-		{attrObjrefSetSreg, fBe32, &x.SourceRegister},
-		{attrObjrefSetName, fString, &x.SetName},
-		{attrObjrefSetID, fBe32, &x.SetID},
+		{attrObjrefImmType, fBe32, &x.Type, false},
+		{attrObjrefImmName, fString, &x.Name, false},
+		{attrObjrefSetSreg, fBe32, &x.SourceRegister, false},
+		{attrObjrefSetName, fString, &x.SetName, false},
+		{attrObjrefSetID, fBe32, &x.SetID, false},
 	}
 }
 

@@ -50,14 +50,14 @@ func (x *Payload) Kind() string { return "payload" }
 
 func (x *Payload) fields() []field {
 	return []field{
-		{attrPayloadDreg, fBe32, &x.DestRegister},
-		{attrPayloadSreg, fBe32, &x.SourceRegister},
-		{attrPayloadBase, fBe32, &x.Base},
-		{attrPayloadOffset, fBe32, &x.Offset},
-		{attrPayloadLen, fBe32, &x.Len},
-		{attrPayloadCsumType, fBe32, &x.CsumType},
-		{attrPayloadCsumOffset, fBe32, &x.CsumOffset},
-		{attrPayloadCsumFlags, fBe32, &x.CsumFlags},
+		{attrPayloadDreg, fBe32, &x.DestRegister, false},
+		{attrPayloadSreg, fBe32, &x.SourceRegister, false},
+		{attrPayloadBase, fBe32, &x.Base, true},
+		{attrPayloadOffset, fBe32, &x.Offset, true},
+		{attrPayloadLen, fBe32, &x.Len, true},
+		{attrPayloadCsumType, fBe32, &x.CsumType, false},
+		{attrPayloadCsumOffset, fBe32, &x.CsumOffset, false},
+		{attrPayloadCsumFlags, fBe32, &x.CsumFlags, false},
 	}
 }
 

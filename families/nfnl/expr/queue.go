@@ -29,10 +29,10 @@ func (x *Queue) Kind() string { return "queue" }
 
 func (x *Queue) fields() []field {
 	return []field{
-		{attrQueueNum, fBe16, &x.Num},
-		{attrQueueTotal, fBe16, &x.Total},
-		{attrQueueFlags, fBe16, &x.Flags},
-		{attrQueueSregQnum, fBe32, &x.SourceRegisterNum},
+		{attrQueueNum, fBe16, &x.Num, false},
+		{attrQueueTotal, fBe16, &x.Total, false},
+		{attrQueueFlags, fBe16, &x.Flags, false},
+		{attrQueueSregQnum, fBe32, &x.SourceRegisterNum, false},
 	}
 }
 

@@ -29,9 +29,9 @@ func (x *Quota) Kind() string { return "quota" }
 
 func (x *Quota) fields() []field {
 	return []field{
-		{attrQuotaBytes, fBe64, &x.Bytes},
-		{attrQuotaConsumed, fBe64, &x.Consumed},
-		{attrQuotaFlags, fBe32, &x.Flags},
+		{attrQuotaBytes, fBe64, &x.Bytes, true},
+		{attrQuotaConsumed, fBe64, &x.Consumed, false},
+		{attrQuotaFlags, fBe32, &x.Flags, true},
 	}
 }
 

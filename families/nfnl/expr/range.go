@@ -29,10 +29,10 @@ func (x *Range) Kind() string { return "range" }
 
 func (x *Range) fields() []field {
 	return []field{
-		{attrRangeSreg, fBe32, &x.SourceRegister},
-		{attrRangeOp, fBe32, &x.Op},
-		{attrRangeFrom, fData, &x.From},
-		{attrRangeTo, fData, &x.To},
+		{attrRangeSreg, fBe32, &x.SourceRegister, true},
+		{attrRangeOp, fBe32, &x.Op, true},
+		{attrRangeFrom, fData, &x.From, true},
+		{attrRangeTo, fData, &x.To, true},
 	}
 }
 

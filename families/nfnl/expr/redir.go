@@ -26,9 +26,9 @@ func (x *Redir) Kind() string { return "redir" }
 
 func (x *Redir) fields() []field {
 	return []field{
-		{attrRedirRegProtoMin, fBe32, &x.RegProtoMin},
-		{attrRedirRegProtoMax, fBe32, &x.RegProtoMax},
-		{attrRedirFlags, fBe32, &x.Flags},
+		{attrRedirRegProtoMin, fBe32, &x.RegProtoMin, false},
+		{attrRedirRegProtoMax, fBe32, &x.RegProtoMax, false},
+		{attrRedirFlags, fBe32, &x.Flags, false},
 	}
 }
 

@@ -35,8 +35,8 @@ func (x *Reject) Kind() string { return "reject" }
 
 func (x *Reject) fields() []field {
 	return []field{
-		{attrRejectType, fBe32, &x.Type},
-		{attrRejectCode, fU8, &x.Code},
+		{attrRejectType, fBe32, &x.Type, true},
+		{attrRejectCode, fU8, &x.Code, x.Type != RejectTCPRst},
 	}
 }
 

@@ -1,0 +1,125 @@
+package nfnl_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/nlsh/nlsh/families/nfnl"
+)
+
+// TestCorpusNlshToNft loads every corpus rule through nlsh in one
+// transaction; `nft list ruleset` must print each back as written, nft -j
+// must agree with nlsh's listing on every rule's place and handle, and
+// nlsh's own text of the ruleset must equal nft's.
+func TestCorpusNlshToNft(t *testing.T) {
+	rules := readCorpus(t)
+	if len(rules) < 60 {
+		t.Fatalf("corpus has %d rules, want at least 60", len(rules))
+	}
+	ns, c := setup(t, nil)
+	tx := c.Begin()
+	tables, chains := skeleton()
+	for _, tb := range tables {
+		tx.AddTable(tb)
+	}
+	for _, ch := range chains {
+		tx.AddChain(ch)
+	}
+	for _, r := range rules {
+		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	listed := nft(t, ns, "list", "ruleset")
+	byChain := chainRules(listed)
+	seen := map[string]int{}
+
+	var js struct {
+		Nftables []map[string]json.RawMessage `json:"nftables"`
+	}
+	if err := json.Unmarshal([]byte(nft(t, ns, "-j", "list", "ruleset")), &js); err != nil {
+		t.Fatal(err)
+	}
+	type jrule struct {
+		Family string            `json:"family"`
+		Table  string            `json:"table"`
+		Chain  string            `json:"chain"`
+		Handle uint64            `json:"handle"`
+		Expr   []json.RawMessage `json:"expr"`
+	}
+	var jrules []jrule
+	for _, o := range js.Nftables {
+		if raw, ok := o["rule"]; ok {
+			var r jrule
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatal(err)
+			}
+			jrules = append(jrules, r)
+		}
+	}
+	ours, err := c.Rules(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jrules) != len(rules) || len(ours) != len(rules) {
+		t.Fatalf("nft -j lists %d rules, nlsh %d, corpus has %d", len(jrules), len(ours), len(rules))
+	}
+	for i, r := range rules {
+		key := r.family + " " + r.table + " " + r.chain
+		n := seen[key]
+		seen[key]++
+		t.Run(fmt.Sprintf("%03d %s", i, r.text), func(t *testing.T) {
+			got := ""
+			if n < len(byChain[key]) {
+				got = byChain[key][n]
+			}
+			if got != r.text {
+				t.Errorf("nft list prints %q", got)
+			}
+			j, o := jrules[i], ours[i]
+			if j.Family != o.Family || j.Table != o.Table || j.Chain != o.Chain || j.Handle != o.Handle || len(j.Expr) == 0 {
+				t.Errorf("nft -j has %s %s %s handle %d (%d statements), nlsh %s %s %s handle %d",
+					j.Family, j.Table, j.Chain, j.Handle, len(j.Expr), o.Family, o.Table, o.Chain, o.Handle)
+			}
+			if o.Text != r.text {
+				t.Errorf("nlsh lists %q", o.Text)
+			}
+		})
+	}
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); got != listed {
+		t.Errorf("nlsh text of the ruleset differs from nft's:\n--- nlsh\n%s\n--- nft\n%s", got, listed)
+	}
+}
+
+// TestCorpusNftToNlsh loads the corpus with `nft -f` and lists it through
+// nlsh: every rule must come back as the same text.
+func TestCorpusNftToNlsh(t *testing.T) {
+	rules := readCorpus(t)
+	ns, c := setup(t, nil)
+	script := skeletonNft
+	for _, r := range rules {
+		script += fmt.Sprintf("add rule %s %s %s %s\n", r.family, r.table, r.chain, r.text)
+	}
+	nftFile(t, ns, script)
+	ours, err := c.Rules(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ours) != len(rules) {
+		t.Fatalf("nlsh lists %d rules, want %d", len(ours), len(rules))
+	}
+	for i, r := range rules {
+		t.Run(fmt.Sprintf("%03d %s", i, r.text), func(t *testing.T) {
+			o := ours[i]
+			if o.Family != r.family || o.Table != r.table || o.Chain != r.chain || o.Text != r.text {
+				t.Errorf("nlsh lists %s %s %s %q", o.Family, o.Table, o.Chain, o.Text)
+			}
+		})
+	}
+}

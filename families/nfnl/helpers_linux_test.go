@@ -1,0 +1,123 @@
+package nfnl_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nlsh/nlsh/core/socket"
+	"github.com/nlsh/nlsh/families/nfnl"
+	"github.com/nlsh/nlsh/families/nfnl/expr"
+	"github.com/nlsh/nlsh/internal/testutil"
+)
+
+// corpusRule is one line of testdata/corpus.txt.
+type corpusRule struct {
+	family, table, chain, text string
+}
+
+func readCorpus(t testing.TB) []corpusRule {
+	f, err := os.Open("testdata/corpus.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []corpusRule
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		loc, text, _ := strings.Cut(line, "\t")
+		l := strings.Fields(loc)
+		out = append(out, corpusRule{l[0], l[1], l[2], text})
+	}
+	return out
+}
+
+// skeleton is the tables and chains the corpus rules go into.
+func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
+	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}},
+		[]*nfnl.Chain{
+			{Family: "inet", Table: "filter", Name: "input", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
+			{Family: "inet", Table: "filter", Name: "other"},
+			{Family: "ip", Table: "nat", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
+			{Family: "ip", Table: "nat", Name: "pre", Type: "nat", Hook: "prerouting", Priority: "dstnat", Policy: "accept"},
+		}
+}
+
+const skeletonNft = `table inet filter {
+	chain input { type filter hook input priority filter; policy accept; }
+	chain other { }
+}
+table ip nat {
+	chain post { type nat hook postrouting priority srcnat; policy accept; }
+	chain pre { type nat hook prerouting priority dstnat; policy accept; }
+}
+`
+
+func setup(t testing.TB, reg *expr.Registry) (*testutil.NS, *nfnl.Client) {
+	t.Helper()
+	testutil.RequireCommand(t, "nft", "nftables")
+	ns := testutil.NewNetNS(t)
+	ns.IP("link", "set", "lo", "up")
+	c, err := nfnl.Dial(&nfnl.Options{Socket: &socket.Config{NetNS: ns.Target}, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return ns, c
+}
+
+func ctx(t testing.TB) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func nft(t testing.TB, ns *testutil.NS, args ...string) string {
+	t.Helper()
+	out, err := ns.Exec("nft", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func nftFile(t testing.TB, ns *testutil.NS, text string) {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "*.nft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(text)
+	f.Close()
+	nft(t, ns, "-f", f.Name())
+}
+
+// chainRules extracts the rule lines of each chain from nft's text.
+func chainRules(text string) map[string][]string {
+	out := map[string][]string{}
+	var table, chain string
+	for _, line := range strings.Split(text, "\n") {
+		l := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(l, "table "):
+			f := strings.Fields(l)
+			table, chain = f[1]+" "+f[2], ""
+		case strings.HasPrefix(l, "chain "):
+			chain = table + " " + strings.Fields(l)[1]
+		case l == "}" || l == "" || strings.HasPrefix(l, "type "):
+			if l == "}" {
+				chain = ""
+			}
+		case chain != "":
+			out[chain] = append(out[chain], l)
+		}
+	}
+	return out
+}

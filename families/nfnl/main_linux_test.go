@@ -1,0 +1,9 @@
+package nfnl_test
+
+import (
+	"testing"
+
+	"github.com/nlsh/nlsh/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }

@@ -1,0 +1,491 @@
+package nfnl
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nlsh/nlsh/core/codec"
+	"github.com/nlsh/nlsh/families/nfnl/expr"
+	"github.com/nlsh/nlsh/families/nfnl/ruletext"
+)
+
+// Set is a named set, a map (Map set) or a verdict map (Map "verdict").
+type Set struct {
+	Family string `json:"family"`
+	Table  string `json:"table"`
+	Name   string `json:"name"`
+	Handle uint64 `json:"handle,omitempty"`
+	// Type is the key type: "ipv4_addr", "inet_service",
+	// "ipv4_addr . inet_service", ...
+	Type string `json:"type"`
+	// Map is the value type of a map ("verdict", "ipv4_addr", ...).
+	Map string `json:"map,omitempty"`
+	// Flags holds SetConstant, SetInterval, SetTimeout, SetEval
+	// ("dynamic"); SetMap and SetConcat are implied by Map and Type.
+	Flags uint32 `json:"-"`
+	// Timeout is the default element timeout in seconds.
+	Timeout  uint64    `json:"timeout,omitempty"`
+	Comment  string    `json:"comment,omitempty"`
+	Elements []Element `json:"elem,omitempty"`
+
+	id   uint32
+	anon *ruletext.AnonSet
+}
+
+// Element is a set element in nft's text: Key "10.0.0.1", "10.0.0.0/8",
+// "80-443" or "10.0.0.1 . 22"; Value the map value ("accept",
+// "jump other", "10.0.0.2").
+type Element struct {
+	Key     string `json:"key"`
+	Value   string `json:"value,omitempty"`
+	Timeout uint64 `json:"timeout,omitempty"`
+}
+
+// FlagNames lists the flags as nft -j names them.
+func (s *Set) FlagNames() []string {
+	var out []string
+	for _, f := range []struct {
+		bit  uint32
+		name string
+	}{{SetConstant, "constant"}, {SetInterval, "interval"}, {SetTimeout, "timeout"}, {SetEval, "dynamic"}} {
+		if s.Flags&f.bit != 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// setCodec converts between a set's text form and the wire.
+type setCodec struct {
+	key     ruletext.KeyType
+	data    *ruletext.Type // nil: not a map, or a verdict map
+	verdict bool
+}
+
+func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
+	k, err := types.ParseKeyType(s.Type)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", s.Name, err)
+	}
+	sc := &setCodec{key: k}
+	switch s.Map {
+	case "":
+	case "verdict":
+		sc.verdict = true
+	default:
+		if sc.data = types.ByName(s.Map); sc.data == nil {
+			return nil, fmt.Errorf("set %s: unknown map type %q", s.Name, s.Map)
+		}
+	}
+	return sc, nil
+}
+
+func (sc *setCodec) flags(s *Set) uint32 {
+	f := s.Flags
+	if s.Map != "" {
+		f |= SetMap
+	}
+	if len(sc.key) > 1 {
+		f |= SetConcat
+	}
+	if s.Timeout != 0 {
+		f |= SetTimeout
+	}
+	return f
+}
+
+func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
+	e.String(attrSetTable, s.Table)
+	e.String(attrSetName, s.Name)
+	if !full {
+		return
+	}
+	flags := sc.flags(s)
+	e.Be32(attrSetFlags, flags)
+	e.Be32(attrSetKeyType, sc.key.ID())
+	e.Be32(attrSetKeyLen, uint32(sc.key.Len()))
+	switch {
+	case sc.verdict:
+		e.Be32(attrSetDataType, 0xffffff00)
+		e.Be32(attrSetDataLen, 0)
+	case sc.data != nil:
+		e.Be32(attrSetDataType, sc.data.ID)
+		e.Be32(attrSetDataLen, uint32(sc.data.Len))
+	}
+	if s.Timeout != 0 {
+		e.Be64(attrSetTimeout, s.Timeout*1000)
+	}
+	e.Be32(attrSetID, s.id)
+	if s.anon != nil || len(sc.key) > 1 {
+		e.BeginPlain(attrSetDesc)
+		if s.anon != nil {
+			e.Be32(attrSetDescSize, uint32(len(wireElements(s.anon))))
+		}
+		if len(sc.key) > 1 {
+			e.BeginPlain(attrSetDescConcat)
+			for _, t := range sc.key {
+				e.BeginPlain(attrListElem)
+				e.Be32(attrSetFieldLen, uint32(t.Len))
+				e.End()
+			}
+			e.End()
+		}
+		e.End()
+	}
+	var u udata
+	if len(sc.key) == 1 {
+		u = u.putU32(udataSetKeyByteOrder, uint32(sc.key[0].Order))
+	} else {
+		u = u.putU32(udataSetKeyByteOrder, 0)
+	}
+	if sc.data != nil {
+		u = u.putU32(udataSetDataByteOrder, uint32(sc.data.Order))
+	} else if sc.verdict {
+		u = u.putU32(udataSetDataByteOrder, 0)
+	}
+	if flags&SetInterval != 0 && s.anon == nil && len(sc.key) == 1 {
+		u = u.putU32(udataSetMergeElements, 1)
+	}
+	if s.Comment != "" {
+		u = u.putString(udataSetComment, s.Comment)
+	}
+	e.Bytes(attrSetUserdata, u)
+}
+
+// wireElement is an element as the kernel holds it.
+type wireElement struct {
+	key, keyEnd []byte
+	end         bool // NFT_SET_ELEM_INTERVAL_END
+	data        []byte
+	verdict     *expr.Verdict
+	timeout     uint64 // ms
+}
+
+// wireElements lays out an anonymous set's elements as nft does: for an
+// interval set each range [a, b] becomes a and an end marker at b+1, and
+// a leading end marker at 0 closes the empty range before the first.
+func wireElements(s *ruletext.AnonSet) []wireElement {
+	if !s.Interval {
+		out := make([]wireElement, len(s.Elements))
+		for i, e := range s.Elements {
+			out[i] = wireElement{key: e.Key}
+		}
+		return out
+	}
+	return intervalElements(s.Elements, nil)
+}
+
+func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []wireElement {
+	idx := make([]int, len(es))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return bytes.Compare(es[idx[a]].Key, es[idx[b]].Key) < 0 })
+	var out []wireElement
+	if len(es) > 0 && !allZero(es[idx[0]].Key) {
+		out = append(out, wireElement{key: make([]byte, len(es[idx[0]].Key)), end: true})
+	}
+	for _, i := range idx {
+		e := es[i]
+		w := wireElement{key: e.Key}
+		if mk != nil {
+			mk(i, &w)
+		}
+		out = append(out, w)
+		last := e.KeyEnd
+		if last == nil {
+			last = e.Key
+		}
+		if next, ok := increment(last); ok {
+			out = append(out, wireElement{key: next, end: true})
+		}
+	}
+	return out
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// increment returns b+1 as a big-endian number; false on overflow.
+func increment(b []byte) ([]byte, bool) {
+	n := bytes.Clone(b)
+	for i := len(n) - 1; i >= 0; i-- {
+		n[i]++
+		if n[i] != 0 {
+			return n, true
+		}
+	}
+	return nil, false
+}
+
+func decrement(b []byte) []byte {
+	n := bytes.Clone(b)
+	for i := len(n) - 1; i >= 0; i-- {
+		n[i]--
+		if n[i] != 0xff {
+			break
+		}
+	}
+	return n
+}
+
+// parseElements turns text elements into wire elements.
+func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
+	interval := s.Flags&SetInterval != 0
+	var ranges []ruletext.Element
+	var out []wireElement
+	for _, el := range es {
+		key, keyEnd, err := sc.parseKey(el.Key)
+		if err != nil {
+			return nil, fmt.Errorf("set %s element %q: %w", s.Name, el.Key, err)
+		}
+		w := wireElement{key: key, timeout: el.Timeout * 1000}
+		if el.Value != "" {
+			if sc.verdict {
+				v, err := expr.ParseVerdict(el.Value)
+				if err != nil {
+					return nil, fmt.Errorf("set %s element %q: %w", s.Name, el.Key, err)
+				}
+				w.verdict = &v
+			} else if sc.data != nil {
+				if w.data, err = sc.data.Parse(el.Value); err != nil {
+					return nil, fmt.Errorf("set %s element %q: %w", s.Name, el.Key, err)
+				}
+			}
+		}
+		if interval && len(sc.key) == 1 {
+			ranges = append(ranges, ruletext.Element{Key: key, KeyEnd: keyEnd})
+			out = append(out, w)
+			continue
+		}
+		if keyEnd != nil && len(sc.key) == 1 {
+			return nil, fmt.Errorf("set %s element %q: a range needs flags interval", s.Name, el.Key)
+		}
+		out = append(out, w)
+	}
+	if interval && len(sc.key) == 1 {
+		vals := out
+		return intervalElements(ranges, func(i int, w *wireElement) {
+			w.data, w.verdict, w.timeout = vals[i].data, vals[i].verdict, vals[i].timeout
+		}), nil
+	}
+	return out, nil
+}
+
+func (sc *setCodec) parseKey(s string) (key, keyEnd []byte, err error) {
+	if len(sc.key) == 1 {
+		e, _, err := ruletext.ParseElement(sc.key[0], s)
+		return e.Key, e.KeyEnd, err
+	}
+	parts := strings.Split(s, " . ")
+	if len(parts) != len(sc.key) {
+		return nil, nil, fmt.Errorf("want %d parts joined by \" . \"", len(sc.key))
+	}
+	for i, p := range parts {
+		b, err := sc.key[i].Parse(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		pad := make([]byte, (len(b)+3)&^3)
+		copy(pad, b)
+		key = append(key, pad...)
+	}
+	return key, nil, nil
+}
+
+func (sc *setCodec) formatKey(b []byte) string {
+	if len(sc.key) == 1 {
+		return sc.key[0].Format(b)
+	}
+	var parts []string
+	for _, t := range sc.key {
+		n := (t.Len + 3) &^ 3
+		if len(b) < n {
+			break
+		}
+		parts = append(parts, t.Format(b[:t.Len]))
+		b = b[n:]
+	}
+	return strings.Join(parts, " . ")
+}
+
+// textElements turns dumped wire elements back into text elements,
+// joining interval starts and ends into ranges and prefixes.
+func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
+	value := func(w wireElement) string {
+		switch {
+		case w.verdict != nil:
+			return w.verdict.String()
+		case sc.data != nil && w.data != nil:
+			return sc.data.Format(w.data)
+		}
+		return ""
+	}
+	if !interval || len(sc.key) != 1 {
+		out := make([]Element, 0, len(ws))
+		for _, w := range ws {
+			out = append(out, Element{Key: sc.formatKey(w.key), Value: value(w), Timeout: w.timeout / 1000})
+		}
+		return out
+	}
+	var out []Element
+	for _, r := range sc.ranges(ws) {
+		out = append(out, Element{Key: ruletext.FormatElement(sc.key[0], r.e), Value: value(r.w)})
+	}
+	return out
+}
+
+type wrange struct {
+	e ruletext.Element
+	w wireElement
+}
+
+func (sc *setCodec) ranges(ws []wireElement) []wrange {
+	sorted := append([]wireElement(nil), ws...)
+	sort.SliceStable(sorted, func(a, b int) bool { return bytes.Compare(sorted[a].key, sorted[b].key) < 0 })
+	var out []wrange
+	for i, w := range sorted {
+		if w.end {
+			continue
+		}
+		end := bytes.Repeat([]byte{0xff}, len(w.key))
+		if i+1 < len(sorted) && sorted[i+1].end {
+			end = decrement(sorted[i+1].key)
+		}
+		out = append(out, wrange{e: ruletext.Element{Key: w.key, KeyEnd: end}, w: w})
+	}
+	return out
+}
+
+// anonFromWire rebuilds an anonymous set's contents for the printer.
+func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.AnonSet {
+	a := &ruletext.AnonSet{Key: sc.key, Interval: interval}
+	if interval {
+		for _, r := range sc.ranges(ws) {
+			a.Elements = append(a.Elements, r.e)
+		}
+		return a
+	}
+	for _, w := range ws {
+		a.Elements = append(a.Elements, ruletext.Element{Key: w.key})
+	}
+	return a
+}
+
+func encodeElements(e *codec.Encoder, ws []wireElement) {
+	e.BeginPlain(attrElemListElements)
+	for _, w := range ws {
+		e.BeginPlain(attrListElem)
+		e.BeginPlain(attrElemKey)
+		e.Bytes(1, w.key)
+		e.End()
+		if w.end {
+			e.Be32(attrElemFlags, elemIntervalEnd)
+		}
+		if w.timeout != 0 {
+			e.Be64(attrElemTimeout, w.timeout)
+		}
+		if w.verdict != nil {
+			e.BeginPlain(attrElemData)
+			w.verdict.EncodeData(e)
+			e.End()
+		} else if w.data != nil {
+			e.BeginPlain(attrElemData)
+			e.Bytes(1, w.data)
+			e.End()
+		}
+		e.End()
+	}
+	e.End()
+}
+
+func decodeElements(b []byte) ([]wireElement, error) {
+	var out []wireElement
+	d := codec.NewDecoder(b)
+	for d.Next() {
+		var w wireElement
+		n := d.Nested()
+		for n.Next() {
+			switch n.Type() {
+			case attrElemKey:
+				w.key, _, _ = expr.DecodeData(n.Bytes())
+			case attrElemKeyEnd:
+				w.keyEnd, _, _ = expr.DecodeData(n.Bytes())
+			case attrElemFlags:
+				w.end = n.Be32()&elemIntervalEnd != 0
+			case attrElemTimeout:
+				w.timeout = n.Be64()
+			case attrElemData:
+				var err error
+				if w.data, w.verdict, err = expr.DecodeData(n.Bytes()); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := n.Err(); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, d.Err()
+}
+
+// decodeSet reads a NEWSET message; the set's key type is named through
+// types.
+func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
+	fam, d, err := body(m)
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{Family: familyName(fam)}
+	var keyType, dataType uint32
+	for d.Next() {
+		switch d.Type() {
+		case attrSetTable:
+			s.Table = d.String()
+		case attrSetName:
+			s.Name = d.String()
+		case attrSetHandle:
+			s.Handle = d.Be64()
+		case attrSetFlags:
+			s.Flags = d.Be32()
+		case attrSetKeyType:
+			keyType = d.Be32()
+		case attrSetDataType:
+			dataType = d.Be32()
+		case attrSetTimeout:
+			s.Timeout = d.Be64() / 1000
+		case attrSetID:
+			s.id = d.Be32()
+		case attrSetUserdata:
+			s.Comment = udata(d.Bytes()).getString(udataSetComment)
+		}
+	}
+	if err := d.Err(); err != nil {
+		return nil, fmt.Errorf("set: %w", err)
+	}
+	k, err := types.KeyTypeByID(keyType)
+	if err != nil {
+		s.Type = fmt.Sprintf("type %#x", keyType)
+	} else {
+		s.Type = k.String()
+	}
+	if s.Flags&SetMap != 0 {
+		if dataType == 0xffffff00 {
+			s.Map = "verdict"
+		} else if t := types.ByID(dataType); t != nil {
+			s.Map = t.Name
+		} else {
+			s.Map = fmt.Sprintf("type %#x", dataType)
+		}
+	}
+	return s, nil
+}
