@@ -37,12 +37,11 @@ func connsOf(env *bindings.Env) *conns {
 		return c
 	}
 	c := &conns{env: env, main: map[string]*rtnl.Client{}, idle: map[string][]*rtnl.Client{}}
-	if env.Trace != nil || env.DryRun {
-		w := env.Trace
-		if w == nil {
-			w = env.Stderr
-		}
-		c.trace = traceFunc(w)
+	switch {
+	case env.Trace != nil:
+		c.trace = traceFunc(env.Trace, false)
+	case env.DryRun:
+		c.trace = traceFunc(env.Stderr, true) // only what was kept back
 	}
 	env.SetValue(connsKey, c)
 	env.OnClose(c.close)
@@ -53,10 +52,15 @@ func connsOf(env *bindings.Env) *conns {
 // message as the rtnetlink schemas print it.
 //
 //	send RTM_NEWADDR flags=REQUEST|ACK|CREATE|EXCL seq=1 pid=0 {family=inet ...} local=10.0.0.2 ...
-func traceFunc(w io.Writer) socket.TraceFunc {
+//
+// With onlyDry, only the messages dry run kept back are written.
+func traceFunc(w io.Writer, onlyDry bool) socket.TraceFunc {
 	var mu sync.Mutex
 	p := rtnl.Protocol()
 	return func(dir socket.Direction, m codec.Message) {
+		if onlyDry && dir != socket.DryRun {
+			return
+		}
 		line := p.Format(m, false)
 		mu.Lock()
 		defer mu.Unlock()
