@@ -278,3 +278,597 @@ pp = {}
 ---@return string
 function pp.format(v) end
 
+-- Module rtnl: links, addresses, routes, neighbours, rules and events of a network namespace (ip's words)
+--- A link as ip -j link show prints it.
+---@class rtnl.Link
+---@field ifindex integer
+---@field ifname string
+---@field flags string[] {"BROADCAST","UP",...}
+---@field mtu integer
+---@field operstate string UP, DOWN, UNKNOWN, ...
+---@field address? string MAC
+---@field link_type string ether, loopback, ...
+---@field master? string master device name
+---@field link? string parent or peer name
+---@field linkinfo? table {info_kind=, info_data={...}}
+---@field stats64? table counters (with stats=true); above 2^53 as decimal strings
+
+--- An address: the fields of one ip -j addr_info entry plus dev.
+---@class rtnl.Address
+---@field family string inet or inet6
+---@field local string
+---@field prefixlen integer
+---@field ifindex integer
+---@field dev? string
+---@field scope? string
+---@field label? string
+---@field broadcast? string
+---@field flags? string[]
+---@field valid_life_time? integer
+
+--- A route as ip -j route show prints it (table always set).
+---@class rtnl.Route
+---@field dst string "default", an address or a prefix
+---@field gateway? string
+---@field dev? string
+---@field table? string
+---@field metric? integer
+---@field protocol? string
+---@field scope? string
+---@field type? string
+---@field prefsrc? string
+---@field flags? string[]
+---@field nexthops? table[]
+
+--- An event: the object's fields plus type, group, deleted.
+---@class rtnl.Event
+---@field type string "RTM_NEWLINK", ..., or "EVENTS_LOST" (resync with a list)
+---@field group? string link, addr, route, neigh, rule
+---@field deleted? boolean an RTM_DEL* event
+
+--- rtnl.open's handle: link, addr, route, neigh, rule, batch, monitor, wait bound to one namespace.
+---@class rtnl.Handle
+---@field netns netns.Target the namespace
+
+---@class rtnl
+rtnl = {}
+
+---@class rtnl.link
+rtnl.link = {}
+
+---@class rtnl.addr
+rtnl.addr = {}
+
+---@class rtnl.route
+rtnl.route = {}
+
+---@class rtnl.neigh
+rtnl.neigh = {}
+
+---@class rtnl.rule
+rtnl.rule = {}
+
+--- Argument table of rtnl.link.list.
+---@class rtnl.link.list.args
+---@field kind? string only links of this kind
+---@field master? string only ports of this master
+---@field stats? boolean include stats64
+
+--- Lists the links (ip link show).
+---
+--- ```lua
+--- for _, l in ipairs(rtnl.link.list()) do print(l.ifindex, l.ifname, l.mtu) end
+--- ```
+---@param args? rtnl.link.list.args
+---@return rtnl.Link[]
+function rtnl.link.list(args) end
+
+--- Argument table of rtnl.link.get.
+---@class rtnl.link.get.args
+---@field ifname? string name
+---@field ifindex? integer or index
+
+--- Returns one link; raises ENODEV when it does not exist.
+---
+--- ```lua
+--- local lo = rtnl.link.get{ifname = "lo"}
+--- ```
+---@param args rtnl.link.get.args
+---@return rtnl.Link
+function rtnl.link.get(args) end
+
+--- Argument table of rtnl.link.add.
+---@class rtnl.link.add.args
+---@field ifname string name, at most 15 bytes
+---@field kind string veth, bridge, vxlan, vlan, macvlan, ... any kind by name
+---@field mtu? integer 68..65536
+---@field address? string MAC address
+---@field txqlen? integer queue length
+---@field ifalias? string alias
+---@field group? integer device group
+---@field up? boolean bring it up
+---@field master? string bridge/bond/vrf to enslave it to
+---@field link? string lower device (vlan, macvlan)
+---@field netns? netns.Target create it in that namespace
+---@field info_data? table kind options by ip -j names ({vlan_filtering=1}, {id=100}, ...)
+---@field peer? table veth peer: {ifname=, netns=, address=, mtu=, txqlen=}
+---@field exist_ok? boolean succeed when an equal object exists already
+
+--- Creates a link (ip link add); a veth peer can go straight into another namespace.
+---
+--- ```lua
+--- rtnl.link.add{ifname = "veth-h", kind = "veth", peer = {ifname = "eth0", netns = netns.pid(pid)}}
+--- rtnl.link.add{ifname = "br0", kind = "bridge", info_data = {stp_state = 0}, exist_ok = true}
+--- ```
+---@param args rtnl.link.add.args
+function rtnl.link.add(args) end
+
+--- Argument table of rtnl.link.set.
+---@class rtnl.link.set.args
+---@field ifname? string the link (or ifindex)
+---@field ifindex? integer
+---@field up? boolean
+---@field mtu? integer 68..65536
+---@field name? string rename
+---@field address? string MAC
+---@field master? string
+---@field nomaster? boolean leave the master
+---@field txqlen? integer
+---@field ifalias? string
+---@field group? integer
+---@field netns? netns.Target move it there
+---@field info_data? table kind options
+
+--- Changes a link (ip link set): up/down, mtu, name, address, master, namespace, ...
+---
+--- ```lua
+--- rtnl.link.set{ifname = "eth0", up = true, mtu = 1400}
+--- ```
+---@param args rtnl.link.set.args
+function rtnl.link.set(args) end
+
+--- Argument table of rtnl.link.del.
+---@class rtnl.link.del.args
+---@field ifname? string
+---@field ifindex? integer
+
+--- Deletes a link (a veth's peer goes with it).
+---
+--- ```lua
+--- rtnl.link.del{ifname = "veth-h"}
+--- ```
+---@param args rtnl.link.del.args
+function rtnl.link.del(args) end
+
+--- Argument table of rtnl.addr.list.
+---@class rtnl.addr.list.args
+---@field dev? string only this device
+---@field family? string inet or inet6
+
+--- Lists addresses (ip addr show), one table per address.
+---
+--- ```lua
+--- pp(rtnl.addr.list{dev = "eth0", family = "inet"})
+--- ```
+---@param args? rtnl.addr.list.args
+---@return rtnl.Address[]
+function rtnl.addr.list(args) end
+
+--- Argument table of rtnl.addr.add.
+---@class rtnl.addr.add.args
+---@field dev string device name
+---@field address string address with prefix "10.0.0.2/24"
+---@field peer? string point-to-point peer prefix
+---@field broadcast? string address, or "+" to compute it
+---@field label? string IPv4 label
+---@field scope? string global, site, link, host
+---@field valid_life_time? integer seconds (default forever)
+---@field preferred_life_time? integer seconds
+---@field flags? string[] {"nodad", "noprefixroute", ...}
+---@field metric? integer prefix route metric
+---@field exist_ok? boolean succeed when an equal object exists already
+
+--- Adds an address (ip addr add).
+---
+--- ```lua
+--- rtnl.addr.add{dev = "eth0", address = "10.0.0.2/24"}
+--- ```
+---@param args rtnl.addr.add.args
+function rtnl.addr.add(args) end
+
+--- Argument table of rtnl.addr.replace.
+---@class rtnl.addr.replace.args
+---@field dev string device name
+---@field address string address with prefix "10.0.0.2/24"
+---@field peer? string point-to-point peer prefix
+---@field broadcast? string address, or "+" to compute it
+---@field label? string IPv4 label
+---@field scope? string global, site, link, host
+---@field valid_life_time? integer seconds (default forever)
+---@field preferred_life_time? integer seconds
+---@field flags? string[] {"nodad", "noprefixroute", ...}
+---@field metric? integer prefix route metric
+
+--- Adds or updates an address (ip addr replace).
+---
+--- ```lua
+--- rtnl.addr.replace{dev = "eth0", address = "10.0.0.2/24", valid_life_time = 3600}
+--- ```
+---@param args rtnl.addr.replace.args
+function rtnl.addr.replace(args) end
+
+--- Argument table of rtnl.addr.del.
+---@class rtnl.addr.del.args
+---@field dev string device name
+---@field address string address with prefix
+
+--- Removes an address (ip addr del).
+---
+--- ```lua
+--- rtnl.addr.del{dev = "eth0", address = "10.0.0.2/24"}
+--- ```
+---@param args rtnl.addr.del.args
+function rtnl.addr.del(args) end
+
+--- Argument table of rtnl.route.list.
+---@class rtnl.route.list.args
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field family? string
+---@field dev? string
+---@field protocol? string
+---@field type? string
+
+--- Lists routes (ip route show); table "all" for every table.
+---
+--- ```lua
+--- pp(rtnl.route.list{table = 100})
+--- ```
+---@param args? rtnl.route.list.args
+---@return rtnl.Route[]
+function rtnl.route.list(args) end
+
+--- Argument table of rtnl.route.each.
+---@class rtnl.route.each.args
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field family? string
+---@field dev? string
+---@field protocol? string
+---@field type? string
+
+--- Streams routes one at a time without holding the dump (same filters as list).
+---
+--- ```lua
+--- for r in rtnl.route.each{table = "main"} do print(r.dst, r.gateway) end
+--- ```
+---@param args? rtnl.route.each.args
+---@return fun():rtnl.Route iterator
+function rtnl.route.each(args) end
+
+--- Argument table of rtnl.route.get.
+---@class rtnl.route.get.args
+---@field dst string destination address
+---@field from? string
+---@field iif? string
+---@field oif? string
+---@field mark? integer
+---@field fibmatch? boolean the table entry instead
+
+--- Asks the kernel which route a packet would take (ip route get).
+---
+--- ```lua
+--- print(rtnl.route.get{dst = "1.1.1.1"}.dev)
+--- ```
+---@param args rtnl.route.get.args
+---@return rtnl.Route
+function rtnl.route.get(args) end
+
+--- Argument table of rtnl.route.add.
+---@class rtnl.route.add.args
+---@field dst? string "default", a prefix "10.1.0.0/16" or an address
+---@field gateway? string next hop address
+---@field via? string next hop of the other family
+---@field dev? string output device
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field metric? integer route priority
+---@field tos? integer type of service
+---@field type? string unicast, local, blackhole, unreachable, prohibit, throw, ...
+---@field protocol? string who installed it ("static", "boot", a number)
+---@field scope? string global, link, host, ...
+---@field prefsrc? string preferred source address
+---@field from? string source prefix (IPv6 source routing)
+---@field family? string inet or inet6
+---@field flags? string[] {"onlink"}
+---@field onlink? boolean the gateway is on the link
+---@field pref? string IPv6 router preference
+---@field mtu? integer path MTU metric
+---@field metrics? table<string,integer> RTA_METRICS by ip's names
+---@field nexthops? table[] multipath: {{gateway=, dev=, weight=}, ...}
+---@field exist_ok? boolean succeed when an equal object exists already
+
+--- Adds a route (ip route add).
+---
+--- ```lua
+--- rtnl.route.add{dst = "default", gateway = "10.0.0.1"}
+--- ```
+---@param args rtnl.route.add.args
+function rtnl.route.add(args) end
+
+--- Argument table of rtnl.route.replace.
+---@class rtnl.route.replace.args
+---@field dst? string "default", a prefix "10.1.0.0/16" or an address
+---@field gateway? string next hop address
+---@field via? string next hop of the other family
+---@field dev? string output device
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field metric? integer route priority
+---@field tos? integer type of service
+---@field type? string unicast, local, blackhole, unreachable, prohibit, throw, ...
+---@field protocol? string who installed it ("static", "boot", a number)
+---@field scope? string global, link, host, ...
+---@field prefsrc? string preferred source address
+---@field from? string source prefix (IPv6 source routing)
+---@field family? string inet or inet6
+---@field flags? string[] {"onlink"}
+---@field onlink? boolean the gateway is on the link
+---@field pref? string IPv6 router preference
+---@field mtu? integer path MTU metric
+---@field metrics? table<string,integer> RTA_METRICS by ip's names
+---@field nexthops? table[] multipath: {{gateway=, dev=, weight=}, ...}
+
+--- Adds or replaces a route (ip route replace).
+---
+--- ```lua
+--- rtnl.route.replace{dst = "10.1.0.0/16", gateway = "10.0.0.254", table = 100}
+--- ```
+---@param args rtnl.route.replace.args
+function rtnl.route.replace(args) end
+
+--- Argument table of rtnl.route.append.
+---@class rtnl.route.append.args
+---@field dst? string "default", a prefix "10.1.0.0/16" or an address
+---@field gateway? string next hop address
+---@field via? string next hop of the other family
+---@field dev? string output device
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field metric? integer route priority
+---@field tos? integer type of service
+---@field type? string unicast, local, blackhole, unreachable, prohibit, throw, ...
+---@field protocol? string who installed it ("static", "boot", a number)
+---@field scope? string global, link, host, ...
+---@field prefsrc? string preferred source address
+---@field from? string source prefix (IPv6 source routing)
+---@field family? string inet or inet6
+---@field flags? string[] {"onlink"}
+---@field onlink? boolean the gateway is on the link
+---@field pref? string IPv6 router preference
+---@field mtu? integer path MTU metric
+---@field metrics? table<string,integer> RTA_METRICS by ip's names
+---@field nexthops? table[] multipath: {{gateway=, dev=, weight=}, ...}
+
+--- Adds a route after equal ones (ip route append).
+---
+--- ```lua
+--- rtnl.route.append{dst = "2001:db8::/32", gateway = "fe80::1", dev = "eth0"}
+--- ```
+---@param args rtnl.route.append.args
+function rtnl.route.append(args) end
+
+--- Argument table of rtnl.route.del.
+---@class rtnl.route.del.args
+---@field dst? string "default", a prefix "10.1.0.0/16" or an address
+---@field gateway? string next hop address
+---@field via? string next hop of the other family
+---@field dev? string output device
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field metric? integer route priority
+---@field tos? integer type of service
+---@field type? string unicast, local, blackhole, unreachable, prohibit, throw, ...
+---@field protocol? string who installed it ("static", "boot", a number)
+---@field scope? string global, link, host, ...
+---@field prefsrc? string preferred source address
+---@field from? string source prefix (IPv6 source routing)
+
+--- Removes a route (ip route del); fields left out match any.
+---
+--- ```lua
+--- rtnl.route.del{dst = "10.1.0.0/16", table = 100}
+--- ```
+---@param args rtnl.route.del.args
+function rtnl.route.del(args) end
+
+--- Argument table of rtnl.neigh.list.
+---@class rtnl.neigh.list.args
+---@field dev? string
+---@field family? string
+---@field proxy? boolean proxy entries
+
+--- Lists neighbours (ip neigh show).
+---
+--- ```lua
+--- pp(rtnl.neigh.list{dev = "eth0"})
+--- ```
+---@param args? rtnl.neigh.list.args
+---@return table[]
+function rtnl.neigh.list(args) end
+
+--- Argument table of rtnl.neigh.add.
+---@class rtnl.neigh.add.args
+---@field dst string neighbour address
+---@field dev string device name
+---@field lladdr? string link-layer address
+---@field state? string[] {"PERMANENT"}, {"REACHABLE"}, ... (case-insensitive)
+---@field router? boolean is a router
+---@field proxy? boolean proxy entry
+---@field flags? string[] NTF_* flags by name
+---@field exist_ok? boolean succeed when an equal object exists already
+
+--- Adds a neighbour entry (ip neigh add).
+---
+--- ```lua
+--- rtnl.neigh.add{dst = "10.0.0.9", dev = "eth0", lladdr = "02:00:00:00:00:09", state = {"PERMANENT"}}
+--- ```
+---@param args rtnl.neigh.add.args
+function rtnl.neigh.add(args) end
+
+--- Argument table of rtnl.neigh.replace.
+---@class rtnl.neigh.replace.args
+---@field dst string neighbour address
+---@field dev string device name
+---@field lladdr? string link-layer address
+---@field state? string[] {"PERMANENT"}, {"REACHABLE"}, ... (case-insensitive)
+---@field router? boolean is a router
+---@field proxy? boolean proxy entry
+---@field flags? string[] NTF_* flags by name
+
+--- Adds or updates a neighbour entry.
+---
+--- ```lua
+--- rtnl.neigh.replace{dst = "10.0.0.9", dev = "eth0", lladdr = "02:00:00:00:00:0a", state = {"PERMANENT"}}
+--- ```
+---@param args rtnl.neigh.replace.args
+function rtnl.neigh.replace(args) end
+
+--- Argument table of rtnl.neigh.del.
+---@class rtnl.neigh.del.args
+---@field dst string
+---@field dev string device name
+---@field proxy? boolean
+
+--- Removes a neighbour entry.
+---
+--- ```lua
+--- rtnl.neigh.del{dst = "10.0.0.9", dev = "eth0"}
+--- ```
+---@param args rtnl.neigh.del.args
+function rtnl.neigh.del(args) end
+
+--- Argument table of rtnl.rule.list.
+---@class rtnl.rule.list.args
+---@field family? string inet or inet6
+
+--- Lists policy routing rules (ip rule show).
+---
+--- ```lua
+--- pp(rtnl.rule.list())
+--- ```
+---@param args? rtnl.rule.list.args
+---@return table[]
+function rtnl.rule.list(args) end
+
+--- Argument table of rtnl.rule.add.
+---@class rtnl.rule.add.args
+---@field priority? integer rule priority (preference)
+---@field src? string source prefix
+---@field dst? string destination prefix
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field iif? string input device
+---@field oif? string output device
+---@field fwmark? integer firewall mark
+---@field fwmask? integer mark mask
+---@field tos? integer type of service
+---@field not? boolean invert the match
+---@field action? string to_tbl, goto, nop, blackhole, unreachable, prohibit
+---@field goto? integer rule to jump to
+---@field suppress_prefixlen? integer reject routes with this prefix or shorter
+---@field protocol? string who installed it
+---@field family? string inet or inet6 (when no prefix tells)
+---@field exist_ok? boolean succeed when an equal object exists already
+
+--- Adds a rule (ip rule add).
+---
+--- ```lua
+--- rtnl.rule.add{src = "10.1.0.0/24", table = 100, priority = 1000}
+--- ```
+---@param args rtnl.rule.add.args
+function rtnl.rule.add(args) end
+
+--- Argument table of rtnl.rule.del.
+---@class rtnl.rule.del.args
+---@field priority? integer rule priority (preference)
+---@field src? string source prefix
+---@field dst? string destination prefix
+---@field table? string|integer routing table by name or number ("main" by default)
+---@field iif? string input device
+---@field oif? string output device
+---@field fwmark? integer firewall mark
+---@field fwmask? integer mark mask
+---@field tos? integer type of service
+---@field not? boolean invert the match
+---@field action? string to_tbl, goto, nop, blackhole, unreachable, prohibit
+---@field goto? integer rule to jump to
+---@field suppress_prefixlen? integer reject routes with this prefix or shorter
+---@field protocol? string who installed it
+---@field family? string inet or inet6 (when no prefix tells)
+
+--- Removes the first rule matching every field given.
+---
+--- ```lua
+--- rtnl.rule.del{priority = 1000}
+--- ```
+---@param args rtnl.rule.del.args
+function rtnl.rule.del(args) end
+
+--- Queues the changes fn makes and sends them in bulk (runs of the same kind share a sendmsg); returns one {fn=, ok=, error=} per call, or raises the first failure (naming its line) unless raise = false.
+---
+--- ```lua
+--- rtnl.batch(function()
+---   for i = 1, 1000 do rtnl.route.add{dst = "10.200." .. (i // 256) .. "." .. (i % 256) .. "/32", dev = "eth0"} end
+--- end)
+--- ```
+---@param fn fun() makes rtnl calls
+---@param opts? {raise: boolean} raise = false returns failures instead
+---@return table[] per-call results
+function rtnl.batch(fn, opts) end
+
+--- Argument table of rtnl.monitor.
+---@class rtnl.monitor.args
+---@field groups? string[] {"link", "addr", "route", "neigh", "rule"} (all by default)
+---@field timeout? number seconds
+---@field count? integer stop after this many events
+---@field fn? fun(ev: rtnl.Event): boolean? called per event
+
+--- Follows events (ip monitor): to fn (return false to stop) or, without fn, collected and returned; ends after timeout seconds or count events.
+---
+--- ```lua
+--- rtnl.monitor{groups = {"link"}, timeout = 10, fn = function(ev) print(ev.type, ev.ifname) end}
+--- ```
+---@param args? rtnl.monitor.args
+---@return rtnl.Event[] the events, when no fn
+function rtnl.monitor(args) end
+
+--- Argument table of rtnl.wait.
+---@class rtnl.wait.args
+---@field link? string link name
+---@field carrier? boolean
+---@field up? boolean
+---@field exists? boolean
+---@field operstate? string "UP"
+---@field addr? string or an address
+---@field dev? string its device
+---@field tentative? boolean false: until DAD is done
+---@field timeout? number seconds
+
+--- Waits, on events and never polling, until a link or address meets a condition; raises at the timeout.
+---
+--- ```lua
+--- rtnl.wait{link = "eth0", carrier = true, timeout = 5}
+--- rtnl.wait{addr = "fe80::1", dev = "eth0", tentative = false, timeout = 5}
+--- ```
+---@param args rtnl.wait.args
+---@return table? the link or address (nil when waiting for it to go)
+function rtnl.wait(args) end
+
+--- Argument table of rtnl.open.
+---@class rtnl.open.args
+---@field netns? netns.Target namespace
+
+--- Returns a handle with the same API bound to one namespace (the current one by default).
+---
+--- ```lua
+--- local h = rtnl.open{netns = netns.named("blue")}
+--- h.link.set{ifname = "lo", up = true}
+--- ```
+---@param args? rtnl.open.args
+---@return rtnl.Handle
+function rtnl.open(args) end
+
