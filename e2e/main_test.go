@@ -23,7 +23,10 @@ func TestMain(m *testing.M) {
 	binDir = dir
 	nlshBin = filepath.Join(dir, "nlsh")
 	if prebuilt := os.Getenv("NLSH_BIN"); prebuilt != "" {
-		nlshBin = prebuilt
+		if err := os.Symlink(prebuilt, nlshBin); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	} else {
 		out, err := exec.Command("go", "build", "-o", nlshBin, "github.com/nlsh/nlsh/cmd/nlsh").CombinedOutput()
 		if err != nil {
