@@ -26,11 +26,7 @@ func requireRtnl(t testing.TB) {
 func script(t testing.TB, name, body string) string {
 	t.Helper()
 	if body == "" {
-		b, err := os.ReadFile(filepath.Join("..", "examples", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = string(b)
+		body = readExample(t, name)
 	}
 	p := filepath.Join(t.TempDir(), filepath.Base(name))
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
@@ -78,6 +74,16 @@ func links(t testing.TB, ns *testutil.NS) []map[string]any {
 func stateJSON(t testing.TB, id string, pid int, status string) string {
 	t.Helper()
 	b, err := json.Marshal(map[string]any{"ociVersion": "1.2.0", "id": id, "pid": pid, "status": status, "bundle": "/nonexistent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// readExample returns a file under examples/.
+func readExample(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "examples", name))
 	if err != nil {
 		t.Fatal(err)
 	}
