@@ -371,22 +371,39 @@ func (tx *Tx) Commit(ctx context.Context) error {
 	msgs = append(msgs, begin)
 	msgs = append(msgs, tx.msgs...)
 	msgs = append(msgs, end)
-	errs, err := tx.c.conn.BatchWith(ctx, msgs, socket.BatchOptions{Atomic: true, KeepFlags: true})
+	tx.c.commitMu.Lock()
+	defer tx.c.commitMu.Unlock()
+	bctx := ctx
+	if tx.c.watch != nil {
+		bctx = tx.c.watch.start(ctx)
+		defer tx.c.watch.stop()
+	}
+	errs, err := tx.c.conn.BatchWith(bctx, msgs, socket.BatchOptions{Atomic: true, KeepFlags: true})
+	// A kernel error names the operation; errors of the exchange itself
+	// (filled in for messages never answered) come after.
 	for i, e := range errs {
-		if e == nil || i == 0 || i == len(msgs)-1 {
+		var ke *codec.Error
+		if e == nil || i == 0 || i == len(msgs)-1 || !errors.As(e, &ke) {
 			continue
 		}
 		op := tx.opOf[i-1]
 		return &OpError{Index: op + 1, Op: tx.ops[op].desc, Text: tx.ops[op].text, Err: e}
 	}
-	for _, e := range []error{errs[0], errs[len(errs)-1], err} {
-		if e == nil {
-			continue
-		}
-		if tx.pinned && errors.Is(e, errRestart) {
+	if e := errs[0]; e != nil {
+		if errors.Is(e, errRestart) {
 			return fmt.Errorf("%w: %w", ErrGenerationChanged, e)
 		}
 		return fmt.Errorf("nftables batch: %w", e)
+	}
+	if ctx.Err() == nil && bctx.Err() != nil && err != nil {
+		// the watch ended the wait without any kernel error: cannot
+		// happen unless the kernel's answers were not understood
+		return fmt.Errorf("nftables batch: %w", err)
+	}
+	for _, e := range []error{errs[len(errs)-1], err} {
+		if e != nil {
+			return fmt.Errorf("nftables batch: %w", e)
+		}
 	}
 	return nil
 }
