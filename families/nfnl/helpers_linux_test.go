@@ -3,6 +3,7 @@ package nfnl_test
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"os"
 	"strings"
 	"testing"
@@ -117,6 +118,38 @@ func chainRules(text string) map[string][]string {
 			}
 		case chain != "":
 			out[chain] = append(out[chain], l)
+		}
+	}
+	return out
+}
+
+func socketIn(ns *testutil.NS) *socket.Config { return &socket.Config{NetNS: ns.Target} }
+
+type goldenExpr struct {
+	name string
+	data []byte
+}
+
+// readGoldenExprs returns the golden expressions of each rule of
+// testdata/golden/rules.txt, in order.
+func readGoldenExprs(t testing.TB) [][]goldenExpr {
+	b, err := os.ReadFile("testdata/golden/exprs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]goldenExpr
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.HasPrefix(line, "# nft "):
+			out = append(out, nil)
+		case line == "" || strings.HasPrefix(line, "#"):
+		default:
+			name, h, _ := strings.Cut(line, " ")
+			data, err := hex.DecodeString(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[len(out)-1] = append(out[len(out)-1], goldenExpr{name, data})
 		}
 	}
 	return out

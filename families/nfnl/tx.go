@@ -321,7 +321,9 @@ func (tx *Tx) DelSet(s *Set) {
 
 // AddElements adds elements to set s (s needs Family, Table, Name,
 // Type, Map and Flags as the set was made with).
-func (tx *Tx) AddElements(s *Set, es ...Element) { tx.elements("add", msgNewSetElem, codec.Create, s, es) }
+func (tx *Tx) AddElements(s *Set, es ...Element) {
+	tx.elements("add", msgNewSetElem, codec.Create, s, es)
+}
 
 // DelElements deletes elements from set s.
 func (tx *Tx) DelElements(s *Set, es ...Element) { tx.elements("delete", msgDelSetElem, 0, s, es) }

@@ -54,7 +54,7 @@ func (x *Bitwise) fields() []field {
 		{attrBitwiseSreg, fBe32, &x.SourceRegister, true},
 		{attrBitwiseDreg, fBe32, &x.DestRegister, true},
 		{attrBitwiseLen, fBe32, &x.Len, true},
-		{attrBitwiseOp, fBe32, &x.Op, true},
+		{attrBitwiseOp, fBe32, &x.Op, false},
 		{attrBitwiseMask, fData, &x.Mask, false},
 		{attrBitwiseXor, fData, &x.Xor, false},
 		{attrBitwiseData, fData, &x.Data, false},

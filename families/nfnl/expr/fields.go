@@ -33,11 +33,54 @@ type field struct {
 	always bool
 }
 
-// presence remembers which attributes a decoded expression carried, so
-// that an attribute the kernel dumped with a zero value is written back.
-type presence uint64
+// presence remembers how a decoded expression was laid out: which
+// attributes it carried (so one dumped with a zero value is written back),
+// in which order (nft and the kernel order some attributes differently),
+// and which strings came without a terminating NUL. Encoding a decoded
+// expression thus gives its bytes back. The zero value encodes fields in
+// their declared order.
+type presence struct {
+	bits  uint64
+	nonul uint64
+	order [16]uint8
+	n     uint8
+}
 
-func (p presence) has(t uint16) bool { return p&(1<<t) != 0 }
+func (p presence) has(t uint16) bool { return t < 64 && p.bits&(1<<t) != 0 }
+
+func (p *presence) add(t uint16) {
+	if t >= 64 {
+		return
+	}
+	p.bits |= 1 << t
+	if int(p.n) < len(p.order) {
+		p.order[p.n] = uint8(t)
+		p.n++
+	}
+}
+
+// ordered returns fs in the decoded order, then any others.
+func (p *presence) ordered(fs []field) []field {
+	if p.n == 0 {
+		return fs
+	}
+	out := make([]field, 0, len(fs))
+	used := uint64(0)
+	for _, t := range p.order[:p.n] {
+		for _, f := range fs {
+			if f.typ == uint16(t) && used&(1<<t) == 0 {
+				out = append(out, f)
+				used |= 1 << t
+			}
+		}
+	}
+	for _, f := range fs {
+		if f.typ >= 64 || used&(1<<f.typ) == 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 func isZero(f field) bool {
 	switch v := f.ptr.(type) {
@@ -60,7 +103,7 @@ func isZero(f field) bool {
 // encodeFields writes every field that is non-zero or was present when
 // decoded.
 func encodeFields(e *codec.Encoder, p presence, fs []field) {
-	for _, f := range fs {
+	for _, f := range p.ordered(fs) {
 		if !f.always && isZero(f) && !p.has(f.typ) {
 			continue
 		}
@@ -74,7 +117,11 @@ func encodeFields(e *codec.Encoder, p presence, fs []field) {
 		case fU8:
 			e.Uint8(f.typ, *f.ptr.(*uint8))
 		case fString:
-			e.String(f.typ, *f.ptr.(*string))
+			if f.typ < 64 && p.nonul&(1<<f.typ) != 0 {
+				e.Bytes(f.typ, []byte(*f.ptr.(*string)))
+			} else {
+				e.String(f.typ, *f.ptr.(*string))
+			}
 		case fData:
 			putData(e, f.typ, *f.ptr.(*[]byte))
 		case fBytes:
@@ -97,9 +144,7 @@ func decodeFields(d *codec.Decoder, p *presence, fs []field) error {
 		if f == nil {
 			return fmt.Errorf("%w %d", errUnknownAttr, t)
 		}
-		if t < 64 {
-			*p |= 1 << t
-		}
+		p.add(t)
 		switch f.kind {
 		case fBe32:
 			*f.ptr.(*uint32) = d.Be32()
@@ -110,6 +155,9 @@ func decodeFields(d *codec.Decoder, p *presence, fs []field) error {
 		case fU8:
 			*f.ptr.(*uint8) = d.Uint8()
 		case fString:
+			if b := d.Bytes(); t < 64 && (len(b) == 0 || b[len(b)-1] != 0) {
+				p.nonul |= 1 << t
+			}
 			*f.ptr.(*string) = d.String()
 		case fData:
 			*f.ptr.(*[]byte) = getData(d)
