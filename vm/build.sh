@@ -43,18 +43,22 @@ while read -r pkg dir; do
 	rel=${dir#"$VM_ROOT"/}
 	name=$(printf '%s' "$rel" | tr '/' '_').test
 	echo "  $pkg"
-	CGO_ENABLED=0 "$GO" test -c -o "$stage/nlsh/bin/$name" "$pkg"
+	CGO_ENABLED=0 "$GO" test -c -ldflags="-s -w" -o "$stage/nlsh/bin/$name" "$pkg"
 	if [ ! -f "$stage/nlsh/bin/$name" ]; then
 		echo "  ($pkg has no tests; skipped)"
 		continue
 	fi
 	mkdir -p "$stage/nlsh/src/$rel"
-	if [ -d "$dir/testdata" ]; then
-		cp -a "$dir/testdata" "$stage/nlsh/src/$rel/"
-	fi
 	echo "$name $rel" >>"$cfg/tests"
 done <"$VM_BUILD/pkgs"
 [ -s "$cfg/tests" ] || die "no test binaries (VM_PKGS='$VM_PKGS')"
+# Every testdata directory of the module, where it sits in the tree: tests
+# run from their package's directory and may also read ../testdata.
+find . \( -path './.*' -o -path '*/.*' -o -name vendor \) -prune -o -type d -name testdata -print -prune |
+	while read -r td; do
+		mkdir -p "$stage/nlsh/src/$(dirname "$td")"
+		cp -a "$td" "$stage/nlsh/src/$(dirname "$td")/"
+	done
 
 # --- modules and their dependencies, in load order
 echo "vm: modules: $VM_MODULES"

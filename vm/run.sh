@@ -86,7 +86,7 @@ fi
 elapsed=$((SECONDS - start))
 
 # --- verdict from the markers (anywhere in a line: output may lack a newline)
-out=$(tr -d '\r' <"$log")
+out=$(tr -d '\r\0' <"$log")
 marker() { grep -o "@@NLSH-VM-$1-$nonce [^@]*@@" <<<"$out" | sed "s/^@@NLSH-VM-$1-$nonce //; s/@@\$//"; }
 kernel=$(marker KERNEL | head -n 1 | cut -d' ' -f1)
 ended=$(marker END | head -n 1)

@@ -27,6 +27,7 @@ VM_KERNEL ?= /boot/vmlinuz-$(VM_KERNEL_VERSION)
 # Modules loaded in the guest, with their dependencies (modprobe --show-depends).
 VM_MODULES ?= dummy 8021q ipvlan macvlan bonding vrf veth bridge vxlan \
 	wireguard mac80211_hwsim tun ip_gre ipip ip6_gre ip6_tunnel sit \
+	ifb geneve macsec nlmon macvtap ipvtap vcan \
 	nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_reject_inet \
 	nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_limit nft_log nft_quota \
 	nft_hash nft_numgen nft_objref nft_socket nft_tproxy nft_queue nft_compat \
@@ -46,7 +47,7 @@ VM_CPUS ?= 2
 # auto: kvm when /dev/kvm works, else tcg.
 VM_ACCEL ?= auto
 # -test.timeout keeps one hanging package from eating the whole deadline.
-VM_TEST_FLAGS ?= -test.v -test.timeout=90s
+VM_TEST_FLAGS ?= -test.v -test.timeout=60s
 # Extra KEY=VALUE words exported to the tests in the guest.
 VM_GUEST_ENV ?=
 VM_BUILD ?= $(VM_ROOT)/vm/.build
@@ -64,16 +65,16 @@ VM_BUILD_EXPORTS = GO='$(GO)' VM_ROOT='$(VM_ROOT)' VM_PKGS='$(VM_PKGS)' \
 .PHONY: test-vm vm-image vm-run vm-clean
 
 ## test-vm: build the test binaries and the initramfs, boot the VM, run them.
-test-vm: vm-image
-	@$(VM_RUN_EXPORTS) $(VM_DIR)/run.sh
+test-vm:
+	@$(VM_BUILD_EXPORTS) $(VM_RUN_EXPORTS) $(VM_DIR)/lane.sh all
 
 ## vm-image: only build the test binaries and the initramfs.
 vm-image:
-	@$(VM_BUILD_EXPORTS) $(VM_DIR)/build.sh
+	@$(VM_BUILD_EXPORTS) $(VM_DIR)/lane.sh build
 
 ## vm-run: boot the last image again without rebuilding it.
 vm-run:
-	@$(VM_RUN_EXPORTS) $(VM_DIR)/run.sh
+	@$(VM_RUN_EXPORTS) $(VM_DIR)/lane.sh run
 
 vm-clean:
 	rm -rf '$(VM_BUILD)'
