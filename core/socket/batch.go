@@ -55,8 +55,10 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 	if o.KeepFlags && msgs[len(msgs)-1].Header.Flags&codec.Acknowledge == 0 {
 		return errs, fmt.Errorf("netlink batch: the last message must carry NLM_F_ACK")
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.mu.acquire(ctx); err != nil {
+		return fillErr(errs, 0, fmt.Errorf("netlink batch: %w", err))
+	}
+	defer c.mu.release()
 	unwatch, err := c.watch(ctx)
 	if err != nil {
 		return fillErr(errs, 0, fmt.Errorf("netlink batch: %w", err))

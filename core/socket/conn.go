@@ -76,9 +76,9 @@ type Conn struct {
 	trace       TraceFunc
 	dryRun      func(m codec.Message) bool
 
-	mu      sync.Mutex // held for a whole exchange
-	rbuf    []byte     // receive buffer, guarded by mu
-	sbuf    []byte     // send buffer, guarded by mu
+	mu      exchangeLock // held for a whole exchange
+	rbuf    []byte       // receive buffer, guarded by mu
+	sbuf    []byte       // send buffer, guarded by mu
 	closed  atomic.Bool
 	closeMu sync.Once
 	cerr    error
@@ -95,6 +95,7 @@ func NewConn(t Transport, cfg *Config) *Conn {
 		cfg = &Config{}
 	}
 	c := &Conn{
+		mu:          newExchangeLock(),
 		t:           t,
 		port:        t.PortID(),
 		protocol:    cfg.Protocol,
@@ -162,16 +163,20 @@ func (c *Conn) Execute(ctx context.Context, m codec.Message) ([]codec.Message, e
 	if m.Header.Flags&codec.Dump == codec.Dump {
 		return c.DumpAll(ctx, m)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.mu.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
+	}
+	defer c.mu.release()
 	return c.execute(ctx, m, true)
 }
 
 // Request sends m and waits for its acknowledgement, discarding any
 // replies. It is Execute for requests that change state.
 func (c *Conn) Request(ctx context.Context, m codec.Message) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.mu.acquire(ctx); err != nil {
+		return fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
+	}
+	defer c.mu.release()
 	_, err := c.execute(ctx, m, false)
 	return err
 }
@@ -255,8 +260,10 @@ func alias(owned, b, sub []byte) []byte {
 // matching ErrEventsLost (and unix.ENOBUFS); the Conn stays usable and the
 // caller should resynchronise, for example with a dump.
 func (c *Conn) Receive(ctx context.Context) ([]codec.Message, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.mu.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("netlink receive: %w", err)
+	}
+	defer c.mu.release()
 	unwatch, err := c.watch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("netlink receive: %w", err)
@@ -290,8 +297,8 @@ func (c *Conn) Receive(ctx context.Context) ([]codec.Message, error) {
 // dropped meanwhile would otherwise go unnoticed, and the queued events
 // are older than the dump anyway.
 func (c *Conn) Discard() (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.acquire(context.Background())
+	defer c.mu.release()
 	if c.closed.Load() {
 		return 0, fmt.Errorf("netlink discard: %w", ErrClosed)
 	}

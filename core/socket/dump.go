@@ -64,7 +64,10 @@ func (c *Conn) Dump(ctx context.Context, m codec.Message) *Dump {
 	m.Header.Flags |= codec.Request | codec.Dump
 	m.Header.PID = 0
 	d.req = m
-	c.mu.Lock()
+	if err := c.mu.acquire(ctx); err != nil {
+		d.err = fmt.Errorf("%s: %w", c.opName(m.Header.Type), err)
+		return d
+	}
 	d.held = true
 	if c.dryRun != nil && c.dryRun(m) {
 		m.Header.Seq = c.seq.Add(1)
@@ -245,7 +248,7 @@ func (d *Dump) release() {
 	}
 	d.held = false
 	d.cur = codec.Message{}
-	d.c.mu.Unlock()
+	d.c.mu.release()
 }
 
 // drain reads and drops the rest of the current attempt.

@@ -528,3 +528,32 @@ func TestTraceWriter(t *testing.T) {
 		t.Fatalf("trace:\n%s\nwant:\n%s", sb.String(), want)
 	}
 }
+
+// A request sent on a Conn from inside its own unfinished dump cannot be
+// served; it must end with the caller's deadline, not hang.
+func TestReentrantRequestEndsAtDeadline(t *testing.T) {
+	c := nltest.Dial(func(req []codec.Message) ([]codec.Message, error) {
+		if req[0].Header.Flags&codec.Dump == codec.Dump {
+			return []codec.Message{nltest.Reply(req[0], 0, []byte{1}), nltest.Reply(req[0], 0, []byte{2})}, nil
+		}
+		return nil, nil
+	}, nil)
+	defer c.Close()
+	d := c.Dump(context.Background(), codec.Message{Header: codec.Header{Type: 0x12}})
+	if !d.Next() {
+		t.Fatalf("dump yielded nothing: %v", d.Err())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := c.Request(ctx, codec.Message{Header: codec.Header{Type: 0x10}})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("request inside a dump returned %v, want DeadlineExceeded", err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Once the dump is closed the Conn serves requests again.
+	if err := c.Request(context.Background(), codec.Message{Header: codec.Header{Type: 0x10}}); err != nil {
+		t.Fatalf("request after the dump: %v", err)
+	}
+}
