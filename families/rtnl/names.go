@@ -64,10 +64,13 @@ func MessageName(typ uint16) string {
 }
 
 // messageSchemas lists the message schemas each part of the family
-// declares: a part adds its function here (addresses, routes, neighbours
-// and rules add theirs in their own schema_*.go files).
+// declares in its own schema_*.go file.
 var messageSchemas = []func() []*codec.MessageSchema{
 	linkMessageSchemas,
+	addrMessageSchemas,
+	routeMessageSchemas,
+	neighMessageSchemas,
+	ruleMessageSchemas,
 }
 
 // protocol is the rtnetlink protocol table, built once from the rows

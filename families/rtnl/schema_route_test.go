@@ -57,3 +57,23 @@ func TestSchemasDecodeRequests(t *testing.T) {
 		t.Errorf("AttrPath = %q", got)
 	}
 }
+
+// The family's protocol table, used by --trace and for extack paths,
+// names the attributes of every part, not only links.
+func TestProtocolCoversEveryPart(t *testing.T) {
+	p := Protocol()
+	for _, name := range []string{"RTM_NEWLINK", "RTM_NEWADDR", "RTM_NEWROUTE", "RTM_NEWNEIGH", "RTM_NEWRULE"} {
+		var found bool
+		for typ := uint16(16); typ < 120; typ++ {
+			if p.TypeName(typ) == name {
+				found = true
+				if ms := p.Message(typ); ms == nil || ms.Attrs == nil {
+					t.Errorf("%s has no attribute schema in Protocol()", name)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("Protocol() does not name %s", name)
+		}
+	}
+}
