@@ -26,9 +26,12 @@ type Set struct {
 	// ("dynamic"); SetMap and SetConcat are implied by Map and Type.
 	Flags uint32 `json:"-"`
 	// Timeout is the default element timeout in seconds.
-	Timeout  uint64    `json:"timeout,omitempty"`
-	Comment  string    `json:"comment,omitempty"`
-	Elements []Element `json:"elem,omitempty"`
+	Timeout uint64 `json:"timeout,omitempty"`
+	// AutoMerge asks nft to merge adjacent intervals when it adds
+	// elements (nft's "auto-merge"; recorded in the set's user data).
+	AutoMerge bool      `json:"auto-merge,omitempty"`
+	Comment   string    `json:"comment,omitempty"`
+	Elements  []Element `json:"elem,omitempty"`
 
 	id   uint32
 	anon *ruletext.AnonSet
@@ -50,6 +53,9 @@ func (s *Set) FlagNames() []string {
 		bit  uint32
 		name string
 	}{{SetConstant, "constant"}, {SetInterval, "interval"}, {SetTimeout, "timeout"}, {SetEval, "dynamic"}} {
+		if f.bit == SetTimeout && s.Timeout != 0 {
+			continue // implied by the timeout, as nft prints it
+		}
 		if s.Flags&f.bit != 0 {
 			out = append(out, f.name)
 		}
@@ -145,7 +151,7 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 	} else if sc.verdict {
 		u = u.putU32(udataSetDataByteOrder, 0)
 	}
-	if flags&SetInterval != 0 && s.anon == nil && len(sc.key) == 1 {
+	if s.AutoMerge {
 		u = u.putU32(udataSetMergeElements, 1)
 	}
 	if s.Comment != "" {
@@ -330,6 +336,13 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 		return ""
 	}
 	if !interval || len(sc.key) != 1 {
+		ws = append([]wireElement(nil), ws...)
+		sort.SliceStable(ws, func(a, b int) bool {
+			if len(sc.key) == 1 {
+				return ruletext.LessValue(sc.key[0], ws[a].key, ws[b].key)
+			}
+			return bytes.Compare(ws[a].key, ws[b].key) < 0
+		})
 		out := make([]Element, 0, len(ws))
 		for _, w := range ws {
 			out = append(out, Element{Key: sc.formatKey(w.key), Value: value(w), Timeout: w.timeout / 1000})
@@ -466,7 +479,10 @@ func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
 		case attrSetID:
 			s.id = d.Be32()
 		case attrSetUserdata:
-			s.Comment = udata(d.Bytes()).getString(udataSetComment)
+			u := udata(d.Bytes())
+			s.Comment = u.getString(udataSetComment)
+			v, ok := u.getU32(udataSetMergeElements)
+			s.AutoMerge = ok && v != 0
 		}
 	}
 	if err := d.Err(); err != nil {

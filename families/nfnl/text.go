@@ -100,17 +100,53 @@ func (s *Set) text() string {
 		fmt.Fprintf(&b, "\t\tcomment %s\n", strconv.Quote(s.Comment))
 	}
 	if len(s.Elements) > 0 {
-		parts := make([]string, len(s.Elements))
+		b.WriteString("\t\telements = { ")
+		perLine := elementsPerLine(s.Type)
 		for i, e := range s.Elements {
-			parts[i] = e.Key
+			if i > 0 {
+				if perLine > 0 && i%perLine != 0 {
+					b.WriteString(", ")
+				} else {
+					b.WriteString(",\n\t\t\t     ")
+				}
+			}
+			b.WriteString(e.Key)
 			if e.Value != "" {
-				parts[i] += " : " + e.Value
+				b.WriteString(" : " + e.Value)
 			}
 		}
-		fmt.Fprintf(&b, "\t\telements = { %s }\n", strings.Join(parts, ", "))
+		b.WriteString(" }\n")
 	}
 	b.WriteString("\t}\n")
 	return b.String()
+}
+
+// elementsPerLine is how many elements nft prints on one line of a named
+// set's "elements = { ... }" for a key type; 0 means one per line.
+func elementsPerLine(keyType string) int {
+	switch keyType {
+	case "nf_proto", "integer", "inet_proto", "inet_service", "mark", "iface_index", "tcp_flag":
+		return 16
+	case "ipv4_addr", "ct_state", "ct_status":
+		return 4
+	case "ipv6_addr":
+		return 2
+	}
+	return 0
+}
+
+// formatBytes prints a byte count as nft does, in the largest unit that
+// divides it.
+func formatBytes(n uint64) string {
+	for _, u := range []struct {
+		size uint64
+		name string
+	}{{1 << 30, "gbytes"}, {1 << 20, "mbytes"}, {1 << 10, "kbytes"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func formatSeconds(s uint64) string {
@@ -137,7 +173,10 @@ func (o *Object) text() string {
 		if o.Quota.Flags&1 != 0 {
 			over = "over "
 		}
-		body = fmt.Sprintf("%s%d bytes used %d bytes", over, o.Quota.Bytes, o.Quota.Consumed)
+		body = over + formatBytes(o.Quota.Bytes)
+		if o.Quota.Consumed != 0 {
+			body += " used " + formatBytes(o.Quota.Consumed)
+		}
 	case o.Limit != nil:
 		body = fmt.Sprintf("rate %d/%s", o.Limit.Rate, unitName(o.Limit.Unit))
 	}

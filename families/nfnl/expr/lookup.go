@@ -14,6 +14,9 @@ type Lookup struct {
 	DestRegister uint32 `json:"dest_register,omitempty"`
 	// LookupInvert to match when absent
 	Flags uint32 `json:"flags,omitempty"`
+	// IsMap marks a map lookup; DestRegister is then written even when it
+	// is 0, the verdict register of a verdict map.
+	IsMap bool `json:"map,omitempty"`
 
 	has presence
 }
@@ -38,7 +41,7 @@ func (x *Lookup) fields() []field {
 		{attrLookupSet, fString, &x.Set, true},
 		{attrLookupSetID, fBe32, &x.SetID, false},
 		{attrLookupSreg, fBe32, &x.SourceRegister, true},
-		{attrLookupDreg, fBe32, &x.DestRegister, false},
+		{attrLookupDreg, fBe32, &x.DestRegister, x.IsMap},
 		{attrLookupFlags, fBe32, &x.Flags, false},
 	}
 }
@@ -47,4 +50,8 @@ func (x *Lookup) fields() []field {
 func (x *Lookup) Encode(e *codec.Encoder) { encodeFields(e, x.has, x.fields()) }
 
 // Decode reads the expression's attributes.
-func (x *Lookup) Decode(d *codec.Decoder) error { return decodeFields(d, &x.has, x.fields()) }
+func (x *Lookup) Decode(d *codec.Decoder) error {
+	err := decodeFields(d, &x.has, x.fields())
+	x.IsMap = x.has.has(attrLookupDreg)
+	return err
+}

@@ -223,6 +223,23 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		l.next()
 	}
 	reg := expr.Reg1
+	if l.peek() == "vmap" {
+		l.next()
+		name := l.next()
+		if !strings.HasPrefix(name, "@") {
+			return fmt.Errorf("vmap needs a named map, got %q", name)
+		}
+		s.emit(load(uint32(flen)), &expr.Lookup{Set: name[1:], SourceRegister: reg, DestRegister: expr.RegVerdict, IsMap: true})
+		return nil
+	}
+	if strings.HasPrefix(l.peek(), "@") {
+		lk := &expr.Lookup{Set: l.next()[1:], SourceRegister: reg}
+		if op == expr.CmpNeq {
+			lk.Flags = expr.LookupInvert
+		}
+		s.emit(load(uint32(flen)), lk)
+		return nil
+	}
 	if l.peek() == "{" {
 		set, err := s.anonSet(typ)
 		if err != nil {

@@ -347,8 +347,13 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		}
 		return s.fail()
 	case *expr.Lookup:
-		if c.DestRegister != 0 {
-			return s.fail()
+		if c.IsMap {
+			if c.DestRegister != expr.RegVerdict || c.SourceRegister != reg {
+				return s.fail()
+			}
+			s.out = append(s.out, w+"vmap @"+c.Set)
+			s.i += 2
+			return nil
 		}
 		op := ""
 		if c.Flags&expr.LookupInvert != 0 {
@@ -452,9 +457,20 @@ func cidr(a, b []byte) (int, bool) {
 	return n, true
 }
 
+// lessValue orders values as nft does when it prints a set: as numbers
+// in the type's byte order (strings, host-endian, compare from their last
+// byte).
 func lessValue(typ *Type, a, b []byte) bool {
-	if typ.Order == HostEndian && typ.ID != TypeIfName && len(a) <= 8 {
-		return typ.Uint(a) < typ.Uint(b)
+	if typ.Order == HostEndian && len(a) == len(b) {
+		for i := len(a) - 1; i >= 0; i-- {
+			if a[i] != b[i] {
+				return a[i] < b[i]
+			}
+		}
+		return false
 	}
 	return bytes.Compare(a, b) < 0
 }
+
+// LessValue reports whether a sorts before b as nft prints set elements.
+func LessValue(typ *Type, a, b []byte) bool { return lessValue(typ, a, b) }

@@ -1,0 +1,82 @@
+package nfnl_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nlsh/nlsh/families/nfnl"
+	"github.com/nlsh/nlsh/families/nfnl/expr"
+	"github.com/nlsh/nlsh/internal/testutil"
+)
+
+// buildObjects makes, through nlsh, what testdata/objects.nft makes
+// through nft.
+func buildObjects(tx *nfnl.Tx) {
+	in := "inet"
+	tx.AddTable(&nfnl.Table{Family: in, Name: "obj"})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "cnt", Type: "counter"})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "q", Type: "quota", Quota: &expr.Quota{Bytes: 25000, Flags: expr.QuotaInvert}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "l", Type: "limit", Limit: &expr.Limit{Rate: 10, Unit: 1, Burst: 5}})
+	sets := []*nfnl.Set{
+		{Name: "a4", Type: "ipv4_addr", Elements: []nfnl.Element{{Key: "10.0.0.1"}, {Key: "10.0.0.2"}}},
+		{Name: "a6", Type: "ipv6_addr", Elements: []nfnl.Element{{Key: "2001:db8::1"}}},
+		{Name: "nets", Type: "ipv4_addr", Flags: nfnl.SetInterval, Elements: []nfnl.Element{{Key: "10.0.0.0/8"}, {Key: "192.168.1.1-192.168.1.10"}}},
+		{Name: "ports", Type: "inet_service", Elements: []nfnl.Element{{Key: "22"}, {Key: "80"}}},
+		{Name: "ifs", Type: "ifname", Elements: []nfnl.Element{{Key: `"eth0"`}, {Key: `"lo"`}}},
+		{Name: "macs", Type: "ether_addr", Elements: []nfnl.Element{{Key: "02:00:00:00:00:01"}}},
+		{Name: "marks", Type: "mark", Elements: []nfnl.Element{{Key: "0x00000001"}}},
+		{Name: "protos", Type: "inet_proto", Elements: []nfnl.Element{{Key: "tcp"}, {Key: "udp"}}},
+		{Name: "pairs", Type: "ipv4_addr . inet_service", Elements: []nfnl.Element{{Key: "10.0.0.1 . 22"}}},
+		{Name: "tmo", Type: "ipv4_addr", Timeout: 3600},
+		{Name: "dyn", Type: "ipv4_addr", Flags: nfnl.SetEval},
+		{Name: "natmap", Type: "ipv4_addr", Map: "ipv4_addr", Elements: []nfnl.Element{{Key: "10.0.0.1", Value: "192.168.0.1"}}},
+	}
+	for _, s := range sets {
+		s.Family, s.Table = in, "obj"
+		tx.AddSet(s)
+	}
+	tx.AddChain(&nfnl.Chain{Family: in, Table: "obj", Name: "web"})
+	tx.AddSet(&nfnl.Set{Family: in, Table: "obj", Name: "vm", Type: "inet_service", Map: "verdict",
+		Elements: []nfnl.Element{{Key: "22", Value: "accept"}, {Key: "80", Value: "jump web"}}})
+	tx.AddChain(&nfnl.Chain{Family: in, Table: "obj", Name: "in", Type: "filter", Hook: "input", Priority: "filter + 5", Policy: "drop"})
+	tx.AddRule(&nfnl.Rule{Family: in, Table: "obj", Chain: "in", Text: "ip saddr @a4 accept"})
+	tx.AddRule(&nfnl.Rule{Family: in, Table: "obj", Chain: "in", Text: "tcp dport vmap @vm"})
+	tx.AddTable(&nfnl.Table{Family: "netdev", Name: "nd"})
+	tx.AddChain(&nfnl.Chain{Family: "netdev", Table: "nd", Name: "ing", Type: "filter", Hook: "ingress", Dev: "lo", Prio: -10})
+	tx.AddTable(&nfnl.Table{Family: "ip", Name: "dorm", Flags: nfnl.TableDormant})
+}
+
+// TestObjectsLikeNft: tables (dormant), base chains (named priority with
+// offset, netdev device), sets of every key type, intervals, timeouts,
+// dynamic sets, maps, verdict maps and stateful objects made by nlsh are
+// listed by nft exactly as nft lists the same made by `nft -f`, and nlsh
+// prints the same text.
+func TestObjectsLikeNft(t *testing.T) {
+	want, err := os.ReadFile("testdata/objects.nft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byNft, _ := setup(t, nil)
+	nftFile(t, byNft, string(want))
+	if got := nft(t, byNft, "list", "ruleset"); got != string(want) {
+		t.Fatalf("nft itself lists testdata/objects.nft differently:\n%s", got)
+	}
+
+	ns, c := setup(t, nil)
+	tx := c.Begin()
+	buildObjects(tx)
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != string(want) {
+		t.Errorf("nft lists nlsh's objects as\n%s\nwant\n%s", got, want)
+	}
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); got != string(want) {
+		t.Errorf("nlsh prints\n%s\nwant\n%s", got, want)
+	}
+	_ = testutil.RequireRoot
+}
