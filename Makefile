@@ -7,7 +7,7 @@ PKGS     ?= ./...
 FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build test test-short lint fuzz fuzz-short bench clean
+.PHONY: all build test lint fuzz fuzz-short bench bench-go clean
 
 all: build
 
@@ -30,10 +30,16 @@ fuzz:
 fuzz-short:
 	@scripts/fuzz-all.sh 3s
 
-bench:
+# Go benchmarks of the hot paths, then nlsh side by side with ip, pyroute2,
+# vishvananda/netlink, the CNI bridge plugin and a raw floor (needs root);
+# the second part rewrites BENCHMARKS.md.
+bench: bench-go bench-peers
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
 clean:
 	rm -rf bin build
 
 -include vm/vm.mk
+-include bench/bench.mk
