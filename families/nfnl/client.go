@@ -17,6 +17,13 @@ import (
 // builds on every OS.
 const netlinkNetfilter = 12
 
+// Socket buffer sizes Dial asks for unless Options.Socket sets them:
+// enough for a transaction of about 10,000 rules.
+const (
+	DefaultReceiveBuffer = 16 << 20
+	DefaultSendBuffer    = 4 << 20
+)
+
 // Options configure a Client. A nil *Options is the defaults.
 type Options struct {
 	// Socket configures the netlink socket (namespace, tracing, dry
@@ -54,6 +61,14 @@ func Dial(o *Options) (*Client, error) {
 	}
 	if cfg.AttrPath == nil {
 		cfg.AttrPath = attrPath
+	}
+	// A transaction is one sendmsg and its answers one queue: size both
+	// for large rulesets (the kernel doubles these; root lifts the caps).
+	if cfg.ReceiveBuffer == 0 {
+		cfg.ReceiveBuffer = DefaultReceiveBuffer
+	}
+	if cfg.SendBuffer == 0 {
+		cfg.SendBuffer = DefaultSendBuffer
 	}
 	w := &batchWatch{user: cfg.Trace}
 	cfg.Trace = w.trace

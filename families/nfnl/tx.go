@@ -91,7 +91,10 @@ func (tx *Tx) fail(desc string, err error) {
 func (tx *Tx) add(desc, text string, msgs ...codec.Message) {
 	tx.ops = append(tx.ops, txOp{desc: desc, text: text})
 	for _, m := range msgs {
-		m.Header.Flags |= codec.Request | codec.Acknowledge
+		// Operations ask for no acknowledgement: the kernel answers a
+		// failing one anyway, and Commit asks the last one for an ack so
+		// the end of the answers is known.
+		m.Header.Flags |= codec.Request
 		tx.msgs = append(tx.msgs, m)
 		tx.opOf = append(tx.opOf, len(tx.ops)-1)
 	}
@@ -372,6 +375,7 @@ func (tx *Tx) Commit(ctx context.Context) error {
 	msgs := make([]codec.Message, 0, len(tx.msgs)+2)
 	msgs = append(msgs, begin)
 	msgs = append(msgs, tx.msgs...)
+	msgs[len(msgs)-1].Header.Flags |= codec.Acknowledge
 	msgs = append(msgs, end)
 	tx.c.commitMu.Lock()
 	defer tx.c.commitMu.Unlock()
