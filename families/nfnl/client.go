@@ -126,6 +126,7 @@ func (r nsResolver) do(fn func() error) error {
 	return r.target.Do(fn)
 }
 
+// IfIndex returns the index of the interface called name.
 func (r nsResolver) IfIndex(name string) (uint32, error) {
 	var idx uint32
 	err := r.do(func() error {
@@ -139,6 +140,7 @@ func (r nsResolver) IfIndex(name string) (uint32, error) {
 	return idx, err
 }
 
+// IfName returns the name of the interface with index.
 func (r nsResolver) IfName(index uint32) (string, error) {
 	var name string
 	err := r.do(func() error {

@@ -42,6 +42,9 @@ type OpError struct {
 	Err   error
 }
 
+// Error reads like
+//
+//	nftables: operation 10 (add rule inet filter input "jump nowhere"): NFT_MSG_NEWRULE: ...
 func (e *OpError) Error() string {
 	s := "nftables: operation " + strconv.Itoa(e.Index) + " (" + e.Op
 	if e.Text != "" {
