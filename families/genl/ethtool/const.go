@@ -43,12 +43,16 @@ const (
 	MsgLinkstateGetReply = 6
 	MsgFeaturesGetReply  = 11
 	MsgFeaturesSetReply  = 12
+	MsgFeaturesNtf       = 13 // on the "monitor" group
 	MsgRingsGetReply     = 16
 	MsgChannelsGetReply  = 18
 	MsgCoalesceGetReply  = 20
 	MsgPauseGetReply     = 22
 	MsgStatsGetReply     = 33
 )
+
+// GroupMonitor is the multicast group of the family's notifications.
+const GroupMonitor = "monitor"
 
 // Request header flags (ETHTOOL_FLAG_*).
 const (

@@ -141,6 +141,7 @@ var (
 			{Cmd: MsgCoalesceSet, Name: "COALESCE_SET", Attrs: coalesceSchema},
 			{Cmd: MsgPauseGet, Name: "PAUSE_GET", Attrs: pauseSchema},
 			{Cmd: MsgPauseSet, Name: "PAUSE_SET", Attrs: pauseSchema},
+			{Cmd: MsgStatsGet, Name: "STATS_GET", Attrs: statsSchema},
 		},
 		Replies: []genl.Command{
 			{Cmd: MsgStrsetGetReply, Name: "STRSET_GET_REPLY", Attrs: strsetSchema},
@@ -153,6 +154,9 @@ var (
 			{Cmd: MsgChannelsGetReply, Name: "CHANNELS_GET_REPLY", Attrs: channelsSchema},
 			{Cmd: MsgCoalesceGetReply, Name: "COALESCE_GET_REPLY", Attrs: coalesceSchema},
 			{Cmd: MsgPauseGetReply, Name: "PAUSE_GET_REPLY", Attrs: pauseSchema},
+			{Cmd: MsgStatsGetReply, Name: "STATS_GET_REPLY", Attrs: statsSchema},
+			// FEATURES_NTF arrives on the "monitor" multicast group.
+			{Cmd: MsgFeaturesNtf, Name: "FEATURES_NTF", Attrs: featuresSchema},
 		},
 	}
 )
