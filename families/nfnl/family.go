@@ -74,8 +74,8 @@ func stdPrios(family string) []stdPrio {
 		return []stdPrio{{"dstnat", -300, []string{"prerouting"}}, {"filter", -200, nil}, {"out", 100, []string{"output"}}, {"srcnat", 300, []string{"postrouting"}}}
 	}
 	return []stdPrio{
-		{"raw", -300, nil}, {"mangle", -150, nil}, {"dstnat", -100, []string{"prerouting", "output"}},
-		{"filter", 0, nil}, {"security", 50, nil}, {"srcnat", 100, []string{"postrouting", "input"}},
+		{"raw", -300, nil}, {"mangle", -150, nil}, {"dstnat", -100, []string{"prerouting"}},
+		{"filter", 0, nil}, {"security", 50, nil}, {"srcnat", 100, []string{"postrouting"}},
 	}
 }
 

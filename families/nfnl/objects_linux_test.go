@@ -44,6 +44,17 @@ func buildObjects(tx *nfnl.Tx) {
 	tx.AddTable(&nfnl.Table{Family: "netdev", Name: "nd"})
 	tx.AddChain(&nfnl.Chain{Family: "netdev", Table: "nd", Name: "ing", Type: "filter", Hook: "ingress", Dev: "lo", Prio: -10})
 	tx.AddTable(&nfnl.Table{Family: "ip", Name: "dorm", Flags: nfnl.TableDormant})
+	tx.AddTable(&nfnl.Table{Family: "ip", Name: "prio", Comment: "tc"})
+	for _, ch := range []*nfnl.Chain{
+		{Name: "r", Comment: "cc", Type: "route", Hook: "output", Priority: "mangle"},
+		{Name: "raw", Type: "filter", Hook: "prerouting", Priority: "raw - 5"},
+		{Name: "sec", Type: "filter", Hook: "input", Priority: "security"},
+		{Name: "num", Type: "filter", Hook: "forward", Prio: 123},
+		{Name: "nat", Type: "nat", Hook: "output", Priority: "dstnat"},
+	} {
+		ch.Family, ch.Table = "ip", "prio"
+		tx.AddChain(ch)
+	}
 }
 
 // TestObjectsLikeNft: tables (dormant), base chains (named priority with

@@ -13,10 +13,10 @@ func (rs *Ruleset) Text() string {
 		fmt.Fprintf(&b, "table %s %s {\n", t.Family, t.Name)
 		var blocks []string
 		if t.Comment != "" {
-			blocks = append(blocks, "\tcomment "+strconv.Quote(t.Comment)+"\n")
+			b.WriteString("\tcomment " + strconv.Quote(t.Comment) + "\n")
 		}
 		if fl := t.FlagNames(); len(fl) > 0 {
-			blocks = append(blocks, "\tflags "+strings.Join(fl, ",")+"\n")
+			b.WriteString("\tflags " + strings.Join(fl, ",") + "\n")
 		}
 		for _, o := range rs.Objects {
 			if o.Family == t.Family && o.Table == t.Name {
