@@ -38,9 +38,7 @@ func (tx *Tx) AddFlowtable(f *Flowtable) {
 			e.End()
 		}
 		e.End()
-		if f.Flags != 0 {
-			e.Be32(attrFlowtableFlags, f.Flags)
-		}
+		e.Be32(attrFlowtableFlags, f.Flags)
 		return nil
 	}); ok {
 		tx.add(desc, "", m)
