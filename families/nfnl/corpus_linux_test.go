@@ -66,6 +66,15 @@ func TestCorpusNlshToNft(t *testing.T) {
 	if len(jrules) != len(rules) || len(ours) != len(rules) {
 		t.Fatalf("nft -j lists %d rules, nlsh %d, corpus has %d", len(jrules), len(ours), len(rules))
 	}
+	jByChain, oursByChain := map[string][]jrule{}, map[string][]*nfnl.Rule{}
+	for _, j := range jrules {
+		k := j.Family + " " + j.Table + " " + j.Chain
+		jByChain[k] = append(jByChain[k], j)
+	}
+	for _, o := range ours {
+		k := o.Family + " " + o.Table + " " + o.Chain
+		oursByChain[k] = append(oursByChain[k], o)
+	}
 	for i, r := range rules {
 		key := r.family + " " + r.table + " " + r.chain
 		n := seen[key]
@@ -78,7 +87,10 @@ func TestCorpusNlshToNft(t *testing.T) {
 			if got != r.text {
 				t.Errorf("nft list prints %q", got)
 			}
-			j, o := jrules[i], ours[i]
+			if n >= len(jByChain[key]) || n >= len(oursByChain[key]) {
+				t.Fatalf("rule %d of %s missing from nft -j or nlsh", n, key)
+			}
+			j, o := jByChain[key][n], oursByChain[key][n]
 			if j.Family != o.Family || j.Table != o.Table || j.Chain != o.Chain || j.Handle != o.Handle || len(j.Expr) == 0 {
 				t.Errorf("nft -j has %s %s %s handle %d (%d statements), nlsh %s %s %s handle %d",
 					j.Family, j.Table, j.Chain, j.Handle, len(j.Expr), o.Family, o.Table, o.Chain, o.Handle)
@@ -114,11 +126,22 @@ func TestCorpusNftToNlsh(t *testing.T) {
 	if len(ours) != len(rules) {
 		t.Fatalf("nlsh lists %d rules, want %d", len(ours), len(rules))
 	}
+	byChain := map[string][]*nfnl.Rule{}
+	for _, o := range ours {
+		k := o.Family + " " + o.Table + " " + o.Chain
+		byChain[k] = append(byChain[k], o)
+	}
+	seen := map[string]int{}
 	for i, r := range rules {
+		key := r.family + " " + r.table + " " + r.chain
+		n := seen[key]
+		seen[key]++
 		t.Run(fmt.Sprintf("%03d %s", i, r.text), func(t *testing.T) {
-			o := ours[i]
-			if o.Family != r.family || o.Table != r.table || o.Chain != r.chain || o.Text != r.text {
-				t.Errorf("nlsh lists %s %s %s %q", o.Family, o.Table, o.Chain, o.Text)
+			if n >= len(byChain[key]) {
+				t.Fatalf("rule %d of %s not listed", n, key)
+			}
+			if o := byChain[key][n]; o.Text != r.text {
+				t.Errorf("nlsh lists %q", o.Text)
 			}
 		})
 	}

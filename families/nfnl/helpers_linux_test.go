@@ -42,22 +42,28 @@ func readCorpus(t testing.TB) []corpusRule {
 
 // skeleton is the tables and chains the corpus rules go into.
 func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
-	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}},
+	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}, {Family: "ip6", Name: "f"}},
 		[]*nfnl.Chain{
 			{Family: "inet", Table: "filter", Name: "input", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 			{Family: "inet", Table: "filter", Name: "other"},
+			{Family: "inet", Table: "filter", Name: "raw", Type: "filter", Hook: "prerouting", Priority: "raw", Policy: "accept"},
 			{Family: "ip", Table: "nat", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
 			{Family: "ip", Table: "nat", Name: "pre", Type: "nat", Hook: "prerouting", Priority: "dstnat", Policy: "accept"},
+			{Family: "ip6", Table: "f", Name: "in", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 		}
 }
 
 const skeletonNft = `table inet filter {
 	chain input { type filter hook input priority filter; policy accept; }
 	chain other { }
+	chain raw { type filter hook prerouting priority raw; policy accept; }
 }
 table ip nat {
 	chain post { type nat hook postrouting priority srcnat; policy accept; }
 	chain pre { type nat hook prerouting priority dstnat; policy accept; }
+}
+table ip6 f {
+	chain in { type filter hook input priority filter; policy accept; }
 }
 `
 
