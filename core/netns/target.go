@@ -170,7 +170,10 @@ func (t Target) String() string {
 	case KindNamed:
 		return "name:" + t.name
 	case KindPath:
-		return t.name
+		if strings.HasPrefix(t.name, "/") || strings.HasPrefix(t.name, ".") {
+			return t.name
+		}
+		return "path:" + t.name // a relative path Parse would not read bare
 	case KindFD:
 		return "fd:" + strconv.Itoa(t.fd)
 	}
