@@ -2,6 +2,7 @@ package socket
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/nlsh/nlsh/core/codec"
@@ -28,7 +29,19 @@ type BatchOptions struct {
 	// NLM_F_ACK is answered only if it fails. The last message must carry
 	// NLM_F_ACK, so the end of the replies is known.
 	KeepFlags bool
+	// Transaction marks an nfnetlink transaction: the first message is
+	// NFNL_MSG_BATCH_BEGIN and the last NFNL_MSG_BATCH_END. It implies
+	// Atomic and KeepFlags, and adds NLM_F_ACK to the last message and
+	// to the one before it. See transactionDone for how the end of the
+	// kernel's answers is recognised.
+	Transaction bool
 }
+
+// ErrAborted is the entry of BatchWith's errs for every message of a
+// refused transaction that did not fail itself (BATCH_END always):
+// nothing of the batch was applied. The entries of the messages that
+// failed hold the kernel's errors.
+var ErrAborted = errors.New("netlink transaction aborted, nothing applied")
 
 // Batch sends many requests with few system calls: the messages are
 // concatenated, each with its own sequence number and NLM_F_ACK, up to a
@@ -51,6 +64,14 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 	errs = make([]error, len(msgs))
 	if len(msgs) == 0 {
 		return errs, nil
+	}
+	if o.Transaction {
+		o.Atomic, o.KeepFlags = true, true
+		msgs = append([]codec.Message(nil), msgs...)
+		msgs[len(msgs)-1].Header.Flags |= codec.Acknowledge
+		if len(msgs) > 1 {
+			msgs[len(msgs)-2].Header.Flags |= codec.Acknowledge
+		}
 	}
 	if o.KeepFlags && msgs[len(msgs)-1].Header.Flags&codec.Acknowledge == 0 {
 		return errs, fmt.Errorf("netlink batch: the last message must carry NLM_F_ACK")
@@ -129,7 +150,7 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		if err := c.send(c.sbuf); err != nil {
 			return fillErr(errs, idx[0], fmt.Errorf("netlink batch: %w", err))
 		}
-		if err := c.collectAcks(ctx, base, idx, offs, acks, errs); err != nil {
+		if err := c.collectAcks(ctx, base, idx, offs, acks, errs, o.Transaction); err != nil {
 			return errs, err
 		}
 	}
@@ -137,15 +158,21 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 }
 
 // collectAcks reads acknowledgements for one chunk until every request
-// that asked for one has its answer.
-func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, acks []uint16, errs []error) error {
+// that asked for one has its answer, or, for a transaction, until
+// txState says the kernel has nothing more to say; then the messages of
+// the aborted transaction without an error of their own get ErrAborted.
+func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, acks []uint16, errs []error, transaction bool) error {
 	pending := 0
 	for _, a := range acks {
 		pending += int(a)
 	}
 	// acks holds 0 (no ack asked), 1 (ack awaited) or 2 (answered).
 	last := len(idx) - 1
-	for pending > 0 {
+	var tx txState
+	if transaction {
+		tx = newTxState(acks)
+	}
+	for pending > 0 && !(transaction && tx.done()) {
 		b, group, err := c.recv(ctx)
 		if err != nil {
 			err = fmt.Errorf("netlink batch: %w", err)
@@ -169,6 +196,9 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 				if acks[pos] == 1 {
 					pending--
 				}
+				if transaction {
+					tx.answered(pos, acks[pos], false)
+				}
 				acks[pos] = 2
 				continue
 			}
@@ -188,6 +218,9 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 			if acks[pos] == 1 {
 				pending--
 			}
+			if transaction {
+				tx.answered(pos, acks[pos], errs[i] != nil)
+			}
 			acks[pos] = 2 // answered (also an error for a message sent without NLM_F_ACK)
 		}
 		if err := it.Err(); err != nil {
@@ -198,6 +231,13 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 				}
 			}
 			return err
+		}
+	}
+	if transaction && tx.done() {
+		for _, i := range idx {
+			if errs[i] == nil {
+				errs[i] = ErrAborted
+			}
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/core/netns"
@@ -44,9 +43,6 @@ type Client struct {
 	types    *ruletext.Types
 	compiler *ruletext.Compiler
 	printer  *ruletext.Printer
-
-	watch    *batchWatch // nil for a connection made elsewhere
-	commitMu sync.Mutex  // one batch at a time, for watch
 }
 
 // Dial opens an nfnetlink socket (in o.Socket.NetNS) and returns a
@@ -70,15 +66,12 @@ func Dial(o *Options) (*Client, error) {
 	if cfg.SendBuffer == 0 {
 		cfg.SendBuffer = DefaultSendBuffer
 	}
-	w := &batchWatch{user: cfg.Trace}
-	cfg.Trace = w.trace
 	sc, err := socket.Dial(netlinkNetfilter, &cfg)
 	if err != nil {
 		return nil, fmt.Errorf("nfnetlink: %w", err)
 	}
 	c := New(sc, o)
 	c.cfg = cfg
-	c.watch = w
 	return c, nil
 }
 

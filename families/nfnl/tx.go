@@ -380,14 +380,7 @@ func (tx *Tx) Commit(ctx context.Context) error {
 	msgs = append(msgs, tx.msgs...)
 	msgs[len(msgs)-1].Header.Flags |= codec.Acknowledge
 	msgs = append(msgs, end)
-	tx.c.commitMu.Lock()
-	defer tx.c.commitMu.Unlock()
-	bctx := ctx
-	if tx.c.watch != nil {
-		bctx = tx.c.watch.start(ctx)
-		defer tx.c.watch.stop()
-	}
-	errs, err := tx.c.conn.BatchWith(bctx, msgs, socket.BatchOptions{Atomic: true, KeepFlags: true})
+	errs, err := tx.c.conn.BatchWith(ctx, msgs, socket.BatchOptions{Transaction: true})
 	// A kernel error names the operation; errors of the exchange itself
 	// (filled in for messages never answered) come after.
 	for i, e := range errs {
@@ -398,16 +391,11 @@ func (tx *Tx) Commit(ctx context.Context) error {
 		op := tx.opOf[i-1]
 		return &OpError{Index: op + 1, Op: tx.ops[op].desc, Text: tx.ops[op].text, Err: e}
 	}
-	if e := errs[0]; e != nil {
+	if e := errs[0]; e != nil && !errors.Is(e, socket.ErrAborted) {
 		if errors.Is(e, errRestart) {
 			return fmt.Errorf("%w: %w", ErrGenerationChanged, e)
 		}
 		return fmt.Errorf("nftables batch: %w", e)
-	}
-	if ctx.Err() == nil && bctx.Err() != nil && err != nil {
-		// the watch ended the wait without any kernel error: cannot
-		// happen unless the kernel's answers were not understood
-		return fmt.Errorf("nftables batch: %w", err)
 	}
 	for _, e := range []error{errs[len(errs)-1], err} {
 		if e != nil {
