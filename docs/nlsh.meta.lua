@@ -146,6 +146,309 @@ function ensure.link(spec) end
 ---@return ensure.Change[] what was changed
 function ensure.absent(spec) end
 
+-- Module ethtool: device settings through the ethtool netlink family (ethtool's words)
+---@class ethtool
+ethtool = {}
+
+--- Argument table of ethtool.info.
+---@class ethtool.info.args
+---@field dev string device name
+
+--- Driver information (`ethtool -i`) and the port, PHY and transceiver `ethtool DEV` prints.
+---
+--- ```lua
+--- print(ethtool.info{dev = "eth0"}.driver)
+--- ```
+---@param args ethtool.info.args
+---@return table {driver=, version=, firmware_version=, bus_info=, supports_statistics=, ..., port=}
+function ethtool.info(args) end
+
+--- Argument table of ethtool.link.
+---@class ethtool.link.args
+---@field dev string device name
+
+--- Speed, duplex, autonegotiation, link modes and link detection (`ethtool DEV`).
+---@param args ethtool.link.args
+---@return table {speed=, duplex=, autoneg=, supported={...}, advertised={...}, link_detected=}
+function ethtool.link(args) end
+
+--- Argument table of ethtool.features.
+---@class ethtool.features.args
+---@field dev string device name
+
+--- Every feature by name (`ethtool -k`).
+---
+--- ```lua
+--- if ethtool.features{dev = "eth0"}["rx-gro"].on then ... end
+--- ```
+---@param args ethtool.features.args
+---@return table<string, {on: boolean, fixed: boolean, requested: boolean?}>
+function ethtool.features(args) end
+
+--- Argument table of ethtool.set_features.
+---@class ethtool.set_features.args
+---@field dev string device name
+---@field features table<string, boolean> {["rx-gro"] = true, ...}
+
+--- Turn features on or off (`ethtool -K`); names are checked first. Journalled: the features go back to what was asked before.
+---
+--- ```lua
+--- ethtool.set_features{dev = "eth0", features = {["rx-gro"] = false}}
+--- ```
+---@param args ethtool.set_features.args
+function ethtool.set_features(args) end
+
+--- Argument table of ethtool.stats.
+---@class ethtool.stats.args
+---@field dev string device name
+---@field groups? string[] "eth-phy", "eth-mac", "eth-ctrl", "rmon" (all by default)
+
+--- Standard statistics groups where the driver keeps them (`ethtool -S DEV --all-groups`).
+---@param args ethtool.stats.args
+---@return table {groups={{name=, id=, stats={...}, hist_rx=, hist_tx=}}}
+function ethtool.stats(args) end
+
+--- Argument table of ethtool.rings.
+---@class ethtool.rings.args
+---@field dev string device name
+
+--- ring sizes (`ethtool -g`).
+---@param args ethtool.rings.args
+---@return table rx, tx, rx_mini, rx_jumbo, rx_buf_len, ..._max
+function ethtool.rings(args) end
+
+--- Argument table of ethtool.set_rings.
+---@class ethtool.set_rings.args
+---@field dev string device name
+---@field rx? integer
+---@field rx_mini? integer
+---@field rx_jumbo? integer
+---@field tx? integer
+---@field rx_buf_len? integer
+---@field tcp_data_split? integer
+---@field cqe_size? integer
+---@field tx_push? boolean
+
+--- Change ring sizes: only the fields given (journalled: they go back on rollback).
+---@param args ethtool.set_rings.args
+function ethtool.set_rings(args) end
+
+--- Argument table of ethtool.channels.
+---@class ethtool.channels.args
+---@field dev string device name
+
+--- channel counts (`ethtool -l`).
+---@param args ethtool.channels.args
+---@return table rx_count, tx_count, other_count, combined_count, ..._max
+function ethtool.channels(args) end
+
+--- Argument table of ethtool.set_channels.
+---@class ethtool.set_channels.args
+---@field dev string device name
+---@field rx_count? integer
+---@field tx_count? integer
+---@field other_count? integer
+---@field combined_count? integer
+
+--- Change channel counts: only the fields given (journalled: they go back on rollback).
+---@param args ethtool.set_channels.args
+function ethtool.set_channels(args) end
+
+--- Argument table of ethtool.coalesce.
+---@class ethtool.coalesce.args
+---@field dev string device name
+
+--- interrupt coalescing (`ethtool -c`).
+---@param args ethtool.coalesce.args
+---@return table rx_usecs, tx_usecs, use_adaptive_rx, ...
+function ethtool.coalesce(args) end
+
+--- Argument table of ethtool.set_coalesce.
+---@class ethtool.set_coalesce.args
+---@field dev string device name
+---@field rx_usecs? integer
+---@field rx_max_frames? integer
+---@field rx_usecs_irq? integer
+---@field rx_max_frames_irq? integer
+---@field tx_usecs? integer
+---@field tx_max_frames? integer
+---@field tx_usecs_irq? integer
+---@field tx_max_frames_irq? integer
+---@field stats_block_usecs? integer
+---@field use_adaptive_rx? boolean
+---@field use_adaptive_tx? boolean
+---@field pkt_rate_low? integer
+---@field rx_usecs_low? integer
+---@field rx_max_frames_low? integer
+---@field tx_usecs_low? integer
+---@field tx_max_frames_low? integer
+---@field pkt_rate_high? integer
+---@field rx_usecs_high? integer
+---@field rx_max_frames_high? integer
+---@field tx_usecs_high? integer
+---@field tx_max_frames_high? integer
+---@field rate_sample_interval? integer
+---@field use_cqe_mode_tx? boolean
+---@field use_cqe_mode_rx? boolean
+
+--- Change interrupt coalescing: only the fields given (journalled: they go back on rollback).
+---@param args ethtool.set_coalesce.args
+function ethtool.set_coalesce(args) end
+
+--- Argument table of ethtool.pause.
+---@class ethtool.pause.args
+---@field dev string device name
+
+--- pause frame settings (and counters) (`ethtool -a`).
+---@param args ethtool.pause.args
+---@return table autoneg, rx, tx, stats
+function ethtool.pause(args) end
+
+--- Argument table of ethtool.set_pause.
+---@class ethtool.set_pause.args
+---@field dev string device name
+---@field autoneg? boolean
+---@field rx? boolean
+---@field tx? boolean
+
+--- Change pause frame settings (and counters): only the fields given (journalled: they go back on rollback).
+---@param args ethtool.set_pause.args
+function ethtool.set_pause(args) end
+
+-- Module genl: generic netlink: families, raw requests to any family, multicast events, netdev and tcp_metrics
+--- A family as the controller lists it (genl ctrl list).
+---@class genl.Family
+---@field id integer family id
+---@field name string
+---@field version integer
+---@field hdrsize integer size of the family's own header
+---@field maxattr integer highest attribute number
+---@field ops {id: integer, flags: string[]}[] commands with their flags ("admin-perm", "do", "dump", "has-policy")
+---@field groups {id: integer, name: string}[] multicast groups
+
+--- One message a family sent back (or a notification).
+---@class genl.Reply
+---@field family string
+---@field cmd integer command number
+---@field cmd_name string command name from the schema, or the number
+---@field version integer
+---@field attrs table attributes by schema name; unknown ones under their number, payloads as byte strings
+
+--- genl.open's handle: the genl functions and the ethtool, wireguard and nl80211 tables, bound to one namespace.
+---@class genl.Handle
+---@field ethtool ethtool
+---@field wireguard wireguard
+---@field nl80211 nl80211
+---@field netns netns.Target the namespace
+
+---@class genl
+genl = {}
+
+---@class genl.netdev
+genl.netdev = {}
+
+---@class genl.tcp_metrics
+genl.tcp_metrics = {}
+
+--- Every generic netlink family of the namespace, as `genl ctrl list` shows them.
+---
+--- ```lua
+--- for _, f in ipairs(genl.families()) do print(f.id, f.name) end
+--- ```
+---@return genl.Family[]
+function genl.families() end
+
+--- One family by name (resolved once per connection, then cached); raises ENOENT when the kernel has none.
+---@param name string family name ("ethtool", "nl80211", ...)
+---@return genl.Family
+function genl.family(name) end
+
+--- The attribute policy a family declares (CTRL_CMD_GETPOLICY): sets by index, attributes by number, and the sets of each command.
+---@param name string family name ("ethtool", "nl80211", ...)
+---@return table {family=, sets={[idx]={[attr]={type=, ...}}}, ops={[cmd]={do=, dump=}}}
+function genl.policy(name) end
+
+--- Argument table of genl.request.
+---@class genl.request.args
+---@field family string family name
+---@field cmd integer|string command number, or its name ("DEV_GET", "dev-get")
+---@field flags? string[]|integer {"dump"}, {"create", "excl"}, ... or NLM_F_* bits
+---@field attrs? table attributes by name, or {[number] = byte string}; nested tables are nests, 1..n tables lists
+---@field raw? boolean ignore the schema: attributes by number and bytes both ways
+
+--- Send one command to any family. With a schema (ethtool, wireguard, nl80211, netdev, tcp_metrics, nlctrl) cmd and attributes go by name; otherwise cmd is a number and attrs are {[n] = bytes}. Replies decode the same way.
+---
+--- ```lua
+--- genl.request{family = "netdev", cmd = 1, flags = {"dump"}, raw = true}
+--- ```
+---@param args genl.request.args
+---@return genl.Reply[] replies (empty for a plain ack)
+function genl.request(args) end
+
+--- Argument table of genl.events.
+---@class genl.events.args
+---@field family string
+---@field group string multicast group name ("monitor", "scan", ...)
+---@field timeout? number seconds to listen
+---@field count? integer stop after this many
+---@field start? fun() called once joined: trigger what you wait for here
+---@field each? fun(ev: genl.Reply): boolean? called per event instead of collecting; false stops
+
+--- Join a family's multicast group on a connection of its own, run start, then collect notifications until count arrived or timeout passed (each(ev) returning false stops early).
+---
+--- ```lua
+--- genl.events{family = "ethtool", group = "monitor", count = 1, timeout = 2,
+---   start = function() ethtool.set_features{dev = "v0", features = {["rx-gro"] = false}} end}
+--- ```
+---@param args genl.events.args
+---@return genl.Reply[] the events collected
+function genl.events(args) end
+
+--- Argument table of genl.open.
+---@class genl.open.args
+---@field netns? netns.Target namespace (default: the current one)
+
+--- A handle whose calls all go to one namespace.
+---@param args? genl.open.args
+---@return genl.Handle
+function genl.open(args) end
+
+--- XDP and AF_XDP capabilities of every device (netdev family).
+---@return table[] {ifindex=, ["xdp-features"]={...}, ...}
+function genl.netdev.list() end
+
+--- Argument table of genl.netdev.get.
+---@class genl.netdev.get.args
+---@field ifindex integer
+
+--- XDP and AF_XDP capabilities of one device.
+---@param args genl.netdev.get.args
+---@return table
+function genl.netdev.get(args) end
+
+--- The TCP metrics cache (`ip tcp_metrics show`).
+---@return table[] {dst=, source=, rtt=, ...}
+function genl.tcp_metrics.list() end
+
+--- Argument table of genl.tcp_metrics.get.
+---@class genl.tcp_metrics.get.args
+---@field dst string destination address
+---@field src? string source address
+
+--- The cached metrics of one destination.
+---@param args genl.tcp_metrics.get.args
+---@return table
+function genl.tcp_metrics.get(args) end
+
+--- Argument table of genl.tcp_metrics.del.
+---@class genl.tcp_metrics.del.args
+---@field dst string destination address
+---@field src? string source address
+
+--- Forget the cached metrics of a destination (not journalled).
+---@param args genl.tcp_metrics.del.args
+function genl.tcp_metrics.del(args) end
+
 -- Module netns: network namespace targets; netns.run(target, fn) sends fn's netlink calls there
 --- A network namespace. tostring gives "host", "pid:N", "pidfd:N", "name:NAME" or a path.
 ---@class netns.Target
@@ -263,6 +566,69 @@ function netns.id(target) end
 ---@param ... any arguments for fn
 ---@return any fn's results
 function netns.run(target, fn, ...) end
+
+-- Module nl80211: wireless devices: wiphys, interfaces, scans and stations (iw's words)
+---@class nl80211
+nl80211 = {}
+
+--- Every radio with its bands, channels and interface types (`iw phy`).
+---@return table[] {wiphy=, wiphy_name=, bands=, supported_iftypes=, ...}
+function nl80211.wiphys() end
+
+--- Every wireless interface (`iw dev`).
+---@return table[] {ifindex=, ifname=, iftype=, wiphy=, mac=, ...}
+function nl80211.interfaces() end
+
+--- Argument table of nl80211.set_type.
+---@class nl80211.set_type.args
+---@field dev string device name
+---@field type string station, ap, monitor, adhoc, mesh, ... (iw's names too)
+
+--- Change an interface's type (most drivers want it down). Journalled: the old type comes back.
+---@param args nl80211.set_type.args
+function nl80211.set_type(args) end
+
+--- Argument table of nl80211.create.
+---@class nl80211.create.args
+---@field wiphy integer|string index or name ("phy0")
+---@field ifname string
+---@field type string interface type
+---@field mac? string address
+---@field four_addr? boolean 4-address frames
+
+--- Add an interface to a radio (`iw phy PHY interface add`). Journalled: rollback deletes it.
+---@param args nl80211.create.args
+---@return table the new interface
+function nl80211.create(args) end
+
+--- Argument table of nl80211.delete.
+---@class nl80211.delete.args
+---@field dev string device name
+
+--- Remove a wireless interface (cannot be undone: a rollback reports it).
+---@param args nl80211.delete.args
+function nl80211.delete(args) end
+
+--- Argument table of nl80211.scan.
+---@class nl80211.scan.args
+---@field dev string device name
+---@field timeout? number seconds
+---@field ssids? string[] SSIDs to probe ("" wildcard); passive when absent
+---@field freqs? integer[] frequencies in MHz
+
+--- Trigger a scan, wait for it (timeout, default 15 s) and return what it found (`iw dev DEV scan`).
+---@param args nl80211.scan.args
+---@return table[] {bssid=, frequency=, ssid=, signal_mbm=, ...}
+function nl80211.scan(args) end
+
+--- Argument table of nl80211.stations.
+---@class nl80211.stations.args
+---@field dev string device name
+
+--- Stations of an interface (`iw dev DEV station dump`).
+---@param args nl80211.stations.args
+---@return table[]
+function nl80211.stations(args) end
 
 -- Module pp: pretty printer: sorted keys, compact lists, nested tables indented (pp(v) prints)
 ---@class pp
@@ -871,4 +1237,57 @@ function rtnl.wait(args) end
 ---@param args? rtnl.open.args
 ---@return rtnl.Handle
 function rtnl.open(args) end
+
+-- Module wireguard: WireGuard devices: keys, port, peers and allowed IPs (wg's words)
+--- A peer as wireguard.get returns it.
+---@class wireguard.Peer
+---@field public_key string base64
+---@field preshared_key? string base64
+---@field endpoint? string "1.2.3.4:51820", absent when unknown
+---@field allowed_ips string[]
+---@field persistent_keepalive integer seconds, 0 off
+---@field latest_handshake integer seconds since the epoch, 0 never
+---@field rx_bytes integer
+---@field tx_bytes integer
+---@field protocol_version integer
+
+--- A device as wireguard.get returns it.
+---@class wireguard.Device
+---@field ifindex integer
+---@field ifname string
+---@field private_key? string base64
+---@field public_key? string base64
+---@field listen_port integer
+---@field fwmark integer
+---@field peers wireguard.Peer[]
+
+---@class wireguard
+wireguard = {}
+
+--- Argument table of wireguard.get.
+---@class wireguard.get.args
+---@field dev string device name
+
+--- A device with its peers (`wg show DEV`).
+---@param args wireguard.get.args
+---@return wireguard.Device
+function wireguard.get(args) end
+
+--- Argument table of wireguard.set.
+---@class wireguard.set.args
+---@field dev string device name
+---@field private_key? string base64 (wg genkey)
+---@field listen_port? integer 0..65535
+---@field fwmark? integer 0 off
+---@field replace_peers? boolean remove peers not listed
+---@field peers? table[] {{public_key=, preshared_key=, endpoint="1.2.3.4:51820", allowed_ips={"10.0.0.0/24"}, persistent_keepalive=, replace_allowed_ips=, update_only=, remove=}}
+
+--- Change a device (`wg set`): only what is given. Journalled: rollback restores the whole previous configuration (an endpoint unknown before stays set; counters do not come back).
+---
+--- ```lua
+--- wireguard.set{dev = "wg0", private_key = key, listen_port = 51820,
+---   peers = {{public_key = pk, endpoint = "192.0.2.1:51820", allowed_ips = {"10.0.0.0/24"}}}}
+--- ```
+---@param args wireguard.set.args
+function wireguard.set(args) end
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nlsh/nlsh/bindings"
 	"github.com/nlsh/nlsh/bindings/cidr"
+	genlbind "github.com/nlsh/nlsh/bindings/genl"
 	nsbind "github.com/nlsh/nlsh/bindings/netns"
 	"github.com/nlsh/nlsh/bindings/rtnl"
 	"github.com/nlsh/nlsh/scripts/stdlib"
@@ -19,7 +20,11 @@ func StandardModules() []bindings.Module {
 		nsbind.Module(),
 		cidr.Module(),
 		rtnl.Module(),
-		// nfnl.Module(), genl.Module(),
+		genlbind.Module(),
+		genlbind.EthtoolModule(),
+		genlbind.WireguardModule(),
+		genlbind.NL80211Module(),
+		// nfnl.Module(),
 	}
 	return append(mods, StdlibModules()...)
 }

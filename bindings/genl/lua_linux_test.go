@@ -1,0 +1,74 @@
+package genl_test
+
+import (
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/internal/testutil"
+	"github.com/nlsh/nlsh/runtime"
+	"github.com/nlsh/nlsh/runtime/luatest"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+// toolModule is the test-only module `tool`: tool.run(nsname, cmd,
+// args...) runs a command inside the namespace (`ip netns exec`) and
+// returns its standard output, raising when it fails; tool.try does the
+// same and returns nil and the error message instead of raising. Lua
+// tests cross-check with the commands users trust (genl, ethtool, wg).
+func toolModule() bindings.Module {
+	return bindings.Module{Name: "tool", Open: func(L *lua.LState, _ *bindings.Env) lua.LValue {
+		run := func(L *lua.LState) (string, error) {
+			ns := bindings.StringArg(L, 1, "tool.run")
+			name := bindings.StringArg(L, 2, "tool.run")
+			var args []string
+			for i := 3; i <= L.GetTop(); i++ {
+				args = append(args, bindings.StringArg(L, i, "tool.run"))
+			}
+			return testutil.Run("ip", append([]string{"netns", "exec", ns, name}, args...)...)
+		}
+		return bindings.SetFuncs(L, map[string]lua.LGFunction{
+			"run": func(L *lua.LState) int {
+				out, err := run(L)
+				if err != nil {
+					L.RaiseError("%v", err)
+				}
+				L.Push(lua.LString(out))
+				return 1
+			},
+			"try": func(L *lua.LState) int {
+				out, err := run(L)
+				if err != nil {
+					L.Push(lua.LNil)
+					L.Push(lua.LString(err.Error()))
+					return 2
+				}
+				L.Push(lua.LString(out))
+				return 1
+			},
+		})
+	}}
+}
+
+func opts(journal bool) runtime.Options {
+	return runtime.Options{Journal: journal, Modules: append(runtime.StandardModules(), toolModule())}
+}
+
+// TestLua runs testdata/*_test.lua in throwaway namespaces. The
+// wireguard and nl80211 files skip (naming the VM lane) when the kernel
+// has no such family, and fail for it when NLSH_VM_LANE=1.
+func TestLua(t *testing.T) {
+	testutil.RequireCommand(t, "ethtool", "ethtool")
+	testutil.RequireCommand(t, "genl", "iproute2")
+	luatest.RunDir(t, "testdata", opts(false))
+}
+
+// TestLuaJournal runs the same files with the journal on, so every change
+// also records its undo step without disturbing the results.
+func TestLuaJournal(t *testing.T) {
+	testutil.RequireCommand(t, "ethtool", "ethtool")
+	testutil.RequireCommand(t, "genl", "iproute2")
+	luatest.RunDir(t, "testdata", opts(true))
+}
