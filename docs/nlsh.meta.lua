@@ -1178,7 +1178,7 @@ function rtnl.rule.del(args) end
 ---
 --- ```lua
 --- rtnl.batch(function()
----   for i = 1, 1000 do rtnl.route.add{dst = "10.200." .. (i // 256) .. "." .. (i % 256) .. "/32", dev = "eth0"} end
+---   for i = 1, 1000 do rtnl.route.add{dst = "10.200." .. math.floor(i / 256) .. "." .. (i % 256) .. "/32", dev = "eth0"} end
 --- end)
 --- ```
 ---@param fn fun() makes rtnl calls

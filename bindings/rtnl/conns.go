@@ -117,10 +117,9 @@ func (c *conns) release(t netns.Target, cl *rtnl.Client) {
 }
 
 func (c *conns) close() {
-	for _, s := range c.streams {
-		s.stop()
+	for len(c.streams) > 0 {
+		c.streams[0].stop() // removes itself from c.streams
 	}
-	c.streams = nil
 	for _, cl := range c.main {
 		cl.Close()
 	}

@@ -165,7 +165,7 @@ rtnl.link.add{ifname = "br0", kind = "bridge", info_data = {stp_state = 0}, exis
 					{Name: "opts", Type: "{raise: boolean}", Desc: "raise = false returns failures instead", Optional: true}},
 				Returns: ret("table[]", "per-call results"),
 				Example: `rtnl.batch(function()
-  for i = 1, 1000 do rtnl.route.add{dst = "10.200." .. (i // 256) .. "." .. (i % 256) .. "/32", dev = "eth0"} end
+  for i = 1, 1000 do rtnl.route.add{dst = "10.200." .. math.floor(i / 256) .. "." .. (i % 256) .. "/32", dev = "eth0"} end
 end)`},
 			{Name: "rtnl.monitor", Summary: "Follows events (ip monitor): to fn (return false to stop) or, without fn, collected and returned; ends after timeout seconds or count events.",
 				Params: args(true, f("groups", "string[]", `{"link", "addr", "route", "neigh", "rule"} (all by default)`),
