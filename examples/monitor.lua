@@ -1,5 +1,5 @@
 -- monitor: print link and address events as they happen, for SECONDS
--- (default 10) — in another terminal, `ip link add d0 type dummy`.
+-- (default 10) — in another terminal, `ip link add d0 type bridge`.
 --
 --   sudo nlsh examples/monitor.lua [SECONDS]
 --

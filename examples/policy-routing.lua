@@ -9,8 +9,8 @@ local rtnl, netns = require "rtnl", require "netns"
 local name = "nlsh-policy-" .. os.time()
 local ns = netns.add(name)
 local ok, err = pcall(netns.run, ns, function()
-  rtnl.link.add{ifname = "uplink1", kind = "dummy"}
-  rtnl.link.add{ifname = "uplink2", kind = "dummy"}
+  rtnl.link.add{ifname = "uplink1", kind = "bridge"}
+  rtnl.link.add{ifname = "uplink2", kind = "bridge"}
   rtnl.addr.add{dev = "uplink1", address = "192.0.2.2/24"}
   rtnl.addr.add{dev = "uplink2", address = "198.51.100.2/24"}
   rtnl.link.set{ifname = "uplink1", up = true}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -38,12 +37,12 @@ func TestExamplesCLI(t *testing.T) {
 		}
 	})
 	t.Run("quickstart", func(t *testing.T) {
-		path := dummyOrBridge(t, ex("quickstart.lua"))
+		path := ex("quickstart.lua")
 		r := c.run(t, "", path)
 		if r.code != 0 {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
-		for _, w := range []string{"dummy0\t1400", "10.99.0.1", "10.100.0.0/16"} {
+		for _, w := range []string{"veth0\t1400", "10.99.0.1", "10.100.0.0/16"} {
 			if !strings.Contains(r.stdout, w) {
 				t.Errorf("output lacks %q:\n%s", w, r.stdout)
 			}
@@ -51,7 +50,7 @@ func TestExamplesCLI(t *testing.T) {
 		noNamespacesLeft(t, "nlsh-quickstart-")
 	})
 	t.Run("policy-routing", func(t *testing.T) {
-		path := dummyOrBridge(t, ex("policy-routing.lua"))
+		path := ex("policy-routing.lua")
 		r := c.run(t, "", path)
 		if r.code != 0 {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -64,7 +63,7 @@ func TestExamplesCLI(t *testing.T) {
 		noNamespacesLeft(t, "nlsh-policy-")
 	})
 	t.Run("provision", func(t *testing.T) {
-		path := dummyOrBridge(t, ex("provision.lua"))
+		path := ex("provision.lua")
 		ns := testutil.NewNetNS(t)
 		first := c.run(t, "", "--netns", "name:"+ns.Name, path)
 		second := c.run(t, "", "--netns", "name:"+ns.Name, path)
@@ -175,24 +174,6 @@ func TestExamplesCLI(t *testing.T) {
 			t.Errorf("example %s has no test", filepath.Base(f))
 		}
 	}
-}
-
-// dummyOrBridge returns the example at path, or, when the kernel has no
-// dummy links (the host kernel of this project; the qemu lane has them), a
-// copy using bridges instead, so the script still runs here.
-func dummyOrBridge(t *testing.T, path string) string {
-	t.Helper()
-	ns := testutil.NewNetNS(t)
-	if _, err := ns.TryIP("link", "add", "probe0", "type", "dummy"); err == nil {
-		return path
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Log("the kernel has no dummy links: running the example with bridges")
-	code := strings.ReplaceAll(string(src), `kind = "dummy"`, `kind = "bridge"`)
-	return script(t, t.TempDir(), filepath.Base(path), code)
 }
 
 func noNamespacesLeft(t *testing.T, prefix string) {

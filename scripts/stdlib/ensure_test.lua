@@ -96,7 +96,7 @@ end
 function TestEnsureLive(t)
   if not pcall(require, "rtnl") then t:skip("needs the rtnl module (bindings/rtnl)") end
   local target = t:netns()
-  local spec = {ifname = "dummy0", kind = "dummy", mtu = 1400, up = true, addrs = {"10.9.0.1/24"}, netns = target}
+  local spec = {ifname = "br-ensure0", kind = "bridge", mtu = 1400, up = true, addrs = {"10.9.0.1/24"}, netns = target}
   local ensure = require "ensure"
   if #ensure.link(spec) == 0 then t:error("first run changed nothing") end
   local again = ensure.link(spec)
