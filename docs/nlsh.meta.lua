@@ -601,6 +601,15 @@ function nl80211.set_type(args) end
 ---@return table the new interface
 function nl80211.create(args) end
 
+--- Argument table of nl80211.set_netns.
+---@class nl80211.set_netns.args
+---@field wiphy integer wiphy index
+---@field netns netns.Target destination
+
+--- Move a radio with its interfaces into another namespace (`iw phy PHY set netns`); the kernel moves it back when that namespace goes. Journalled: rollback moves it back.
+---@param args nl80211.set_netns.args
+function nl80211.set_netns(args) end
+
 --- Argument table of nl80211.delete.
 ---@class nl80211.delete.args
 ---@field dev string device name

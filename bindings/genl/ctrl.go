@@ -46,7 +46,7 @@ func (a *api) families(L *lua.LState) int {
 	bindings.OptTable(L, 1, fn).Done()
 	fams, err := a.client(L, fn).g.Families(bindings.Context(L))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	out := L.CreateTable(len(fams), 0)
 	for i := range fams {
@@ -77,7 +77,7 @@ func (a *api) family(L *lua.LState) int {
 	name := familyName(L, fn)
 	f, err := a.client(L, fn).g.Family(bindings.Context(L), name)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(familyTable(L, f))
 	return 1
@@ -89,7 +89,7 @@ func (a *api) policy(L *lua.LState) int {
 	name := familyName(L, fn)
 	p, err := a.client(L, fn).g.Policy(bindings.Context(L), name)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, p))
 	return 1

@@ -181,6 +181,8 @@ func nl80211Doc() *bindings.ModuleDoc {
 				Params: args(false, req("wiphy", "integer|string", `index or name ("phy0")`), req("ifname", "string", ""),
 					req("type", "string", "interface type"), f("mac", "string", "address"), f("four_addr", "boolean", "4-address frames")),
 				Returns: ret("table", "the new interface")},
+			{Name: "nl80211.set_netns", Summary: "Move a radio with its interfaces into another namespace (`iw phy PHY set netns`); the kernel moves it back when that namespace goes. Journalled: rollback moves it back.",
+				Params: args(false, req("wiphy", "integer", "wiphy index"), req("netns", "netns.Target", "destination"))},
 			{Name: "nl80211.delete", Summary: "Remove a wireless interface (cannot be undone: a rollback reports it).", Params: args(false, fDev)},
 			{Name: "nl80211.scan", Summary: "Trigger a scan, wait for it (timeout, default 15 s) and return what it found (`iw dev DEV scan`).",
 				Params: args(false, fDev, f("timeout", "number", "seconds"), f("ssids", "string[]", `SSIDs to probe ("" wildcard); passive when absent`),

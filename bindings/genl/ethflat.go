@@ -76,7 +76,7 @@ func (a *api) flatGet(f flat) lua.LGFunction {
 		dev := devArg(L, fn, nil)
 		v, err := f.read(bindings.Context(L), a.client(L, fn).eth, dev)
 		if err != nil {
-			bindings.Raise(L, fn, err)
+			raise(L, fn, err)
 		}
 		L.Push(bindings.ToLua(L, v))
 		return 1
@@ -121,11 +121,11 @@ func (a *api) flatSet(f flat) lua.LGFunction {
 		if a.journalled() {
 			var err error
 			if prev, err = f.read(ctx, cl.eth, dev); err != nil {
-				bindings.Raise(L, fn, err)
+				raise(L, fn, err)
 			}
 		}
 		if err := f.write(ctx, cl.eth, dev, v.Interface()); err != nil {
-			bindings.Raise(L, fn, err)
+			raise(L, fn, err)
 		}
 		if prev != nil {
 			old := reflect.New(f.typ)

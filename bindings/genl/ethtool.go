@@ -48,7 +48,7 @@ func (a *api) ethInfo(L *lua.LState) int {
 	dev := devArg(L, fn, nil)
 	di, err := ethtool.ReadDriverInfo(a.target(), dev.Name)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	t := bindings.ToLua(L, di).(*lua.LTable)
 	li, err := a.client(L, fn).eth.LinkInfo(bindings.Context(L), dev)
@@ -57,7 +57,7 @@ func (a *api) ethInfo(L *lua.LState) int {
 		lt := bindings.ToLua(L, li).(*lua.LTable)
 		lt.ForEach(func(k, v lua.LValue) { t.RawSet(k, v) })
 	case !unsupported(err):
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(t)
 	return 1
@@ -114,7 +114,7 @@ func (a *api) ethLink(L *lua.LState) int {
 			t.RawSetString("partner_advertised", p)
 		}
 	case !unsupported(err):
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	ls, err := cl.eth.LinkState(ctx, dev)
 	switch {
@@ -125,7 +125,7 @@ func (a *api) ethLink(L *lua.LState) int {
 			t.RawSetString("link_detected", lua.LBool(*ls.Link))
 		}
 	case !unsupported(err):
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(t)
 	return 1
@@ -138,7 +138,7 @@ func (a *api) ethFeatures(L *lua.LState) int {
 	dev := devArg(L, fn, nil)
 	f, err := a.client(L, fn).eth.Features(bindings.Context(L), dev)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	t := L.NewTable()
 	for _, ft := range f.List() {
@@ -176,7 +176,7 @@ func (a *api) ethSetFeatures(L *lua.LState) int {
 	cl := a.client(L, fn)
 	prev, err := cl.eth.Features(ctx, dev)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	known := map[string]bool{}
 	for _, n := range prev.Names {
@@ -193,7 +193,7 @@ func (a *api) ethSetFeatures(L *lua.LState) int {
 		}
 	}
 	if err := cl.eth.SetFeatures(ctx, dev, set); err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if a.journalled() {
 		old := map[string]bool{}
@@ -226,7 +226,7 @@ func (a *api) ethStats(L *lua.LState) int {
 	})
 	st, err := a.client(L, fn).eth.Stats(bindings.Context(L), dev, groups...)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, st))
 	return 1

@@ -54,12 +54,12 @@ func (a *api) events(L *lua.LState) int {
 	}
 	g, err := connsOf(a.env).dial(parent, a.target())
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	defer g.Close()
 	f, err := g.Family(parent, family)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if _, ok := f.Group(group); !ok {
 		names := make([]string, len(f.Groups))
@@ -69,7 +69,7 @@ func (a *api) events(L *lua.LState) int {
 		bindings.ArgError(L, fn, "field \"group\": family %s has no multicast group %q (groups: %s)", family, group, strings.Join(names, ", "))
 	}
 	if _, err := g.JoinGroup(parent, family, group); err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if start != nil {
 		if _, errv, ok := bindings.Call(L, start, nil, nil); !ok {
@@ -101,7 +101,7 @@ func (a *api) events(L *lua.LState) int {
 		return nil
 	})
 	if err != nil && !(errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil) {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(out)
 	return 1

@@ -71,7 +71,7 @@ func (a *api) target() netns.Target {
 func (a *api) client(L *lua.LState, fn string) *client {
 	cl, err := connsOf(a.env).client(bindings.Context(L), a.target())
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	return cl
 }

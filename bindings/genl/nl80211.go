@@ -18,7 +18,7 @@ const defaultScanTimeout = 15 * time.Second
 func (a *api) nl80211Table(L *lua.LState) *lua.LTable {
 	return bindings.SetFuncs(L, map[string]lua.LGFunction{
 		"wiphys": a.nlWiphys, "interfaces": a.nlInterfaces, "set_type": a.nlSetType,
-		"create": a.nlCreate, "delete": a.nlDelete, "scan": a.nlScan, "stations": a.nlStations,
+		"create": a.nlCreate, "delete": a.nlDelete, "set_netns": a.nlSetNetns, "scan": a.nlScan, "stations": a.nlStations,
 	})
 }
 
@@ -27,7 +27,7 @@ func (a *api) nlWiphys(L *lua.LState) int {
 	bindings.OptTable(L, 1, fn).Done()
 	ws, err := a.client(L, fn).nl.Wiphys(bindings.Context(L))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, ws))
 	return 1
@@ -38,7 +38,7 @@ func (a *api) nlInterfaces(L *lua.LState) int {
 	bindings.OptTable(L, 1, fn).Done()
 	is, err := a.client(L, fn).nl.Interfaces(bindings.Context(L))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if is == nil {
 		is = []nl80211.Interface{}
@@ -52,7 +52,7 @@ func (a *api) nlInterfaces(L *lua.LState) int {
 func (a *api) iface(L *lua.LState, fn string, cl *client, dev string) nl80211.Interface {
 	is, err := cl.nl.Interfaces(bindings.Context(L))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	for _, i := range is {
 		if i.Ifname == dev {
@@ -82,7 +82,7 @@ func (a *api) nlSetType(L *lua.LState) int {
 	cl := a.client(L, fn)
 	i := a.iface(L, fn, cl, dev)
 	if err := cl.nl.SetInterfaceType(bindings.Context(L), i.Ifindex, typ); err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if a.journalled() {
 		idx, old := i.Ifindex, i.Iftype
@@ -116,7 +116,7 @@ func (a *api) nlCreate(L *lua.LState) int {
 	if wname != "" {
 		ws, err := cl.nl.Wiphys(ctx)
 		if err != nil {
-			bindings.Raise(L, fn, err)
+			raise(L, fn, err)
 		}
 		found := false
 		for _, w := range ws {
@@ -130,7 +130,7 @@ func (a *api) nlCreate(L *lua.LState) int {
 	}
 	i, err := cl.nl.CreateInterface(ctx, r)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if a.journalled() {
 		idx := i.Ifindex
@@ -151,7 +151,7 @@ func (a *api) nlDelete(L *lua.LState) int {
 	cl := a.client(L, fn)
 	i := a.iface(L, fn, cl, dev)
 	if err := cl.nl.DeleteInterface(bindings.Context(L), i.Ifindex); err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if a.journalled() {
 		push(a.env, a.target(), "nl80211 delete "+dev, cannotUndo("a deleted wireless interface is not recreated"))
@@ -184,7 +184,7 @@ func (a *api) nlScan(L *lua.LState) int {
 	defer cancel()
 	bss, err := cl.nl.Scan(ctx, i.Ifindex, r)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if bss == nil {
 		bss = []nl80211.BSS{}
@@ -203,7 +203,7 @@ func (a *api) nlStations(L *lua.LState) int {
 	i := a.iface(L, fn, cl, dev)
 	st, err := cl.nl.Stations(bindings.Context(L), i.Ifindex)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if st == nil {
 		st = []nl80211.Station{}

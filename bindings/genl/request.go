@@ -127,7 +127,7 @@ func (a *api) request(L *lua.LState) int {
 		}
 	}
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(out)
 	return 1

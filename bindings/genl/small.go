@@ -14,7 +14,7 @@ func (a *api) netdevList(L *lua.LState) int {
 	bindings.OptTable(L, 1, fn).Done()
 	devs, err := a.client(L, fn).nd.Devices(bindings.Context(L))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, devs))
 	return 1
@@ -28,7 +28,7 @@ func (a *api) netdevGet(L *lua.LState) int {
 	args.Done()
 	d, err := a.client(L, fn).nd.Device(bindings.Context(L), uint32(idx))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, d))
 	return 1
@@ -40,7 +40,7 @@ func (a *api) tcpMetricsList(L *lua.LState) int {
 	bindings.OptTable(L, 1, fn).Done()
 	es, err := a.client(L, fn).tm.List(bindings.Context(L))
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, es))
 	return 1
@@ -60,7 +60,7 @@ func (a *api) tcpMetricsGet(L *lua.LState) int {
 	dst, src := dstSrc(L, fn)
 	e, err := a.client(L, fn).tm.Get(bindings.Context(L), dst, src)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(bindings.ToLua(L, e))
 	return 1
@@ -72,7 +72,7 @@ func (a *api) tcpMetricsDel(L *lua.LState) int {
 	const fn = "genl.tcp_metrics.del"
 	dst, src := dstSrc(L, fn)
 	if err := a.client(L, fn).tm.Delete(bindings.Context(L), dst, src); err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	return 0
 }

@@ -52,7 +52,7 @@ func (a *api) wgGet(L *lua.LState) int {
 	args.Done()
 	d, err := a.client(L, fn).wg.Get(bindings.Context(L), dev)
 	if err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	L.Push(deviceTable(L, d))
 	return 1
@@ -134,11 +134,11 @@ func (a *api) wgSet(L *lua.LState) int {
 	if a.journalled() {
 		var err error
 		if prev, err = cl.wg.Get(ctx, cfg.Ifname); err != nil {
-			bindings.Raise(L, fn, err)
+			raise(L, fn, err)
 		}
 	}
 	if err := cl.wg.Set(ctx, cfg); err != nil {
-		bindings.Raise(L, fn, err)
+		raise(L, fn, err)
 	}
 	if prev != nil {
 		old := restoreConfig(prev)
