@@ -116,6 +116,7 @@ nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 	printf 'NONCE=%s\n' "$nonce"
 	printf 'TEST_FLAGS=%q\n' "${VM_TEST_FLAGS:-}"
 	printf 'GUEST_ENV=%q\n' "${VM_GUEST_ENV:-}"
+	printf 'JOBS=%d\n' "${VM_JOBS:-1}"
 } >"$cfg/config"
 echo "$nonce" >"$VM_BUILD/nonce"
 cp "$cfg/tests" "$VM_BUILD/tests"

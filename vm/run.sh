@@ -42,6 +42,7 @@ boot() {
 	local cpu=max
 	[ "$1" = kvm ] && cpu=host
 	echo "vm: booting $VM_KERNEL (qemu, $1, ${mem} MiB, $cpus CPUs, deadline ${deadline}s)"
+	: >"$log" # before tail opens it: qemu's own redirection happens later
 	"$qemu" -accel "$1" -cpu "$cpu" -m "$mem" -smp "$cpus" \
 		-nographic -no-reboot -nic none \
 		-kernel "$VM_KERNEL" -initrd "$initrd" \

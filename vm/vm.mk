@@ -48,6 +48,9 @@ VM_CPUS ?= 2
 VM_ACCEL ?= auto
 # -test.timeout keeps one hanging package from eating the whole deadline.
 VM_TEST_FLAGS ?= -test.v -test.timeout=60s
+# Test binaries run side by side in the guest (1: one after the other, with
+# live output).
+VM_JOBS ?= 2
 # Extra KEY=VALUE words exported to the tests in the guest.
 VM_GUEST_ENV ?=
 VM_BUILD ?= $(VM_ROOT)/vm/.build
@@ -60,6 +63,7 @@ VM_BUILD_EXPORTS = GO='$(GO)' VM_ROOT='$(VM_ROOT)' VM_PKGS='$(VM_PKGS)' \
 	VM_KERNEL_VERSION='$(VM_KERNEL_VERSION)' VM_MODULES='$(VM_MODULES)' \
 	VM_TOOLS='$(VM_TOOLS)' VM_TOOLS_OPTIONAL='$(VM_TOOLS_OPTIONAL)' \
 	VM_TEST_FLAGS='$(VM_TEST_FLAGS)' VM_GUEST_ENV='$(VM_GUEST_ENV)' \
+	VM_JOBS='$(VM_JOBS)' \
 	VM_BUILD='$(VM_BUILD)'
 
 .PHONY: test-vm vm-image vm-run vm-clean
