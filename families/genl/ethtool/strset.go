@@ -10,7 +10,7 @@ import (
 // String set ids (ETH_SS_*) used here.
 const (
 	StringSetFeatures  = 4  // ETH_SS_FEATURES: netdev feature names
-	StringSetLinkModes = 11 // ETH_SS_LINK_MODES
+	StringSetLinkModes = 9  // ETH_SS_LINK_MODES
 )
 
 const (
