@@ -9,8 +9,8 @@ import (
 
 // String set ids (ETH_SS_*) used here.
 const (
-	StringSetFeatures  = 4  // ETH_SS_FEATURES: netdev feature names
-	StringSetLinkModes = 9  // ETH_SS_LINK_MODES
+	StringSetFeatures  = 4 // ETH_SS_FEATURES: netdev feature names
+	StringSetLinkModes = 9 // ETH_SS_LINK_MODES
 )
 
 const (
