@@ -567,6 +567,528 @@ function netns.id(target) end
 ---@return any fn's results
 function netns.run(target, fn, ...) end
 
+-- Module nfnl: nftables over nfnetlink: tables, chains, rules (as nft text or raw expressions), sets, maps, objects; atomic transactions
+--- A listed rule.
+---@class nfnl.Rule
+---@field family string
+---@field table string
+---@field chain string
+---@field handle integer
+---@field text? string as nft list ruleset prints it (absent when nlsh cannot print it)
+---@field comment? string
+---@field expr table[] expressions {type = "meta", key = "l4proto", dreg = 1}; unknown ones {type=, data = "<hex>", raw = true}
+
+--- nfnl.ruleset's result.
+---@class nfnl.Ruleset
+---@field tables table[]
+---@field chains table[]
+---@field sets table[]
+---@field rules nfnl.Rule[]
+---@field objects table[]
+---@field flowtables table[]
+
+--- A ruleset change.
+---@class nfnl.Event
+---@field action string add or delete
+---@field object string table, chain, rule, set, element, object, flowtable, generation
+---@field table? table
+---@field chain? table
+---@field rule? nfnl.Rule
+---@field set? table
+---@field elem? table[]
+---@field generation? integer
+
+--- The transaction nfnl.transaction hands its function: table, chain, rule, set, element, object and flowtable with the same verbs and arguments as the module's (add, del, chain.flush, rule.insert, rule.replace), and flush() for the whole ruleset.
+---@class nfnl.Tx
+
+--- nfnl.open's handle: the module's functions bound to one namespace.
+---@class nfnl.Handle
+---@field netns netns.Target the namespace
+
+---@class nfnl
+nfnl = {}
+
+---@class nfnl.table
+nfnl.table = {}
+
+---@class nfnl.chain
+nfnl.chain = {}
+
+---@class nfnl.rule
+nfnl.rule = {}
+
+---@class nfnl.set
+nfnl.set = {}
+
+---@class nfnl.element
+nfnl.element = {}
+
+---@class nfnl.object
+nfnl.object = {}
+
+---@class nfnl.flowtable
+nfnl.flowtable = {}
+
+--- Argument table of nfnl.table.list.
+---@class nfnl.table.list.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+
+--- Lists tables (nft list tables).
+---
+--- ```lua
+--- pp(nfnl.table.list{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.table.list.args
+---@return table[]
+function nfnl.table.list(args) end
+
+--- Argument table of nfnl.chain.list.
+---@class nfnl.chain.list.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+---@field chain? string only this chain
+
+--- Lists chains, with nft -j's fields.
+---
+--- ```lua
+--- pp(nfnl.chain.list{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.chain.list.args
+---@return table[]
+function nfnl.chain.list(args) end
+
+--- Argument table of nfnl.rule.list.
+---@class nfnl.rule.list.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+---@field chain? string only this chain
+
+--- Lists rules: family, table, chain, handle, text, comment and expr (raw expressions).
+---
+--- ```lua
+--- pp(nfnl.rule.list{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.rule.list.args
+---@return nfnl.Rule[]
+function nfnl.rule.list(args) end
+
+--- Argument table of nfnl.set.list.
+---@class nfnl.set.list.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+
+--- Lists named sets and maps with their elements.
+---
+--- ```lua
+--- pp(nfnl.set.list{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.set.list.args
+---@return table[]
+function nfnl.set.list(args) end
+
+--- Argument table of nfnl.element.list.
+---@class nfnl.element.list.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field set string
+
+--- Lists the elements of one set.
+---
+--- ```lua
+--- pp(nfnl.element.list{family = "inet", table = "filter", set = "allowed"})
+--- ```
+---@param args nfnl.element.list.args
+---@return table[]
+function nfnl.element.list(args) end
+
+--- Argument table of nfnl.object.list.
+---@class nfnl.object.list.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+
+--- Lists stateful objects.
+---
+--- ```lua
+--- pp(nfnl.object.list{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.object.list.args
+---@return table[]
+function nfnl.object.list(args) end
+
+--- Argument table of nfnl.flowtable.list.
+---@class nfnl.flowtable.list.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+
+--- Lists flowtables.
+---
+--- ```lua
+--- pp(nfnl.flowtable.list{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.flowtable.list.args
+---@return table[]
+function nfnl.flowtable.list(args) end
+
+--- Argument table of nfnl.table.add.
+---@class nfnl.table.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field name string
+---@field flags? string[] {"dormant"}
+---@field comment? string
+
+--- Creates a table (nft add table; no error if it exists). One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.table.add{family = "inet", name = "filter"}
+--- ```
+---@param args nfnl.table.add.args
+function nfnl.table.add(args) end
+
+--- Argument table of nfnl.table.del.
+---@class nfnl.table.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field name string
+---@field handle? integer
+
+--- Deletes a table and everything in it. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.table.del{family = "inet", name = "filter"}
+--- ```
+---@param args nfnl.table.del.args
+function nfnl.table.del(args) end
+
+--- Argument table of nfnl.chain.add.
+---@class nfnl.chain.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+---@field type? string filter, nat or route (base chains)
+---@field hook? string prerouting, input, forward, output, postrouting, ingress, egress
+---@field priority? string|integer a number or a name: "filter", "srcnat + 10", "dstnat", ...
+---@field policy? string accept (default) or drop
+---@field dev? string device of a netdev/ingress chain
+---@field comment? string
+
+--- Creates a chain; a base chain with type, hook and priority. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.chain.add{family = "inet", table = "filter", name = "input", type = "filter", hook = "input", priority = "filter", policy = "drop"}
+--- ```
+---@param args nfnl.chain.add.args
+function nfnl.chain.add(args) end
+
+--- Argument table of nfnl.chain.del.
+---@class nfnl.chain.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+
+--- Deletes an empty chain. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.chain.del{family = "inet", table = "filter", name = "input"}
+--- ```
+---@param args nfnl.chain.del.args
+function nfnl.chain.del(args) end
+
+--- Argument table of nfnl.chain.flush.
+---@class nfnl.chain.flush.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+
+--- Deletes every rule of a chain. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.chain.flush{family = "inet", table = "filter", name = "input"}
+--- ```
+---@param args nfnl.chain.flush.args
+function nfnl.chain.flush(args) end
+
+--- Argument table of nfnl.rule.add.
+---@class nfnl.rule.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field chain string chain name
+---@field rule? string rule text as nft list ruleset prints it: "tcp dport 22 accept"
+---@field exprs? table[] or raw expressions: {{type = "meta", key = "l4proto", dreg = 1}, ...} (the shape listing gives)
+---@field comment? string
+---@field position? integer handle to add after / insert before
+
+--- Appends a rule (after position if given), from text or raw expressions. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.rule.add{family = "inet", table = "filter", chain = "input", rule = "tcp dport 22 accept", comment = "ssh"}
+--- ```
+---@param args nfnl.rule.add.args
+function nfnl.rule.add(args) end
+
+--- Argument table of nfnl.rule.insert.
+---@class nfnl.rule.insert.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field chain string chain name
+---@field rule? string rule text as nft list ruleset prints it: "tcp dport 22 accept"
+---@field exprs? table[] or raw expressions: {{type = "meta", key = "l4proto", dreg = 1}, ...} (the shape listing gives)
+---@field comment? string
+---@field position? integer handle to add after / insert before
+
+--- Inserts a rule at the chain's start (before position if given). One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.rule.insert{family = "inet", table = "filter", chain = "input", rule = "iifname \"lo\" accept"}
+--- ```
+---@param args nfnl.rule.insert.args
+function nfnl.rule.insert(args) end
+
+--- Argument table of nfnl.rule.replace.
+---@class nfnl.rule.replace.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field chain string chain name
+---@field rule? string rule text as nft list ruleset prints it: "tcp dport 22 accept"
+---@field exprs? table[] or raw expressions: {{type = "meta", key = "l4proto", dreg = 1}, ...} (the shape listing gives)
+---@field comment? string
+---@field handle integer the rule's handle
+
+--- Replaces the rule with handle. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.rule.replace{family = "inet", table = "filter", chain = "input", handle = 4, rule = "tcp dport 2222 accept"}
+--- ```
+---@param args nfnl.rule.replace.args
+function nfnl.rule.replace(args) end
+
+--- Argument table of nfnl.rule.del.
+---@class nfnl.rule.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field chain string
+---@field handle integer
+
+--- Deletes the rule with handle. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.rule.del{family = "inet", table = "filter", chain = "input", handle = 4}
+--- ```
+---@param args nfnl.rule.del.args
+function nfnl.rule.del(args) end
+
+--- Argument table of nfnl.set.add.
+---@class nfnl.set.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+---@field type string|string[] key type: "ipv4_addr", "inet_service", ... or a list for a concatenation
+---@field map? string value type of a map: "verdict", "ipv4_addr", ...
+---@field flags? string[] constant, interval, timeout, dynamic
+---@field timeout? integer default element timeout in seconds
+---@field auto_merge? boolean merge adjacent intervals
+---@field comment? string
+---@field elements? (string|table)[] "10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=}
+
+--- Creates a named set or map, with elements. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.set.add{family = "inet", table = "filter", name = "allowed", type = "ipv4_addr", flags = {"interval"}, elements = {"10.0.0.0/8"}}
+--- ```
+---@param args nfnl.set.add.args
+function nfnl.set.add(args) end
+
+--- Argument table of nfnl.set.del.
+---@class nfnl.set.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+
+--- Deletes a set. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.set.del{family = "inet", table = "filter", name = "allowed"}
+--- ```
+---@param args nfnl.set.del.args
+function nfnl.set.del(args) end
+
+--- Argument table of nfnl.element.add.
+---@class nfnl.element.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field set string set name
+---@field elements (string|table)[] "10.0.0.1" or {key = "10.0.0.1", value = "accept", timeout = 60}
+
+--- Adds elements to a set or map. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.element.add{family = "inet", table = "filter", set = "allowed", elements = {"192.168.1.0/24"}}
+--- ```
+---@param args nfnl.element.add.args
+function nfnl.element.add(args) end
+
+--- Argument table of nfnl.element.del.
+---@class nfnl.element.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field set string set name
+---@field elements (string|table)[] "10.0.0.1" or {key = "10.0.0.1", value = "accept", timeout = 60}
+
+--- Deletes elements from a set or map. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.element.del{family = "inet", table = "filter", set = "allowed", elements = {"192.168.1.0/24"}}
+--- ```
+---@param args nfnl.element.del.args
+function nfnl.element.del(args) end
+
+--- Argument table of nfnl.object.add.
+---@class nfnl.object.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+---@field type string counter, quota or limit
+---@field counter? table {packets=, bytes=}
+---@field quota? table {bytes=, flags=}
+---@field limit? table {rate=, unit=, burst=, type=, flags=}
+
+--- Creates a stateful object (counter, quota, limit). One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.object.add{family = "inet", table = "filter", name = "web", type = "counter"}
+--- ```
+---@param args nfnl.object.add.args
+function nfnl.object.add(args) end
+
+--- Argument table of nfnl.object.del.
+---@class nfnl.object.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+---@field type string
+
+--- Deletes a stateful object. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.object.del{family = "inet", table = "filter", name = "web", type = "counter"}
+--- ```
+---@param args nfnl.object.del.args
+function nfnl.object.del(args) end
+
+--- Argument table of nfnl.flowtable.add.
+---@class nfnl.flowtable.add.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+---@field hook? string ingress
+---@field priority? integer
+---@field devices? string[] devices to offload
+
+--- Creates a flowtable. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.flowtable.add{family = "inet", table = "filter", name = "ft", priority = 0, devices = {"eth0"}}
+--- ```
+---@param args nfnl.flowtable.add.args
+function nfnl.flowtable.add(args) end
+
+--- Argument table of nfnl.flowtable.del.
+---@class nfnl.flowtable.del.args
+---@field family string ip, ip6, inet, arp, bridge or netdev
+---@field table string table name
+---@field name string
+
+--- Deletes a flowtable. One operation, applied at once (a one-op transaction).
+---
+--- ```lua
+--- nfnl.flowtable.del{family = "inet", table = "filter", name = "ft"}
+--- ```
+---@param args nfnl.flowtable.del.args
+function nfnl.flowtable.del(args) end
+
+--- Runs fn(tx); the operations it queues through tx (tx.table.add, tx.chain.add, tx.rule.add, tx.set.add, tx.element.add, ..., tx.flush()) are sent as one atomic batch when fn returns. Nothing is applied if fn raises or the kernel refuses an operation; the error then names the operation and its rule text.
+---
+--- ```lua
+--- nfnl.transaction(function(tx)
+---   tx.table.add{family = "inet", name = "filter"}
+---   tx.chain.add{family = "inet", table = "filter", name = "input", type = "filter", hook = "input", priority = "filter", policy = "drop"}
+---   tx.rule.add{family = "inet", table = "filter", chain = "input", rule = "tcp dport 22 accept"}
+--- end)
+--- ```
+---@param fn fun(tx: nfnl.Tx) queues operations
+function nfnl.transaction(fn) end
+
+--- Argument table of nfnl.ruleset.
+---@class nfnl.ruleset.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+
+--- Lists everything (or one family/table) as plain tables with nft -j's names: {tables=, chains=, sets=, rules=, objects=, flowtables=}.
+---
+--- ```lua
+--- for _, r in ipairs(nfnl.ruleset{family = "inet"}.rules) do print(r.chain, r.text) end
+--- ```
+---@param args? nfnl.ruleset.args
+---@return nfnl.Ruleset
+function nfnl.ruleset(args) end
+
+--- Argument table of nfnl.text.
+---@class nfnl.text.args
+---@field family? string only this family
+---@field table? string only this table (with family)
+
+--- Returns the ruleset (or one family/table) as nft list ruleset prints it.
+---
+--- ```lua
+--- print(nfnl.text{family = "inet", table = "filter"})
+--- ```
+---@param args? nfnl.text.args
+---@return string
+function nfnl.text(args) end
+
+--- Deletes every table (nft flush ruleset).
+---
+--- ```lua
+--- nfnl.flush()
+--- ```
+function nfnl.flush() end
+
+--- Returns the ruleset's generation id (it changes with every commit).
+---
+--- ```lua
+--- print(nfnl.generation())
+--- ```
+---@return integer
+function nfnl.generation() end
+
+--- Argument table of nfnl.monitor.
+---@class nfnl.monitor.args
+---@field timeout? number seconds
+---@field count? integer stop after this many events
+---@field fn? fun(ev: nfnl.Event): boolean? called per event
+
+--- Follows ruleset changes (nft monitor): to fn (return false to stop) or, without fn, collected and returned; ends after timeout seconds or count events.
+---
+--- ```lua
+--- nfnl.monitor{timeout = 10, fn = function(ev) print(ev.action, ev.object) end}
+--- ```
+---@param args? nfnl.monitor.args
+---@return nfnl.Event[] the events, when no fn
+function nfnl.monitor(args) end
+
+--- Argument table of nfnl.open.
+---@class nfnl.open.args
+---@field netns? netns.Target namespace
+
+--- Returns a handle with the same API bound to one namespace (the current one by default).
+---
+--- ```lua
+--- local h = nfnl.open{netns = netns.named("blue")}
+--- print(h.text())
+--- ```
+---@param args? nfnl.open.args
+---@return nfnl.Handle
+function nfnl.open(args) end
+
 -- Module nl80211: wireless devices: wiphys, interfaces, scans and stations (iw's words)
 ---@class nl80211
 nl80211 = {}

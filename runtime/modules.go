@@ -9,6 +9,7 @@ import (
 	"github.com/nlsh/nlsh/bindings/cidr"
 	genlbind "github.com/nlsh/nlsh/bindings/genl"
 	nsbind "github.com/nlsh/nlsh/bindings/netns"
+	nfnlbind "github.com/nlsh/nlsh/bindings/nfnl"
 	"github.com/nlsh/nlsh/bindings/rtnl"
 	"github.com/nlsh/nlsh/scripts/stdlib"
 )
@@ -24,7 +25,7 @@ func StandardModules() []bindings.Module {
 		genlbind.EthtoolModule(),
 		genlbind.WireguardModule(),
 		genlbind.NL80211Module(),
-		// nfnl.Module(),
+		nfnlbind.Module(),
 	}
 	return append(mods, StdlibModules()...)
 }

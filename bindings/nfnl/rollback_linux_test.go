@@ -1,0 +1,78 @@
+package nfnl_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nlsh/nlsh/internal/testutil"
+	"github.com/nlsh/nlsh/runtime"
+)
+
+const existingNft = `table inet filter {
+	set allowed { type ipv4_addr; flags interval; elements = { 10.0.0.0/8 } }
+	chain input { type filter hook input priority filter; policy accept;
+		tcp dport 22 accept
+		ip saddr @allowed tcp dport { 80, 443 } accept comment "web"
+	}
+	chain other { }
+}
+table ip nat {
+	chain post { type nat hook postrouting priority srcnat; policy accept;
+		oifname "lo" masquerade
+	}
+}
+`
+
+// TestRollbackAcrossFamilies: a script that commits nftables changes
+// (a new table, rules added to and deleted from an existing one, set
+// elements, a flushed chain) and rtnl changes, then fails, leaves nft
+// list ruleset byte-for-byte as it was and no link behind.
+func TestRollbackAcrossFamilies(t *testing.T) {
+	requireNft(t)
+	ns := testutil.NewNetNS(t)
+	load(t, ns, existingNft)
+	before := nftOut(t, ns, "list", "ruleset")
+	rt, err := runtime.New(runtime.Options{Modules: modules(), Atomic: true, Netns: ns.Target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	_, err = rt.RunString(context.Background(), "fail.lua", `
+local nfnl, rtnl = require "nfnl", require "rtnl"
+nfnl.transaction(function(tx)
+  tx.table.add{family = "inet", name = "fresh"}
+  tx.chain.add{family = "inet", table = "fresh", name = "c", type = "filter", hook = "forward", priority = 0, policy = "drop"}
+  tx.rule.add{family = "inet", table = "fresh", chain = "c", rule = "ct state established accept"}
+  tx.rule.add{family = "inet", table = "filter", chain = "input", rule = "udp dport 53 accept"}
+  tx.element.add{family = "inet", table = "filter", set = "allowed", elements = {"192.168.0.0/16"}}
+  tx.chain.flush{family = "ip", table = "nat", name = "post"}
+end)
+local r = nfnl.rule.list{family = "inet", table = "filter", chain = "input"}[1]
+nfnl.rule.del{family = "inet", table = "filter", chain = "input", handle = r.handle}
+rtnl.link.add{ifname = "dummy-rb", kind = "veth", peer = {ifname = "dummy-rb2"}}
+rtnl.link.add{ifname = "lo", kind = "dummy"} -- fails: exists
+`)
+	var se *runtime.ScriptError
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "fail.lua:14") {
+		t.Fatalf("script error %v, want a failure at line 14", err)
+	}
+	if se.Rollback != nil {
+		t.Fatalf("rollback failed: %v", se.Rollback)
+	}
+	if after := nftOut(t, ns, "list", "ruleset"); after != before {
+		t.Errorf("ruleset not restored:\n--- before\n%s--- after\n%s", before, after)
+	}
+	if out := ns.IP("-br", "link"); strings.Contains(out, "dummy-rb") {
+		t.Errorf("link left behind: %s", out)
+	}
+}
+
+func load(t *testing.T, ns *testutil.NS, text string) {
+	t.Helper()
+	out, err := ns.Exec("sh", "-c", "nft -f - <<'EOF'\n"+text+"EOF\n")
+	if err != nil {
+		t.Fatalf("nft -f: %v %s", err, out)
+	}
+}
