@@ -20,9 +20,6 @@ func (a *api) ruleList(L *lua.LState) int {
 	}
 	t := L.CreateTable(len(rs), 0)
 	for i := range rs {
-		if rs[i].Family != "inet" && rs[i].Family != "inet6" {
-			continue // multicast routing rules (ipmr), which ip rule does not show
-		}
 		t.Append(ruleToLua(L, &rs[i]))
 	}
 	L.Push(t)

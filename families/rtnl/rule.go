@@ -267,7 +267,19 @@ func decodeRule(b []byte, tables *Tables) (Rule, error) {
 
 // RuleFilter selects rules to list (the family is filtered in the kernel).
 type RuleFilter struct {
-	Family string // "inet", "inet6" or "" for both
+	// Family is "inet", "inet6" or "" for both. The multicast routing
+	// rules (RTNL_FAMILY_IPMR, RTNL_FAMILY_IP6MR) an unfiltered dump also
+	// returns are left out, as ip rule leaves them out.
+	Family string
+}
+
+// ruleFamilyWanted reports whether a rule of family got belongs in a
+// dump filtered by want (0: inet and inet6).
+func ruleFamilyWanted(want, got uint8) bool {
+	if want == ipFamilyUnspec {
+		return got == ipFamily4 || got == ipFamily6
+	}
+	return got == want
 }
 
 // EachRule streams the rules matching f to fn.
@@ -295,7 +307,7 @@ func (c *Client) eachRule(ctx context.Context, f RuleFilter, fn func(Rule) error
 			}
 			return nil
 		}
-		if m.Header.Type != rtmNewRule || len(m.Data) < fibRuleHdrLen || (fam != 0 && m.Data[0] != fam) {
+		if m.Header.Type != rtmNewRule || len(m.Data) < fibRuleHdrLen || !ruleFamilyWanted(fam, m.Data[0]) {
 			return nil
 		}
 		r, err := decodeRule(m.Data, tables)

@@ -107,3 +107,24 @@ func ruleHex(v uint32) string {
 	}
 	return string(b)
 }
+
+// TestRuleListAllFamilies: a dump without a family lists what ip rule
+// shows for -4 and -6 together, and no multicast routing rules.
+func TestRuleListAllFamilies(t *testing.T) {
+	ns, c, ctx := ipLiveNS(t)
+	var v4, v6 []map[string]any
+	ns.IPJSON(&v4, "-4", "rule", "show")
+	ns.IPJSON(&v6, "-6", "rule", "show")
+	rs, err := c.ListRules(ctx, RuleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(v4)+len(v6) {
+		t.Fatalf("nlsh lists %d rules, ip -4 %d + ip -6 %d", len(rs), len(v4), len(v6))
+	}
+	for _, r := range rs {
+		if r.Family != FamilyInet && r.Family != FamilyInet6 {
+			t.Errorf("rule of family %s listed", r.Family)
+		}
+	}
+}
