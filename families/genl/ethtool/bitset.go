@@ -103,7 +103,15 @@ func decodeBitset(data []byte, names []string) (Bitset, error) {
 		}
 		return binary.LittleEndian.Uint32(b[4*w:])&(1<<(i%32)) != 0
 	}
-	for i := uint32(0); i < bs.Size; i++ {
+	// Bits past the end of the mask (or of the value, without one) are
+	// off: stop there, not at a Size the message may set to 2^32-1.
+	n := bs.Size
+	if have := uint64(len(mask)) * 8; !bs.NoMask && uint64(n) > have {
+		n = uint32(have)
+	} else if have := uint64(len(value)) * 8; bs.NoMask && uint64(n) > have {
+		n = uint32(have)
+	}
+	for i := uint32(0); i < n; i++ {
 		inMask := bit(value, i)
 		if !bs.NoMask {
 			inMask = bit(mask, i)
