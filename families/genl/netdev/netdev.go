@@ -83,18 +83,28 @@ func Decode(attrs []byte) (*Dev, error) {
 		return nil, fmt.Errorf("netdev: %w", err)
 	}
 	var d Dev
-	if v, ok := t.Get("ifindex"); ok {
-		d.Ifindex = uint32(v.(uint64))
+	// An attribute of the wrong size decodes as codec.Raw, not uint64:
+	// num reports it as absent instead of panicking.
+	num := func(name string) (uint64, bool) {
+		v, ok := t.Get(name)
+		if !ok {
+			return 0, false
+		}
+		n, ok := v.(uint64)
+		return n, ok
 	}
-	if v, ok := t.Get("xdp-zc-max-segs"); ok {
-		d.XDPZCMaxSegs = uint32(v.(uint64))
+	if v, ok := num("ifindex"); ok {
+		d.Ifindex = uint32(v)
+	}
+	if v, ok := num("xdp-zc-max-segs"); ok {
+		d.XDPZCMaxSegs = uint32(v)
 	}
 	flags := func(name string, names map[uint64]string) []string {
-		v, ok := t.Get(name)
+		v, ok := num(name)
 		if !ok {
 			return nil
 		}
-		return flagNames(v.(uint64), names)
+		return flagNames(v, names)
 	}
 	d.XDPFeatures = flags("xdp-features", xdpActNames)
 	d.XDPRxMetadataFeatures = flags("xdp-rx-metadata-features", xdpRxMetadataNames)

@@ -47,30 +47,43 @@ func Decode(attrs []byte) (*Entry, error) {
 	}
 	e.Dst = addr("dst4", "dst6")
 	e.Source = addr("source4", "source6")
+	// An attribute of the wrong size decodes as codec.Raw: the checked
+	// assertions below skip it instead of panicking.
 	if v, ok := t.Get("age_ms"); ok {
-		e.AgeMs = v.(uint64)
+		e.AgeMs, _ = v.(uint64)
 	}
 	if v, ok := t.Get("tw_ts_stamp"); ok {
-		s := int32(v.(int64))
-		e.TWTsStampSec = &s
+		if n, ok := v.(int64); ok {
+			s := int32(n)
+			e.TWTsStampSec = &s
+		}
 	}
 	if v, ok := t.Get("fopen_mss"); ok {
-		m := uint16(v.(uint64))
-		e.FopenMSS = &m
+		if n, ok := v.(uint64); ok {
+			m := uint16(n)
+			e.FopenMSS = &m
+		}
 	}
 	if v, ok := t.Get("fopen_syn_drops"); ok {
-		m := uint16(v.(uint64))
-		e.FopenDrops = &m
+		if n, ok := v.(uint64); ok {
+			m := uint16(n)
+			e.FopenDrops = &m
+		}
 	}
 	if v, ok := t.Get("fopen_cookie"); ok {
 		e.FopenCookie, _ = v.([]byte)
 	}
-	if v, ok := t.Get("vals"); ok {
-		vals := v.(*codec.Tree)
+	if vals, ok := t.Get("vals"); ok {
+		vals, _ := vals.(*codec.Tree)
 		u32 := func(name string) *uint32 {
+			if vals == nil {
+				return nil
+			}
 			if x, ok := vals.Get(name); ok {
-				n := uint32(x.(uint64))
-				return &n
+				if v, ok := x.(uint64); ok {
+					n := uint32(v)
+					return &n
+				}
 			}
 			return nil
 		}
