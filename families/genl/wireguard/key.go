@@ -12,7 +12,7 @@ type Key [KeyLen]byte
 // ParseKey reads a base64 key.
 func ParseKey(s string) (Key, error) {
 	var k Key
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := base64.StdEncoding.Strict().DecodeString(s) // one spelling per key
 	if err != nil {
 		return k, fmt.Errorf("wireguard: key %q: not base64: %w", s, err)
 	}
