@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/nlsh/nlsh/core/netns"
+	"github.com/nlsh/nlsh/core/socket"
 )
 
 // envKey is where an Env is kept in the Lua registry.
@@ -33,6 +34,10 @@ type Env struct {
 	Docs *Docs
 	// Completers are the completion hooks modules registered.
 	Completers *Completers
+	// WrapTransport, when set, is handed to every socket.Config a module
+	// dials with (socket.Config.WrapTransport): tests inject faults
+	// through it. Nil in normal use.
+	WrapTransport func(socket.Transport) socket.Transport
 
 	nsStack []netns.Target
 	closers []func()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nlsh/nlsh/bindings"
 	"github.com/nlsh/nlsh/core/netns"
+	"github.com/nlsh/nlsh/core/socket"
 )
 
 // Options configure a Runtime. The zero value is a usable default: the
@@ -40,6 +41,10 @@ type Options struct {
 	// Globals are extra global values (Go values converted with
 	// bindings.ToLua, or lua.LValue as is).
 	Globals map[string]any
+	// WrapTransport wraps every netlink transport the modules open (see
+	// socket.Config.WrapTransport). It is for tests: fault injection,
+	// recording.
+	WrapTransport func(socket.Transport) socket.Transport
 	// AutoGlobals makes every module reachable as a global by its name
 	// without require (the CLI and REPL set it), loaded on first use.
 	AutoGlobals bool

@@ -41,6 +41,7 @@ func New(opts Options) (*Runtime, error) {
 	env.DefaultNetns = opts.Netns
 	env.Trace = opts.Trace
 	env.DryRun = opts.DryRun
+	env.WrapTransport = opts.WrapTransport
 	env.Journal.SetEnabled(opts.Atomic || opts.Journal)
 	if opts.Stdout != nil {
 		env.Stdout = opts.Stdout

@@ -60,6 +60,12 @@ type Config struct {
 	// error is nil). Callers typically return true for state-changing
 	// messages and false for GET requests and dumps.
 	DryRun func(m codec.Message) bool
+	// WrapTransport, if set, is given the kernel transport Dial made and
+	// returns the one the Conn uses. It is for tests (fault injection,
+	// see core/socket/faultinject) and recorders; a wrapper should pass
+	// BufferSizer and CapAcker through when the wrapped transport has
+	// them. NewConn ignores it.
+	WrapTransport func(Transport) Transport
 }
 
 // Conn is a netlink connection to one kernel family. See the package

@@ -42,6 +42,9 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netlink dial protocol %d in %s: %w", protocol, cfg.NetNS, err)
 	}
+	if cfg.WrapTransport != nil {
+		return NewConn(cfg.WrapTransport(k), cfg), nil
+	}
 	return NewConn(k, cfg), nil
 }
 
