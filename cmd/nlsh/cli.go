@@ -212,11 +212,9 @@ func printValues(ctx context.Context, rt *runtime.Runtime, asJSON bool, w io.Wri
 		return nil
 	}
 	if asJSON {
-		b, err := runtime.JSON(vals)
-		if err != nil {
+		if err := runtime.WriteJSON(w, vals); err != nil {
 			return fmt.Errorf("--json: %w", err)
 		}
-		fmt.Fprintf(w, "%s\n", b)
 		return nil
 	}
 	for _, v := range vals {

@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
+)
+
+// WriteJSON writes values as JSON to w followed by a newline, exactly as
+// JSON renders them, but encoding each value as it walks the tables
+// instead of building a Go copy of them first: a dump of 100,000 routes
+// is never held twice.
+func WriteJSON(w io.Writer, vals []lua.LValue) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	e := &jsonWriter{w: bw, seen: map[*lua.LTable]bool{}}
+	if len(vals) == 1 {
+		e.value(vals[0], 0)
+	} else {
+		e.w.WriteByte('[')
+		for i, v := range vals {
+			if i > 0 {
+				e.w.WriteByte(',')
+			}
+			e.newline(1)
+			e.value(v, 1)
+		}
+		if len(vals) > 0 {
+			e.newline(0)
+		}
+		e.w.WriteByte(']')
+	}
+	if e.err != nil {
+		bw.Flush()
+		return e.err
+	}
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// jsonWriter encodes Lua values the way json.MarshalIndent(v, "", "  ")
+// encodes bindings.FromLua(v).
+type jsonWriter struct {
+	w    *bufio.Writer
+	seen map[*lua.LTable]bool
+	buf  []byte
+	err  error
+	// members holds one reusable key list per nesting depth.
+	members [][]member
+}
+
+// member is one key of a table being written as an object.
+type member struct {
+	key string
+	lk  lua.LValue
+	val lua.LValue
+}
+
+func (e *jsonWriter) newline(depth int) {
+	e.w.WriteByte('\n')
+	for range depth {
+		e.w.WriteString("  ")
+	}
+}
+
+func (e *jsonWriter) value(v lua.LValue, depth int) {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		e.w.WriteString("null")
+	case lua.LBool:
+		e.w.WriteString(strconv.FormatBool(bool(v)))
+	case lua.LString:
+		e.str(string(v))
+	case lua.LNumber:
+		f := float64(v)
+		if f == math.Trunc(f) && math.Abs(f) <= bindings.MaxExactInt {
+			e.buf = strconv.AppendInt(e.buf[:0], int64(f), 10)
+			e.w.Write(e.buf)
+			return
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
+			e.fail(err)
+			return
+		}
+		e.w.Write(b)
+	case *lua.LTable:
+		e.table(v, depth)
+	default:
+		e.str(bindings.FromLua(v).(string))
+	}
+}
+
+func (e *jsonWriter) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+// str writes s quoted; strings that need escaping go through
+// encoding/json so the escapes are its own.
+func (e *jsonWriter) str(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, err := json.Marshal(s)
+			if err != nil {
+				e.fail(err)
+				return
+			}
+			e.w.Write(b)
+			return
+		}
+	}
+	e.w.WriteByte('"')
+	e.w.WriteString(s)
+	e.w.WriteByte('"')
+}
+
+// table writes t as FromLua shapes it: a list when its keys are 1..n
+// (an empty table is an empty list), else an object with sorted keys.
+func (e *jsonWriter) table(t *lua.LTable, depth int) {
+	if e.seen[t] {
+		e.str("<cycle>")
+		return
+	}
+	e.seen[t] = true
+	defer delete(e.seen, t)
+	n := t.Len()
+	for len(e.members) <= depth {
+		e.members = append(e.members, nil)
+	}
+	members := e.members[depth][:0]
+	// Next hands out the table's own boxed keys: no allocation per key.
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		members = append(members, member{val: v, lk: k})
+	}
+	defer func() { clear(members); e.members[depth] = members[:0] }()
+	if len(members) == n {
+		if n == 0 {
+			e.w.WriteString("[]")
+			return
+		}
+		e.w.WriteByte('[')
+		for i := 1; i <= n; i++ {
+			if i > 1 {
+				e.w.WriteByte(',')
+			}
+			e.newline(depth + 1)
+			e.value(t.RawGetInt(i), depth+1)
+		}
+		e.newline(depth)
+		e.w.WriteByte(']')
+		return
+	}
+	for i := range members {
+		members[i].key = keyName(members[i].lk)
+	}
+	slices.SortStableFunc(members, func(a, b member) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return 0
+	})
+	e.w.WriteByte('{')
+	wrote := false
+	for i, m := range members {
+		if i+1 < len(members) && members[i+1].key == m.key {
+			continue // keys that render alike (1 and "1"): one of them, as a Go map keeps
+		}
+		if wrote {
+			e.w.WriteByte(',')
+		}
+		wrote = true
+		e.newline(depth + 1)
+		e.str(m.key)
+		e.w.WriteString(": ")
+		e.value(m.val, depth+1)
+	}
+	e.newline(depth)
+	e.w.WriteByte('}')
+}
+
+// keyName renders a table key as bindings.FromLua does.
+func keyName(k lua.LValue) string {
+	if n, ok := k.(lua.LNumber); ok {
+		return n.String()
+	}
+	if s, ok := k.(lua.LString); ok {
+		return string(s)
+	}
+	return fmt.Sprint(k)
+}
