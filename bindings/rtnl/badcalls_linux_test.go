@@ -46,7 +46,7 @@ var rtnlBadCalls = []badCall{
 	{"bad rule prefix", `rtnl.rule.add{src = "10.0.0.0/40", table = 100}`, []string{"rtnl.rule.add", `field "src"`}, nil},
 	{"monitor forever", `rtnl.monitor{groups = {"link"}}`, []string{"rtnl.monitor", "timeout or count"}, nil},
 	{"monitor bad group", `rtnl.monitor{groups = {"links"}, timeout = 1}`, []string{`field "groups"`, `"links"`}, nil},
-	{"wait timeout", `rtnl.wait{link = "never0", exists = true, timeout = 0.2}`, []string{"never0", "deadline exceeded"}, nil},
+	{"wait timeout", `rtnl.wait{link = "never0", exists = true, timeout = 0.2}`, []string{"wait until link never0 exists: context deadline exceeded"}, nil},
 	{"delete missing link", `rtnl.link.del{ifname = "nosuch0"}`, []string{"RTM_DELLINK", "nosuch0", "ENODEV"}, nil},
 	{"delete missing address", `rtnl.addr.del{dev = "br0", address = "10.9.9.9/24"}`, []string{"RTM_DELADDR", "10.9.9.9/24", "EADDRNOTAVAIL"}, nil},
 	{"delete missing route", `rtnl.route.del{dst = "10.123.0.0/16", dev = "br0"}`, []string{"RTM_DELROUTE", "10.123.0.0/16", "ESRCH"}, nil},

@@ -3,8 +3,6 @@ package rtnl
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -111,12 +109,12 @@ func (a *api) monitor(L *lua.LState) int {
 		case errors.Is(err, rtnl.ErrEventsLost):
 			t = L.NewTable()
 			t.RawSetString("type", lua.LString("EVENTS_LOST"))
-		case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 			if bindings.Context(L).Err() != nil {
 				raise(L, fn, err)
 			}
 			L.Push(out)
-			return 1 // our own timeout (the socket may see it first): a normal end
+			return 1 // our own timeout: a normal end
 		case err != nil && ev.Type != "":
 			continue // a message that is not an event of ours
 		case err != nil:
@@ -197,7 +195,7 @@ func (a *api) wait(L *lua.LState) int {
 		}
 		l, err := a.client(L, fn).WaitLink(ctx, link, cond)
 		if err != nil {
-			raise(L, fn, timedOut(err, "link "+link+" "+cond.Name))
+			raise(L, fn, err)
 		}
 		if l == nil {
 			L.Push(lua.LNil)
@@ -220,7 +218,7 @@ func (a *api) wait(L *lua.LState) int {
 		args.Done()
 		x, err := a.client(L, fn).WaitAddr(ctx, dev, addr, cond)
 		if err != nil {
-			raise(L, fn, timedOut(err, "address "+addr.String()+" on "+dev+" "+cond.Name))
+			raise(L, fn, err)
 		}
 		if x == nil {
 			L.Push(lua.LNil)
@@ -233,14 +231,4 @@ func (a *api) wait(L *lua.LState) int {
 	args.Done()
 	bindings.ArgError(L, fn, "field \"link\": required (or addr)")
 	return 0
-}
-
-// timedOut names what was waited for on a deadline error: the socket can
-// see the deadline before the context does, and then the family's wait
-// returns the bare receive error.
-func timedOut(err error, what string) error {
-	if errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), what) {
-		return fmt.Errorf("wait until %s: %w", what, err)
-	}
-	return err
 }

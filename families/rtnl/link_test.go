@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/netip"
 	"strings"
 	"syscall"
 	"testing"
@@ -399,5 +401,42 @@ func TestWaitLinkFollowsEvents(t *testing.T) {
 	l, err = c.WaitLink(short, "w0", UntilGone)
 	if !errors.Is(err, context.DeadlineExceeded) || l == nil {
 		t.Errorf("WaitLink gone = %v, %v; want the link and a deadline error", l, err)
+	}
+}
+
+// A deadline the socket saw before the context's timer fired (the
+// context not yet done) still ends WaitLink, WaitAddr and Monitor.Next
+// with an error wrapping context.DeadlineExceeded that names what was
+// waited for.
+func TestWaitDeadlineSeenBySocket(t *testing.T) {
+	sockErr := fmt.Errorf("receive: %w", context.DeadlineExceeded)
+	f := &linkFakeConn{events: make(chan linkFakeEvent, 4)}
+	f.answer = func(m codec.Message) ([]codec.Message, error) {
+		switch m.Header.Type {
+		case rtmGetLink:
+			return []codec.Message{linkMsg(rtmNewLink, 5, FlagUp, func(e *codec.Encoder) { e.String(iflaIfname, "veth0") })}, nil
+		}
+		return nil, nil
+	}
+	c := New(f)
+	f.events <- linkFakeEvent{err: sockErr}
+	_, err := c.WaitLink(ctx(t), "veth0", UntilCarrier)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "link veth0 has carrier") {
+		t.Errorf("WaitLink: %v", err)
+	}
+	f.events <- linkFakeEvent{err: sockErr}
+	_, err = c.WaitAddr(ctx(t), "veth0", netip.MustParseAddr("10.0.0.1"), UntilAddrExists)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "address 10.0.0.1 dev veth0 exists") {
+		t.Errorf("WaitAddr: %v", err)
+	}
+	mon, err := c.Monitor(ctx(t), GroupRoute, GroupNeigh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mon.Close()
+	f.events <- linkFakeEvent{err: sockErr}
+	_, err = mon.Next(ctx(t))
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "route/neigh event") {
+		t.Errorf("Monitor.Next: %v", err)
 	}
 }

@@ -112,6 +112,7 @@ var eventDecoders = map[uint16]eventDecoder{
 // goroutine; Close it when done.
 type Monitor struct {
 	ec      EventConn
+	groups  []Group
 	pending []codec.Message
 }
 
@@ -141,7 +142,7 @@ func (c *Client) Monitor(ctx context.Context, groups ...Group) (*Monitor, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Monitor{ec: ec}, nil
+	return &Monitor{ec: ec, groups: groups}, nil
 }
 
 // Next returns the next event, waiting until one comes or ctx ends. When
@@ -153,10 +154,10 @@ func (m *Monitor) Next(ctx context.Context) (Event, error) {
 	for len(m.pending) == 0 {
 		ms, err := m.ec.Receive(ctx)
 		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ErrEventsLost) {
-				return Event{}, ctxErr
+			if errors.Is(err, ErrEventsLost) {
+				return Event{}, err
 			}
-			return Event{}, err
+			return Event{}, ctxError(ctx, err, "rtnetlink monitor: next "+m.what()+" event")
 		}
 		m.pending = ms
 	}
@@ -180,6 +181,46 @@ func decodeEvent(msg codec.Message) (Event, error) {
 		ev.Object = obj
 	}
 	return ev, nil
+}
+
+// what names the monitor's groups for errors: "link", "addr/route".
+func (m *Monitor) what() string {
+	s := ""
+	for i, g := range m.groups {
+		if i > 0 {
+			s += "/"
+		}
+		s += string(g)
+	}
+	return s
+}
+
+// ctxError turns an error that came from ctx ending (as ctx itself
+// reports it, or as the socket reports a deadline its poller saw before
+// the context's timer fired) into an error naming what was being waited
+// for and wrapping context.DeadlineExceeded or context.Canceled; other
+// errors come back unchanged.
+func ctxError(ctx context.Context, err error, what string) error {
+	if cause := ctxCause(ctx, err); cause != nil {
+		return fmt.Errorf("%s: %w", what, cause)
+	}
+	return err
+}
+
+// ctxCause is the context error behind err (nil when err did not come
+// from ctx ending).
+func ctxCause(ctx context.Context, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		return context.DeadlineExceeded
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	}
+	return nil
 }
 
 // Close ends the subscription.

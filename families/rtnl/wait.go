@@ -35,25 +35,26 @@ func (c *Client) WaitLink(ctx context.Context, name string, cond LinkCond) (*Lin
 	if err := checkIfname("ifname", name); err != nil {
 		return nil, err
 	}
+	what := "wait until link " + name + " " + cond.Name
 	mon, err := c.Monitor(ctx, GroupLink)
 	if err != nil {
-		return nil, err
+		return nil, ctxError(ctx, err, what)
 	}
 	defer mon.Close()
 	cur, err := c.LinkExists(ctx, ByName(name))
 	if err != nil {
-		return nil, err
+		return nil, ctxError(ctx, err, what)
 	}
 	for !cond.Fn(cur) {
 		ev, err := mon.Next(ctx)
 		switch {
 		case errors.Is(err, ErrEventsLost):
 			if cur, err = c.LinkExists(ctx, ByName(name)); err != nil {
-				return nil, err
+				return nil, ctxError(ctx, err, what)
 			}
 			continue
-		case ctx.Err() != nil:
-			return cur, fmt.Errorf("wait until link %s %s: %w", name, cond.Name, ctx.Err())
+		case ctxCause(ctx, err) != nil:
+			return cur, ctxError(ctx, err, what)
 		case err != nil:
 			return cur, err
 		}
@@ -100,14 +101,15 @@ func (c *Client) WaitAddr(ctx context.Context, dev string, addr netip.Addr, cond
 	if !addr.IsValid() {
 		return nil, argErr("local", nil, "an address is needed")
 	}
+	what := fmt.Sprintf("wait until address %s dev %s %s", addr, dev, cond.Name)
 	mon, err := c.Monitor(ctx, GroupAddr)
 	if err != nil {
-		return nil, err
+		return nil, ctxError(ctx, err, what)
 	}
 	defer mon.Close()
 	idx, err := c.env(ctx).index("dev", ByName(dev))
 	if err != nil {
-		return nil, err
+		return nil, ctxError(ctx, err, what)
 	}
 	look := func() (*Address, error) {
 		as, err := c.ListAddrs(ctx, AddrFilter{Ifindex: idx})
@@ -123,18 +125,18 @@ func (c *Client) WaitAddr(ctx context.Context, dev string, addr netip.Addr, cond
 	}
 	cur, err := look()
 	if err != nil {
-		return nil, err
+		return nil, ctxError(ctx, err, what)
 	}
 	for !cond.Fn(cur) {
 		ev, err := mon.Next(ctx)
 		switch {
 		case errors.Is(err, ErrEventsLost):
 			if cur, err = look(); err != nil {
-				return nil, err
+				return nil, ctxError(ctx, err, what)
 			}
 			continue
-		case ctx.Err() != nil:
-			return cur, fmt.Errorf("wait until address %s dev %s %s: %w", addr, dev, cond.Name, ctx.Err())
+		case ctxCause(ctx, err) != nil:
+			return cur, ctxError(ctx, err, what)
 		case err != nil:
 			return cur, err
 		}
