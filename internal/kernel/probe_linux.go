@@ -26,29 +26,54 @@ func release() string {
 }
 
 // probeLinkKind asks a new, empty network namespace to create a link of
-// kind. The namespace belongs to a locked OS thread that is never unlocked:
-// when the goroutine returns the runtime ends the thread, and the namespace,
-// with the probe link in it, is freed. The caller's namespace is untouched.
+// kind. The namespace belongs to a locked OS thread that is never unlocked
+// (onThrowawayThread): when its goroutine returns the runtime ends the
+// thread, and the namespace, with the probe link in it, is freed. The
+// caller's namespace is untouched.
 func probeLinkKind(kind string) (bool, error) {
 	if kind == "" {
 		return false, errors.New("empty link kind")
 	}
-	type result struct {
-		ok  bool
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread() // no Unlock: the thread must die with us
+	var ok bool
+	err := onThrowawayThread(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			ch <- result{false, fmt.Errorf("new network namespace for the probe: %w (needs root)", err)}
+			return fmt.Errorf("new network namespace for the probe: %w (needs root)", err)
+		}
+		var err error
+		ok, err = newLink(kind)
+		return err
+	})
+	return ok, err
+}
+
+// onThrowawayThread runs fn on an OS thread that no other goroutine will
+// use again: its goroutine locks the thread and returns without unlocking
+// it, so the runtime terminates the thread with whatever namespace fn
+// entered. The process's main thread is never terminated (the runtime
+// parks it instead, and /proc/self, which is the main thread's view, would
+// then show the probe's namespace), so fn never runs there: a goroutine
+// that finds itself on the main thread keeps it locked, so that a second
+// goroutine lands on another thread and runs fn, and then unlocks it
+// untouched. This is core/netns's discipline, repeated here because this
+// package depends on nothing in nlsh.
+func onThrowawayThread(fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // no Unlock (but on the main thread): the thread dies with us
+		if unix.Gettid() != unix.Getpid() {
+			errc <- fn()
 			return
 		}
-		ok, err := newLink(kind)
-		ch <- result{ok, err}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			runtime.LockOSThread() // not the main thread: that one is taken
+			errc <- fn()
+		}()
+		<-done
+		runtime.UnlockOSThread() // the main thread never entered anything
 	}()
-	r := <-ch
-	return r.ok, r.err
+	return <-errc
 }
 
 // newLink sends RTM_NEWLINK for "nlshprobe0" of kind in the current
