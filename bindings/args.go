@@ -28,11 +28,37 @@ const (
 //	mtu := args.Int("mtu", bindings.Optional, 68, 65535)
 //	args.Done()
 type Args struct {
-	L     *lua.LState
-	Fn    string // function name for messages, "rtnl.link.add"
-	path  string // field path prefix for nested tables, "peer."
-	t     *lua.LTable
-	known map[string]bool
+	L    *lua.LState
+	Fn   string // function name for messages, "rtnl.link.add"
+	path string // field path prefix for nested tables, "peer."
+	t    *lua.LTable
+	// known are the fields getters asked for: a short list searched in
+	// order, kept in knownBuf for the usual dozen or two (no map per call).
+	known    []string
+	knownBuf [24]string
+}
+
+// newArgs returns strict Args over t.
+func newArgs(L *lua.LState, fn, path string, t *lua.LTable) *Args {
+	a := &Args{L: L, Fn: fn, path: path, t: t}
+	a.known = a.knownBuf[:0]
+	return a
+}
+
+// mark records name as a field a getter asked for.
+func (a *Args) mark(name string) {
+	if !a.isKnown(name) {
+		a.known = append(a.known, name)
+	}
+}
+
+func (a *Args) isKnown(name string) bool {
+	for _, k := range a.known {
+		if k == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Table returns the argument table at stack position n of function fn; a
@@ -43,13 +69,13 @@ func Table(L *lua.LState, n int, fn string) *Args {
 	if !ok {
 		ArgError(L, fn, "argument #%d: want a table such as %s{...}, got %s", n, fn, typeName(v))
 	}
-	return &Args{L: L, Fn: fn, t: t, known: map[string]bool{}}
+	return newArgs(L, fn, "", t)
 }
 
 // OptTable is Table for an optional argument: nil gives an empty table.
 func OptTable(L *lua.LState, n int, fn string) *Args {
 	if L.Get(n) == lua.LNil {
-		return &Args{L: L, Fn: fn, t: L.NewTable(), known: map[string]bool{}}
+		return newArgs(L, fn, "", L.NewTable())
 	}
 	return Table(L, n, fn)
 }
@@ -64,21 +90,21 @@ func (a *Args) Fail(name, format string, args ...any) {
 
 // Has reports whether field name is present (not nil), and marks it known.
 func (a *Args) Has(name string) bool {
-	a.known[name] = true
+	a.mark(name)
 	return a.t.RawGetString(name) != lua.LNil
 }
 
 // Known marks names as valid keys without reading them.
 func (a *Args) Known(names ...string) {
 	for _, n := range names {
-		a.known[n] = true
+		a.mark(n)
 	}
 }
 
 // Value returns the raw value of field name (nil when absent), raising
 // when it is required and absent.
 func (a *Args) Value(name string, req Req) lua.LValue {
-	a.known[name] = true
+	a.mark(name)
 	v := a.t.RawGetString(name)
 	if v == lua.LNil && req {
 		a.Fail(name, "required")
@@ -192,7 +218,7 @@ func (a *Args) Table(name string, req Req) *Args {
 	if !ok {
 		a.Fail(name, "want a table, got %s", describe(v))
 	}
-	return &Args{L: a.L, Fn: a.Fn, path: a.path + name + ".", t: t, known: map[string]bool{}}
+	return newArgs(a.L, a.Fn, a.path+name+".", t)
 }
 
 // List returns array field name's elements (a table with keys 1..n only).
@@ -236,24 +262,25 @@ func (a *Args) Strings(name string, req Req) []string {
 // the closest valid field.
 func (a *Args) Done() {
 	var unknown []string
-	a.t.ForEach(func(k, _ lua.LValue) {
+	// Next hands out the table's own boxed keys: no allocation per key.
+	for k, v := a.t.Next(lua.LNil); k != lua.LNil; k, v = a.t.Next(k) {
+		if v == lua.LNil {
+			continue
+		}
 		ks, ok := k.(lua.LString)
 		if !ok {
 			unknown = append(unknown, "["+describe(k)+"]")
-			return
+			continue
 		}
-		if !a.known[string(ks)] {
+		if !a.isKnown(string(ks)) {
 			unknown = append(unknown, string(ks))
 		}
-	})
+	}
 	if len(unknown) == 0 {
 		return
 	}
 	sort.Strings(unknown)
-	known := make([]string, 0, len(a.known))
-	for k := range a.known {
-		known = append(known, k)
-	}
+	known := append([]string(nil), a.known...)
 	sort.Strings(known)
 	hint := ""
 	if m := closest(unknown[0], known); m != "" {
