@@ -40,21 +40,19 @@ func TestEventsEthtoolMonitor(t *testing.T) {
 		if ev.Command != ethtoolFeaturesNtf {
 			return nil
 		}
-		// ethtool's schema has no FEATURES_NTF row: the tree is raw, the
-		// header (attribute 1) holds the device name (attribute 2).
+		// ethtool's schema decodes FEATURES_NTF (its reply row for the
+		// monitor group): the header nest names the device.
 		tr, err := ev.Decode()
 		if err != nil {
 			return err
 		}
-		h, ok := tr.Get("attr_1")
+		h, _ := tr.Get("header")
+		ht, ok := h.(*codec.Tree)
 		if !ok {
-			return fmt.Errorf("FEATURES_NTF without header: %s", tr)
+			return fmt.Errorf("FEATURES_NTF without a decoded header: %s", tr)
 		}
-		d := codec.NewDecoder(h.(codec.Raw))
-		for d.Next() {
-			if d.Type() == 2 {
-				dev = d.String()
-			}
+		if n, ok := ht.Get("dev_name"); ok {
+			dev, _ = n.(string)
 		}
 		if dev == "ev0" {
 			return genl.ErrStop

@@ -11,6 +11,7 @@ import (
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/genl"
 	"github.com/nlsh/nlsh/families/genl/internal/gtest"
+	"github.com/nlsh/nlsh/internal/kernel"
 	"github.com/nlsh/nlsh/internal/testutil"
 )
 
@@ -152,6 +153,7 @@ func TestPolicyOfController(t *testing.T) {
 // dump (command 1) in a fresh namespace lists loopback, ifindex 1, as
 // attribute 1 holding raw bytes.
 func TestRawRequestWithoutSchema(t *testing.T) {
+	kernel.Require(t, kernel.GenlFamily("netdev").Since(6, 3))
 	ns := testutil.NewNetNS(t)
 	c := gtest.Dial(t, ns)
 	if c.Schema("netdev") != nil {
