@@ -736,6 +736,7 @@ function nfnl.flowtable.list(args) end
 ---@field name string
 ---@field flags? string[] {"dormant"}
 ---@field comment? string
+---@field exist_ok? boolean accepted for symmetry with rtnl: add never fails for an existing table
 
 --- Creates a table (nft add table; no error if it exists). One operation, applied at once (a one-op transaction).
 ---
@@ -770,6 +771,7 @@ function nfnl.table.del(args) end
 ---@field policy? string accept (default) or drop
 ---@field dev? string device of a netdev/ingress chain
 ---@field comment? string
+---@field exist_ok? boolean accepted for symmetry with rtnl: add never fails for an existing chain (it updates it)
 
 --- Creates a chain; a base chain with type, hook and priority. One operation, applied at once (a one-op transaction).
 ---

@@ -134,6 +134,11 @@ func TestRuncCreateRuntimeHook(t *testing.T) {
 	if a := host.IP("-br", "addr", "show", "vhost-e2e"); !strings.Contains(a, "10.88.7.1/24") || !strings.Contains(a, "fd88:7::1/64") {
 		t.Errorf("host end: %s", a)
 	}
+	// The anti-spoofing rule is in the host side's ruleset.
+	if out, err := host.Exec("nft", "list", "chain", "inet", "nlsh", "forward"); err != nil ||
+		!strings.Contains(out, `iifname "vhost-e2e" ip saddr != 10.88.7.2 drop`) {
+		t.Errorf("nft rule of the hook: %v\n%s", err, out)
+	}
 	// The container has exited; deleting it removes its namespace and
 	// with it both ends of the veth.
 	state := filepath.Join(dir, "state")

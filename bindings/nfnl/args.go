@@ -47,6 +47,7 @@ func tableArgs(a *bindings.Args, full bool) *nfnl.Table {
 	if full {
 		t.Flags = flagBits(a, "flags", map[string]uint32{"dormant": nfnl.TableDormant, "owner": nfnl.TableOwner, "persist": nfnl.TablePersist})
 		t.Comment = a.String("comment", bindings.Optional)
+		a.Bool("exist_ok", bindings.Optional) // add never fails for an existing table
 	} else {
 		t.Handle = uint64(a.Int("handle", bindings.Optional, 1, bindings.MaxExactInt))
 	}
@@ -77,6 +78,7 @@ func chainArgs(a *bindings.Args, full bool) *nfnl.Chain {
 	c.Policy = a.Enum("policy", bindings.Optional, "accept", "drop")
 	c.Dev = a.String("dev", bindings.Optional)
 	c.Comment = a.String("comment", bindings.Optional)
+	a.Bool("exist_ok", bindings.Optional) // add never fails for an existing chain
 	if c.Hook == "" && (c.Type != "" || c.Policy != "" || c.Dev != "" || a.Has("priority")) {
 		a.Fail("hook", "type, priority, policy and dev need a hook (a base chain)")
 	}

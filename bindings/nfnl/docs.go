@@ -36,7 +36,8 @@ func verbDocs() []funcDoc {
 	chainFields := []bindings.FieldDoc{fFamily, fTable, fName,
 		f("type", "string", "filter, nat or route (base chains)"), f("hook", "string", "prerouting, input, forward, output, postrouting, ingress, egress"),
 		f("priority", "string|integer", `a number or a name: "filter", "srcnat + 10", "dstnat", ...`),
-		f("policy", "string", "accept (default) or drop"), f("dev", "string", "device of a netdev/ingress chain"), f("comment", "string", "")}
+		f("policy", "string", "accept (default) or drop"), f("dev", "string", "device of a netdev/ingress chain"), f("comment", "string", ""),
+		f("exist_ok", "boolean", "accepted for symmetry with rtnl: add never fails for an existing chain (it updates it)")}
 	ruleFields := []bindings.FieldDoc{fFamily, fTable, req("chain", "string", "chain name"),
 		f("rule", "string", `rule text as nft list ruleset prints it: "tcp dport 22 accept"`),
 		f("exprs", "table[]", `or raw expressions: {{type = "meta", key = "l4proto", dreg = 1}, ...} (the shape listing gives)`),
@@ -54,7 +55,8 @@ func verbDocs() []funcDoc {
 		f("devices", "string[]", "devices to offload")}
 	return []funcDoc{
 		{"table.add", "Creates a table (nft add table; no error if it exists).",
-			args(false, fFamily, fName, f("flags", "string[]", `{"dormant"}`), f("comment", "string", "")),
+			args(false, fFamily, fName, f("flags", "string[]", `{"dormant"}`), f("comment", "string", ""),
+				f("exist_ok", "boolean", "accepted for symmetry with rtnl: add never fails for an existing table")),
 			`nfnl.table.add{family = "inet", name = "filter"}`},
 		{"table.del", "Deletes a table and everything in it.", args(false, fFamily, fName, f("handle", "integer", "")),
 			`nfnl.table.del{family = "inet", name = "filter"}`},

@@ -105,7 +105,14 @@ func exprToLua(L *lua.LState, x expr.Expr) *lua.LTable {
 				t.RawSetString(f.lua, lua.LString(names[f.v.Uint()]))
 				continue
 			}
-			t.RawSetString(f.lua, bindings.ToLua(L, v))
+			switch {
+			case f.v.CanUint() && f.v.Uint() <= bindings.MaxExactInt:
+				t.RawSetString(f.lua, lua.LNumber(f.v.Uint()))
+			case f.v.CanInt():
+				t.RawSetString(f.lua, lua.LNumber(f.v.Int()))
+			default:
+				t.RawSetString(f.lua, bindings.ToLua(L, v))
+			}
 		}
 	}
 	return t

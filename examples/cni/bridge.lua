@@ -10,10 +10,12 @@
 --     contents, flat: <dataDir>/<network>_<ip> holds
 --     "<container id>\r\n<ifname>"; <network>_last_reserved_ip.<n>), and
 --     adds it with config.ipam.routes;
---   * with ipMasq, masquerades the subnets (needs the nfnl binding; see
---     below).
--- DEL releases the lease and deletes the container end (the host end goes
--- with it); a second DEL, or a DEL after the namespace is gone, succeeds.
+--   * with ipMasq, masquerades the container's addresses leaving through
+--     other interfaces (table inet nlsh-cni, one rule per address whose
+--     comment is the container id).
+-- DEL releases the lease, deletes the container end (the host end goes
+-- with it) and its masquerade rules; a second DEL, or a DEL after the
+-- namespace is gone, succeeds.
 -- CHECK verifies the interface, its address and the bridge; GC releases
 -- leases of attachments that are no longer valid.
 --
@@ -23,7 +25,7 @@
 --
 -- Any failure rolls back everything this run did, on the host and in the
 -- container (nlsh runs CNI scripts atomically).
-local rtnl, netns = require "rtnl", require "netns"
+local rtnl, netns, nfnl = require "rtnl", require "netns", require "nfnl"
 
 local cfg = cni.config
 local ipam = cfg.ipam or {}
@@ -194,10 +196,9 @@ local function add()
     ctr_mac = rtnl.link.get{ifname = cni.ifname}.address
   end)
 
-  -- Masquerade traffic from the subnets leaving through other interfaces.
-  -- PENDING: written against DESIGN.md's nfnl.transaction; the nfnl Lua
-  -- binding does not exist yet, so ipMasq is skipped until it does.
-  if cfg.ipMasq and nfnl then
+  -- Masquerade traffic from the container leaving through other
+  -- interfaces: one atomic batch, rolled back with the rest on failure.
+  if cfg.ipMasq then
     nfnl.transaction(function(tx)
       tx.table.add{family = "inet", name = "nlsh-cni", exist_ok = true}
       tx.chain.add{family = "inet", table = "nlsh-cni", name = "postrouting", type = "nat",
@@ -229,8 +230,26 @@ local function release(r, who)
   if ip then os.remove(leasebase .. ip) end
 end
 
+-- unmasq deletes the container's masquerade rules, in one batch.
+local function unmasq()
+  local found = false
+  for _, t in ipairs(nfnl.table.list{family = "inet"}) do found = found or t.name == "nlsh-cni" end
+  if not found then return end
+  local mine = {}
+  for _, r in ipairs(nfnl.rule.list{family = "inet", table = "nlsh-cni", chain = "postrouting"}) do
+    if r.comment == cni.container_id then mine[#mine + 1] = r.handle end
+  end
+  if #mine == 0 then return end
+  nfnl.transaction(function(tx)
+    for _, h in ipairs(mine) do
+      tx.rule.del{family = "inet", table = "nlsh-cni", chain = "postrouting", handle = h}
+    end
+  end)
+end
+
 local function del()
   for _, r in ipairs(ranges()) do release(r) end
+  if cfg.ipMasq then unmasq() end
   if cni.netns then
     netns.run(cni.netns, function()
       if link(cni.ifname) then rtnl.link.del{ifname = cni.ifname} end

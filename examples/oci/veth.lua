@@ -14,7 +14,7 @@
 -- Runs atomically: if anything fails (or the 10 s deadline passes) every
 -- change below is undone, in the container and on the host, and runc does
 -- not start the container.
-local rtnl, netns = require "rtnl", require "netns"
+local rtnl, netns, nfnl = require "rtnl", require "netns", require "nfnl"
 
 local ctr = assert(container.netns, "no container namespace: run as a createRuntime or prestart hook")
 local ann = container.annotations
@@ -40,11 +40,9 @@ netns.run(ctr, function()
 end)
 
 -- Firewall: only the container's own source addresses may leave through
--- its veth (anti-spoofing). PENDING: written against DESIGN.md's
--- nfnl.transaction(function(tx) ... end); the nfnl Lua binding does not
--- exist yet, so this part is skipped until it does. Once it lands, the
--- committed batch joins the same rollback journal.
-if nfnl then
+-- its veth (anti-spoofing). One atomic batch; once committed it joins the
+-- same rollback journal as the rtnl changes above.
+do
   nfnl.transaction(function(tx)
     tx.table.add{family = "inet", name = "nlsh", exist_ok = true}
     tx.chain.add{family = "inet", table = "nlsh", name = "forward",
