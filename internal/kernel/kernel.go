@@ -119,6 +119,12 @@ func InVMLane() bool { return os.Getenv(VMLaneEnv) == "1" }
 // when it cannot be read.
 func Release() string { return release() }
 
+// AtLeast reports whether the running kernel is Linux major.minor or
+// later (true when its release cannot be read), for a test whose
+// expectation legitimately changed with a kernel version, such as an
+// extack text a later kernel added: kernel.AtLeast(6, 6).
+func AtLeast(major, minor int) bool { return !olderThan(Release(), [2]int{major, minor}) }
+
 // Require checks every feature in order and stops the test at the first
 // one that is missing: outside the VM lane it skips the test, in the VM lane
 // it fails it (unless the feature is marked Since a later kernel than the

@@ -108,3 +108,12 @@ func TestOlderThan(t *testing.T) {
 		}
 	}
 }
+
+func TestAtLeast(t *testing.T) {
+	if !AtLeast(2, 6) {
+		t.Errorf("AtLeast(2, 6) = false on %s", Release())
+	}
+	if AtLeast(99, 0) {
+		t.Errorf("AtLeast(99, 0) = true on %s", Release())
+	}
+}
