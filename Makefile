@@ -7,7 +7,7 @@ PKGS     ?= ./...
 FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build test lint fuzz fuzz-short bench bench-go clean
+.PHONY: all build test lint fuzz fuzz-short race bench bench-go clean
 
 all: build
 
@@ -18,6 +18,7 @@ build:
 test: lint
 	$(GO) test -count=1 $(PKGS)
 	$(MAKE) fuzz-short
+	$(MAKE) race
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -29,6 +30,12 @@ fuzz:
 
 fuzz-short:
 	@scripts/fuzz-all.sh 3s
+
+# The race detector over the packages with goroutines (short mode keeps
+# it lean for CI).
+RACE_PKGS ?= ./core/... ./families/... ./bindings/... ./runtime/...
+race:
+	$(GO) test -race -short -count=1 $(RACE_PKGS)
 
 # Go benchmarks of the hot paths, then nlsh side by side with ip, pyroute2,
 # vishvananda/netlink, the CNI bridge plugin and a raw floor (needs root);
