@@ -31,11 +31,13 @@ func fill(t *codec.Tree, v any) error {
 			if ht, ok := t.Get("header"); ok {
 				if ht, ok := ht.(*codec.Tree); ok {
 					h := rv.Field(i).Addr().Interface().(*Header)
+					// Checked: a wrongly sized attribute decodes as codec.Raw.
 					if x, ok := ht.Get("dev_index"); ok {
-						h.Ifindex = uint32(x.(uint64))
+						n, _ := x.(uint64)
+						h.Ifindex = uint32(n)
 					}
 					if x, ok := ht.Get("dev_name"); ok {
-						h.Ifname = x.(string)
+						h.Ifname, _ = x.(string)
 					}
 				}
 			}
