@@ -12,6 +12,10 @@ type Key [KeyLen]byte
 // ParseKey reads a base64 key.
 func ParseKey(s string) (Key, error) {
 	var k Key
+	if len(s) != base64.StdEncoding.EncodedLen(KeyLen) {
+		// Also refuses the line breaks the decoder would skip.
+		return k, fmt.Errorf("wireguard: key %q: %d characters, want %d", s, len(s), base64.StdEncoding.EncodedLen(KeyLen))
+	}
 	b, err := base64.StdEncoding.Strict().DecodeString(s) // one spelling per key
 	if err != nil {
 		return k, fmt.Errorf("wireguard: key %q: not base64: %w", s, err)
