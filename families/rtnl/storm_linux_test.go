@@ -16,9 +16,8 @@ import (
 // deletes when a link goes) are generated from a second connection while the
 // Mirror's reader is paused (the test does not call Next until the storm
 // is over; each event takes about 1 KiB of the default 4 MiB buffer). The
-// Mirror must report the
-// loss, resynchronise by dumping, and end up with exactly the links and
-// addresses ip -j shows.
+// Mirror must report the loss, resynchronise by dumping, and end up with
+// exactly the links and addresses ip -j shows.
 func TestMirrorUnderStorm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50,000 kernel events: not in short mode")
