@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -13,6 +15,9 @@ import (
 // Pretty renders v with the stdlib pretty printer (pp.format): sorted
 // keys, compact lists, nested tables indented.
 func (rt *Runtime) Pretty(ctx context.Context, v lua.LValue) (string, error) {
+	if s, ok := prettyScalar(v); ok {
+		return s, nil
+	}
 	res, err := rt.Call(ctx, rt.L.NewFunction(func(L *lua.LState) int {
 		L.Push(L.GetGlobal("require"))
 		L.Push(lua.LString("pp"))
@@ -43,4 +48,22 @@ func JSON(vals []lua.LValue) ([]byte, error) {
 		out[i] = bindings.FromLua(v)
 	}
 	return json.MarshalIndent(out, "", "  ")
+}
+
+// prettyScalar formats nil, booleans and numbers exactly as pp.format
+// does, without loading pp (nlsh -e 'return 1' stays cheap).
+func prettyScalar(v lua.LValue) (string, bool) {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return "nil", true
+	case lua.LBool:
+		return strconv.FormatBool(bool(v)), true
+	case lua.LNumber:
+		f := float64(v)
+		if f == math.Floor(f) && f > -(1<<53) && f < 1<<53 {
+			return strconv.FormatInt(int64(f), 10), true
+		}
+		return v.String(), true
+	}
+	return "", false
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"testing"
 
@@ -70,4 +71,26 @@ func BenchmarkJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestPrettyScalarMatchesPP(t *testing.T) {
+	rt, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	for _, code := range []string{"nil", "true", "false", "1", "-0.0", "1.5", "2^53", "2^53-1", "-2^53", "2^63", "1/0", "-1/0", "0/0", "1e300", "-7"} {
+		vals, err := rt.EvalString(context.Background(), "t", "return "+code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := prettyScalar(vals[0])
+		res, err := rt.EvalString(context.Background(), "t", "return require('pp').format("+code+")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := lua.LVAsString(res[0]); got != want {
+			t.Errorf("%s: prettyScalar %q, pp.format %q", code, got, want)
+		}
+	}
 }
