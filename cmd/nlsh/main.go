@@ -18,7 +18,10 @@ func main() {
 	if cniInvoked(args, os.Getenv) {
 		args = []string{"cni"}
 	}
-	os.Exit(Main(args, os.Stdin, os.Stdout, os.Stderr))
+	stop := startProfile()
+	code := Main(args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // stdio are the streams a command uses.
