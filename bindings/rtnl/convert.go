@@ -11,12 +11,13 @@ import (
 
 // Results are plain tables with ip -j's field names: bindings.ToLua does
 // most of the work from the json tags; these functions fix what ip prints
-// differently from the Go types (flag lists, device names instead of
-// indexes, "default" routes) and drop empty strings left by zero values.
+// differently from the Go types (flag lists, "default" routes) and drop
+// empty strings left by zero values.
 
-// linkToLua converts a link; names maps ifindex to name for master and
-// link (the parent) as ip -j prints them.
-func linkToLua(L *lua.LState, l *rtnl.Link, names map[int]string) *lua.LTable {
+// linkToLua converts a link. The family fills master, link (the
+// parent), link_index and group as ip -j spells them; the flags come as
+// ip's list (with M-DOWN).
+func linkToLua(L *lua.LState, l *rtnl.Link) *lua.LTable {
 	t := bindings.ToLua(L, l).(*lua.LTable)
 	flags := l.Flags.Names()
 	ft := L.CreateTable(len(flags), 0)
@@ -24,19 +25,6 @@ func linkToLua(L *lua.LState, l *rtnl.Link, names map[int]string) *lua.LTable {
 		ft.Append(lua.LString(f))
 	}
 	t.RawSetString("flags", ft)
-	if l.Master != 0 {
-		if n, ok := names[l.Master]; ok {
-			t.RawSetString("master", lua.LString(n))
-		}
-	}
-	if l.Parent != 0 {
-		if n, ok := names[l.Parent]; ok && l.NetNSID == nil {
-			t.RawSetString("link", lua.LString(n))
-		} else {
-			t.RawSetString("link", lua.LNil)
-			t.RawSetString("link_index", lua.LNumber(l.Parent))
-		}
-	}
 	dropEmpty(t)
 	return t
 }

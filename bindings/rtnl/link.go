@@ -31,32 +31,12 @@ func (a *api) linkList(L *lua.LState) int {
 	if err != nil {
 		raise(L, fn, err)
 	}
-	names := make(map[int]string, len(ls))
-	for _, l := range ls {
-		names[l.Index] = l.Name
-	}
-	if f.Master.Name != "" || f.Kind != "" {
-		names = a.linkNames(L, cl)
-	}
 	t := L.CreateTable(len(ls), 0)
 	for _, l := range ls {
-		t.Append(linkToLua(L, l, names))
+		t.Append(linkToLua(L, l))
 	}
 	L.Push(t)
 	return 1
-}
-
-// linkNames maps every ifindex of cl's namespace to its name.
-func (a *api) linkNames(L *lua.LState, cl *rtnl.Client) map[int]string {
-	names := map[int]string{}
-	err := cl.EachLink(bindings.Context(L), rtnl.LinkFilter{NoStats: true}, func(l *rtnl.Link) error {
-		names[l.Index] = l.Name
-		return nil
-	})
-	if err != nil {
-		raise(L, "rtnl.link.list", err)
-	}
-	return names
 }
 
 // linkRef reads ifname= or ifindex= (one of them is required).
@@ -79,11 +59,7 @@ func (a *api) linkGet(L *lua.LState) int {
 	if err != nil {
 		raise(L, fn, err)
 	}
-	names := map[int]string{l.Index: l.Name}
-	if l.Master != 0 || l.Parent != 0 {
-		names = a.linkNames(L, cl)
-	}
-	L.Push(linkToLua(L, l, names))
+	L.Push(linkToLua(L, l))
 	return 1
 }
 

@@ -40,10 +40,11 @@ func (a *api) snapshotLink(L *lua.LState, fn string, ref rtnl.LinkRef) *linkSnap
 		raise(L, fn, err)
 	}
 	s := &linkSnapshot{link: l}
-	names := a.linkNames(L, cl)
-	s.master = names[l.Master]
+	if l.Master != 0 {
+		s.master = l.MasterName
+	}
 	if l.Kind() == "veth" && l.NetNSID == nil {
-		s.peer = names[l.Parent]
+		s.peer = l.ParentName
 	}
 	addrs, err := cl.ListAddrs(ctx, rtnl.AddrFilter{Ifindex: l.Index})
 	if err != nil {

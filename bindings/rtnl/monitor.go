@@ -48,7 +48,7 @@ func eventToLua(L *lua.LState, ev *rtnl.Event) *lua.LTable {
 	}
 	switch o := obj.(type) {
 	case *rtnl.Link:
-		t = linkToLua(L, o, nil)
+		t = linkToLua(L, o)
 	case *rtnl.Address:
 		t = addrToLua(L, o)
 	case *rtnl.Route:
@@ -201,7 +201,7 @@ func (a *api) wait(L *lua.LState) int {
 			L.Push(lua.LNil)
 			return 1
 		}
-		L.Push(linkToLua(L, l, nil))
+		L.Push(linkToLua(L, l))
 		return 1
 	case addr.IsValid():
 		dev := args.Ifname("dev", bindings.Required)

@@ -8,35 +8,52 @@ import (
 )
 
 // Link is one network interface as rtnetlink reports it. JSON field names
-// are those of `ip -j -d -s link show`; where ip prints a name and nlsh
-// keeps the number, the doc says so.
+// and spellings are those of `ip -j -d -s link show`.
+//
+// Names: where ip prints a name for a number (master, link, group), Link
+// has both. ListLinks resolves the names from its own dump and GetLink
+// with one request per referenced link; EachLink and monitor events
+// cannot see the other links, so they leave MasterName and ParentName
+// empty (and FlagMasterDown unset).
 type Link struct {
-	Index  int       `json:"ifindex"`
-	Name   string    `json:"ifname"`
-	Flags  LinkFlags `json:"flags"`
-	MTU    uint32    `json:"mtu"`
-	Qdisc  string    `json:"qdisc,omitempty"`
-	Master int       `json:"master,omitempty"` // ifindex (ip -j prints the name)
+	Index int       `json:"ifindex"`
+	Name  string    `json:"ifname"`
+	Flags LinkFlags `json:"flags"`
+	MTU   uint32    `json:"mtu"`
+	Qdisc string    `json:"qdisc,omitempty"`
+	// Master is the ifindex of the link's master (IFLA_MASTER: a bridge,
+	// bond or vrf); MasterName is its name, as ip -j prints "master"
+	// ("if7" when no link has that index). See "Names" below.
+	Master     int    `json:"-"`
+	MasterName string `json:"master,omitempty"`
 	// Parent is IFLA_LINK: the peer of a veth, the lower device of a
-	// vlan/macvlan (ip -j "link", which it prints as a name).
-	Parent     int       `json:"link,omitempty"`
+	// vlan/macvlan. ParentName is its name as ip -j prints "link" ("if3"
+	// when no link of this namespace has that index); when the parent is
+	// in another namespace (NetNSID set) ParentName is empty and
+	// LinkIndex repeats Parent, as ip -j prints link_index there.
+	Parent     int       `json:"-"`
+	ParentName string    `json:"link,omitempty"`
+	LinkIndex  int       `json:"link_index,omitempty"`
 	OperState  OperState `json:"operstate"`
 	LinkMode   uint8     `json:"linkmode"`
-	Group      uint32    `json:"group"` // number (ip -j prints "default" for 0)
-	TxQLen     uint32    `json:"txqlen"`
-	Type       LinkType  `json:"link_type"`
-	Address    HWAddr    `json:"address,omitempty"`
-	Broadcast  HWAddr    `json:"broadcast,omitempty"`
-	PermAddr   HWAddr    `json:"permaddr,omitempty"`
-	Alias      string    `json:"ifalias,omitempty"`
-	Promisc    uint32    `json:"promiscuity"`
-	AllMulti   uint32    `json:"allmulti"`
-	MinMTU     uint32    `json:"min_mtu"`
-	MaxMTU     uint32    `json:"max_mtu"`
-	NumTxQ     uint32    `json:"num_tx_queues"`
-	NumRxQ     uint32    `json:"num_rx_queues"`
-	Carrier    bool      `json:"carrier"`
-	CarrierChg uint32    `json:"carrier_changes"`
+	// Group is IFLA_GROUP; GroupName is how ip -j prints it ("default"
+	// for 0, else the number).
+	Group      uint32   `json:"-"`
+	GroupName  string   `json:"group"`
+	TxQLen     uint32   `json:"txqlen"`
+	Type       LinkType `json:"link_type"`
+	Address    HWAddr   `json:"address,omitempty"`
+	Broadcast  HWAddr   `json:"broadcast,omitempty"`
+	PermAddr   HWAddr   `json:"permaddr,omitempty"`
+	Alias      string   `json:"ifalias,omitempty"`
+	Promisc    uint32   `json:"promiscuity"`
+	AllMulti   uint32   `json:"allmulti"`
+	MinMTU     uint32   `json:"min_mtu"`
+	MaxMTU     uint32   `json:"max_mtu"`
+	NumTxQ     uint32   `json:"num_tx_queues"`
+	NumRxQ     uint32   `json:"num_rx_queues"`
+	Carrier    bool     `json:"carrier"`
+	CarrierChg uint32   `json:"carrier_changes"`
 	// NetNSID is IFLA_LINK_NETNSID: the namespace (by this namespace's id
 	// for it) where Parent lives, for a veth whose peer is elsewhere; nil
 	// when absent.
@@ -152,6 +169,11 @@ const (
 	FlagLowerUp    LinkFlags = 1 << 16
 	FlagDormant    LinkFlags = 1 << 17
 	FlagEcho       LinkFlags = 1 << 18
+
+	// FlagMasterDown is no kernel flag: nlsh sets it when the link's
+	// parent (Parent, in this namespace) is down, where ip prints
+	// "M-DOWN". It is never sent to the kernel.
+	FlagMasterDown LinkFlags = 1 << 31
 )
 
 // flagNames is in the order ip prints flags.
@@ -169,13 +191,15 @@ var flagNames = []struct {
 
 // Names lists the flags as ip prints them: "NO-CARRIER" first when the
 // link is up without IFF_RUNNING, then the set flags; IFF_RUNNING itself
-// is not printed, and unnamed bits appear in hex.
+// is not printed, unnamed bits appear in hex, and "M-DOWN"
+// (FlagMasterDown) comes last.
 func (f LinkFlags) Names() []string {
 	names := make([]string, 0, 4)
 	if f&FlagUp != 0 && f&FlagRunning == 0 {
 		names = append(names, "NO-CARRIER")
 	}
-	f &^= FlagRunning
+	mdown := f&FlagMasterDown != 0
+	f &^= FlagRunning | FlagMasterDown
 	for _, n := range flagNames {
 		if f&n.f != 0 {
 			names = append(names, n.name)
@@ -184,6 +208,9 @@ func (f LinkFlags) Names() []string {
 	}
 	if f != 0 {
 		names = append(names, strconv.FormatUint(uint64(f), 16))
+	}
+	if mdown {
+		names = append(names, "M-DOWN")
 	}
 	return names
 }

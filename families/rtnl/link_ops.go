@@ -96,6 +96,7 @@ func (c *Client) EachLink(ctx context.Context, f LinkFilter, fn func(l *Link) er
 		if !f.matches(l) {
 			return nil
 		}
+		resolveLink(l, nil)
 		return fn(l)
 	})
 	return kernelErr(err, req, "")
@@ -133,11 +134,13 @@ func (c *Client) linkDumpRequest(ctx context.Context, f LinkFilter) (codec.Messa
 	return codec.Message{Header: codec.Header{Type: rtmGetLink, Flags: codec.Dump}, Data: b}, nil
 }
 
-// ListLinks returns the links of the client's namespace (ip link show).
+// ListLinks returns the links of the client's namespace (ip link show),
+// with master and parent names resolved from the same dump: the dump
+// covers every link and the filter is applied after, as ip does.
 func (c *Client) ListLinks(ctx context.Context, f LinkFilter) ([]*Link, error) {
 	var ls []*Link
 	pos := map[int]int{} // ifindex -> position, so a restarted dump does not repeat
-	err := c.EachLink(ctx, f, func(l *Link) error {
+	err := c.EachLink(ctx, LinkFilter{NoStats: f.NoStats}, func(l *Link) error {
 		if i, ok := pos[l.Index]; ok {
 			ls[i] = l
 			return nil
@@ -149,10 +152,31 @@ func (c *Client) ListLinks(ctx context.Context, f LinkFilter) ([]*Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ls, nil
+	resolveLinks(ls)
+	if f.Master.Name != "" && f.Master.Index == 0 {
+		if err := checkIfname("master", f.Master.Name); err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			if l.Name == f.Master.Name {
+				f.Master.Index = l.Index
+			}
+		}
+		if f.Master.Index == 0 {
+			return nil, argErr("master", f.Master.Name, "no such device")
+		}
+	}
+	out := ls[:0]
+	for _, l := range ls {
+		if f.matches(l) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
-// GetLink returns one link by name or index. A link that does not exist
+// GetLink returns one link by name or index, with its master and parent
+// names resolved (one more request for each). A link that does not exist
 // is an error matching syscall.ENODEV.
 func (c *Client) GetLink(ctx context.Context, r LinkRef) (*Link, error) {
 	if r.IsZero() {
@@ -168,7 +192,14 @@ func (c *Client) GetLink(ctx context.Context, r LinkRef) (*Link, error) {
 	}
 	for _, m := range msgs {
 		if m.Header.Type == rtmNewLink {
-			return decodeLink(m.Data)
+			l, err := decodeLink(m.Data)
+			if err != nil {
+				return nil, err
+			}
+			if err := c.resolveByRequest(ctx, l); err != nil {
+				return nil, fmt.Errorf("link %s: resolve names: %w", l.Name, err)
+			}
+			return l, nil
 		}
 	}
 	return nil, fmt.Errorf("RTM_GETLINK %s: no link in the kernel's answer", r)

@@ -79,7 +79,13 @@ type eventDecoder struct {
 	decode  func(codec.Message) (any, error)
 }
 
-func decodeLinkEvent(m codec.Message) (any, error) { return decodeLink(m.Data) }
+func decodeLinkEvent(m codec.Message) (any, error) {
+	l, err := decodeLink(m.Data)
+	if err == nil {
+		resolveLink(l, nil)
+	}
+	return l, err
+}
 
 // pointerTo adapts a part's DecodeX function to an event decoder whose
 // Object is a *X.
