@@ -29,24 +29,7 @@ func seconds(args *bindings.Args, name string) time.Duration {
 // Lost events come as {type = "EVENTS_LOST"}: resynchronise with a list.
 func eventToLua(L *lua.LState, ev *rtnl.Event) *lua.LTable {
 	var t *lua.LTable
-	obj := ev.Object
-	if obj == nil && len(ev.Msg.Data) > 0 {
-		switch ev.Group {
-		case rtnl.GroupRoute:
-			if r, err := rtnl.DecodeRoute(ev.Msg); err == nil {
-				obj = &r
-			}
-		case rtnl.GroupNeigh:
-			if n, err := rtnl.DecodeNeigh(ev.Msg); err == nil {
-				obj = &n
-			}
-		case rtnl.GroupRule:
-			if r, err := rtnl.DecodeRule(ev.Msg); err == nil {
-				obj = &r
-			}
-		}
-	}
-	switch o := obj.(type) {
+	switch o := ev.Object.(type) {
 	case *rtnl.Link:
 		t = linkToLua(L, o)
 	case *rtnl.Address:
