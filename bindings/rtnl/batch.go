@@ -31,8 +31,8 @@ func batchOf(env *bindings.Env) *batchState {
 // batch is rtnl.batch(fn [, {raise = false}]): state-changing calls made
 // by fn are queued, then sent in order; runs of consecutive calls of the
 // same kind (link add, link del, addr add, addr del, route add, route
-// replace, route del) in the same namespace go through the core's batch,
-// many per sendmsg. Reads inside fn run at once. It returns one result per
+// replace, route del, neigh add, neigh del, rule add, rule del) in the
+// same namespace go through the core's batch, many per sendmsg. Reads inside fn run at once. It returns one result per
 // queued call, {fn=, ok=, error=}; by default the first failure is raised
 // instead, naming the line of the call that caused it, and the calls
 // after the failing group are not sent.
@@ -189,6 +189,26 @@ func sendGroup(ctx context.Context, cl *rtnl.Client, ops []*op, errs []error) er
 			got, err = cl.ReplaceRoutes(ctx, rs, opts...)
 		default:
 			got, err = cl.DelRoutes(ctx, rs, opts...)
+		}
+	case "neigh.add", "neigh.del":
+		ns := make([]rtnl.Neigh, len(ops))
+		for i, o := range ops {
+			ns[i] = *o.neigh
+		}
+		if ops[0].group == "neigh.add" {
+			got, err = cl.AddNeighs(ctx, ns, opts...)
+		} else {
+			got, err = cl.DelNeighs(ctx, ns, opts...)
+		}
+	case "rule.add", "rule.del":
+		rs := make([]rtnl.Rule, len(ops))
+		for i, o := range ops {
+			rs[i] = *o.rule
+		}
+		if ops[0].group == "rule.add" {
+			got, err = cl.AddRules(ctx, rs, opts...)
+		} else {
+			got, err = cl.DelRules(ctx, rs, opts...)
 		}
 	default:
 		return fmt.Errorf("rtnl.batch: no bulk form for %s", ops[0].group)

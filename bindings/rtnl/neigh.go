@@ -57,7 +57,7 @@ func (a *api) neighAdd(L *lua.LState) int {
 	n := readNeigh(args, false)
 	existOK := args.Bool("exist_ok", bindings.Optional)
 	args.Done()
-	o := &op{fn: fn, existOK: existOK}
+	o := &op{fn: fn, group: "neigh.add", neigh: n, existOK: existOK}
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.AddNeigh(ctx, *n, o.callOpts()...) }
 	a.neighJournal(L, fn, o, n)
 	a.do(L, o)
@@ -117,7 +117,7 @@ func (a *api) neighDel(L *lua.LState) int {
 	args := bindings.Table(L, 1, fn)
 	n := readNeigh(args, true)
 	args.Done()
-	o := &op{fn: fn}
+	o := &op{fn: fn, group: "neigh.del", neigh: n}
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelNeigh(ctx, *n) }
 	if a.journalled() {
 		if prev := a.findNeigh(L, fn, n); prev != nil {

@@ -23,6 +23,8 @@ type op struct {
 	linkRef *rtnl.LinkRef
 	addr    *rtnl.Address
 	route   *rtnl.Route
+	neigh   *rtnl.Neigh
+	rule    *rtnl.Rule
 	existOK bool
 
 	run func(ctx context.Context, cl *rtnl.Client) error

@@ -83,7 +83,7 @@ func (a *api) ruleAdd(L *lua.LState) int {
 	r := readRule(args)
 	existOK := args.Bool("exist_ok", bindings.Optional)
 	args.Done()
-	o := &op{fn: fn, existOK: existOK}
+	o := &op{fn: fn, group: "rule.add", rule: r, existOK: existOK}
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.AddRule(ctx, *r, o.callOpts()...) }
 	if a.journalled() {
 		existed := existOK && a.findRule(L, fn, r) != nil
@@ -126,7 +126,7 @@ func (a *api) ruleDel(L *lua.LState) int {
 	args := bindings.Table(L, 1, fn)
 	r := readRule(args)
 	args.Done()
-	o := &op{fn: fn}
+	o := &op{fn: fn, group: "rule.del", rule: r}
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRule(ctx, *r) }
 	if a.journalled() {
 		if prev := a.findRule(L, fn, r); prev != nil {

@@ -241,33 +241,47 @@ func (c *Client) DelNeigh(ctx context.Context, n Neigh, opts ...CallOption) erro
 
 func (c *Client) writeNeigh(ctx context.Context, op string, n Neigh, flags uint16, opts []CallOption) error {
 	o := collectOptions(opts)
+	m, err := c.neighMessage(ctx, op, &n, flags, c.devs())
+	if err != nil {
+		return err
+	}
+	_, err = c.execute(ctx, m.Header.Type, flags, m.Data, n.object())
+	if err != nil && o.existOK && flags&codec.Excl != 0 && isExist(err) && c.neighExists(ctx, &n) {
+		return nil
+	}
+	return err
+}
+
+// neighMessage checks n, resolves its device (n.Ifindex is set) and
+// builds its RTM_NEWNEIGH (flags not 0) or RTM_DELNEIGH request.
+func (c *Client) neighMessage(ctx context.Context, op string, n *Neigh, flags uint16, devs *devResolver) (codec.Message, error) {
 	if n.Dev == "" && n.Ifindex == 0 {
-		return badArg("dev", "", "device missing")
+		return codec.Message{}, badArg("dev", "", "device missing")
 	}
 	var err error
-	if n.Ifindex, err = c.devs().resolve(ctx, op, "dev", n.Dev, n.Ifindex); err != nil {
-		return err
+	if n.Ifindex, err = devs.resolve(ctx, op, "dev", n.Dev, n.Ifindex); err != nil {
+		return codec.Message{}, err
 	}
 	typ := rtmNewNeigh
 	if flags == 0 {
 		typ = rtmDelNeigh
 	}
-	b, err := encodeNeigh(&n, typ == rtmDelNeigh)
+	b, err := encodeNeigh(n, typ == rtmDelNeigh)
 	if err != nil {
-		return err
+		return codec.Message{}, err
 	}
-	_, err = c.execute(ctx, typ, flags, b, n.object())
-	if err != nil && o.existOK && flags&codec.Excl != 0 && isExist(err) {
-		found := false
-		lerr := c.EachNeigh(ctx, NeighFilter{Family: n.Family, Ifindex: n.Ifindex, Proxy: n.Proxy}, func(x Neigh) error {
-			if x.Dst == n.Dst && (n.Lladdr == nil || x.Lladdr.String() == n.Lladdr.String()) && x.Router == n.Router {
-				found = true
-			}
-			return nil
-		})
-		if lerr == nil && found {
-			return nil
+	return codec.Message{Header: codec.Header{Type: typ, Flags: flags}, Data: b}, nil
+}
+
+// neighExists reports whether an entry like n (same address, link-layer
+// address when given, router flag) is there: what ExistOK accepts.
+func (c *Client) neighExists(ctx context.Context, n *Neigh) bool {
+	found := false
+	lerr := c.EachNeigh(ctx, NeighFilter{Family: n.Family, Ifindex: n.Ifindex, Proxy: n.Proxy}, func(x Neigh) error {
+		if x.Dst == n.Dst && (n.Lladdr == nil || x.Lladdr.String() == n.Lladdr.String()) && x.Router == n.Router {
+			found = true
 		}
-	}
-	return err
+		return nil
+	})
+	return lerr == nil && found
 }
