@@ -31,9 +31,13 @@ type BatchOptions struct {
 	KeepFlags bool
 	// Transaction marks an nfnetlink transaction: the first message is
 	// NFNL_MSG_BATCH_BEGIN and the last NFNL_MSG_BATCH_END. It implies
-	// Atomic and KeepFlags, and adds NLM_F_ACK to the last message and
-	// to the one before it. See transactionDone for how the end of the
-	// kernel's answers is recognised.
+	// Atomic and KeepFlags, adds NLM_F_ACK to the message before
+	// BATCH_END and clears it on BATCH_BEGIN and BATCH_END: kernels
+	// before 6.10 never answer those two, even when asked, and the
+	// answer to the message before BATCH_END comes after the commit's
+	// outcome on every kernel. See txState for how the end of the
+	// kernel's answers is recognised. A transaction of BATCH_BEGIN and
+	// BATCH_END alone asks for no answer and waits for none.
 	Transaction bool
 }
 
@@ -68,12 +72,14 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 	if o.Transaction {
 		o.Atomic, o.KeepFlags = true, true
 		msgs = append([]codec.Message(nil), msgs...)
-		msgs[len(msgs)-1].Header.Flags |= codec.Acknowledge
-		if len(msgs) > 1 {
-			msgs[len(msgs)-2].Header.Flags |= codec.Acknowledge
+		last := len(msgs) - 1
+		msgs[0].Header.Flags &^= codec.Acknowledge
+		msgs[last].Header.Flags &^= codec.Acknowledge
+		if last >= 2 {
+			msgs[last-1].Header.Flags |= codec.Acknowledge
 		}
 	}
-	if o.KeepFlags && msgs[len(msgs)-1].Header.Flags&codec.Acknowledge == 0 {
+	if o.KeepFlags && !o.Transaction && msgs[len(msgs)-1].Header.Flags&codec.Acknowledge == 0 {
 		return errs, fmt.Errorf("netlink batch: the last message must carry NLM_F_ACK")
 	}
 	if err := c.mu.acquire(ctx); err != nil {

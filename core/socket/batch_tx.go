@@ -5,8 +5,11 @@ package socket
 // BatchOptions.Transaction) when BATCH_END will never be answered.
 // nfnetlink_rcv_batch answers this way:
 //
-//   - Committed: an ack for every message that asked for one, BATCH_END's
-//     last. The ordinary rule (every ack arrived) ends the wait.
+//   - Committed: an ack for every message that asked for one, after the
+//     commit. BATCH_BEGIN and BATCH_END do not ask (kernels before 6.10
+//     ignore NLM_F_ACK on them, 6.10 and later honour it), so the answer
+//     to the message before BATCH_END, which asks, comes last, and the
+//     ordinary rule (every ack arrived) ends the wait.
 //   - Refused as a whole (a stale generation id, an unknown subsystem, a
 //     malformed or oversized batch, a failed commit): an error for
 //     BATCH_BEGIN, possibly followed by queued answers. Nothing more is
@@ -20,6 +23,9 @@ package socket
 //     ack, its answer comes last: once some message failed, the wait ends
 //     when every message other than BATCH_END that asked for an ack has
 //     been answered.
+//
+// A commit that fails (after every operation passed) is answered like a
+// refusal: an error for BATCH_BEGIN, sent before the queued acks.
 type txState struct {
 	last    int  // chunk position of BATCH_END
 	awaited int  // acks awaited from positions before last

@@ -374,7 +374,9 @@ func (tx *Tx) Commit(ctx context.Context) error {
 			e.Be32(attrBatchGenID, tx.genID)
 		}
 	})
-	end, _ := message(msgBatchEnd, codec.Request|codec.Acknowledge, 0, subsysNFTables, nil)
+	// BATCH_END asks for no ack: kernels before 6.10 never send one (the
+	// socket layer asks the last operation instead).
+	end, _ := message(msgBatchEnd, codec.Request, 0, subsysNFTables, nil)
 	msgs := make([]codec.Message, 0, len(tx.msgs)+2)
 	msgs = append(msgs, begin)
 	msgs = append(msgs, tx.msgs...)
