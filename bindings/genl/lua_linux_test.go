@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/internal/kernel"
 	"github.com/nlsh/nlsh/internal/testutil"
 	"github.com/nlsh/nlsh/runtime"
 	"github.com/nlsh/nlsh/runtime/luatest"
@@ -16,8 +17,10 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 // toolModule is the test-only module `tool`: tool.run(nsname, cmd,
 // args...) runs a command inside the namespace (`ip netns exec`) and
 // returns its standard output, raising when it fails; tool.try does the
-// same and returns nil and the error message instead of raising. Lua
-// tests cross-check with the commands users trust (genl, ethtool, wg).
+// same and returns nil and the error message instead of raising;
+// tool.kernel_at_least(major, minor) tells whether the kernel is that
+// Linux version or later (for features newer than the VM lane's kernel).
+// Lua tests cross-check with the commands users trust (genl, ethtool, wg).
 func toolModule() bindings.Module {
 	return bindings.Module{Name: "tool", Open: func(L *lua.LState, _ *bindings.Env) lua.LValue {
 		run := func(L *lua.LState) (string, error) {
@@ -36,6 +39,10 @@ func toolModule() bindings.Module {
 					L.RaiseError("%v", err)
 				}
 				L.Push(lua.LString(out))
+				return 1
+			},
+			"kernel_at_least": func(L *lua.LState) int {
+				L.Push(lua.LBool(kernel.AtLeast(L.CheckInt(1), L.CheckInt(2))))
 				return 1
 			},
 			"try": func(L *lua.LState) int {
