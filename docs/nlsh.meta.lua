@@ -1262,6 +1262,21 @@ rtnl.rule = {}
 ---@return rtnl.Link[]
 function rtnl.link.list(args) end
 
+--- Argument table of rtnl.link.each.
+---@class rtnl.link.each.args
+---@field kind? string only links of this kind
+---@field master? string only ports of this master
+---@field stats? boolean include stats64
+
+--- Streams links one at a time without holding the dump (list's filters; no master/link names).
+---
+--- ```lua
+--- for l in rtnl.link.each{} do print(l.ifname) end
+--- ```
+---@param args? rtnl.link.each.args
+---@return fun():rtnl.Link iterator
+function rtnl.link.each(args) end
+
 --- Argument table of rtnl.link.get.
 ---@class rtnl.link.get.args
 ---@field ifname? string name
@@ -1352,6 +1367,20 @@ function rtnl.link.del(args) end
 ---@param args? rtnl.addr.list.args
 ---@return rtnl.Address[]
 function rtnl.addr.list(args) end
+
+--- Argument table of rtnl.addr.each.
+---@class rtnl.addr.each.args
+---@field dev? string only this device
+---@field family? string inet or inet6
+
+--- Streams addresses one at a time without holding the dump (same filters as list).
+---
+--- ```lua
+--- for x in rtnl.addr.each{family = "inet"} do print(x.dev, x["local"]) end
+--- ```
+---@param args? rtnl.addr.each.args
+---@return fun():rtnl.Address iterator
+function rtnl.addr.each(args) end
 
 --- Argument table of rtnl.addr.add.
 ---@class rtnl.addr.add.args
@@ -1589,6 +1618,21 @@ function rtnl.route.del(args) end
 ---@param args? rtnl.neigh.list.args
 ---@return table[]
 function rtnl.neigh.list(args) end
+
+--- Argument table of rtnl.neigh.each.
+---@class rtnl.neigh.each.args
+---@field dev? string
+---@field family? string
+---@field proxy? boolean proxy entries
+
+--- Streams neighbours one at a time without holding the dump (same filters as list).
+---
+--- ```lua
+--- for n in rtnl.neigh.each{dev = "eth0"} do print(n.dst, n.lladdr) end
+--- ```
+---@param args? rtnl.neigh.each.args
+---@return fun():table iterator
+function rtnl.neigh.each(args) end
 
 --- Argument table of rtnl.neigh.add.
 ---@class rtnl.neigh.add.args

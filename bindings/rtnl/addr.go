@@ -11,12 +11,7 @@ import (
 
 func (a *api) addrList(L *lua.LState) int {
 	const fn = "rtnl.addr.list"
-	args := bindings.OptTable(L, 1, fn)
-	f := rtnl.AddrFilter{
-		Dev:    args.Ifname("dev", bindings.Optional),
-		Family: args.Enum("family", bindings.Optional, "inet", "inet6"),
-	}
-	args.Done()
+	f := readAddrFilter(bindings.OptTable(L, 1, fn))
 	as, err := a.client(L, fn).ListAddrs(bindings.Context(L), f)
 	if err != nil {
 		raise(L, fn, err)
@@ -27,6 +22,16 @@ func (a *api) addrList(L *lua.LState) int {
 	}
 	L.Push(t)
 	return 1
+}
+
+// readAddrFilter reads addr.list's and addr.each's arguments.
+func readAddrFilter(args *bindings.Args) rtnl.AddrFilter {
+	f := rtnl.AddrFilter{
+		Dev:    args.Ifname("dev", bindings.Optional),
+		Family: args.Enum("family", bindings.Optional, "inet", "inet6"),
+	}
+	args.Done()
+	return f
 }
 
 // readAddr reads an address argument table; forDel reads only what

@@ -19,13 +19,7 @@ const (
 
 func (a *api) linkList(L *lua.LState) int {
 	const fn = "rtnl.link.list"
-	args := bindings.OptTable(L, 1, fn)
-	f := rtnl.LinkFilter{Kind: args.String("kind", bindings.Optional)}
-	if m := args.Ifname("master", bindings.Optional); m != "" {
-		f.Master = rtnl.ByName(m)
-	}
-	f.NoStats = !args.Bool("stats", bindings.Optional)
-	args.Done()
+	f := readLinkFilter(bindings.OptTable(L, 1, fn))
 	cl := a.client(L, fn)
 	ls, err := cl.ListLinks(bindings.Context(L), f)
 	if err != nil {
@@ -37,6 +31,17 @@ func (a *api) linkList(L *lua.LState) int {
 	}
 	L.Push(t)
 	return 1
+}
+
+// readLinkFilter reads link.list's and link.each's arguments.
+func readLinkFilter(args *bindings.Args) rtnl.LinkFilter {
+	f := rtnl.LinkFilter{Kind: args.String("kind", bindings.Optional)}
+	if m := args.Ifname("master", bindings.Optional); m != "" {
+		f.Master = rtnl.ByName(m)
+	}
+	f.NoStats = !args.Bool("stats", bindings.Optional)
+	args.Done()
+	return f
 }
 
 // linkRef reads ifname= or ifindex= (one of them is required).
@@ -112,15 +117,18 @@ func (a *api) linkAdd(L *lua.LState) int {
 		bindings.ArgError(L, fn, "field \"peer\": kind %s has no peer", s.Kind)
 	}
 	o := &op{fn: fn, group: "link.add", link: s, existOK: existOK}
+	// When journalling, look first: a link that is there already is not
+	// this call's to delete, even when the kernel's answer (EEXIST) is
+	// lost and the undo of an unanswered add is journalled (see do).
 	var existed bool
-	if a.journalled() && existOK {
+	if a.journalled() {
 		cl := a.client(L, fn)
 		l, err := cl.LinkExists(bindings.Context(L), rtnl.ByName(s.Name))
 		if err != nil {
 			raise(L, fn, err)
 		}
 		existed = l != nil
-		if existed {
+		if existed && existOK {
 			o.group = "" // ensure-style: set what differs, undo by restoring
 			prev := rtnl.ChangeFrom(l)
 			prev.Name, prev.Unknown = nil, nil

@@ -74,17 +74,17 @@ func open(L *lua.LState, env *bindings.Env) lua.LValue {
 func (a *api) table(L *lua.LState) *lua.LTable {
 	t := L.NewTable()
 	t.RawSetString("link", bindings.SetFuncs(L, map[string]lua.LGFunction{
-		"list": a.linkList, "get": a.linkGet, "add": a.linkAdd, "set": a.linkSet, "del": a.linkDel,
+		"list": a.linkList, "each": a.linkEach, "get": a.linkGet, "add": a.linkAdd, "set": a.linkSet, "del": a.linkDel,
 	}))
 	t.RawSetString("addr", bindings.SetFuncs(L, map[string]lua.LGFunction{
-		"list": a.addrList, "add": a.addrAdd, "replace": a.addrReplace, "del": a.addrDel,
+		"list": a.addrList, "each": a.addrEach, "add": a.addrAdd, "replace": a.addrReplace, "del": a.addrDel,
 	}))
 	t.RawSetString("route", bindings.SetFuncs(L, map[string]lua.LGFunction{
 		"list": a.routeList, "each": a.routeEach, "get": a.routeGet, "add": a.routeAdd,
 		"replace": a.routeReplace, "append": a.routeAppend, "del": a.routeDel,
 	}))
 	t.RawSetString("neigh", bindings.SetFuncs(L, map[string]lua.LGFunction{
-		"list": a.neighList, "add": a.neighAdd, "replace": a.neighReplace, "del": a.neighDel,
+		"list": a.neighList, "each": a.neighEach, "add": a.neighAdd, "replace": a.neighReplace, "del": a.neighDel,
 	}))
 	t.RawSetString("rule", bindings.SetFuncs(L, map[string]lua.LGFunction{
 		"list": a.ruleList, "add": a.ruleAdd, "del": a.ruleDel,

@@ -12,13 +12,7 @@ import (
 
 func (a *api) neighList(L *lua.LState) int {
 	const fn = "rtnl.neigh.list"
-	args := bindings.OptTable(L, 1, fn)
-	f := rtnl.NeighFilter{
-		Family: args.Enum("family", bindings.Optional, "inet", "inet6"),
-		Dev:    args.Ifname("dev", bindings.Optional),
-		Proxy:  args.Bool("proxy", bindings.Optional),
-	}
-	args.Done()
+	f := readNeighFilter(bindings.OptTable(L, 1, fn))
 	ns, err := a.client(L, fn).ListNeighs(bindings.Context(L), f)
 	if err != nil {
 		raise(L, fn, err)
@@ -29,6 +23,17 @@ func (a *api) neighList(L *lua.LState) int {
 	}
 	L.Push(t)
 	return 1
+}
+
+// readNeighFilter reads neigh.list's and neigh.each's arguments.
+func readNeighFilter(args *bindings.Args) rtnl.NeighFilter {
+	f := rtnl.NeighFilter{
+		Family: args.Enum("family", bindings.Optional, "inet", "inet6"),
+		Dev:    args.Ifname("dev", bindings.Optional),
+		Proxy:  args.Bool("proxy", bindings.Optional),
+	}
+	args.Done()
+	return f
 }
 
 func readNeigh(args *bindings.Args, forDel bool) *rtnl.Neigh {
