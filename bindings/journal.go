@@ -2,8 +2,11 @@ package bindings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/nlsh/nlsh/core/codec"
 )
 
 // Step is one journalled change: what was done and how to undo it.
@@ -94,4 +97,20 @@ func (e *RollbackError) Unwrap() []error {
 		errs[i] = f.Err
 	}
 	return errs
+}
+
+// Unanswered reports whether a state-changing request that failed with
+// err may have been applied all the same: err is not the kernel's answer
+// (a *codec.Error) but a failure on the way — a send or receive error, a
+// reply cut short, a deadline while waiting. The kernel may have acted
+// and only its answer was lost, so bindings journal the undo of such a
+// request as if it had succeeded, with an undo step that accepts finding
+// the change not made (see the families' "already gone" answers).
+// Errors raised before anything was sent are the caller's to exclude.
+func Unanswered(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ke *codec.Error
+	return !errors.As(err, &ke)
 }

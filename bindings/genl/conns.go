@@ -67,7 +67,7 @@ func connsOf(env *bindings.Env) *conns {
 
 // config is the socket configuration of a connection in namespace t.
 func (c *conns) config(t netns.Target) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: c.trace}
+	cfg := &socket.Config{NetNS: t, Trace: c.trace, WrapTransport: c.env.WrapTransport}
 	if c.env.DryRun {
 		cfg.DryRun = c.names.changesState
 	}

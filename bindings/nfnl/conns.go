@@ -72,7 +72,7 @@ func changesState(m codec.Message) bool {
 }
 
 func (c *conns) config(t netns.Target) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: c.trace}
+	cfg := &socket.Config{NetNS: t, Trace: c.trace, WrapTransport: c.env.WrapTransport}
 	if c.env.DryRun {
 		cfg.DryRun = changesState
 	}

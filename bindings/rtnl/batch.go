@@ -120,6 +120,7 @@ func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []error {
 			continue
 		}
 		cl, err := connsOf(a.env).client(ops[i].target)
+		sent := err == nil // a namespace that cannot be opened got nothing
 		if err == nil {
 			if j-i == 1 {
 				err = ops[i].run(ctx, cl)
@@ -135,7 +136,8 @@ func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []error {
 			}
 			if errs[k] != nil {
 				failed = true
-			} else if ops[k].done != nil && !a.env.DryRun {
+			}
+			if ops[k].done != nil && !a.env.DryRun && sent && (errs[k] == nil || unanswered(errs[k])) {
 				ops[k].done()
 			}
 		}

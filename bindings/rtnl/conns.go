@@ -73,7 +73,7 @@ func traceFunc(w io.Writer, onlyDry bool) socket.TraceFunc {
 func changesState(m codec.Message) bool { return m.Header.Type&3 != 2 }
 
 func (c *conns) config(t netns.Target) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: c.trace}
+	cfg := &socket.Config{NetNS: t, Trace: c.trace, WrapTransport: c.env.WrapTransport}
 	if c.env.DryRun {
 		cfg.DryRun = changesState
 	}

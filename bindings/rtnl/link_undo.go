@@ -84,9 +84,16 @@ func (a *api) snapshotLink(L *lua.LState, fn string, ref rtnl.LinkRef) *linkSnap
 	return s
 }
 
-// recreate is the undo step of a link delete.
+// recreate is the undo step of a link delete. A delete whose answer was
+// lost may not have happened: the same link (same name and ifindex) still
+// there means there is nothing to re-create.
 func (s *linkSnapshot) recreate(ctx context.Context, cl *rtnl.Client) error {
 	l := s.link
+	if now, err := cl.LinkExists(ctx, rtnl.ByName(l.Name)); err != nil {
+		return err
+	} else if now != nil && now.Index == l.Index {
+		return nil
+	}
 	kind := l.Kind()
 	if kind == "" {
 		return fmt.Errorf("cannot re-create %s: its kind is unknown", l.Name)

@@ -28,7 +28,8 @@ type op struct {
 	existOK bool
 
 	run func(ctx context.Context, cl *rtnl.Client) error
-	// done runs after success: it journals the inverse.
+	// done runs after success, and after a failure that may have changed
+	// state all the same (unanswered): it journals the inverse.
 	done func()
 }
 
@@ -42,11 +43,12 @@ func (a *api) do(L *lua.LState, o *op) bool {
 		return false
 	}
 	cl := a.client(L, o.fn)
-	if err := o.run(bindings.Context(L), cl); err != nil {
-		raise(L, o.fn, err)
-	}
-	if o.done != nil && !a.env.DryRun {
+	err := o.run(bindings.Context(L), cl)
+	if o.done != nil && !a.env.DryRun && (err == nil || unanswered(err)) {
 		o.done()
+	}
+	if err != nil {
+		raise(L, o.fn, err)
 	}
 	return true
 }
