@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,7 +38,31 @@ func Main(m *testing.M) {
 
 // CheckThreads reports an error if any thread of the process is in a
 // network namespace other than the one the process started in.
+//
+// A thread that entered a namespace on purpose is discarded: its
+// goroutine returns locked and the runtime terminates it. That happens
+// just after the goroutine answered (netns.Target.Do has returned by
+// then), so a thread can still be exiting when this runs: dying and
+// zombie tasks are ignored, and a thread elsewhere is given a bounded
+// time (threadExitWait) to go away. One still there after that is a real
+// leak: a thread handed back to the runtime (unlocked) in a namespace.
 func CheckThreads() error {
+	deadline := time.Now().Add(threadExitWait)
+	for {
+		err := foreignThread()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(5 * time.Millisecond) // polling the condition, with a deadline
+	}
+}
+
+// threadExitWait bounds how long CheckThreads waits for exiting threads.
+const threadExitWait = 2 * time.Second
+
+// foreignThread returns an error naming a live thread that is in another
+// network namespace than the process, or nil.
+func foreignThread() error {
 	want, err := os.Readlink("/proc/self/ns/net")
 	if err != nil {
 		return err
@@ -51,11 +76,35 @@ func CheckThreads() error {
 		if err != nil {
 			continue // the thread exited meanwhile
 		}
-		if got != want {
-			return fmt.Errorf("thread %s is in %s, not the process's %s", filepath.Base(filepath.Dir(filepath.Dir(p))), got, want)
+		if got == want {
+			continue
 		}
+		dir := filepath.Dir(filepath.Dir(p))
+		if exiting(dir) {
+			continue
+		}
+		return fmt.Errorf("thread %s is in %s, not the process's %s", filepath.Base(dir), got, want)
 	}
 	return nil
+}
+
+// exiting reports whether the task at /proc/self/task/N is dying or a
+// zombie (state X or Z in its stat), or already gone.
+func exiting(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "stat"))
+	if err != nil {
+		return true
+	}
+	// "tid (comm) S ...": the state follows the last ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 || i+2 >= len(b) {
+		return false
+	}
+	switch b[i+2] {
+	case 'X', 'Z', 'x':
+		return true
+	}
+	return false
 }
 
 // OpenFDs lists the process's open file descriptors with what they point to.
