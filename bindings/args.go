@@ -119,6 +119,11 @@ func (a *Args) String(name string, req Req) string {
 	case *lua.LNilType:
 		return ""
 	case lua.LString:
+		if v == "" && req {
+			// A required name given as "" would reach the kernel as an
+			// empty name (nftables takes one), not as "missing".
+			a.Fail(name, "required: want a non-empty string, got \"\"")
+		}
 		return string(v)
 	}
 	a.Fail(name, "want a string, got %s", describe(v))

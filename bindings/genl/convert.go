@@ -24,10 +24,29 @@ const maxAttrType = 0x3fff
 // are attribute numbers too. It raises naming the field for keys and
 // values it cannot take.
 func attrsFromLua(a *bindings.Args, field string, t *lua.LTable) map[string]any {
-	return tableToMap(a, field, t)
+	w := &attrWalk{a: a}
+	return w.tableToMap(field, t, 1)
 }
 
-func tableToMap(a *bindings.Args, path string, t *lua.LTable) map[string]any {
+// Bounds of an attribute tree from Lua: netlink nests are a few levels
+// deep, so a deeper table is a mistake (or a cyclic table), and a bound
+// on the values visited keeps a table that shares subtables (a DAG with
+// exponentially many paths) from running until the deadline.
+const (
+	maxAttrDepth = 32
+	maxAttrNodes = 1 << 16
+)
+
+// attrWalk converts one attribute table, counting what it visited.
+type attrWalk struct {
+	a     *bindings.Args
+	nodes int
+}
+
+func (w *attrWalk) tableToMap(path string, t *lua.LTable, depth int) map[string]any {
+	if depth > maxAttrDepth {
+		w.a.Fail(path, "nested deeper than %d levels (a cyclic table?)", maxAttrDepth)
+	}
 	m := map[string]any{}
 	t.ForEach(func(k, v lua.LValue) {
 		var name string
@@ -37,18 +56,21 @@ func tableToMap(a *bindings.Args, path string, t *lua.LTable) map[string]any {
 		case lua.LNumber:
 			f := float64(k)
 			if f != math.Trunc(f) || f < 0 || f > maxAttrType {
-				a.Fail(path, "key %s: want an attribute number 0..%d or a name", k, maxAttrType)
+				w.a.Fail(path, "key %s: want an attribute number 0..%d or a name", k, maxAttrType)
 			}
 			name = "attr_" + strconv.Itoa(int(f))
 		default:
-			a.Fail(path, "key of type %s: want an attribute number or a name", k.Type())
+			w.a.Fail(path, "key of type %s: want an attribute number or a name", k.Type())
 		}
-		m[name] = valueFromLua(a, path+"."+name, v)
+		m[name] = w.valueFromLua(path+"."+name, v, depth)
 	})
 	return m
 }
 
-func valueFromLua(a *bindings.Args, path string, v lua.LValue) any {
+func (w *attrWalk) valueFromLua(path string, v lua.LValue, depth int) any {
+	if w.nodes++; w.nodes > maxAttrNodes {
+		w.a.Fail(path, "more than %d values in the attribute tree", maxAttrNodes)
+	}
 	switch v := v.(type) {
 	case lua.LString:
 		return string(v)
@@ -57,23 +79,26 @@ func valueFromLua(a *bindings.Args, path string, v lua.LValue) any {
 	case lua.LNumber:
 		f := float64(v)
 		if f != math.Trunc(f) || math.IsInf(f, 0) || math.Abs(f) > bindings.MaxExactInt {
-			a.Fail(path, "want an integer, got %s", bindings.Describe(v))
+			w.a.Fail(path, "want an integer, got %s", bindings.Describe(v))
 		}
 		return int64(f)
 	case *lua.LTable:
+		if depth+1 > maxAttrDepth {
+			w.a.Fail(path, "nested deeper than %d levels (a cyclic table?)", maxAttrDepth)
+		}
 		n := v.Len()
 		count := 0
 		v.ForEach(func(lua.LValue, lua.LValue) { count++ })
 		if n > 0 && count == n {
 			l := make([]any, n)
 			for i := 1; i <= n; i++ {
-				l[i-1] = valueFromLua(a, fmt.Sprintf("%s[%d]", path, i), v.RawGetInt(i))
+				l[i-1] = w.valueFromLua(fmt.Sprintf("%s[%d]", path, i), v.RawGetInt(i), depth+1)
 			}
 			return l
 		}
-		return tableToMap(a, path, v)
+		return w.tableToMap(path, v, depth+1)
 	}
-	a.Fail(path, "want a string, number, boolean or table, got %s", bindings.Describe(v))
+	w.a.Fail(path, "want a string, number, boolean or table, got %s", bindings.Describe(v))
 	return nil
 }
 

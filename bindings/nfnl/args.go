@@ -133,6 +133,9 @@ func setArgs(a *bindings.Args, full bool) *nfnl.Set {
 	default:
 		a.Fail("type", "want a key type such as \"ipv4_addr\" or a list for a concatenation, got %s", bindings.Describe(v))
 	}
+	if s.Type == "" || strings.HasPrefix(s.Type, " . ") || strings.HasSuffix(s.Type, " . ") || strings.Contains(s.Type, " .  . ") {
+		a.Fail("type", "want a key type such as \"ipv4_addr\", got an empty one")
+	}
 	s.Map = a.String("map", bindings.Optional)
 	s.Flags = flagBits(a, "flags", map[string]uint32{"constant": nfnl.SetConstant, "interval": nfnl.SetInterval,
 		"timeout": nfnl.SetTimeout, "dynamic": nfnl.SetEval})

@@ -23,12 +23,25 @@ func dstField(args *bindings.Args, name string, req bindings.Req) (p netipPrefix
 	return p, true
 }
 
+// nonEmpty reads an optional string field that, when given, must not be
+// empty (an empty name would silently mean "not given").
+func nonEmpty(args *bindings.Args, name string) string {
+	s := args.String(name, bindings.Optional)
+	if s == "" && args.Has(name) {
+		args.Fail(name, "want a non-empty string, got \"\"")
+	}
+	return s
+}
+
 // tableField reads a routing table given by number or name.
 func tableField(args *bindings.Args, name string) (uint32, string) {
 	switch v := args.Value(name, bindings.Optional).(type) {
 	case lua.LNumber:
 		return uint32(args.Int(name, bindings.Optional, 1, 1<<32-1)), ""
 	case lua.LString:
+		if v == "" {
+			args.Fail(name, "want a table number or name, got \"\"")
+		}
 		return 0, string(v)
 	case *lua.LNilType:
 		return 0, ""
@@ -51,7 +64,7 @@ func readRoute(args *bindings.Args, forDel bool) *rtnl.Route {
 	r.Tos = args.Uint8("tos", bindings.Optional)
 	r.Type = args.Enum("type", bindings.Optional, "unicast", "local", "broadcast", "anycast", "multicast",
 		"blackhole", "unreachable", "prohibit", "throw", "nat")
-	r.Protocol = args.String("protocol", bindings.Optional)
+	r.Protocol = nonEmpty(args, "protocol")
 	r.Scope = args.Enum("scope", bindings.Optional, "global", "site", "link", "host", "nowhere")
 	if forDel {
 		return r
@@ -154,7 +167,7 @@ func readRouteFilter(args *bindings.Args) rtnl.RouteFilter {
 	}
 	f.Family = args.Enum("family", bindings.Optional, "inet", "inet6")
 	f.Dev = args.Ifname("dev", bindings.Optional)
-	f.Protocol = args.String("protocol", bindings.Optional)
+	f.Protocol = nonEmpty(args, "protocol")
 	f.Type = args.String("type", bindings.Optional)
 	args.Done()
 	return f

@@ -38,13 +38,13 @@ func readRule(args *bindings.Args) *rtnl.Rule {
 		Fwmask:   args.Uint32("fwmask", bindings.Optional),
 		Action:   args.Enum("action", bindings.Optional, "to_tbl", "goto", "nop", "blackhole", "unreachable", "prohibit"),
 		Goto:     args.Uint32("goto", bindings.Optional),
-		Protocol: args.String("protocol", bindings.Optional),
+		Protocol: nonEmpty(args, "protocol"),
 	}
 	for _, f := range []struct {
 		name string
 		p    *netipPrefix
 	}{{"src", &r.Src}, {"dst", &r.Dst}} {
-		if s := args.String(f.name, bindings.Optional); s != "" {
+		if s := args.String(f.name, bindings.Optional); s != "" || args.Has(f.name) {
 			p, err := rtnl.ParsePrefix(f.name, s, "")
 			if err != nil {
 				failArg(args, f.name, err)

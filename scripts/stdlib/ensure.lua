@@ -10,17 +10,57 @@
 
 local M = {}
 
-local LINK_FIELDS = {ifname = true, kind = true, peer = true, mtu = true, address = true,
-  master = true, up = true, addrs = true, routes = true, netns = true}
+-- The fields each function takes and the Lua type each must have.
+local LINK_FIELDS = {ifname = "string", kind = "string", peer = "table", mtu = "integer",
+  address = "string", master = "string", up = "boolean", addrs = "list of strings",
+  routes = "list of tables", netns = "netns target"}
+local ABSENT_FIELDS = {ifname = "string", netns = "netns target"}
 
-local function check(spec, allowed, fn)
+local function describe(v)
+  if type(v) == "string" then
+    if #v > 40 then return string.format("%q...", v:sub(1, 40)) end
+    return string.format("%q", v)
+  end
+  if type(v) == "number" then return tostring(v) end
+  return type(v)
+end
+
+-- valid reports whether v has type want (a value of LINK_FIELDS).
+local function valid(v, want)
+  local tv = type(v)
+  if want == "integer" then
+    return tv == "number" and v == v and v == math.floor(v) and v > -2^53 and v < 2^53
+  elseif want == "netns target" then
+    return tv == "userdata" or tv == "string"
+  elseif want == "list of strings" or want == "list of tables" then
+    if tv ~= "table" then return false end
+    local n = #v
+    for k, x in pairs(v) do
+      if type(k) ~= "number" or k < 1 or k > n or k ~= math.floor(k) then return false end
+      if type(x) ~= (want == "list of strings" and "string" or "table") then return false end
+    end
+    return true
+  end
+  return tv == want
+end
+
+local function check(spec, fields, fn)
   if type(spec) ~= "table" then
-    error(fn .. ": want a table such as " .. fn .. "{ifname = ...}, got " .. type(spec), 3)
+    error(fn .. ": want a table such as " .. fn .. "{ifname = ...}, got " .. describe(spec), 3)
   end
-  for k in pairs(spec) do
-    if not allowed[k] then error(string.format("%s: unknown field %q", fn, tostring(k)), 3) end
+  for k, v in pairs(spec) do
+    local want = fields[k]
+    if not want then error(string.format("%s: unknown field %s", fn, describe(k)), 3) end
+    if not valid(v, want) then
+      error(string.format("%s: field %q: want %s %s, got %s", fn, k,
+        want:match("^[aeiou]") and "an" or "a", want, describe(v)), 3)
+    end
   end
-  if type(spec.ifname) ~= "string" then error(fn .. ': field "ifname": required string', 3) end
+  local name = spec.ifname
+  if type(name) ~= "string" then error(fn .. ': field "ifname": required string', 3) end
+  if name == "" or #name > 15 or name == "." or name == ".." or name:find("[/:%s%z]") then
+    error(string.format("%s: field \"ifname\": %s is not a valid interface name (1 to 15 bytes, no '/', ':', whitespace or NUL)", fn, describe(name)), 3)
+  end
 end
 
 -- api returns the rtnl functions to use: a handle bound to spec.netns, or
@@ -65,8 +105,30 @@ local function route_key(rt)
     tostring(rt.table or "main"), tostring(rt.metric or "")}, "|")
 end
 
+-- named runs f(spec) and re-raises a plain error of an rtnl call it made
+-- as fn's own, so a bad field reads "ensure.link: rtnl.link.set: field
+-- "mtu": ..." at the user's script line, not at a line of this file.
+-- Error values (kernel errors) pass unchanged.
+local function named(fn, f, spec)
+  local ok, res = pcall(f, spec)
+  if ok then return res end
+  if type(res) == "string" then
+    res = res:gsub("^[^:%s]+:%d+: ", "")
+    if res:sub(1, #fn) ~= fn then res = fn .. ": " .. res end
+    error(res, 3)
+  end
+  error(res, 0)
+end
+
+local link
+
 --- Brings one link to the desired state; returns the list of changes.
 function M.link(spec)
+  local changes = named("ensure.link", link, spec)
+  return changes
+end
+
+link = function(spec)
   check(spec, LINK_FIELDS, "ensure.link")
   local r = api(spec)
   local changes = {}
@@ -140,9 +202,16 @@ function M.link(spec)
   return changes
 end
 
+local absent
+
 --- Makes sure a link does not exist; returns the list of changes.
 function M.absent(spec)
-  check(spec, {ifname = true, netns = true}, "ensure.absent")
+  local changes = named("ensure.absent", absent, spec)
+  return changes
+end
+
+absent = function(spec)
+  check(spec, ABSENT_FIELDS, "ensure.absent")
   local r = api(spec)
   if get_link(r, spec.ifname) then
     r.link.del{ifname = spec.ifname}

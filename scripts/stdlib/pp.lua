@@ -10,6 +10,10 @@
 local M = {}
 
 local WIDTH = 80
+-- Bounds, so that a deep or shared-subtable (exponentially many paths)
+-- table prints an ellipsis instead of running out of Lua stack or time.
+local MAX_DEPTH = 32
+local MAX_VALUES = 20000
 
 local function is_ident(s)
   return type(s) == "string" and s:match("^[%a_][%w_]*$") ~= nil
@@ -57,6 +61,8 @@ local format
 
 local function format_table(t, indent, seen)
   if seen[t] then return "<cycle>" end
+  seen.n = (seen.n or 0) + 1
+  if #indent > 2 * MAX_DEPTH or seen.n > MAX_VALUES then return "{...}" end
   local mt = getmetatable(t)
   if type(mt) == "table" and mt.__tostring then return tostring(t) end
   seen[t] = true
