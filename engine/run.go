@@ -19,6 +19,10 @@ import (
 // engines themselves give hooks and plugins a limited time.
 const DefaultTimeout = 10 * time.Second
 
+// DefaultMemoryLimit bounds the Go heap of an engine-mode run when no
+// limit is given (runtime.Sandbox.MemoryLimit).
+const DefaultMemoryLimit = 256 << 20
+
 // Options configure one engine-mode run.
 type Options struct {
 	// Script is the Lua file to run; Args are its arguments (arg, ...).
@@ -37,6 +41,13 @@ type Options struct {
 	DryRun bool
 	// Netns is the default namespace of netlink calls (host when zero).
 	Netns netns.Target
+	// AllowNetns are the namespaces, besides the host's and Netns, the
+	// script may name (the container's); every other one is refused
+	// (runtime.Sandbox.AllowedNetns).
+	AllowNetns []netns.Target
+	// MemoryLimit bounds the heap in bytes; zero means DefaultMemoryLimit,
+	// negative means none.
+	MemoryLimit int64
 	// Modules are the Lua modules; nil means runtime.StandardModules().
 	Modules []bindings.Module
 	// Stdout receives print output; Stderr diagnostics.
@@ -73,6 +84,14 @@ func Run(ctx context.Context, o Options, setup Setup, finish Finish) error {
 	if o.StdoutIsResult {
 		stdout = stderr
 	}
+	memLimit := o.MemoryLimit
+	if memLimit == 0 {
+		memLimit = DefaultMemoryLimit
+	}
+	allowed := append([]netns.Target{netns.Host()}, o.AllowNetns...)
+	if !o.Netns.IsHost() {
+		allowed = append(allowed, o.Netns)
+	}
 	rt, err := runtime.New(runtime.Options{
 		Modules: o.Modules,
 		Netns:   o.Netns,
@@ -81,6 +100,8 @@ func Run(ctx context.Context, o Options, setup Setup, finish Finish) error {
 			AllowedPaths: o.AllowPaths,
 			AllowExec:    o.AllowExec,
 			OwnedScripts: true,
+			AllowedNetns: allowed,
+			MemoryLimit:  max(memLimit, 0),
 		},
 		Timeout:     timeout,
 		Stdout:      stdout,

@@ -65,4 +65,14 @@ type Sandbox struct {
 	// root nor the caller: engines run scripts as root, so such a file
 	// would let another user run code as root.
 	OwnedScripts bool
+	// AllowedNetns, when not nil, are the only network namespaces the
+	// script may name: a target (netns.pid, netns.path, netns.named,
+	// netns.parse, a "pid:N" string, a netns field) that resolves to any
+	// other namespace is refused, and netns.add and netns.del are refused.
+	// Engines give the container's namespace and the host's.
+	AllowedNetns []netns.Target
+	// MemoryLimit, when positive, stops a run whose Go heap grows past
+	// this many bytes, with ErrMemoryLimit. The heap is the process's, so
+	// the limit suits one script per process (the engine modes).
+	MemoryLimit int64
 }

@@ -67,6 +67,10 @@ func New(opts Options) (*Runtime, error) {
 	installHelp(L, env)
 	if opts.Sandbox.Enabled {
 		applySandbox(L, opts.Sandbox)
+		if err := allowNetns(env, opts.Sandbox.AllowedNetns); err != nil {
+			L.Close()
+			return nil, err
+		}
 	}
 	if opts.AutoGlobals {
 		installAutoGlobals(L, rt.reg)
@@ -218,6 +222,11 @@ func (rt *Runtime) Call(ctx context.Context, fn lua.LValue, args ...lua.LValue) 
 		ctx, cancel = context.WithTimeout(ctx, rt.opts.Timeout)
 		defer cancel()
 	}
+	if rt.opts.Sandbox.Enabled && rt.opts.Sandbox.MemoryLimit > 0 {
+		var stop func()
+		ctx, stop = watchMemory(ctx, rt.opts.Sandbox.MemoryLimit)
+		defer stop()
+	}
 	L := rt.L
 	if ctx.Done() != nil {
 		L.SetContext(ctx)
@@ -237,6 +246,10 @@ func (rt *Runtime) Call(ctx context.Context, fn lua.LValue, args ...lua.LValue) 
 		return res, nil
 	}
 	serr := rt.scriptError(ctx, errv, tb)
+	if errors.Is(context.Cause(ctx), ErrMemoryLimit) {
+		serr.Msg = fmt.Sprintf("%v (%d MiB): the script was stopped", ErrMemoryLimit, rt.opts.Sandbox.MemoryLimit>>20)
+		serr.Err = ErrMemoryLimit
+	}
 	if rt.opts.Atomic && rt.env.Journal.Len() > 0 {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RollbackTimeout)
 		serr.Rollback = rt.env.Journal.Rollback(rctx)

@@ -50,6 +50,7 @@ func applySandbox(L *lua.LState, sb Sandbox) {
 	}))
 	L.SetMetatable(dbg, dbgMeta)
 	L.SetGlobal("debug", dbg)
+	limitAllocations(L)
 	guard(L, sb, L.G.Global, "dofile", "dofile", 1)
 	guard(L, sb, L.G.Global, "loadfile", "loadfile", 1)
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {

@@ -22,6 +22,37 @@ import (
 // TypeName is the metatable name of target userdata.
 const TypeName = "netns.Target"
 
+// AllowKey is the bindings.Env value (an AllowFunc) that, when set, limits
+// the namespaces a script may name (runtime.Sandbox.AllowedNetns).
+const AllowKey = "netns.allow"
+
+// AllowFunc reports whether a script may use a target's namespace.
+type AllowFunc func(corens.Target) error
+
+// checkAllowed raises for fn when the runtime limits namespaces and t is
+// not one of them.
+func checkAllowed(L *lua.LState, fn string, t corens.Target) {
+	env := bindings.EnvOf(L)
+	if env == nil {
+		return
+	}
+	if allow, ok := env.Value(AllowKey).(AllowFunc); ok {
+		if err := allow(t); err != nil {
+			bindings.Raise(L, fn, err)
+		}
+	}
+}
+
+// limited reports whether the runtime limits namespaces.
+func limited(L *lua.LState) bool {
+	env := bindings.EnvOf(L)
+	if env == nil {
+		return false
+	}
+	_, ok := env.Value(AllowKey).(AllowFunc)
+	return ok
+}
+
 // Module returns the module for the runtime's registry.
 func Module() bindings.Module {
 	return bindings.Module{
@@ -72,6 +103,9 @@ func open(L *lua.LState, env *bindings.Env) lua.LValue {
 		},
 		"add": func(L *lua.LState) int {
 			name := bindings.StringArg(L, 1, "netns.add")
+			if limited(L) {
+				bindings.Raise(L, "netns.add", errors.New("creating namespaces is not allowed in the sandbox"))
+			}
 			if _, err := corens.Named(name); err != nil {
 				bindings.ArgError(L, "netns.add", "%v", err)
 			}
@@ -90,6 +124,9 @@ func open(L *lua.LState, env *bindings.Env) lua.LValue {
 		},
 		"del": func(L *lua.LState) int {
 			name := bindings.StringArg(L, 1, "netns.del")
+			if limited(L) {
+				bindings.Raise(L, "netns.del", errors.New("deleting namespaces is not allowed in the sandbox"))
+			}
 			if _, err := corens.Named(name); err != nil {
 				bindings.ArgError(L, "netns.del", "%v", err)
 			}
@@ -153,6 +190,7 @@ func push(L *lua.LState, fn string, t corens.Target, err error) int {
 		}
 		bindings.Raise(L, fn, err)
 	}
+	checkAllowed(L, fn, t)
 	L.Push(New(L, t))
 	return 1
 }
@@ -185,6 +223,7 @@ func CheckTarget(L *lua.LState, n int, fn string) corens.Target {
 	if err != nil {
 		bindings.ArgError(L, fn, "argument #%d: %v", n, err)
 	}
+	checkAllowed(L, fn, t)
 	return t
 }
 
@@ -199,6 +238,7 @@ func Field(a *bindings.Args, name string) (t corens.Target, ok bool) {
 	if err != nil {
 		a.Fail(name, "%v", err)
 	}
+	checkAllowed(a.L, a.Fn, t)
 	return t, true
 }
 

@@ -14,6 +14,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/nlsh/nlsh/bindings"
+	"github.com/nlsh/nlsh/core/netns"
 	"github.com/nlsh/nlsh/engine"
 	"github.com/nlsh/nlsh/runtime"
 )
@@ -90,6 +91,9 @@ func (p *Plugin) Run(ctx context.Context, command string, a *skel.CmdArgs) error
 		AllowPaths: conf.AllowPaths, AllowExec: conf.AllowExec,
 		Trace: p.Trace, Modules: p.Modules,
 		Stdout: p.Stderr, Stderr: p.Stderr, StdoutIsResult: true,
+	}
+	if inv.hasNS {
+		opts.AllowNetns = []netns.Target{inv.netns}
 	}
 	err = engine.Run(ctx, opts, func(rt *runtime.Runtime) error {
 		rt.LState().SetGlobal("cni", inv.table(rt.LState()))

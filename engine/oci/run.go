@@ -24,6 +24,9 @@ func Run(ctx context.Context, o engine.Options, st specs.State, hook string) err
 		return err
 	}
 	defer c.Close()
+	if c.HasNetns {
+		o.AllowNetns = append(o.AllowNetns, c.Netns)
+	}
 	return engine.Run(ctx, o, func(rt *runtime.Runtime) error {
 		rt.LState().SetGlobal("container", c.Table(rt.LState()))
 		return nil
