@@ -114,3 +114,8 @@ func Unanswered(err error) bool {
 	var ke *codec.Error
 	return !errors.As(err, &ke)
 }
+
+// MayHaveApplied reports whether a state-changing request that ended with
+// err may have changed state: it succeeded, or its answer was lost
+// (Unanswered). Bindings journal the inverse exactly then.
+func MayHaveApplied(err error) bool { return err == nil || Unanswered(err) }

@@ -124,10 +124,8 @@ func (a *api) flatSet(f flat) lua.LGFunction {
 				raise(L, fn, err)
 			}
 		}
-		if err := f.write(ctx, cl.eth, dev, v.Interface()); err != nil {
-			raise(L, fn, err)
-		}
-		if prev != nil {
+		err := f.write(ctx, cl.eth, dev, v.Interface())
+		if prev != nil && bindings.MayHaveApplied(err) {
 			old := reflect.New(f.typ)
 			for _, name := range given {
 				i := fields[name]
@@ -136,6 +134,9 @@ func (a *api) flatSet(f flat) lua.LGFunction {
 			push(a.env, a.target(), fmt.Sprintf("ethtool set %s %v of %s", f.get, given, dev.Name), func(ctx context.Context, cl *client) error {
 				return f.write(ctx, cl.eth, dev, old.Interface())
 			})
+		}
+		if err != nil {
+			raise(L, fn, err)
 		}
 		return 0
 	}

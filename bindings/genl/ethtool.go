@@ -192,10 +192,8 @@ func (a *api) ethSetFeatures(L *lua.LState) int {
 			ft.Fail(n, "%s has no feature %q (see ethtool.features{dev=%q})", dev.Name, n, dev.Name)
 		}
 	}
-	if err := cl.eth.SetFeatures(ctx, dev, set); err != nil {
-		raise(L, fn, err)
-	}
-	if a.journalled() {
+	err = cl.eth.SetFeatures(ctx, dev, set)
+	if a.journalled() && bindings.MayHaveApplied(err) {
 		old := map[string]bool{}
 		for _, n := range names {
 			old[n] = prev.Wanted.Has(n)
@@ -203,6 +201,9 @@ func (a *api) ethSetFeatures(L *lua.LState) int {
 		push(a.env, a.target(), fmt.Sprintf("ethtool set features %v of %s", names, dev.Name), func(ctx context.Context, cl *client) error {
 			return cl.eth.SetFeatures(ctx, dev, old)
 		})
+	}
+	if err != nil {
+		raise(L, fn, err)
 	}
 	return 0
 }

@@ -8,7 +8,11 @@ import (
 	"github.com/nlsh/nlsh/core/netns"
 )
 
-// What the journal can undo (see push):
+// What the journal can undo (see push). A setter whose answer was lost
+// (bindings.MayHaveApplied) is journalled as if it succeeded: restoring
+// the previous values is harmless when the change was not made.
+//
+// What can be undone:
 //
 //   - ethtool.set_features: the named features go back to what was asked
 //     for before (their previous "wanted" state);

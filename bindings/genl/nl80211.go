@@ -81,14 +81,15 @@ func (a *api) nlSetType(L *lua.LState) int {
 	args.Done()
 	cl := a.client(L, fn)
 	i := a.iface(L, fn, cl, dev)
-	if err := cl.nl.SetInterfaceType(bindings.Context(L), i.Ifindex, typ); err != nil {
-		raise(L, fn, err)
-	}
-	if a.journalled() {
+	err := cl.nl.SetInterfaceType(bindings.Context(L), i.Ifindex, typ)
+	if a.journalled() && bindings.MayHaveApplied(err) {
 		idx, old := i.Ifindex, i.Iftype
 		push(a.env, a.target(), fmt.Sprintf("nl80211 set %s type %s", dev, typ), func(ctx context.Context, cl *client) error {
 			return cl.nl.SetInterfaceType(ctx, idx, old)
 		})
+	}
+	if err != nil {
+		raise(L, fn, err)
 	}
 	return 0
 }
@@ -150,11 +151,12 @@ func (a *api) nlDelete(L *lua.LState) int {
 	args.Done()
 	cl := a.client(L, fn)
 	i := a.iface(L, fn, cl, dev)
-	if err := cl.nl.DeleteInterface(bindings.Context(L), i.Ifindex); err != nil {
-		raise(L, fn, err)
-	}
-	if a.journalled() {
+	err := cl.nl.DeleteInterface(bindings.Context(L), i.Ifindex)
+	if a.journalled() && bindings.MayHaveApplied(err) {
 		push(a.env, a.target(), "nl80211 delete "+dev, cannotUndo("a deleted wireless interface is not recreated"))
+	}
+	if err != nil {
+		raise(L, fn, err)
 	}
 	return 0
 }

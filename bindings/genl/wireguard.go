@@ -137,14 +137,15 @@ func (a *api) wgSet(L *lua.LState) int {
 			raise(L, fn, err)
 		}
 	}
-	if err := cl.wg.Set(ctx, cfg); err != nil {
-		raise(L, fn, err)
-	}
-	if prev != nil {
+	err := cl.wg.Set(ctx, cfg)
+	if prev != nil && bindings.MayHaveApplied(err) {
 		old := restoreConfig(prev)
 		push(a.env, a.target(), "wireguard set "+cfg.Ifname, func(ctx context.Context, cl *client) error {
 			return cl.wg.Set(ctx, old)
 		})
+	}
+	if err != nil {
+		raise(L, fn, err)
 	}
 	return 0
 }

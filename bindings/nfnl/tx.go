@@ -137,7 +137,8 @@ func (t *txn) table(L *lua.LState) *lua.LTable {
 	return txt
 }
 
-// commit sends t, journals its inverse, and raises on failure.
+// commit sends t, journals its inverse (also when the commit's answer
+// was lost), and raises on failure.
 func (a *api) commit(L *lua.LState, t *txn) {
 	t.closed = true
 	if t.tx.Len() == 0 {
@@ -151,11 +152,15 @@ func (a *api) commit(L *lua.LState, t *txn) {
 			bindings.Raise(L, t.fn, fmt.Errorf("snapshot for rollback: %w", err))
 		}
 	}
-	if err := t.tx.Commit(ctx); err != nil {
-		raiseCommit(L, t.fn, err)
-	}
-	if snap != nil {
+	// A batch the kernel answered (a *codec.Error) was refused whole; one
+	// whose answer was lost may have been applied: its undo restores the
+	// snapshot all the same, which changes nothing if it was not.
+	err := t.tx.Commit(ctx)
+	if snap != nil && bindings.MayHaveApplied(err) {
 		a.journal(t, snap)
+	}
+	if err != nil {
+		raiseCommit(L, t.fn, err)
 	}
 }
 
