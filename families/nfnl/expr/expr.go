@@ -11,6 +11,7 @@ package expr
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -154,7 +155,7 @@ func (r *Registry) DecodeList(b []byte) ([]Expr, error) {
 		for n.Next() {
 			switch n.Type() {
 			case attrExprName:
-				name = n.String()
+				name = cString(n)
 			case attrExprData:
 				data = n.Bytes()
 				if data == nil {
@@ -212,4 +213,15 @@ func Marshal(x Expr) ([]byte, error) {
 	e := codec.NewEncoder(nil)
 	x.Encode(e)
 	return e.Encode()
+}
+
+// cString reads a string attribute as the kernel reads a name: up to its
+// first NUL. (A NUL inside would make a string the encoder refuses, so a
+// decoded rule could not be written back; found by FuzzDecodeOne.)
+func cString(d *codec.Decoder) string {
+	s := d.String()
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }

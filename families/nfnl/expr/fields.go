@@ -158,7 +158,7 @@ func decodeFields(d *codec.Decoder, p *presence, fs []field) error {
 			if b := d.Bytes(); t < 64 && (len(b) == 0 || b[len(b)-1] != 0) {
 				p.nonul |= 1 << t
 			}
-			*f.ptr.(*string) = d.String()
+			*f.ptr.(*string) = cString(d)
 		case fData:
 			*f.ptr.(*[]byte) = getData(d)
 		case fBytes:

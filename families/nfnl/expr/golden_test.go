@@ -17,7 +17,7 @@ type golden struct {
 	data       []byte
 }
 
-func readGolden(t *testing.T) []golden {
+func readGolden(t testing.TB) []golden {
 	b, err := os.ReadFile("../testdata/golden/exprs.txt")
 	if err != nil {
 		t.Fatal(err)

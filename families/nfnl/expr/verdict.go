@@ -94,7 +94,7 @@ func decodeVerdict(b []byte) (*Verdict, error) {
 		case attrVerdictCode:
 			v.Code = int32(d.Be32())
 		case attrVerdictChain:
-			v.Chain = d.String()
+			v.Chain = cString(d)
 		}
 	}
 	if err := d.Err(); err != nil {

@@ -296,6 +296,11 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		}
 		a := p.Masked().Addr().AsSlice()
 		bits := p.Bits()
+		if bits == 0 {
+			// It would load nothing (the kernel refuses a zero-length
+			// payload) and print as a bare address (found by FuzzCompile).
+			return fmt.Errorf("prefix %s matches every address: leave the match out", v)
+		}
 		if bits%8 == 0 {
 			s.emit(load(uint32(bits/8)), &expr.Cmp{SourceRegister: reg, Op: op, Data: a[:bits/8]})
 			return nil

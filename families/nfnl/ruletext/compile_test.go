@@ -13,7 +13,7 @@ func (loResolver) IfIndex(name string) (uint32, error) { return 1, nil }
 func (loResolver) IfName(uint32) (string, error)       { return "lo", nil }
 
 // corpus reads testdata/corpus.txt: "family table chain<TAB>rule text".
-func corpus(t *testing.T) [][2]string {
+func corpus(t testing.TB) [][2]string {
 	f, err := os.Open("../testdata/corpus.txt")
 	if err != nil {
 		t.Fatal(err)
