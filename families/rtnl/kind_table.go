@@ -2,9 +2,11 @@ package rtnl
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
@@ -45,6 +47,55 @@ type kindOption struct {
 	// Dev marks an interface index; a name given instead is resolved in
 	// the request's namespace before sending.
 	Dev bool
+	// Format is how ip -j prints the value when that is not the plain
+	// number (see optFormat).
+	Format optFormat
+}
+
+// optFormat names a way ip -j prints an option's value.
+type optFormat uint8
+
+const (
+	fmtPlain optFormat = iota
+	// fmtHex: an integer as C's "%#x" ("0x8001", "0" for zero); a
+	// request may give the number or such a string.
+	fmtHex
+	// fmtCenti: a timer in hundredths of a second, printed in seconds.
+	fmtCenti
+	// fmtBridgeID: struct ifla_bridge_id (priority, MAC) as ip prints
+	// it: "8000.a:fe:76:f8:c0:ac" (MAC bytes unpadded).
+	fmtBridgeID
+	// fmtHWAddr: a link-layer address as "aa:bb:cc:dd:ee:ff".
+	fmtHWAddr
+	// fmtOmit: never listed (padding).
+	fmtOmit
+)
+
+// format turns a decoded value into ip -j's spelling.
+func (f optFormat) format(v any) any {
+	switch f {
+	case fmtHex:
+		if u, ok := v.(uint64); ok {
+			if u == 0 {
+				return "0"
+			}
+			return "0x" + strconv.FormatUint(u, 16)
+		}
+	case fmtCenti:
+		if u, ok := v.(uint64); ok {
+			return float64(u) / 100
+		}
+	case fmtBridgeID:
+		if b, ok := v.([]byte); ok && len(b) == 8 {
+			// ip prints the MAC bytes of a bridge id unpadded.
+			return fmt.Sprintf("%02x%02x.%x:%x:%x:%x:%x:%x", b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
+		}
+	case fmtHWAddr:
+		if hw, ok := v.(net.HardwareAddr); ok {
+			return hw.String()
+		}
+	}
+	return v
 }
 
 // linkKind is the table of one link kind: its name (IFLA_INFO_KIND), its
@@ -59,11 +110,14 @@ type linkKind struct {
 	// data is the attribute schema built from options, used to encode
 	// requests and to decode what the kernel reports.
 	data *codec.Schema
+	// field is where the options go in a request, for error paths:
+	// "info_data" for a kind, "port" for a port (slave) kind.
+	field string
 }
 
 // newKind builds a kind from its option rows.
 func newKind(name string, peerType uint16, opts ...kindOption) *linkKind {
-	k := &linkKind{name: name, options: opts, peerType: peerType}
+	k := &linkKind{name: name, options: opts, peerType: peerType, field: "info_data"}
 	var attrs []codec.Attr
 	for _, o := range opts {
 		if o.AliasOf != "" {
@@ -160,18 +214,25 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 		}
 		o := k.option(name)
 		if o == nil {
-			return argErr("info_data."+name, v, fmt.Sprintf("unknown option of kind %s (settable: %s)", k.name, k.optionNames()))
+			return argErr(k.field+"."+name, v, fmt.Sprintf("unknown option of kind %s (settable: %s)", k.name, k.optionNames()))
 		}
 		if o.ReadOnly {
-			return argErr("info_data."+name, v, "is reported by the kernel and cannot be set")
+			return argErr(k.field+"."+name, v, "is reported by the kernel and cannot be set")
 		}
 		target := o
 		if o.AliasOf != "" {
 			target = k.option(o.AliasOf)
 		}
+		if str, ok := v.(string); ok && target.Format == fmtHex {
+			u, err := strconv.ParseUint(str, 0, 64)
+			if err != nil {
+				return argErr(k.field+"."+name, v, "not a number")
+			}
+			v = u
+		}
 		if b, ok := v.(bool); ok && target.Kind != codec.KindFlag {
 			if !target.Bool {
-				return argErr("info_data."+name, v, "takes a number, not true/false")
+				return argErr(k.field+"."+name, v, "takes a number, not true/false")
 			}
 			v = uint8(0)
 			if b {
@@ -181,34 +242,34 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 		if target.Kind == codec.KindAddr {
 			a, err := optAddr(v)
 			if err != nil {
-				return argErr("info_data."+name, v, err.Error())
+				return argErr(k.field+"."+name, v, err.Error())
 			}
 			if o.Multicast > 0 && !a.IsMulticast() {
-				return argErr("info_data."+name, v, "must be a multicast address")
+				return argErr(k.field+"."+name, v, "must be a multicast address")
 			}
 			if o.Multicast < 0 && a.IsMulticast() {
-				return argErr("info_data."+name, v, "must not be a multicast address (use \"group\")")
+				return argErr(k.field+"."+name, v, "must not be a multicast address (use \"group\")")
 			}
 			if a.Is6() && !a.Is4In6() && target.V6 != "" {
 				target = k.option(target.V6)
 			} else if (a.Is4() || a.Is4In6()) && strings.HasSuffix(target.Name, "6") {
-				return argErr("info_data."+name, v, "takes an IPv6 address")
+				return argErr(k.field+"."+name, v, "takes an IPv6 address")
 			}
 			v = a
 		}
 		if _, dup := norm[target.Name]; dup {
-			return argErr("info_data."+name, v, "given twice (under another spelling)")
+			return argErr(k.field+"."+name, v, "given twice (under another spelling)")
 		}
 		norm[target.Name] = v
 	}
 	b, err := k.data.EncodeMap(norm)
 	if err != nil {
-		return argErr("info_data", nil, err.Error())
+		return argErr(k.field, nil, err.Error())
 	}
 	// Check ranges on the canonical values, as the kernel will read them.
 	t, err := k.data.Decode(b)
 	if err != nil {
-		return argErr("info_data", nil, err.Error())
+		return argErr(k.field, nil, err.Error())
 	}
 	for _, f := range t.Fields {
 		o := k.option(f.Name)
@@ -217,7 +278,7 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 			continue
 		}
 		if u < o.Min || u > o.Max {
-			return argErr("info_data."+f.Name, u, fmt.Sprintf("out of range %d..%d", o.Min, o.Max))
+			return argErr(k.field+"."+f.Name, u, fmt.Sprintf("out of range %d..%d", o.Min, o.Max))
 		}
 	}
 	e.Raw(b)
@@ -256,6 +317,9 @@ func (k *linkKind) decodeData(b []byte) (Options, error) {
 		}
 		o := k.option(f.Name)
 		name, v := f.Name, f.Value
+		if o != nil && o.Format == fmtOmit {
+			continue
+		}
 		if o != nil {
 			if u, ok := v.(uint64); ok {
 				switch {
@@ -265,6 +329,7 @@ func (k *linkKind) decodeData(b []byte) (Options, error) {
 					v = u != 0
 				}
 			}
+			v = o.Format.format(v)
 			if a, ok := v.(netip.Addr); ok {
 				name = k.spelling(o, a)
 			}

@@ -131,7 +131,7 @@ func resolveDevOptions(k *linkKind, opts Options, env linkEnv) (Options, error) 
 		if o == nil || !o.Dev || !isName {
 			continue
 		}
-		i, err := env.index("info_data."+name, ByName(s))
+		i, err := env.index(k.field+"."+name, ByName(s))
 		if err != nil {
 			return nil, err
 		}
@@ -201,25 +201,41 @@ func encodeSetLink(index int, name string, ch *LinkChange, env linkEnv) ([]byte,
 			e.Uint32(typ, v)
 		}
 	}
-	if len(ch.Data) > 0 {
-		k := kinds[ch.Kind]
-		opts, err := resolveDevOptions(k, ch.Data, env)
-		if err != nil {
-			return nil, err
-		}
+	if len(ch.Data) > 0 || len(ch.Port) > 0 {
 		e.Begin(iflaLinkInfo)
-		e.String(iflaInfoKind, ch.Kind)
-		e.Begin(iflaInfoData)
-		if err := k.encodeData(e, opts); err != nil {
-			return nil, err
+		if len(ch.Data) > 0 {
+			if err := encodeOptions(e, kinds[ch.Kind], iflaInfoKind, iflaInfoData, ch.Data, env); err != nil {
+				return nil, err
+			}
 		}
-		e.End()
+		if len(ch.Port) > 0 {
+			if err := encodeOptions(e, slaveKinds[ch.PortKind], iflaInfoSlvKind, iflaInfoSlvData, ch.Port, env); err != nil {
+				return nil, err
+			}
+		}
 		e.End()
 	}
 	for _, u := range ch.Unknown {
 		e.Bytes(u.Type, u.Data)
 	}
 	return e.Encode()
+}
+
+// encodeOptions writes the kind's name as kindType and opts, checked
+// against its table, nested in dataType (IFLA_INFO_KIND + IFLA_INFO_DATA,
+// or IFLA_INFO_SLAVE_KIND + IFLA_INFO_SLAVE_DATA).
+func encodeOptions(e *codec.Encoder, k *linkKind, kindType, dataType uint16, opts Options, env linkEnv) error {
+	opts, err := resolveDevOptions(k, opts, env)
+	if err != nil {
+		return err
+	}
+	e.String(kindType, k.name)
+	e.Begin(dataType)
+	if err := k.encodeData(e, opts); err != nil {
+		return err
+	}
+	e.End()
+	return nil
 }
 
 // encodeGetLink builds an RTM_GETLINK payload for one link or, with a

@@ -292,7 +292,7 @@ func (c *Client) ensureLink(ctx context.Context, s *LinkSpec, exists error) erro
 func (ch *LinkChange) isEmpty() bool {
 	return ch.Name == nil && ch.Up == nil && ch.MTU == nil && ch.Address == "" && ch.Master == nil &&
 		!ch.NoMaster && ch.TxQLen == nil && ch.Alias == nil && ch.Group == nil && ch.NetNS == nil &&
-		len(ch.Data) == 0 && len(ch.Unknown) == 0
+		len(ch.Data) == 0 && len(ch.Port) == 0 && len(ch.Unknown) == 0
 }
 
 // newLinkMessage validates s and builds its RTM_NEWLINK request. The

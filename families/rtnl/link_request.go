@@ -87,6 +87,12 @@ type LinkChange struct {
 	// Kind and Data change kind options (the kind's changelink).
 	Kind string
 	Data Options
+	// PortKind and Port change the options the link has as a port of its
+	// master (ip link set DEV type bridge_slave ...): PortKind is the
+	// master's kind ("bridge", "bond", see PortOptions), Port the options
+	// by the names ip -j prints under info_slave_data.
+	PortKind string
+	Port     Options
 	// Unknown attributes are written unchanged (see Link.Unknown).
 	Unknown []RawAttr
 }
@@ -268,6 +274,14 @@ func (ch *LinkChange) validate() error {
 		}
 		if kinds[ch.Kind] == nil {
 			return argErr("info_data", nil, fmt.Sprintf("nlsh has no option table for kind %q", ch.Kind))
+		}
+	}
+	if len(ch.Port) > 0 {
+		if ch.PortKind == "" {
+			return argErr("port", nil, "changing port options needs the master's kind (the link is no port)")
+		}
+		if slaveKinds[ch.PortKind] == nil {
+			return argErr("port", nil, fmt.Sprintf("nlsh has no port option table for master kind %q", ch.PortKind))
 		}
 	}
 	return nil

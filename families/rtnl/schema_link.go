@@ -90,8 +90,17 @@ var linkInfoSchema = codec.NewSchema("linkinfo",
 		Select: &codec.Select{By: "info_kind", Cases: kindSchemas()}},
 	codec.Attr{Name: "info_xstats", Const: "IFLA_INFO_XSTATS", Type: iflaInfoXstats, Kind: codec.KindBinary},
 	codec.Attr{Name: "info_slave_kind", Const: "IFLA_INFO_SLAVE_KIND", Type: iflaInfoSlvKind, Kind: codec.KindString},
-	codec.Attr{Name: "info_slave_data", Const: "IFLA_INFO_SLAVE_DATA", Type: iflaInfoSlvData, Kind: codec.KindBinary},
+	codec.Attr{Name: "info_slave_data", Const: "IFLA_INFO_SLAVE_DATA", Type: iflaInfoSlvData, Kind: codec.KindNested,
+		Select: &codec.Select{By: "info_slave_kind", Cases: slaveKindSchemas()}},
 )
+
+func slaveKindSchemas() map[string]*codec.Schema {
+	m := make(map[string]*codec.Schema, len(slaveKinds))
+	for n, k := range slaveKinds {
+		m[n] = k.data
+	}
+	return m
+}
 
 func kindSchemas() map[string]*codec.Schema {
 	m := make(map[string]*codec.Schema, len(kinds))
