@@ -76,10 +76,16 @@ type LinkInfo struct {
 	Data Options `json:"info_data,omitempty"`
 	// RawData is IFLA_INFO_DATA as it came, for a kind nlsh has no table
 	// for; on Add it is written as it is (any kind, by name).
-	RawData   []byte `json:"-"`
+	RawData []byte `json:"-"`
+	// SlaveKind is IFLA_INFO_SLAVE_KIND: the kind of the link's master
+	// ("bridge", "bond") when the link is its port.
 	SlaveKind string `json:"info_slave_kind,omitempty"`
-	// SlaveData is IFLA_INFO_SLAVE_DATA kept raw.
-	SlaveData []byte `json:"-"`
+	// SlaveData holds the port's options (IFLA_INFO_SLAVE_DATA) by the
+	// names ip -j prints under info_slave_data, for the master kinds in
+	// the table (see PortKinds); for others it is nil and RawSlaveData
+	// has the attributes.
+	SlaveData    Options `json:"info_slave_data,omitempty"`
+	RawSlaveData []byte  `json:"-"`
 }
 
 // RawAttr is an attribute kept as it was on the wire. Type includes the

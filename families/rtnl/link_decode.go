@@ -96,7 +96,7 @@ func decodeLinkInto(l *Link, data []byte) error {
 
 func decodeLinkInfo(d *codec.Decoder) (*LinkInfo, error) {
 	info := new(LinkInfo)
-	var data []byte
+	var data, slave []byte
 	for d.Next() {
 		switch d.Type() {
 		case iflaInfoKind:
@@ -106,7 +106,18 @@ func decodeLinkInfo(d *codec.Decoder) (*LinkInfo, error) {
 		case iflaInfoSlvKind:
 			info.SlaveKind = d.String()
 		case iflaInfoSlvData:
-			info.SlaveData = bytes.Clone(d.Bytes())
+			slave = d.Bytes()
+		}
+	}
+	if slave != nil {
+		if k := slaveKinds[info.SlaveKind]; k != nil {
+			opts, err := k.decodeData(slave)
+			if err != nil {
+				return info, fmt.Errorf("linkinfo %s info_slave_data: %w", info.SlaveKind, err)
+			}
+			info.SlaveData = opts
+		} else {
+			info.RawSlaveData = bytes.Clone(slave)
 		}
 	}
 	if data != nil {
