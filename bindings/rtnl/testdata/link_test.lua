@@ -17,6 +17,13 @@ function TestLinkVethBridge(t)
     rtnl.link.add{ifname = "v0", kind = "veth", mtu = 1400, peer = {ifname = "v1", mtu = 1400}}
     rtnl.link.set{ifname = "v0", master = "br0", up = true}
     rtnl.link.set{ifname = "br0", up = true, mtu = 1400}
+    -- v1 is down, so v0 has no carrier: the kernel moves its operstate
+    -- from UNKNOWN asynchronously (linkwatch), late on an emulated CPU
+    -- (the VM lane); compare once it has (a link event, or 5 s).
+    for _ = 1, 25 do
+      if rtnl.link.get{ifname = "v0"}.operstate ~= "UNKNOWN" then break end
+      rtnl.monitor{groups = {"link"}, count = 1, timeout = 0.2}
+    end
     local l = rtnl.link.get{ifname = "v0"}
     if l.master ~= "br0" then t:error("master", l.master) end
     if l.link ~= "v1" then t:error("peer", l.link) end
