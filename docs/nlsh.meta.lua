@@ -1189,7 +1189,7 @@ function pp.format(v) end
 ---@field link_type string ether, loopback, ...
 ---@field master? string master device name
 ---@field link? string parent or peer name
----@field linkinfo? table {info_kind=, info_data={...}}
+---@field linkinfo? table {info_kind=, info_data={...}, info_slave_kind=, info_slave_data={...}} (a port's options)
 ---@field stats64? table counters (with stats=true); above 2^53 as decimal strings
 
 --- An address: the fields of one ip -j addr_info entry plus dev.
@@ -1332,11 +1332,13 @@ function rtnl.link.add(args) end
 ---@field group? integer
 ---@field netns? netns.Target move it there
 ---@field info_data? table kind options
+---@field port? table options as a port of its bridge/bond, by ip -j's info_slave_data names ({cost=10, learning=false})
 
 --- Changes a link (ip link set): up/down, mtu, name, address, master, namespace, ...
 ---
 --- ```lua
 --- rtnl.link.set{ifname = "eth0", up = true, mtu = 1400}
+--- rtnl.link.set{ifname = "veth0", master = "br0", port = {cost = 10, learning = false}}
 --- ```
 ---@param args rtnl.link.set.args
 function rtnl.link.set(args) end

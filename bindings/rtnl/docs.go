@@ -80,7 +80,8 @@ func moduleDoc() *bindings.ModuleDoc {
 				req("ifindex", "integer", ""), req("ifname", "string", ""), req("flags", "string[]", `{"BROADCAST","UP",...}`),
 				req("mtu", "integer", ""), req("operstate", "string", "UP, DOWN, UNKNOWN, ..."), f("address", "string", "MAC"),
 				req("link_type", "string", "ether, loopback, ..."), f("master", "string", "master device name"),
-				f("link", "string", "parent or peer name"), f("linkinfo", "table", "{info_kind=, info_data={...}}"),
+				f("link", "string", "parent or peer name"),
+				f("linkinfo", "table", "{info_kind=, info_data={...}, info_slave_kind=, info_slave_data={...}} (a port's options)"),
 				f("stats64", "table", "counters (with stats=true); above 2^53 as decimal strings")}},
 			{Name: "rtnl.Address", Desc: "An address: the fields of one ip -j addr_info entry plus dev.", Fields: []bindings.FieldDoc{
 				req("family", "string", "inet or inet6"), req("local", "string", ""), req("prefixlen", "integer", ""),
@@ -117,8 +118,10 @@ rtnl.link.add{ifname = "br0", kind = "bridge", info_data = {stp_state = 0}, exis
 					f("up", "boolean", ""), f("mtu", "integer", "68..65536"), f("name", "string", "rename"),
 					f("address", "string", "MAC"), f("master", "string", ""), f("nomaster", "boolean", "leave the master"),
 					f("txqlen", "integer", ""), f("ifalias", "string", ""), f("group", "integer", ""),
-					f("netns", "netns.Target", "move it there"), f("info_data", "table", "kind options")),
-				Example: `rtnl.link.set{ifname = "eth0", up = true, mtu = 1400}`},
+					f("netns", "netns.Target", "move it there"), f("info_data", "table", "kind options"),
+					f("port", "table", "options as a port of its bridge/bond, by ip -j's info_slave_data names ({cost=10, learning=false})")),
+				Example: `rtnl.link.set{ifname = "eth0", up = true, mtu = 1400}
+rtnl.link.set{ifname = "veth0", master = "br0", port = {cost = 10, learning = false}}`},
 			{Name: "rtnl.link.del", Summary: "Deletes a link (a veth's peer goes with it).",
 				Params: args(false, f("ifname", "string", ""), f("ifindex", "integer", "")), Example: `rtnl.link.del{ifname = "veth-h"}`},
 			{Name: "rtnl.addr.list", Summary: "Lists addresses (ip addr show), one table per address.",

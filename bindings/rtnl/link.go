@@ -144,6 +144,7 @@ func (a *api) linkAdd(L *lua.LState) int {
 		o.done = func() { a.journalLinkAdd(o) }
 	}
 	a.do(L, o)
+	a.dryAdded(L, fn, s, existOK)
 	return 0
 }
 
@@ -212,32 +213,115 @@ func (a *api) linkSet(L *lua.LState) int {
 			ch.Data[string(ks)] = bindings.FromLua(v)
 		})
 	}
+	port := readOptions(args, "port")
 	args.Done()
 	if ch.Master != nil && ch.NoMaster {
 		bindings.ArgError(L, fn, "field \"nomaster\": conflicts with master")
 	}
+	name := ref.Name
+	a.resolveRef(L, fn, "ifname", &ref)
+	if ch.Master != nil {
+		a.resolveRef(L, fn, "master", ch.Master)
+	}
 	o := &op{fn: fn, linkRef: &ref}
-	// Read the link first: its kind for info_data, its state for undo,
-	// and an unknown device is named before anything is sent.
+	// Read the link first: its kind for info_data, its master's for
+	// port, its state for undo, and an unknown device is named before
+	// anything is sent. A link made earlier in a dry run is not read.
+	dry := a.overlayOf().lookup(a.target(), name)
 	var prev *rtnl.Link
-	if data != nil || a.journalled() {
+	if (data != nil || port != nil || a.journalled()) && dry == nil {
 		l, err := a.client(L, fn).GetLink(bindings.Context(L), ref)
 		if err != nil {
 			raise(L, fn, err)
 		}
 		prev = l
 		ch.Kind = l.Kind()
+		if l.Info != nil {
+			ch.PortKind = l.Info.SlaveKind
+		}
 	}
-	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.SetLink(ctx, ref, ch) }
+	if dry != nil {
+		ch.Kind, ch.PortKind = dry.kind, dry.portKind
+	}
+	if ch.Master != nil && port != nil {
+		ch.PortKind = a.masterKind(L, fn, *ch.Master)
+	}
+	// The kernel sets port options through the link's current master,
+	// so with a new master they go in a second request after it.
+	var portCh *rtnl.LinkChange
+	if port != nil {
+		if ch.PortKind == "" {
+			bindings.ArgError(L, fn, "field \"port\": %s is no port of a bridge or bond (set master first)", ref)
+		}
+		if ch.Master != nil {
+			portCh = &rtnl.LinkChange{PortKind: ch.PortKind, Port: port}
+		} else {
+			ch.Port = port
+		}
+	}
+	o.run = func(ctx context.Context, cl *rtnl.Client) error {
+		if err := cl.SetLink(ctx, ref, ch); err != nil {
+			return err
+		}
+		if portCh != nil {
+			return cl.SetLink(ctx, ref, *portCh)
+		}
+		return nil
+	}
 	if prev != nil {
-		o.done = func() { a.journalLinkSet(o, prev, &ch) }
+		o.done = func() { a.journalLinkSet(o, prev, &ch, portCh) }
 	}
 	a.do(L, o)
+	if ch.Name != nil {
+		a.dryRenamed(L, fn, ref, name, *ch.Name)
+	}
+	if ch.Master != nil && ch.PortKind != "" {
+		a.dryPort(name, ch.PortKind)
+	}
 	return 0
 }
 
+// readOptions reads an options table (info_data, port) by option name,
+// or returns nil when the field is absent.
+func readOptions(args *bindings.Args, field string) rtnl.Options {
+	d := args.Table(field, bindings.Optional)
+	if d == nil {
+		return nil
+	}
+	opts := rtnl.Options{}
+	d.LTable().ForEach(func(k, v lua.LValue) {
+		ks, ok := k.(lua.LString)
+		if !ok {
+			d.Fail(bindings.Describe(k), "option names are strings")
+		}
+		d.Known(string(ks))
+		opts[string(ks)] = bindings.FromLua(v)
+	})
+	return opts
+}
+
+// masterKind returns the kind of the link r names: a link of this dry run
+// or one the kernel has.
+func (a *api) masterKind(L *lua.LState, fn string, r rtnl.LinkRef) string {
+	if l := a.overlayOf().lookup(a.target(), r.Name); l != nil {
+		return l.kind
+	}
+	if ov := a.overlayOf(); ov != nil && r.Index != 0 {
+		for _, l := range ov.links[a.target().String()] {
+			if l.index == r.Index && !l.gone {
+				return l.kind
+			}
+		}
+	}
+	m, err := a.client(L, fn).GetLink(bindings.Context(L), r)
+	if err != nil {
+		raise(L, fn, err)
+	}
+	return m.Kind()
+}
+
 // journalLinkSet records setting back what ch changed, from prev.
-func (a *api) journalLinkSet(o *op, prev *rtnl.Link, ch *rtnl.LinkChange) {
+func (a *api) journalLinkSet(o *op, prev *rtnl.Link, ch *rtnl.LinkChange, portCh *rtnl.LinkChange) {
 	all := rtnl.ChangeFrom(prev)
 	var back rtnl.LinkChange
 	if ch.Name != nil {
@@ -286,8 +370,44 @@ func (a *api) journalLinkSet(o *op, prev *rtnl.Link, ch *rtnl.LinkChange) {
 		push(a.env, o.target, "set info_data of link "+name, cannotUndo("kind options are not read back"))
 	}
 	idx := prev.Index
+	if pc := portChange(ch, portCh); pc != nil {
+		a.journalPortSet(o, prev, pc)
+	}
 	push(a.env, o.target, "set link "+name, func(ctx context.Context, cl *rtnl.Client) error {
 		return cl.SetLink(ctx, rtnl.ByIndex(idx), back)
+	})
+}
+
+// portChange is the port part of a set, or nil.
+func portChange(ch, portCh *rtnl.LinkChange) *rtnl.LinkChange {
+	if portCh != nil {
+		return portCh
+	}
+	if len(ch.Port) > 0 {
+		return ch
+	}
+	return nil
+}
+
+// journalPortSet records setting back the port options pc changed, with
+// the values prev had (as ip -j spells them, which a request takes).
+func (a *api) journalPortSet(o *op, prev *rtnl.Link, pc *rtnl.LinkChange) {
+	if prev.Info == nil || prev.Info.SlaveKind != pc.PortKind {
+		// A new master: its port options go with the link leaving it.
+		return
+	}
+	back := rtnl.Options{}
+	for k := range pc.Port {
+		v, ok := prev.Info.SlaveData[k]
+		if !ok {
+			push(a.env, o.target, "set port "+k+" of link "+prev.Name, cannotUndo("the kernel did not report its value"))
+			return
+		}
+		back[k] = v
+	}
+	idx, kind := prev.Index, pc.PortKind
+	push(a.env, o.target, "set port options of link "+prev.Name, func(ctx context.Context, cl *rtnl.Client) error {
+		return cl.SetLink(ctx, rtnl.ByIndex(idx), rtnl.LinkChange{PortKind: kind, Port: back})
 	})
 }
 
@@ -296,6 +416,7 @@ func (a *api) linkDel(L *lua.LState) int {
 	args := bindings.Table(L, 1, fn)
 	ref := linkRef(args)
 	args.Done()
+	name := ref.Name
 	o := &op{fn: fn, group: "link.del", linkRef: &ref}
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelLink(ctx, ref) }
 	if a.journalled() {
@@ -303,5 +424,6 @@ func (a *api) linkDel(L *lua.LState) int {
 		o.done = func() { push(a.env, o.target, "delete link "+snap.link.Name, snap.recreate) }
 	}
 	a.do(L, o)
+	a.dryDeleted(name)
 	return 0
 }

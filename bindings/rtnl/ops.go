@@ -37,6 +37,7 @@ type op struct {
 // failure. It reports whether o was sent (false: queued).
 func (a *api) do(L *lua.LState, o *op) bool {
 	o.target = a.target()
+	a.dryResolve(L, o)
 	if b := batchOf(a.env); b != nil {
 		o.where = bindings.Where(L)
 		b.ops = append(b.ops, o)
