@@ -100,18 +100,35 @@ func Protect(L *lua.LState, fn lua.LValue, args []lua.LValue, handler lua.LValue
 			// error("x") called directly by the protected call names the
 			// trampoline's line; Lua names no position there.
 			if s, isStr := aerr.Object.(lua.LString); isStr {
-				return nil, lua.LString(strings.TrimPrefix(string(s), trampolineName+":1: ")), false
+				return nil, lua.LString(trimTrampoline(string(s))), false
 			}
 			return nil, aerr.Object, false
 		}
 		return nil, lua.LString(err.Error()), false
 	case failed:
 		if s, isStr := hErr.(lua.LString); isStr {
-			hErr = lua.LString(strings.TrimPrefix(string(s), trampolineName+":1: "))
+			hErr = lua.LString(trimTrampoline(string(s)))
 		}
 		return nil, hErr, false
 	}
 	return results, nil, true
+}
+
+// trimTrampoline drops a "=(nlsh protected call):N: " position from the
+// front of an error message: an error raised with the trampoline as the
+// current frame (error("x") called directly, or the deadline the VM
+// raises when its context ends) would otherwise name nlsh's internal
+// chunk instead of the script.
+func trimTrampoline(s string) string {
+	rest, ok := strings.CutPrefix(s, trampolineName+":")
+	if !ok {
+		return s
+	}
+	line, msg, ok := strings.Cut(rest, ": ")
+	if !ok || line == "" || strings.Trim(line, "0123456789") != "" {
+		return s
+	}
+	return msg
 }
 
 // pcall is the global pcall: Lua 5.1 semantics on a coroutine (see Call).

@@ -281,11 +281,28 @@ func (rt *Runtime) scriptError(ctx context.Context, errv lua.LValue, tb string) 
 	}
 	if cerr := ctx.Err(); cerr != nil && se.Err == nil {
 		se.Err = cerr
+		// The VM raises a deadline where it notices it, which names no
+		// script position: take the innermost script frame.
+		if w := firstFrame(tb); se.Where == "" && w != "" {
+			se.Where, se.Msg = w, w+": "+se.Msg
+		}
 		if errors.Is(cerr, context.DeadlineExceeded) && rt.opts.Timeout > 0 && !strings.Contains(se.Msg, "timeout") {
 			se.Msg += fmt.Sprintf(" (timeout %v)", rt.opts.Timeout)
 		}
 	}
 	return se
+}
+
+// firstFrame is the "file:line" of the first Lua frame in a traceback
+// made by traceback, or "".
+func firstFrame(tb string) string {
+	for _, l := range strings.Split(tb, "\n")[1:] {
+		l = strings.TrimSpace(l)
+		if w := whereOf(l); w != "" {
+			return w
+		}
+	}
+	return ""
 }
 
 // whereOf picks "file:line" off the front of a Lua error message.

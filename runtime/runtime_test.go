@@ -78,12 +78,17 @@ func TestSyntaxError(t *testing.T) {
 func TestDeadlineStopsLoop(t *testing.T) {
 	rt := newRT(t, runtime.Options{Timeout: 200 * time.Millisecond})
 	start := time.Now()
-	_, err := rt.RunString(context.Background(), "loop.lua", "while true do end")
+	_, err := rt.RunString(context.Background(), "loop.lua", "local x = 0\nwhile true do\n  x = x + 1\nend")
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("took %v", el)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v", err)
+	}
+	// The error names the script's line, not nlsh's internal chunk.
+	var se *runtime.ScriptError
+	if !errors.As(err, &se) || !strings.HasPrefix(se.Where, "loop.lua:") || !strings.HasPrefix(se.Msg, se.Where+": ") || strings.Contains(err.Error(), "nlsh protected call") {
+		t.Fatalf("deadline error %q (where %q) does not name the script's line", err, se.Where)
 	}
 }
 
