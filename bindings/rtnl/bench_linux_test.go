@@ -3,6 +3,7 @@ package rtnl_test
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -56,4 +57,97 @@ func BenchmarkLinkList(b *testing.B) {
 			}
 		}
 	})
+}
+
+// routeBenchNS is a namespace with a veth pair bench0/bench1 (up) and n /32
+// routes on it (10.0.0.0 counted up), added from Go in one bulk call.
+func routeBenchNS(b *testing.B, n int) *testutil.NS {
+	ns := testutil.NewNetNS(b)
+	ns.IP("link", "add", "bench0", "type", "veth", "peer", "name", "bench1")
+	ns.IP("link", "set", "bench0", "up")
+	ns.IP("link", "set", "bench1", "up")
+	cl, err := rtnl.Dial(&socket.Config{NetNS: ns.Target})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	rs := make([]rtnl.Route, n)
+	for i := range rs {
+		rs[i] = rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), Dev: "bench0"}
+	}
+	if _, err := cl.AddRoutes(context.Background(), rs); err != nil {
+		b.Fatal(err)
+	}
+	return ns
+}
+
+// benchLua runs src (a chunk returning a number) in a runtime in ns,
+// checking it returns want.
+func benchLua(b *testing.B, ns *testutil.NS, src string, want int) {
+	ctx := context.Background()
+	rt, err := runtime.New(runtime.Options{Netns: ns.Target})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close()
+	fn, err := rt.Compile("bench", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res, err := rt.Call(ctx, fn); err != nil || res[0] != lua.LNumber(want) { // first require and dial
+		b.Fatal(res, err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := rt.Call(ctx, fn)
+		if err != nil || res[0] != lua.LNumber(want) {
+			b.Fatal(res, err)
+		}
+	}
+}
+
+// BenchmarkRouteEach: a dump of the main table's 2,000 routes from Go
+// (EachRoute), from Lua through rtnl.route.each and through
+// rtnl.route.list, side by side.
+func BenchmarkRouteEach(b *testing.B) {
+	const n = 2000
+	ns := routeBenchNS(b, n)
+	b.Run("go", func(b *testing.B) {
+		cl, err := rtnl.Dial(&socket.Config{NetNS: ns.Target})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer cl.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			k := 0
+			err := cl.EachRoute(context.Background(), rtnl.RouteFilter{Family: "inet"}, func(rtnl.Route) error { k++; return nil })
+			if err != nil || k != n {
+				b.Fatal(k, err)
+			}
+		}
+	})
+	b.Run("lua-each", func(b *testing.B) {
+		benchLua(b, ns, `local rtnl = require "rtnl"; local k = 0
+			for r in rtnl.route.each{family = "inet"} do if r.dst then k = k + 1 end end
+			return k`, n)
+	})
+	b.Run("lua-list", func(b *testing.B) {
+		benchLua(b, ns, `local rtnl = require "rtnl"; return #rtnl.route.list{family = "inet"}`, n)
+	})
+}
+
+// BenchmarkRouteBatch: 1,000 routes added and deleted again through
+// rtnl.batch (the W1 script's calls), per iteration.
+func BenchmarkRouteBatch(b *testing.B) {
+	ns := routeBenchNS(b, 0)
+	benchLua(b, ns, `local rtnl = require "rtnl"; local fmt = string.format
+		local n = 1000
+		rtnl.batch(function()
+			for i = 0, n - 1 do rtnl.route.add{dst = fmt("10.1.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
+		end)
+		rtnl.batch(function()
+			for i = 0, n - 1 do rtnl.route.del{dst = fmt("10.1.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
+		end)
+		return n`, 1000)
 }

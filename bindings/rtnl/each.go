@@ -21,16 +21,17 @@ const maxOpenStreams = 4
 var errStopStream = errors.New("rtnl each: iterator closed")
 
 // stream is one each iterator. The dump runs as a pull iterator
-// (iter.Pull2): each call of the Lua iterator resumes it for one object,
-// so the dump is never held whole. It runs on its own connection (a dump
-// holds its connection until it ends), so the loop body can make other
-// rtnl calls; when the loop runs to the end the connection goes back to
-// the runtime's spares, and when it breaks out early the stream stays
-// suspended until the runtime closes or maxOpenStreams newer ones push it
-// out (no finalizers). next yields a converter: the object becomes a Lua
-// table on the Lua side of the pull.
+// (iter.Pull2) that hands out batches: the dump side collects up to
+// streamBatch decoded objects (a datagram's worth and more) before it
+// switches to the Lua side, which converts them one per call of the Lua
+// iterator without switching back; so there are two goroutine switches
+// per batch, not per object, and the dump is still never held whole. It
+// runs on its own connection (a dump holds its connection until it ends),
+// so the loop body can make other rtnl calls; when the loop runs to the
+// end the connection goes back to the runtime's spares, and when it breaks
+// out early the stream stays suspended until the runtime closes or
+// maxOpenStreams newer ones push it out (no finalizers).
 type stream struct {
-	next   func() (toLua, error, bool)
 	stopFn func()
 	cancel context.CancelFunc
 	cl     *rtnl.Client
@@ -39,8 +40,8 @@ type stream struct {
 	done   bool
 }
 
-// toLua makes one streamed object a Lua value.
-type toLua func(L *lua.LState) lua.LValue
+// streamBatch is how many objects the dump side collects per switch.
+const streamBatch = 256
 
 // finish ends the dump (reading what is left, so the connection is clean)
 // and releases the connection.
@@ -69,8 +70,10 @@ func (s *stream) stop() { s.finish(true) }
 
 // each is the one home of the each iterators: dump runs the family's
 // Each call on a connection of the stream's own, handing every object to
-// its yield as a converter.
-func (a *api) each(L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(toLua) error) error) int {
+// its yield; conv makes one a Lua table. The dump side copies the objects
+// into a batch it reuses once the Lua side has handed all of it out (the
+// pull iterator alternates strictly, so the two never touch it at once).
+func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, conv func(*lua.LState, *T) *lua.LTable) int {
 	c := connsOf(a.env)
 	t := a.target()
 	cl, err := c.streamClient(t)
@@ -78,50 +81,72 @@ func (a *api) each(L *lua.LState, fn string, dump func(ctx context.Context, cl *
 		raise(L, fn, err)
 	}
 	ctx, cancel := context.WithCancel(bindings.Context(L))
-	seq := func(yield func(toLua, error) bool) {
-		err := dump(ctx, cl, func(v toLua) error {
-			if !yield(v, nil) {
+	seq := func(yield func([]T, error) bool) {
+		buf := make([]T, 0, streamBatch)
+		err := dump(ctx, cl, func(v T) error {
+			buf = append(buf, v)
+			if len(buf) < streamBatch {
+				return nil
+			}
+			if !yield(buf, nil) {
 				return errStopStream
 			}
+			clear(buf)
+			buf = buf[:0]
 			return nil
 		})
-		if err != nil && !errors.Is(err, errStopStream) {
+		switch {
+		case errors.Is(err, errStopStream):
+		case err != nil:
 			yield(nil, err)
+		case len(buf) > 0:
+			yield(buf, nil)
 		}
 	}
-	next, stop := iter.Pull2(iter.Seq2[toLua, error](seq))
-	s := &stream{next: next, stopFn: stop, cancel: cancel, cl: cl, target: t, c: c}
+	next, stop := iter.Pull2(iter.Seq2[[]T, error](seq))
+	s := &stream{stopFn: stop, cancel: cancel, cl: cl, target: t, c: c}
 	c.streams = append(c.streams, s)
 	if len(c.streams) > maxOpenStreams {
 		c.streams[0].stop()
 	}
+	var (
+		batch []T
+		pos   int
+	)
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		if s.done {
 			return 0
 		}
-		v, err, ok := s.next()
-		switch {
-		case !ok:
-			s.finish(true)
-			return 0
-		case err != nil:
-			s.finish(false)
-			raise(L, fn, err)
+		if pos == len(batch) {
+			v, err, ok := next()
+			batch, pos = v, 0
+			switch {
+			case !ok:
+				s.finish(true)
+				return 0
+			case err != nil:
+				s.finish(false)
+				raise(L, fn, err)
+			}
 		}
-		L.Push(v(L))
-		return 1
+		pos++
+		return pushed(L, conv(L, &batch[pos-1]))
 	}))
+	return 1
+}
+
+// pushed pushes t and returns 1.
+func pushed(L *lua.LState, t *lua.LTable) int {
+	L.Push(t)
 	return 1
 }
 
 // routeEach is rtnl.route.each{...}: routes one at a time (list's filters).
 func (a *api) routeEach(L *lua.LState) int {
 	f := readRouteFilter(bindings.OptTable(L, 1, "rtnl.route.each"))
-	return a.each(L, "rtnl.route.each", func(ctx context.Context, cl *rtnl.Client, yield func(toLua) error) error {
-		return cl.EachRoute(ctx, f, func(r rtnl.Route) error {
-			return yield(func(L *lua.LState) lua.LValue { return routeToLua(L, &r) })
-		})
-	})
+	return each(a, L, "rtnl.route.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Route) error) error {
+		return cl.EachRoute(ctx, f, yield)
+	}, routeToLua)
 }
 
 // linkEach is rtnl.link.each{kind=, master=, stats=}: links one at a
@@ -129,30 +154,24 @@ func (a *api) routeEach(L *lua.LState) int {
 // and link (the parent) names are left out; rtnl.link.list has them.
 func (a *api) linkEach(L *lua.LState) int {
 	f := readLinkFilter(bindings.OptTable(L, 1, "rtnl.link.each"))
-	return a.each(L, "rtnl.link.each", func(ctx context.Context, cl *rtnl.Client, yield func(toLua) error) error {
-		return cl.EachLink(ctx, f, func(l *rtnl.Link) error {
-			return yield(func(L *lua.LState) lua.LValue { return linkToLua(L, l) })
-		})
-	})
+	return each(a, L, "rtnl.link.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Link) error) error {
+		return cl.EachLink(ctx, f, func(l *rtnl.Link) error { return yield(*l) })
+	}, linkToLua)
 }
 
 // addrEach is rtnl.addr.each{dev=, family=}: addresses one at a time.
 func (a *api) addrEach(L *lua.LState) int {
 	f := readAddrFilter(bindings.OptTable(L, 1, "rtnl.addr.each"))
-	return a.each(L, "rtnl.addr.each", func(ctx context.Context, cl *rtnl.Client, yield func(toLua) error) error {
-		return cl.EachAddr(ctx, f, func(x rtnl.Address) error {
-			return yield(func(L *lua.LState) lua.LValue { return addrToLua(L, &x) })
-		})
-	})
+	return each(a, L, "rtnl.addr.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Address) error) error {
+		return cl.EachAddr(ctx, f, yield)
+	}, addrToLua)
 }
 
 // neighEach is rtnl.neigh.each{dev=, family=, proxy=}: neighbours one at
 // a time.
 func (a *api) neighEach(L *lua.LState) int {
 	f := readNeighFilter(bindings.OptTable(L, 1, "rtnl.neigh.each"))
-	return a.each(L, "rtnl.neigh.each", func(ctx context.Context, cl *rtnl.Client, yield func(toLua) error) error {
-		return cl.EachNeigh(ctx, f, func(n rtnl.Neigh) error {
-			return yield(func(L *lua.LState) lua.LValue { return neighToLua(L, &n) })
-		})
-	})
+	return each(a, L, "rtnl.neigh.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Neigh) error) error {
+		return cl.EachNeigh(ctx, f, yield)
+	}, neighToLua)
 }
