@@ -11,8 +11,11 @@ import (
 
 // Results are plain tables with ip -j's field names: bindings.ToLua does
 // most of the work from the json tags; these functions fix what ip prints
-// differently from the Go types (flag lists, "default" routes) and drop
-// empty strings left by zero values.
+// differently from the Go types (flag lists, "default" routes) and, for
+// the types with string or address fields that ip leaves out when empty
+// but whose json tags do not (links, addresses, neighbours), drop the
+// empty strings left by zero values. Routes and rules have none: every
+// such field of theirs is omitempty/omitzero, so ToLua leaves it out.
 
 // linkToLua converts a link. The family fills master, link (the
 // parent), link_index and group as ip -j spells them; the flags come as
@@ -45,7 +48,6 @@ func routeToLua(L *lua.LState, r *rtnl.Route) *lua.LTable {
 	if r.TableName == "" && r.Table != 0 {
 		t.RawSetString("table", lua.LString(strconv.FormatUint(uint64(r.Table), 10)))
 	}
-	dropEmpty(t)
 	return t
 }
 
@@ -60,25 +62,22 @@ func ruleToLua(L *lua.LState, r *rtnl.Rule) *lua.LTable {
 	if r.TableName == "" && r.Table != 0 {
 		t.RawSetString("table", lua.LString(strconv.FormatUint(uint64(r.Table), 10)))
 	}
-	dropEmpty(t)
 	return t
 }
 
 // dropEmpty removes fields whose value is "" (zero netip values, which
-// ToLua renders as empty strings), at every level.
+// ToLua renders as empty strings), at every level. It walks with Next,
+// which hands out the table's own keys (ForEach boxes each again), and
+// clears as it goes (assigning nil to a visited field keeps Next valid).
 func dropEmpty(t *lua.LTable) {
-	var empty []lua.LValue
-	t.ForEach(func(k, v lua.LValue) {
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
 		switch v := v.(type) {
 		case lua.LString:
 			if v == "" {
-				empty = append(empty, k)
+				t.RawSet(k, lua.LNil)
 			}
 		case *lua.LTable:
 			dropEmpty(v)
 		}
-	})
-	for _, k := range empty {
-		t.RawSet(k, lua.LNil)
 	}
 }
