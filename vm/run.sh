@@ -11,7 +11,7 @@ mem=${VM_MEM:-1536}
 cpus=${VM_CPUS:-2}
 accel=${VM_ACCEL:-auto}
 qemu=${QEMU:-qemu-system-x86_64}
-initrd=$VM_BUILD/initramfs.gz
+initrd=$VM_BUILD/initramfs.cpio
 log=$VM_BUILD/console.log
 
 command -v "$qemu" >/dev/null || die "no $qemu (apt-get install qemu-system-x86)"
