@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,10 +20,35 @@ import (
 // instead of building a Go copy of them first: a dump of 100,000 routes
 // is never held twice.
 func WriteJSON(w io.Writer, vals []lua.LValue) error {
+	return writeJSON(w, vals, nil)
+}
+
+// PrintJSON is WriteJSON for the values a script returned, where a returned
+// function is an iterator (such as rtnl.route.each{...}): it is called
+// until it returns nil and what it returned is written as a JSON list,
+// one value at a time, so a streamed dump is never held whole. The calls
+// run protected under ctx, as Call; without functions it is WriteJSON.
+func (rt *Runtime) PrintJSON(ctx context.Context, w io.Writer, vals []lua.LValue) error {
+	if !slices.ContainsFunc(vals, func(v lua.LValue) bool { return v.Type() == lua.LTFunction }) {
+		return WriteJSON(w, vals)
+	}
+	var werr error
+	_, err := rt.Call(ctx, rt.L.NewFunction(func(L *lua.LState) int {
+		werr = writeJSON(w, vals, L)
+		return 0
+	}))
+	if err != nil {
+		return err
+	}
+	return werr
+}
+
+// writeJSON is WriteJSON; with L, returned functions are iterated (PrintJSON).
+func writeJSON(w io.Writer, vals []lua.LValue, L *lua.LState) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	e := &jsonWriter{w: bw, seen: map[*lua.LTable]bool{}}
+	e := &jsonWriter{w: bw, seen: map[*lua.LTable]bool{}, L: L}
 	if len(vals) == 1 {
-		e.value(vals[0], 0)
+		e.top(vals[0], 0)
 	} else {
 		e.w.WriteByte('[')
 		for i, v := range vals {
@@ -30,7 +56,7 @@ func WriteJSON(w io.Writer, vals []lua.LValue) error {
 				e.w.WriteByte(',')
 			}
 			e.newline(1)
-			e.value(v, 1)
+			e.top(v, 1)
 		}
 		if len(vals) > 0 {
 			e.newline(0)
@@ -45,10 +71,42 @@ func WriteJSON(w io.Writer, vals []lua.LValue) error {
 	return bw.Flush()
 }
 
+// top writes a returned value: an iterator function, when the writer
+// has a state to call it in, as the list of its values.
+func (e *jsonWriter) top(v lua.LValue, depth int) {
+	fn, ok := v.(*lua.LFunction)
+	if !ok || e.L == nil {
+		e.value(v, depth)
+		return
+	}
+	n := 0
+	e.w.WriteByte('[')
+	for e.err == nil {
+		e.L.Push(fn)
+		e.L.Call(0, 1)
+		x := e.L.Get(-1)
+		e.L.Pop(1)
+		if x == lua.LNil {
+			break
+		}
+		if n > 0 {
+			e.w.WriteByte(',')
+		}
+		n++
+		e.newline(depth + 1)
+		e.value(x, depth+1)
+	}
+	if n > 0 {
+		e.newline(depth)
+	}
+	e.w.WriteByte(']')
+}
+
 // jsonWriter encodes Lua values the way json.MarshalIndent(v, "", "  ")
 // encodes bindings.FromLua(v).
 type jsonWriter struct {
 	w    *bufio.Writer
+	L    *lua.LState // calls returned iterators (Runtime.PrintJSON); nil: none
 	seen map[*lua.LTable]bool
 	buf  []byte
 	err  error

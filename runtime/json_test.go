@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strings"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -92,5 +93,48 @@ func TestPrettyScalarMatchesPP(t *testing.T) {
 		if want := lua.LVAsString(res[0]); got != want {
 			t.Errorf("%s: prettyScalar %q, pp.format %q", code, got, want)
 		}
+	}
+}
+
+// A returned iterator prints as the list of its values, exactly as the
+// list itself would; an error inside it is the call's error.
+func TestPrintJSONIterator(t *testing.T) {
+	rt, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	ctx := context.Background()
+	run := func(code string) []lua.LValue {
+		fn, err := rt.Compile("t", code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, err := rt.Call(ctx, fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vals
+	}
+	const list = `{{n = 1, s = {"a"}}, {n = 2}, {}}`
+	for _, c := range []struct{ iter, list string }{
+		{`local l = ` + list + `; local i = 0; return function() i = i + 1; return l[i] end`, `return ` + list},
+		{`return function() return nil end`, `return {}`},
+		{`local i = 0; return 7, function() i = i + 1; if i < 3 then return i end end`, `return 7, {1, 2}`},
+	} {
+		var got, want bytes.Buffer
+		if err := rt.PrintJSON(ctx, &got, run(c.iter)); err != nil {
+			t.Fatal(c.iter, err)
+		}
+		if err := WriteJSON(&want, run(c.list)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s:\ngot  %s\nwant %s", c.iter, got.String(), want.String())
+		}
+	}
+	vals := run(`local i = 0; return function() i = i + 1; if i > 2 then error("boom") end; return i end`)
+	if err := rt.PrintJSON(ctx, io.Discard, vals); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("iterator error: %v", err)
 	}
 }

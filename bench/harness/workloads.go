@@ -112,7 +112,7 @@ func workloads(c *config) []*workload {
 			{name: "raw floor", floor: true, run: func(e env) sample { return one(proc{args: []string{c.floorBin, "dump-routes", e.ns}}) }},
 			{name: "nlsh (route.each)", nlsh: "rtnl", goal: &goal{text: "≤ 2.5×, RSS ≤ 32 MiB", maxRatio: 2.5, maxRSS: 32},
 				run: func(e env) sample { return one(nlshIn(e.ns, lua("w2_dump.lua"))) }},
-			{name: "nlsh --json (route.list)", nlsh: "rtnl", goal: &goal{text: "≤ 3.0×", maxRatio: 3.0},
+			{name: "nlsh --json (route.each)", nlsh: "rtnl", goal: &goal{text: "≤ 3.0×", maxRatio: 3.0},
 				run: func(e env) sample {
 					return one(proc{args: []string{c.nlsh, "--json", "--netns", "name:" + e.ns, lua("w2_json.lua")}})
 				}},

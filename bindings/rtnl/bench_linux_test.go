@@ -3,6 +3,7 @@ package rtnl_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/netip"
 	"testing"
 
@@ -150,4 +151,34 @@ func BenchmarkRouteBatch(b *testing.B) {
 			for i = 0, n - 1 do rtnl.route.del{dst = fmt("10.1.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
 		end)
 		return n`, 1000)
+}
+
+// BenchmarkRouteJSON: --json of 2,000 routes, the list returned whole
+// (rtnl.route.list) against the iterator streamed (rtnl.route.each).
+func BenchmarkRouteJSON(b *testing.B) {
+	ns := routeBenchNS(b, 2000)
+	for _, fn := range []string{"list", "each"} {
+		b.Run(fn, func(b *testing.B) {
+			ctx := context.Background()
+			rt, err := runtime.New(runtime.Options{Netns: ns.Target})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer rt.Close()
+			f, err := rt.Compile("bench", `return require("rtnl").route.`+fn+`{family = "inet"}`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				vals, err := rt.Call(ctx, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := rt.PrintJSON(ctx, io.Discard, vals); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

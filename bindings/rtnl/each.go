@@ -80,7 +80,10 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 	if err != nil {
 		raise(L, fn, err)
 	}
-	ctx, cancel := context.WithCancel(bindings.Context(L))
+	// The stream outlives the call that made it (a script may return it,
+	// for --json to print): its context keeps the values of that call's
+	// but is cancelled only by the context of the call that resumes it.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(bindings.Context(L)))
 	seq := func(yield func([]T, error) bool) {
 		buf := make([]T, 0, streamBatch)
 		err := dump(ctx, cl, func(v T) error {
@@ -118,7 +121,9 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 			return 0
 		}
 		if pos == len(batch) {
+			unwatch := context.AfterFunc(bindings.Context(L), cancel)
 			v, err, ok := next()
+			unwatch()
 			batch, pos = v, 0
 			switch {
 			case !ok:

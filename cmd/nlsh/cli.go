@@ -67,7 +67,7 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 		return nil
 	})
 	fs.StringVar(&f.netns, "netns", "", "default network namespace `TARGET`: pid:N, pidfd:N, name:NAME or a path")
-	fs.BoolVar(&f.json, "json", false, "print returned values as JSON")
+	fs.BoolVar(&f.json, "json", false, "print returned values as JSON (a returned iterator function, such as rtnl.route.each{}, as the list of its values, streamed)")
 	fs.BoolVar(&f.trace, "trace", false, "print every netlink message sent and received, decoded, on stderr")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the messages that would change state; send none of them")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop the script after `D` (such as 5s)")
@@ -212,7 +212,7 @@ func printValues(ctx context.Context, rt *runtime.Runtime, asJSON bool, w io.Wri
 		return nil
 	}
 	if asJSON {
-		if err := runtime.WriteJSON(w, vals); err != nil {
+		if err := rt.PrintJSON(ctx, w, vals); err != nil {
 			return fmt.Errorf("--json: %w", err)
 		}
 		return nil
