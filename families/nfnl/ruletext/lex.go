@@ -2,6 +2,7 @@ package ruletext
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -72,6 +73,18 @@ func (l *lexer) expect(s string) error {
 		return fmt.Errorf("expected %q, got %q", s, t)
 	}
 	return nil
+}
+
+// quote is unquote's inverse: the text between quotes as is (the lexer
+// reads a quoted string verbatim, up to the next quote, as nft does), so
+// that printed text compiles back to the same bytes; strconv.Quote's
+// escapes (\x80, \\) would be read as themselves. Only a string holding a
+// quote, which rule text cannot express, falls back to Go's quoting.
+func quote(s string) string {
+	if strings.IndexByte(s, '"') < 0 {
+		return `"` + s + `"`
+	}
+	return strconv.Quote(s)
 }
 
 func unquote(s string) string {

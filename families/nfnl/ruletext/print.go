@@ -62,7 +62,7 @@ func (p *Printer) Print(family string, xs []expr.Expr, comment string, sets SetL
 		}
 	}
 	if comment != "" {
-		s.out = append(s.out, "comment "+strconv.Quote(comment))
+		s.out = append(s.out, "comment "+quote(comment))
 	}
 	return strings.Join(s.out, " "), nil
 }
@@ -167,7 +167,7 @@ func (s *pstate) one() error {
 	case *expr.Log:
 		w := "log"
 		if x.Prefix != "" {
-			w += " prefix " + strconv.Quote(x.Prefix)
+			w += " prefix " + quote(x.Prefix)
 		}
 		if x.LevelSet() && x.Level != 4 && int(x.Level) < len(logLevels) {
 			w += " level " + logLevels[x.Level]
@@ -374,11 +374,11 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 
 func (s *pstate) value(typ *Type, b []byte) string {
 	if typ.ID == TypeIfName && len(b) < 16 && bytes.IndexByte(b, 0) < 0 {
-		return strconv.Quote(string(b) + "*")
+		return quote(string(b) + "*")
 	}
 	if typ.ID == TypeIfIndex && s.p.resolver != nil {
 		if n, err := s.p.resolver.IfName(uint32(typ.Uint(b))); err == nil {
-			return strconv.Quote(n)
+			return quote(n)
 		}
 	}
 	return typ.Format(b)

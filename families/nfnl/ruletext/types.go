@@ -276,7 +276,7 @@ func (x *Type) Format(b []byte) string {
 			return a.String()
 		}
 	case TypeIfName:
-		return strconv.Quote(strings.TrimRight(string(b), "\x00"))
+		return quote(strings.TrimRight(string(b), "\x00"))
 	case TypeEtherAddr:
 		return net.HardwareAddr(b).String()
 	case TypeMark:
