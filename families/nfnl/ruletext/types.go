@@ -284,6 +284,9 @@ func (x *Type) Format(b []byte) string {
 	}
 	v := x.Uint(b)
 	if x.Bits {
+		if v == 0 {
+			return "0" // no flag set; an empty string is no value to read back
+		}
 		var names []string
 		for bit := uint64(1); bit != 0 && bit <= v; bit <<= 1 {
 			if v&bit == 0 {
