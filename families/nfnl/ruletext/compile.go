@@ -261,6 +261,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	// wildcard interface name: compare the prefix only
 	if typ.ID == TypeIfName && strings.HasSuffix(unquote(v), "*") {
 		p := strings.TrimSuffix(unquote(v), "*")
+		if len(p) >= 16 { // as Parse: a name has at most 15 bytes before its NUL
+			return fmt.Errorf("interface name %q too long", p)
+		}
 		s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: []byte(p)})
 		return nil
 	}
