@@ -93,12 +93,15 @@ func opError(L *lua.LState, o *op, err error) lua.LValue {
 	return bindings.ErrorValue(L, e)
 }
 
-// groupKey says which calls can share one bulk request.
-func (o *op) groupKey() string {
+// sameGroup says whether p can share o's bulk request: same group,
+// exist_ok and namespace (targets equal, or naming the same namespace),
+// o being of a group at all. It compares fields: a key string per call
+// cost two allocations a queued call.
+func (o *op) sameGroup(p *op) bool {
 	if o.group == "" || (o.existOK && o.group == "link.add") {
-		return ""
+		return false
 	}
-	return fmt.Sprintf("%s|%t|%s", o.group, o.existOK, o.target)
+	return p.group == o.group && p.existOK == o.existOK && (p.target == o.target || p.target.String() == o.target.String())
 }
 
 // flush sends the queued calls, one error per call.
@@ -108,8 +111,7 @@ func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []error {
 	failed := false
 	for i := 0; i < len(ops); {
 		j := i + 1
-		key := ops[i].groupKey()
-		for key != "" && j < len(ops) && ops[j].groupKey() == key {
+		for j < len(ops) && ops[i].sameGroup(ops[j]) {
 			j++
 		}
 		if failed && stopOnError {
