@@ -264,6 +264,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		if len(p) >= 16 { // as Parse: a name has at most 15 bytes before its NUL
 			return fmt.Errorf("interface name %q too long", p)
 		}
+		if strings.IndexByte(p, 0) >= 0 {
+			return fmt.Errorf("interface name %q holds a NUL", p)
+		}
 		s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: []byte(p)})
 		return nil
 	}

@@ -194,6 +194,9 @@ func (x *Type) Parse(s string) ([]byte, error) {
 		if len(s) >= 16 {
 			return nil, fmt.Errorf("interface name %q too long", s)
 		}
+		if strings.IndexByte(s, 0) >= 0 { // the kernel's names end at the first NUL
+			return nil, fmt.Errorf("interface name %q holds a NUL", s)
+		}
 		b := make([]byte, 16)
 		copy(b, s)
 		return b, nil
