@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -152,8 +153,10 @@ func startChild(t *testing.T) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	// unshare execs sleep in the same process; wait until it has.
-	for i := 0; ; i++ {
+	// unshare execs sleep in the same process; wait until it has (for a
+	// bounded time: a count of yields ran out first on a busy host and
+	// under the VM lane's emulated CPU).
+	for start := time.Now(); ; {
 		self, _ := os.Readlink("/proc/self/ns/net")
 		child, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", cmd.Process.Pid))
 		if err == nil && child != self {
@@ -162,10 +165,10 @@ func startChild(t *testing.T) *exec.Cmd {
 				return cmd
 			}
 		}
-		if i > 2000 {
+		if time.Since(start) > 5*time.Second {
 			t.Fatal("child never entered its own namespace")
 		}
-		runtimeGosched()
+		time.Sleep(time.Millisecond)
 	}
 }
 
