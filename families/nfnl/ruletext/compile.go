@@ -198,8 +198,14 @@ func (s *state) payloadMatch(proto string) error {
 		return &expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: off, Len: n}
 	}
 	if f.bits {
-		// "tcp flags syn": (field & value) != 0
-		v, err := typ.Parse(s.l.next())
+		// "tcp flags syn": (field & value) != 0; "syn,ack" as the
+		// printer writes several flags (tokenized apart at the commas)
+		t := s.l.next()
+		for s.l.peek() == "," {
+			s.l.next()
+			t += "," + s.l.next()
+		}
+		v, err := typ.Parse(t)
 		if err != nil {
 			return err
 		}
