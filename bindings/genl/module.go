@@ -94,29 +94,12 @@ func (a *api) genlTable(L *lua.LState) *lua.LTable {
 // open is genl.open{netns=}: a handle whose genl functions and ethtool,
 // wireguard and nl80211 tables all go to one namespace.
 func (a *api) open(L *lua.LState) int {
-	args := bindings.OptTable(L, 1, "genl.open")
-	tg, ok := nsbind.Field(args, "netns")
-	args.Done()
-	if !ok {
-		tg = a.env.Netns()
-	}
-	h := &api{env: a.env, fixed: &tg}
-	idx := h.genlTable(L)
-	idx.RawSetString("ethtool", h.ethtoolTable(L))
-	idx.RawSetString("wireguard", h.wireguardTable(L))
-	idx.RawSetString("nl80211", h.nl80211Table(L))
-	idx.RawSetString("netns", nsbind.New(L, tg))
-	idx.RawSetString("close", L.NewFunction(func(L *lua.LState) int { return 0 }))
-	mt := L.NewTable()
-	mt.RawSetString("__name", lua.LString(handleMeta))
-	mt.RawSetString("__index", idx)
-	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString("genl handle (" + tg.String() + ")"))
-		return 1
-	}))
-	ud := L.NewUserData()
-	ud.Value = h
-	ud.Metatable = mt
-	L.Push(ud)
-	return 1
+	return nsbind.OpenHandle(L, a.env, "genl", handleMeta, func(L *lua.LState, tg netns.Target) (any, *lua.LTable) {
+		h := &api{env: a.env, fixed: &tg}
+		idx := h.genlTable(L)
+		idx.RawSetString("ethtool", h.ethtoolTable(L))
+		idx.RawSetString("wireguard", h.wireguardTable(L))
+		idx.RawSetString("nl80211", h.nl80211Table(L))
+		return h, idx
+	})
 }

@@ -43,28 +43,10 @@ func open(L *lua.LState, env *bindings.Env) lua.LValue {
 	a := &api{env: env}
 	t := a.table(L)
 	t.RawSetString("open", L.NewFunction(func(L *lua.LState) int {
-		args := bindings.OptTable(L, 1, "rtnl.open")
-		tg, ok := nsbind.Field(args, "netns")
-		args.Done()
-		if !ok {
-			tg = env.Netns()
-		}
-		h := &api{env: env, fixed: &tg}
-		ud := L.NewUserData()
-		ud.Value = h
-		mt := L.NewTable()
-		mt.RawSetString("__name", lua.LString(handleMeta))
-		idx := h.table(L)
-		idx.RawSetString("netns", nsbind.New(L, tg))
-		idx.RawSetString("close", L.NewFunction(func(L *lua.LState) int { return 0 }))
-		mt.RawSetString("__index", idx)
-		mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-			L.Push(lua.LString("rtnl handle (" + tg.String() + ")"))
-			return 1
-		}))
-		ud.Metatable = mt
-		L.Push(ud)
-		return 1
+		return nsbind.OpenHandle(L, env, "rtnl", handleMeta, func(L *lua.LState, tg netns.Target) (any, *lua.LTable) {
+			h := &api{env: env, fixed: &tg}
+			return h, h.table(L)
+		})
 	}))
 	return t
 }
