@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -108,15 +109,43 @@ func TestRuncCreateRuntimeHook(t *testing.T) {
 	host := testutil.NewNetNS(t) // the host side of the veth lives here
 	s := script(t, "oci/veth.lua", "")
 	hook := []string{nlshBin, "--netns", "name:" + host.Name, "hook", s, "createRuntime"}
-	dir := bundle(t, "ip addr; echo ===; ip route; echo ===; ip -6 route", hook,
+	// The container prints what it sees, then waits on its standard input
+	// so that its namespace, and with it the veth, lives while the host end
+	// is checked; closing the input lets it exit.
+	dir := bundle(t, "ip addr; echo ===; ip route; echo ===; ip -6 route; echo ===END; read x; exit 0", hook,
 		map[string]string{"nlsh.ipv4": "10.88.7.2/24", "nlsh.ipv6": "fd88:7::2/64", "nlsh.veth.host": "vhost-e2e"})
-	out, err := runc(t, dir, "nlsh-e2e-hook")
+	state := filepath.Join(dir, "state")
+	cmd := exec.Command("runc", "--root", state, "run", "--bundle", dir, "nlsh-e2e-hook")
+	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		t.Fatalf("runc run: %v", err)
+		t.Fatal(err)
 	}
-	parts := strings.Split(out, "===")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+		exec.Command("runc", "--root", state, "delete", "--force", "nlsh-e2e-hook").Run()
+	})
+	var out strings.Builder
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && sc.Text() != "===END" {
+		out.WriteString(sc.Text() + "\n")
+	}
+	if sc.Err() != nil || !strings.Contains(out.String(), "===") {
+		t.Fatalf("runc run: %v %v: %s\n%s", sc.Err(), cmd.Wait(), errOut.String(), out.String())
+	}
+	parts := strings.Split(out.String(), "===")
 	if len(parts) != 3 {
-		t.Fatalf("container output: %q", out)
+		t.Fatalf("container output: %q", out.String())
 	}
 	addrs, routes4, routes6 := parts[0], parts[1], parts[2]
 	for _, want := range []string{"eth0", "inet 10.88.7.2/24", "inet6 fd88:7::2/64"} {
@@ -139,9 +168,12 @@ func TestRuncCreateRuntimeHook(t *testing.T) {
 		!strings.Contains(out, `iifname "vhost-e2e" ip saddr != 10.88.7.2 drop`) {
 		t.Errorf("nft rule of the hook: %v\n%s", err, out)
 	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("runc run: %v: %s", err, errOut.String())
+	}
 	// The container has exited; deleting it removes its namespace and
 	// with it both ends of the veth.
-	state := filepath.Join(dir, "state")
 	if out, err := exec.Command("runc", "--root", state, "delete", "--force", "nlsh-e2e-hook").CombinedOutput(); err != nil {
 		t.Fatalf("runc delete: %v: %s", err, out)
 	}
