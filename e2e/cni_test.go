@@ -207,3 +207,40 @@ cni.error(11, "address pool busy", "try later")`)
 }
 
 func asTypesError(err error, te **types.Error) bool { return errors.As(err, te) }
+
+// With ipMasq, ADD masquerades the container's address leaving through
+// other interfaces, in the host's ruleset; DEL removes exactly that rule.
+func TestLibcniMasquerade(t *testing.T) {
+	requireCNI(t)
+	testutil.RequireCommand(t, "nft", "nftables")
+	env := newCNIEnv(t)
+	ctr := testutil.NewNetNS(t)
+	data := t.TempDir()
+	plugin := nlshBridge(t, "nlbrm", data)
+	plugin["ipMasq"] = true
+	list := conflist(t, map[string]any{"cniVersion": "1.1.0", "name": "e2emasq", "plugins": []any{plugin}})
+	rt := &libcni.RuntimeConf{ContainerID: "e2e-masq-1", NetNS: filepath.Join("/run/netns", ctr.Name), IfName: "eth0"}
+	ctx := context.Background()
+	if err := env.do(t, func() error { _, err := env.cni.AddNetworkList(ctx, list, rt); return err }); err != nil {
+		t.Fatalf("ADD: %v", err)
+	}
+	out, err := env.host.Exec("nft", "list", "table", "inet", "nlsh-cni")
+	if err != nil {
+		t.Fatalf("masquerade table after ADD: %v", err)
+	}
+	for _, want := range []string{
+		"type nat hook postrouting priority srcnat; policy accept;",
+		`ip saddr 10.31.0.2 oifname != "nlbrm" masquerade comment "e2e-masq-1"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after ADD the host's ruleset lacks %q:\n%s", want, out)
+		}
+	}
+	if err := env.do(t, func() error { return env.cni.DelNetworkList(ctx, list, rt) }); err != nil {
+		t.Fatalf("DEL: %v", err)
+	}
+	out, _ = env.host.Exec("nft", "list", "ruleset")
+	if strings.Contains(out, "masquerade") {
+		t.Errorf("masquerade rule left after DEL:\n%s", out)
+	}
+}
