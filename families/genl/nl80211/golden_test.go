@@ -2,14 +2,12 @@ package nl80211
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/nlsh/nlsh/core/codec"
-	"github.com/nlsh/nlsh/families/genl"
+	"github.com/nlsh/nlsh/families/genl/internal/gtest"
 )
 
 // The golden messages in testdata were encoded by pyroute2's nl80211cmd,
@@ -17,68 +15,11 @@ import (
 // .json beside each one. pyroute2 also decoded the scan result, station
 // and interface messages back and checked the values it read.
 
-type goldenMsg struct {
-	m  codec.Message
-	gm genl.Message
-	js []byte
-}
-
-func golden(t *testing.T, name string) goldenMsg {
+// check asserts the golden message's command, version and flags.
+func check(t *testing.T, g gtest.Golden, name string, cmd uint8, flags uint16) {
 	t.Helper()
-	h, err := os.ReadFile("testdata/" + name + ".hex")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := hex.DecodeString(strings.TrimSpace(string(h)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := codec.ParseMessages(raw)
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("%s: %d messages, %v", name, len(ms), err)
-	}
-	gm, err := genl.ParseMessage(ms[0].Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := os.ReadFile("testdata/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return goldenMsg{ms[0], gm, js}
-}
-
-func (g goldenMsg) check(t *testing.T, name string, cmd uint8, flags uint16) {
-	t.Helper()
-	if g.gm.Command != cmd || g.gm.Version != Version || g.m.Header.Flags != flags {
-		t.Fatalf("%s: cmd %d version %d flags %#x, want cmd %d flags %#x", name, g.gm.Command, g.gm.Version, g.m.Header.Flags, cmd, flags)
-	}
-}
-
-// sameJSON compares got with the generator's expectation after both went
-// through T's JSON form.
-func sameJSON[T any](t *testing.T, name string, got *T, want []byte) {
-	t.Helper()
-	var w T
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatalf("%s: expectation: %v", name, err)
-	}
-	gj, _ := json.Marshal(got)
-	wj, _ := json.Marshal(&w)
-	if !bytes.Equal(gj, wj) {
-		t.Fatalf("%s decoded\n got %s\nwant %s", name, gj, wj)
-	}
-}
-
-// sameBytes compares attributes nlsh encoded with the golden message's.
-func sameBytes(t *testing.T, name string, got []byte, g goldenMsg) {
-	t.Helper()
-	nm := genl.NetlinkMessage(g.m.Header.Type, g.m.Header.Flags, genl.Message{Command: g.gm.Command, Version: g.gm.Version, Attrs: got})
-	nm.Header.Seq, nm.Header.PID = g.m.Header.Seq, g.m.Header.PID
-	gb, _ := nm.MarshalBinary()
-	wb, _ := g.m.MarshalBinary()
-	if !bytes.Equal(gb, wb) {
-		t.Fatalf("%s re-encoded\n got %x\nwant %x", name, gb, wb)
+	if g.Genl.Command != cmd || g.Genl.Version != Version || g.Msg.Header.Flags != flags {
+		t.Fatalf("%s: cmd %d version %d flags %#x, want cmd %d flags %#x", name, g.Genl.Command, g.Genl.Version, g.Msg.Header.Flags, cmd, flags)
 	}
 }
 
@@ -115,14 +56,14 @@ func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
 }
 
 func TestGoldenInterface(t *testing.T) {
-	g := golden(t, "interface")
-	g.check(t, "interface", CmdNewInterface, codec.Multi)
-	v, err := DecodeInterface(g.gm.Attrs)
+	g := gtest.LoadGolden(t, "interface")
+	check(t, g, "interface", CmdNewInterface, codec.Multi)
+	v, err := DecodeInterface(g.Genl.Attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, "interface", v, g.js)
-	tree := schemaRoundTrip(t, "interface", g.gm.Attrs)
+	gtest.SameJSON(t, "interface", v, g.JSON)
+	tree := schemaRoundTrip(t, "interface", g.Genl.Attrs)
 	if s := tree.String(); !strings.Contains(s, "iftype=station") {
 		t.Errorf("schema tree does not name the iftype: %s", s)
 	}
@@ -130,31 +71,31 @@ func TestGoldenInterface(t *testing.T) {
 
 func TestGoldenRequests(t *testing.T) {
 	var ni NewInterface
-	g := golden(t, "new_interface")
-	g.check(t, "new_interface", CmdNewInterface, codec.Request|codec.Acknowledge)
-	if err := json.Unmarshal(g.js, &ni); err != nil {
+	g := gtest.LoadGolden(t, "new_interface")
+	check(t, g, "new_interface", CmdNewInterface, codec.Request|codec.Acknowledge)
+	if err := json.Unmarshal(g.JSON, &ni); err != nil {
 		t.Fatal(err)
 	}
 	b, err := EncodeNewInterface(&ni)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameBytes(t, "new_interface", b, g)
-	schemaRoundTrip(t, "new_interface", g.gm.Attrs)
+	g.SameBytes(t, "new_interface", b)
+	schemaRoundTrip(t, "new_interface", g.Genl.Attrs)
 
 	var st struct {
 		Ifindex uint32
 		Iftype  string
 	}
-	g = golden(t, "set_interface")
-	g.check(t, "set_interface", CmdSetInterface, codec.Request|codec.Acknowledge)
-	if err := json.Unmarshal(g.js, &st); err != nil {
+	g = gtest.LoadGolden(t, "set_interface")
+	check(t, g, "set_interface", CmdSetInterface, codec.Request|codec.Acknowledge)
+	if err := json.Unmarshal(g.JSON, &st); err != nil {
 		t.Fatal(err)
 	}
 	if b, err = EncodeSetInterfaceType(st.Ifindex, st.Iftype); err != nil {
 		t.Fatal(err)
 	}
-	sameBytes(t, "set_interface", b, g)
+	g.SameBytes(t, "set_interface", b)
 
 	for _, c := range []struct {
 		name  string
@@ -164,24 +105,24 @@ func TestGoldenRequests(t *testing.T) {
 		{"del_interface", CmdDelInterface, codec.Request | codec.Acknowledge},
 		{"get_scan", CmdGetScan, codec.Request | codec.Dump},
 	} {
-		g = golden(t, c.name)
-		g.check(t, c.name, c.cmd, c.flags)
-		if err := json.Unmarshal(g.js, &st); err != nil {
+		g = gtest.LoadGolden(t, c.name)
+		check(t, g, c.name, c.cmd, c.flags)
+		if err := json.Unmarshal(g.JSON, &st); err != nil {
 			t.Fatal(err)
 		}
 		if b, err = encodeIfindex(st.Ifindex); err != nil {
 			t.Fatal(err)
 		}
-		sameBytes(t, c.name, b, g)
+		g.SameBytes(t, c.name, b)
 	}
 
 	var sr struct {
 		Ifindex uint32
 		ScanRequest
 	}
-	g = golden(t, "trigger_scan")
-	g.check(t, "trigger_scan", CmdTriggerScan, codec.Request|codec.Acknowledge)
-	if err := json.Unmarshal(g.js, &sr); err != nil {
+	g = gtest.LoadGolden(t, "trigger_scan")
+	check(t, g, "trigger_scan", CmdTriggerScan, codec.Request|codec.Acknowledge)
+	if err := json.Unmarshal(g.JSON, &sr); err != nil {
 		t.Fatal(err)
 	}
 	if len(sr.SSIDs) != 2 || len(sr.Frequencies) != 2 {
@@ -190,58 +131,58 @@ func TestGoldenRequests(t *testing.T) {
 	if b, err = EncodeTriggerScan(sr.Ifindex, &sr.ScanRequest); err != nil {
 		t.Fatal(err)
 	}
-	sameBytes(t, "trigger_scan", b, g)
-	schemaRoundTrip(t, "trigger_scan", g.gm.Attrs)
+	g.SameBytes(t, "trigger_scan", b)
+	schemaRoundTrip(t, "trigger_scan", g.Genl.Attrs)
 
-	g = golden(t, "wiphy_dump")
-	g.check(t, "wiphy_dump", CmdGetWiphy, codec.Request|codec.Dump)
+	g = gtest.LoadGolden(t, "wiphy_dump")
+	check(t, g, "wiphy_dump", CmdGetWiphy, codec.Request|codec.Dump)
 	if b, err = encodeWiphyDump(nil); err != nil {
 		t.Fatal(err)
 	}
-	sameBytes(t, "wiphy_dump", b, g)
+	g.SameBytes(t, "wiphy_dump", b)
 }
 
 func TestGoldenScanResult(t *testing.T) {
-	g := golden(t, "scan_result")
-	g.check(t, "scan_result", CmdNewScanResults, codec.Multi)
-	v, err := DecodeBSS(g.gm.Attrs)
+	g := gtest.LoadGolden(t, "scan_result")
+	check(t, g, "scan_result", CmdNewScanResults, codec.Multi)
+	v, err := DecodeBSS(g.Genl.Attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, "scan_result", v, g.js)
+	gtest.SameJSON(t, "scan_result", v, g.JSON)
 	if v.SSID != "nlsh-test" || v.SignalMBm == nil || *v.SignalMBm != -3000 {
 		t.Errorf("ssid %q signal %v", v.SSID, v.SignalMBm)
 	}
-	schemaRoundTrip(t, "scan_result", g.gm.Attrs)
+	schemaRoundTrip(t, "scan_result", g.Genl.Attrs)
 }
 
 func TestGoldenStation(t *testing.T) {
-	g := golden(t, "station")
-	g.check(t, "station", CmdNewStation, codec.Multi)
-	v, err := DecodeStation(g.gm.Attrs)
+	g := gtest.LoadGolden(t, "station")
+	check(t, g, "station", CmdNewStation, codec.Multi)
+	v, err := DecodeStation(g.Genl.Attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, "station", v, g.js)
+	gtest.SameJSON(t, "station", v, g.JSON)
 	if v.RxBytes != 1<<33 {
 		t.Errorf("rx_bytes %d: the 64-bit counter must win", v.RxBytes)
 	}
-	schemaRoundTrip(t, "station", g.gm.Attrs)
+	schemaRoundTrip(t, "station", g.Genl.Attrs)
 }
 
 func TestGoldenWiphyParts(t *testing.T) {
 	var w Wiphy
 	var want []byte
 	for i, name := range []string{"wiphy_part1", "wiphy_part2", "wiphy_part3"} {
-		g := golden(t, name)
-		g.check(t, name, CmdNewWiphy, codec.Multi)
+		g := gtest.LoadGolden(t, name)
+		check(t, g, name, CmdNewWiphy, codec.Multi)
 		if i == 0 {
-			want = g.js
+			want = g.JSON
 		}
-		if err := DecodeWiphy(g.gm.Attrs, &w); err != nil {
+		if err := DecodeWiphy(g.Genl.Attrs, &w); err != nil {
 			t.Fatal(err)
 		}
-		schemaRoundTrip(t, name, g.gm.Attrs)
+		schemaRoundTrip(t, name, g.Genl.Attrs)
 	}
-	sameJSON(t, "wiphy (3 parts merged)", &w, want)
+	gtest.SameJSON(t, "wiphy (3 parts merged)", &w, want)
 }

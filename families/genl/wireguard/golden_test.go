@@ -2,71 +2,17 @@ package wireguard
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/nlsh/nlsh/core/codec"
-	"github.com/nlsh/nlsh/families/genl"
+	"github.com/nlsh/nlsh/families/genl/internal/gtest"
 )
 
 // The golden messages in testdata were encoded by pyroute2's wgmsg,
 // driven by ../testdata/gen/gen.py, with the values in the .json beside
 // each one.
-
-func golden(t *testing.T, name string) (codec.Message, genl.Message, []byte) {
-	t.Helper()
-	h, err := os.ReadFile("testdata/" + name + ".hex")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := hex.DecodeString(strings.TrimSpace(string(h)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := codec.ParseMessages(raw)
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("%s: %d messages, %v", name, len(ms), err)
-	}
-	gm, err := genl.ParseMessage(ms[0].Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := os.ReadFile("testdata/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ms[0], gm, js
-}
-
-// sameJSON compares got with the generator's expectation after both went
-// through v's JSON form.
-func sameJSON[T any](t *testing.T, name string, got *T, want []byte) {
-	t.Helper()
-	var w T
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatalf("%s: expectation: %v", name, err)
-	}
-	gj, _ := json.Marshal(got)
-	wj, _ := json.Marshal(&w)
-	if !bytes.Equal(gj, wj) {
-		t.Fatalf("%s decoded\n got %s\nwant %s", name, gj, wj)
-	}
-}
-
-// reencode wraps attrs like the golden message and compares the bytes.
-func reencode(t *testing.T, name string, m codec.Message, gm genl.Message, attrs []byte) {
-	t.Helper()
-	nm := genl.NetlinkMessage(m.Header.Type, m.Header.Flags, genl.Message{Command: gm.Command, Version: gm.Version, Attrs: attrs})
-	nm.Header.Seq, nm.Header.PID = m.Header.Seq, m.Header.PID
-	got, _ := nm.MarshalBinary()
-	want, _ := m.MarshalBinary()
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s re-encoded\n got %x\nwant %x", name, got, want)
-	}
-}
 
 // schemaRoundTrip decodes through the family schema and encodes back.
 func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
@@ -88,7 +34,8 @@ func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
 }
 
 func TestGoldenSetDevice(t *testing.T) {
-	m, gm, js := golden(t, "set_device")
+	g := gtest.LoadGolden(t, "set_device")
+	gm, js := g.Genl, g.JSON
 	if gm.Command != CmdSetDevice || gm.Version != Version {
 		t.Fatalf("cmd %d version %d", gm.Command, gm.Version)
 	}
@@ -96,17 +43,18 @@ func TestGoldenSetDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, "set_device", cfg, js)
+	gtest.SameJSON(t, "set_device", cfg, js)
 	msgs, err := EncodeConfig(cfg, 0)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("EncodeConfig: %d messages, %v", len(msgs), err)
 	}
-	reencode(t, "set_device", m, gm, msgs[0])
+	g.SameBytes(t, "set_device", msgs[0])
 	schemaRoundTrip(t, "set_device", gm.Attrs)
 }
 
 func TestGoldenGetDevice(t *testing.T) {
-	m, gm, js := golden(t, "get_device_request")
+	g := gtest.LoadGolden(t, "get_device_request")
+	m, gm, js := g.Msg, g.Genl, g.JSON
 	var want struct{ Ifname string }
 	if err := json.Unmarshal(js, &want); err != nil {
 		t.Fatal(err)
@@ -118,14 +66,15 @@ func TestGoldenGetDevice(t *testing.T) {
 	if gm.Command != CmdGetDevice || m.Header.Flags != codec.Request|codec.Dump {
 		t.Fatalf("request cmd %d flags %#x", gm.Command, m.Header.Flags)
 	}
-	reencode(t, "get_device_request", m, gm, attrs)
+	g.SameBytes(t, "get_device_request", attrs)
 
-	m, gm, js = golden(t, "get_device_reply")
+	g = gtest.LoadGolden(t, "get_device_reply")
+	m, gm, js = g.Msg, g.Genl, g.JSON
 	var d Device
 	if err := DecodeDevice(gm.Attrs, &d); err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, "get_device_reply", &d, js)
+	gtest.SameJSON(t, "get_device_reply", &d, js)
 	if d.Peers[0].LastHandshake.Unix() != 1714564800 || d.Peers[0].LastHandshake.Nanosecond() != 5e8 ||
 		!d.Peers[1].LastHandshake.IsZero() {
 		t.Errorf("handshake times %v, %v", d.Peers[0].LastHandshake, d.Peers[1].LastHandshake)
@@ -134,7 +83,7 @@ func TestGoldenGetDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reencode(t, "get_device_reply", m, gm, attrs)
+	g.SameBytes(t, "get_device_reply", attrs)
 	tree := schemaRoundTrip(t, "get_device_reply", gm.Attrs)
 	if v, _ := tree.Get("listen_port"); v != uint64(51820) {
 		t.Errorf("schema listen_port = %v", v)
