@@ -60,7 +60,11 @@ while read -r pkg dir; do
 			fi
 			break
 		done
-		[ "$ok" = 1 ] && continue
+		if [ "$ok" = 1 ]; then
+			# The last progress line: time, execs and their rate, coverage.
+			grep '^fuzz: elapsed:' "$log" | tail -1 | sed 's/^/  /'
+			continue
+		fi
 		cat "$log"
 		if ! grep -q '^fuzz: elapsed:' "$log"; then
 			echo "$pkg $f: not built here (build constraint in $file?); nothing was fuzzed"
