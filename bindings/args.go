@@ -40,6 +40,7 @@ type Args struct {
 
 // newArgs returns strict Args over t.
 func newArgs(L *lua.LState, fn, path string, t *lua.LTable) *Args {
+	Materialize(t)
 	a := &Args{L: L, Fn: fn, path: path, t: t}
 	a.known = a.knownBuf[:0]
 	return a

@@ -73,6 +73,7 @@ func fromLua(v lua.LValue, seen map[*lua.LTable]bool) any {
 		}
 		seen[v] = true
 		defer delete(seen, v)
+		Materialize(v)
 		n := v.Len()
 		count := 0
 		v.ForEach(func(_, _ lua.LValue) { count++ })
@@ -111,6 +112,7 @@ func keyString(k lua.LValue) string {
 // strings, then the rest by type name; pretty printers and JSON use it so
 // output is stable.
 func SortedKeys(t *lua.LTable) []lua.LValue {
+	Materialize(t)
 	var keys []lua.LValue
 	t.ForEach(func(k, _ lua.LValue) { keys = append(keys, k) })
 	rank := func(v lua.LValue) int {

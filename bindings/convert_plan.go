@@ -37,6 +37,7 @@ type convCache struct {
 	types   map[reflect.Type]*typeConv
 	nums    [256]lua.LValue // pre-boxed small integers: no allocation each
 	scratch []fieldValue
+	rec     *recordState // records' metatable and shapes, made on first use
 }
 
 // fieldValue is one converted struct field waiting for its table.
@@ -391,6 +392,46 @@ func (c *convCache) structPlanOf(t reflect.Type) *structPlan {
 	return sp
 }
 
+// field converts field fp of a struct whose value is fv (v.Field(fp.index)),
+// giving nil when the field is left out (omitempty, omitzero, a nil
+// pointer it dereferences, too deep).
+func (c *convCache) field(fp *fieldPlan, L *lua.LState, fv reflect.Value, depth int) lua.LValue {
+	if fp.deref {
+		if fv.IsNil() {
+			return lua.LNil
+		}
+		fv = fv.Elem()
+	}
+	switch fp.omit {
+	case omitEmpty:
+		if fv.IsZero() {
+			return lua.LNil
+		}
+		if k := fv.Kind(); (k == reflect.Slice || k == reflect.Map) && fv.Len() == 0 {
+			return lua.LNil
+		}
+	case omitZero:
+		if fp.isZeroer {
+			if methods(fv).(interface{ IsZero() bool }).IsZero() {
+				return lua.LNil
+			}
+		} else if fv.IsZero() {
+			return lua.LNil
+		}
+	}
+	if depth+1 > maxDepth {
+		return lua.LNil
+	}
+	if fp.str {
+		s := fv.String()
+		if fp.lastV == nil || s != fp.lastS {
+			fp.lastS, fp.lastV = s, lua.LString(s)
+		}
+		return fp.lastV
+	}
+	return fp.tc.conv(c, L, fv, depth+1)
+}
+
 // fields appends the converted fields of struct value v to the scratch
 // list, flattening embedded structs.
 func (c *convCache) fields(sp *structPlan, L *lua.LState, v reflect.Value, depth int) {
@@ -407,42 +448,7 @@ func (c *convCache) fields(sp *structPlan, L *lua.LState, v reflect.Value, depth
 			c.fields(fp.embed, L, fv, depth+1)
 			continue
 		}
-		if fp.deref {
-			if fv.IsNil() {
-				continue
-			}
-			fv = fv.Elem()
-		}
-		switch fp.omit {
-		case omitEmpty:
-			if fv.IsZero() {
-				continue
-			}
-			if k := fv.Kind(); (k == reflect.Slice || k == reflect.Map) && fv.Len() == 0 {
-				continue
-			}
-		case omitZero:
-			if fp.isZeroer {
-				if methods(fv).(interface{ IsZero() bool }).IsZero() {
-					continue
-				}
-			} else if fv.IsZero() {
-				continue
-			}
-		}
-		if depth+1 > maxDepth {
-			continue
-		}
-		var lv lua.LValue
-		if fp.str {
-			s := fv.String()
-			if fp.lastV == nil || s != fp.lastS {
-				fp.lastS, fp.lastV = s, lua.LString(s)
-			}
-			lv = fp.lastV
-		} else {
-			lv = fp.tc.conv(c, L, fv, depth+1)
-		}
+		lv := c.field(fp, L, fv, depth)
 		if lv != lua.LNil {
 			c.scratch = append(c.scratch, fieldValue{fp.name, lv})
 		}

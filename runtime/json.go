@@ -197,9 +197,11 @@ func (e *jsonWriter) table(t *lua.LTable, depth int) {
 	}
 	members := e.members[depth][:0]
 	// Next hands out the table's own boxed keys: no allocation per key.
-	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+	// A record's fields are converted one by one as they are written,
+	// never built into its table.
+	bindings.EachField(t, func(k, v lua.LValue) {
 		members = append(members, member{val: v, lk: k})
-	}
+	})
 	defer func() { clear(members); e.members[depth] = members[:0] }()
 	if len(members) == n {
 		if n == 0 {

@@ -56,6 +56,7 @@ func New(opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	bindings.InstallProtected(L)
+	bindings.InstallRecordFuncs(L)
 	installPrint(L, env)
 	installExit(L)
 	mods := opts.Modules

@@ -110,7 +110,7 @@ func (c *completer) fields(word string) []string {
 		}
 	}
 	collect := func(t *lua.LTable) {
-		t.ForEach(func(k, _ lua.LValue) {
+		bindings.EachField(t, func(k, _ lua.LValue) {
 			if s, ok := k.(lua.LString); ok {
 				add(string(s))
 			}

@@ -8,6 +8,8 @@ import (
 	"github.com/containernetworking/cni/pkg/types"
 	types100 "github.com/containernetworking/cni/pkg/types/100"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
 )
 
 // resultTable is r as the Lua table scripts see as cni.prev_result.
@@ -106,6 +108,7 @@ func newReader(path string, v lua.LValue) (*fieldReader, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: want a table, got %s", path, v.Type())
 	}
+	bindings.Materialize(t)
 	return &fieldReader{path: path, t: t, used: map[string]bool{}}, nil
 }
 
@@ -171,6 +174,7 @@ func (r *fieldReader) list(key string, fn func(path string, v lua.LValue)) {
 		r.fail(key, "want a list, got %s", v.Type())
 		return
 	}
+	bindings.Materialize(t)
 	n := t.Len()
 	count := 0
 	t.ForEach(func(lua.LValue, lua.LValue) { count++ })

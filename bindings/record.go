@@ -1,0 +1,368 @@
+package bindings
+
+import (
+	"reflect"
+	"slices"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Records are how dumps reach Lua cheaply. A record is a plain Lua table
+// (type() says "table") standing for one Go struct value: its fields are
+// converted, as ToLua would convert them, when a script first reads them,
+// not when the dump hands the value over. Building a table of ten fields
+// in gopher-lua costs ~34 allocations (each key is boxed and listed for
+// ordered iteration); a record costs four, and a loop that reads r.dst of
+// 100,000 routes converts one field of each.
+//
+// A record behaves as the table ToLua would have built: reading a field
+// gives what that table would hold; writing any field, setmetatable, and
+// the functions that walk a table's raw contents (pairs, next, ipairs,
+// rawget, rawset, unpack, table.*) first turn it into that very table
+// (materialise: every field set, the metatable gone), as do the Go readers
+// (Args, FromLua, SortedKeys, EachField's callers). #r is 0, as for any
+// table with only named fields. A nested table (a link's stats) is built
+// whole on first read and kept, so changes to it stick.
+//
+// The table keeps its Go value in its array slot 1, as a userdata with
+// no metatable and nothing a script can do with it, and shares one
+// metatable per Lua state. Reading r[1] of a record not yet materialised
+// is the one way to see that slot (every raw reader materialises first);
+// a key that no script can make would cost twice the allocations.
+
+// RecordSpec describes how values of one struct type show as records:
+// ToLua's fields, with the Computed ones given by their functions instead.
+// A spec is static data: declare it once per type, as a package variable
+// that nothing modifies.
+type RecordSpec struct {
+	// Computed gives fields that are not ToLua's conversion of the
+	// struct's own field of that name (or that the struct lacks). The
+	// function gets a pointer to the struct value; ok false falls back
+	// to ToLua's field, a nil value leaves the field out.
+	Computed map[string]func(L *lua.LState, v any) (lua.LValue, bool)
+	// DropEmpty leaves out fields whose value is "" (zero addresses,
+	// which ToLua renders as empty strings), nested tables included.
+	DropEmpty bool
+}
+
+// recordShape is a spec applied to one struct type, per Lua state.
+type recordShape struct {
+	spec   *RecordSpec
+	plan   *structPlan             // nil: the type is not shown as a table of fields
+	names  []string                // every field name, in struct order, computed ones last
+	fields map[string][]*fieldPlan // name -> path (embedded structs, then the field)
+}
+
+// record is what a record's hidden userdata holds: a copy of the Go value.
+type record struct {
+	shape *recordShape
+	mt    *lua.LTable
+	ptr   any           // pointer to the copy, for Computed
+	v     reflect.Value // the copy, addressable
+	L     *lua.LState   // the state it was made in (its conversion plans)
+}
+
+// recordState is a Lua state's record metatable and shapes, kept in its
+// convCache.
+type recordState struct {
+	mt     *lua.LTable
+	shapes map[recordShapeKey]*recordShape
+}
+
+type recordShapeKey struct {
+	spec *RecordSpec
+	t    reflect.Type
+}
+
+// NewRecord returns v as a record under spec. v is copied: the caller may
+// reuse it. T is a struct type that ToLua shows as a table of its fields
+// (for another type the result is ToLua's table, or an empty one).
+func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
+	c := convCacheOf(L)
+	cp := new(T)
+	*cp = *v
+	rv := reflect.ValueOf(cp).Elem()
+	rs := c.records(L)
+	shape := rs.shape(c, spec, rv.Type())
+	if shape.plan == nil {
+		// Not shown as a table of fields: ToLua's value, if a table.
+		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
+			return t
+		}
+		return L.CreateTable(0, 0)
+	}
+	ud := L.NewUserData()
+	ud.Value = &record{shape: shape, mt: rs.mt, ptr: cp, v: rv, L: L}
+	t := L.CreateTable(1, 0)
+	t.RawSetInt(1, ud)
+	t.Metatable = rs.mt
+	return t
+}
+
+// recordOf returns t's record, or nil when t is not an unmaterialised
+// record.
+func recordOf(t *lua.LTable) *record {
+	if t.Metatable == lua.LNil {
+		return nil
+	}
+	ud, ok := t.RawGetInt(1).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	r, ok := ud.Value.(*record)
+	if !ok || t.Metatable != lua.LValue(r.mt) {
+		return nil
+	}
+	return r
+}
+
+// IsRecord says whether t is a record not yet materialised.
+func IsRecord(t *lua.LTable) bool { return recordOf(t) != nil }
+
+// Materialize turns record t into the plain table ToLua would have built
+// (fields already read as tables keep their identity, fields written
+// keep their value); any other table is left alone. Go code that walks a
+// table it got from a script calls it first (Args and FromLua do).
+func Materialize(t *lua.LTable) {
+	r := recordOf(t)
+	if r == nil {
+		return
+	}
+	t.Metatable = lua.LNil
+	t.RawSetInt(1, lua.LNil)
+	for _, name := range r.shape.names {
+		if t.RawGetString(name) != lua.LNil {
+			continue
+		}
+		if v := r.get(name); v != lua.LNil {
+			t.RawSetString(name, v)
+		}
+	}
+}
+
+// EachField calls fn for every field of t without materialising a
+// record: a record's raw fields, then the fields it would convert (those
+// not shadowed by a raw one). Other tables: every key, as Next hands
+// them out. Writers that only read (JSON) use it.
+func EachField(t *lua.LTable, fn func(k, v lua.LValue)) {
+	r := recordOf(t)
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		if r != nil {
+			if _, ok := k.(lua.LNumber); ok {
+				continue // the hidden slot
+			}
+		}
+		fn(k, v)
+	}
+	if r == nil {
+		return
+	}
+	for _, name := range r.shape.names {
+		if t.RawGetString(name) != lua.LNil {
+			continue
+		}
+		if v := r.get(name); v != lua.LNil {
+			fn(lua.LString(name), v)
+		}
+	}
+}
+
+// get converts field name of the record (nil when the table ToLua builds
+// would not have it).
+func (r *record) get(name string) lua.LValue {
+	L := r.L
+	spec := r.shape.spec
+	if f, ok := spec.Computed[name]; ok {
+		if v, ok := f(L, r.ptr); ok {
+			return r.dropEmpty(v)
+		}
+	}
+	path, ok := r.shape.fields[name]
+	if !ok {
+		return lua.LNil
+	}
+	c := convCacheOf(L)
+	v, depth := r.v, 0
+	for _, fp := range path[:len(path)-1] {
+		v = v.Field(fp.index)
+		if fp.embedPtr {
+			if v.IsNil() {
+				return lua.LNil
+			}
+			v = v.Elem()
+		}
+		depth++
+	}
+	fp := path[len(path)-1]
+	return r.dropEmpty(c.field(fp, L, v.Field(fp.index), depth))
+}
+
+func (r *record) dropEmpty(v lua.LValue) lua.LValue {
+	if !r.shape.spec.DropEmpty {
+		return v
+	}
+	switch x := v.(type) {
+	case lua.LString:
+		if x == "" {
+			return lua.LNil
+		}
+	case *lua.LTable:
+		dropEmpty(x)
+	}
+	return v
+}
+
+// dropEmpty removes fields whose value is "" at every level of t. It
+// walks with Next, which hands out the table's own keys, and clears as it
+// goes (assigning nil to a visited field keeps Next valid).
+func dropEmpty(t *lua.LTable) {
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		switch v := v.(type) {
+		case lua.LString:
+			if v == "" {
+				t.RawSet(k, lua.LNil)
+			}
+		case *lua.LTable:
+			dropEmpty(v)
+		}
+	}
+}
+
+// records returns L's record state, making the metatable on first use.
+func (c *convCache) records(L *lua.LState) *recordState {
+	if c.rec != nil {
+		return c.rec
+	}
+	rs := &recordState{shapes: map[recordShapeKey]*recordShape{}}
+	mt := L.CreateTable(0, 4)
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		name, ok := L.Get(2).(lua.LString)
+		r := recordOf(t)
+		if !ok || r == nil {
+			return 0
+		}
+		v := r.get(string(name))
+		if _, ok := v.(*lua.LTable); ok {
+			t.RawSetString(string(name), v) // kept: changes to it stick
+		}
+		L.Push(v)
+		return 1
+	}))
+	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		Materialize(t)
+		L.RawSet(t, L.Get(2), L.Get(3))
+		return 0
+	}))
+	mt.RawSetString("__len", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(0))
+		return 1
+	}))
+	rs.mt = mt
+	c.rec = rs
+	return rs
+}
+
+// shape returns the shape of spec over struct type t.
+func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *recordShape {
+	key := recordShapeKey{spec, t}
+	if s, ok := rs.shapes[key]; ok {
+		return s
+	}
+	s := &recordShape{spec: spec, fields: map[string][]*fieldPlan{}}
+	rs.shapes[key] = s
+	if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(textMarshalerType) ||
+		(reflect.PointerTo(t).Implements(stringerType) && t.NumField() == 0) {
+		return s // no plan: ToLua shows it as something else than its fields
+	}
+	s.plan = c.structPlanOf(t)
+	var walk func(sp *structPlan, path []*fieldPlan)
+	walk = func(sp *structPlan, path []*fieldPlan) {
+		for i := range sp.fields {
+			fp := &sp.fields[i]
+			p := append(slices.Clip(path), fp)
+			if fp.embed != nil {
+				walk(fp.embed, p)
+				continue
+			}
+			// Of two fields with one name the later wins, as it
+			// overwrites the earlier in the table ToLua builds.
+			if _, dup := s.fields[fp.name]; !dup {
+				s.names = append(s.names, fp.name)
+			}
+			s.fields[fp.name] = p
+		}
+	}
+	walk(s.plan, nil)
+	for name := range spec.Computed {
+		if _, ok := s.fields[name]; !ok {
+			s.names = append(s.names, name)
+		}
+	}
+	rs.shapes[key] = s
+	return s
+}
+
+// InstallRecordFuncs makes the base and table functions that read or
+// change a table's raw contents (pairs, next, ipairs, rawget, rawset,
+// unpack, setmetatable, table.insert, ...) materialise a record given as
+// their first argument before they run, and getmetatable give nil for
+// one, as for the plain table it stands for. The runtime calls it once
+// the standard libraries are open.
+func InstallRecordFuncs(L *lua.LState) {
+	wrap := func(orig lua.LValue) lua.LValue {
+		return L.NewFunction(func(L *lua.LState) int {
+			if t, ok := L.Get(1).(*lua.LTable); ok {
+				Materialize(t)
+			}
+			top := L.GetTop()
+			L.Push(orig)
+			for i := 1; i <= top; i++ {
+				L.Push(L.Get(i))
+			}
+			L.Call(top, lua.MultRet)
+			return L.GetTop() - top
+		})
+	}
+	replace := func(tb *lua.LTable, names ...string) {
+		for _, name := range names {
+			if orig, ok := tb.RawGetString(name).(*lua.LFunction); ok {
+				tb.RawSetString(name, wrap(orig))
+			}
+		}
+	}
+	g := L.G.Global
+	// pairs hands out the original next, which a materialised table needs.
+	if next, ok := g.RawGetString("next").(*lua.LFunction); ok {
+		if _, ok := g.RawGetString("pairs").(*lua.LFunction); ok {
+			g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
+				t := L.CheckTable(1)
+				Materialize(t)
+				L.Push(next)
+				L.Push(t)
+				L.Push(lua.LNil)
+				return 3
+			}))
+		}
+	}
+	replace(g, "next", "ipairs", "rawget", "rawset", "unpack", "setmetatable")
+	if orig, ok := g.RawGetString("getmetatable").(*lua.LFunction); ok {
+		g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
+			if t, ok := L.Get(1).(*lua.LTable); ok && IsRecord(t) {
+				L.Push(lua.LNil)
+				return 1
+			}
+			top := L.GetTop()
+			L.Push(orig)
+			for i := 1; i <= top; i++ {
+				L.Push(L.Get(i))
+			}
+			L.Call(top, lua.MultRet)
+			return L.GetTop() - top
+		}))
+	}
+	if tl, ok := g.RawGetString("table").(*lua.LTable); ok {
+		replace(tl, "insert", "remove", "concat", "sort", "maxn", "getn")
+	}
+}

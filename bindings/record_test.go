@@ -1,0 +1,190 @@
+package bindings
+
+import (
+	"reflect"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/families/rtnl"
+)
+
+// recordState returns a state with the record-aware base functions.
+func recordLua(t testing.TB) *lua.LState {
+	L := lua.NewState()
+	t.Cleanup(L.Close)
+	InstallRecordFuncs(L)
+	return L
+}
+
+var plainSpec = &RecordSpec{}
+
+// A record materialises into exactly the table ToLua builds, for every
+// struct sample (embedded, omitted, nested, huge, addresses, cycles).
+func TestRecordMatchesToLua(t *testing.T) {
+	L := recordLua(t)
+	for i, v := range samples() {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			rv = rv.Elem()
+		}
+		if _, ok := ToLua(L, v).(*lua.LTable); !ok || rv.Kind() != reflect.Struct {
+			continue
+		}
+		p := reflect.New(rv.Type())
+		p.Elem().Set(rv)
+		rec := newRecordAny(L, p)
+		want := ToLua(L, v)
+		// Through EachField (no materialisation) first, then whole.
+		seen := map[string]lua.LValue{}
+		EachField(rec, func(k, v lua.LValue) { seen[k.String()] = v })
+		if !IsRecord(rec) {
+			t.Fatalf("sample %d: EachField materialised the record", i)
+		}
+		n := 0
+		want.(*lua.LTable).ForEach(func(k, v lua.LValue) {
+			n++
+			if !luaEqual(v, seen[k.String()], false, 0) {
+				t.Errorf("sample %d (%T): EachField %s = %s, want %s", i, v, k, fmtLua(seen[k.String()]), fmtLua(v))
+			}
+		})
+		if len(seen) != n {
+			t.Errorf("sample %d (%T): EachField gave %d fields, ToLua %d", i, v, len(seen), n)
+		}
+		Materialize(rec)
+		if IsRecord(rec) || rec.Metatable != lua.LNil || rec.Len() != 0 {
+			t.Errorf("sample %d: still a record after Materialize", i)
+		}
+		if !luaEqual(want, rec, false, 0) {
+			t.Errorf("sample %d (%T): materialised %s, ToLua %s", i, v, fmtLua(rec), fmtLua(want))
+		}
+	}
+}
+
+// newRecordAny is NewRecord for a reflect.Value pointer to a struct.
+func newRecordAny(L *lua.LState, p reflect.Value) *lua.LTable {
+	switch x := p.Interface().(type) {
+	case *outer:
+		return NewRecord(L, plainSpec, x)
+	case *rtnl.Route:
+		return NewRecord(L, plainSpec, x)
+	case *rtnl.Link:
+		return NewRecord(L, plainSpec, x)
+	case *textErr:
+		return NewRecord(L, plainSpec, x)
+	case *strStruct:
+		return NewRecord(L, plainSpec, x)
+	case *strFields:
+		return NewRecord(L, plainSpec, x)
+	}
+	panic(p.Type().String())
+}
+
+// What a script sees: fields by name, pairs/next/rawget over all of
+// them, writes that stick (nil deletes), nested tables kept, #r == 0, no
+// metatable, and a copy of the Go value.
+func TestRecordInLua(t *testing.T) {
+	L := recordLua(t)
+	r := benchRoute()
+	spec := &RecordSpec{
+		DropEmpty: true,
+		Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+			"dst":   func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString("dst:" + v.(*rtnl.Route).Dev), true },
+			"extra": func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString(""), true }, // dropped
+			"type":  func(_ *lua.LState, v any) (lua.LValue, bool) { return nil, false },            // ToLua's
+		},
+	}
+	mk := func() *lua.LTable { return NewRecord(L, spec, benchRoute()) }
+	rec := NewRecord(L, spec, r)
+	r.Dev = "changed" // the record holds a copy
+	EachField(rec, func(k, v lua.LValue) {
+		if k.String() == "dev" && v.String() != "bench0" {
+			t.Errorf("record of a value changed after: dev = %s", v)
+		}
+	})
+	for _, c := range []struct{ name, code string }{
+		{"fields", `local r = ... ; assert(r.dev == "bench0", r.dev); assert(r.dst == "dst:bench0", r.dst)
+			assert(r.type == "unicast"); assert(r.extra == nil); assert(r.gateway == nil)
+			assert(type(r) == "table"); assert(#r == 0); assert(getmetatable(r) == nil)`},
+		{"pairs", `local r = ... ; local n = 0
+			for k, v in pairs(r) do n = n + 1; assert(type(k) == "string", tostring(k)) end
+			assert(n == 8, n); assert(getmetatable(r) == nil); assert(rawget(r, "dev") == "bench0")`},
+		{"next", `local r = ... ; assert(next(r) ~= nil); local k = next(r); assert(type(k) == "string")`},
+		{"ipairs", `local r = ... ; for i, v in ipairs(r) do error("ipairs gave " .. tostring(v)) end`},
+		{"rawget", `local r = ... ; assert(rawget(r, 1) == nil); assert(rawget(r, "scope") == "link")`},
+		{"write", `local r = ... ; r.dev = "x"; r.scope = nil; assert(r.dev == "x"); assert(r.scope == nil)
+			assert(r.table == "main"); local n = 0; for _ in pairs(r) do n = n + 1 end; assert(n == 7, n)`},
+		{"setmetatable", `local r = ... ; setmetatable(r, {__index = function() return 42 end})
+			assert(r.dev == "bench0"); assert(r.nope == 42)`},
+		{"insert", `local r = ... ; table.insert(r, "a"); assert(r[1] == "a"); assert(#r == 1)`},
+		{"unpack", `local r = ... ; assert(select("#", unpack(r)) == 0)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fn, err := L.LoadString(c.code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			L.Push(fn)
+			L.Push(mk())
+			if err := L.PCall(1, 0, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// A nested table read from a record is built once and kept: a change to
+// it is what a later read, pairs and Materialize see.
+func TestRecordNestedKept(t *testing.T) {
+	L := recordLua(t)
+	rec := NewRecord(L, plainSpec, benchLink())
+	fn, err := L.LoadString(`local l = ... ; local s = l.stats64; assert(s ~= nil); assert(l.stats64 == s)
+		s.mine = 1; local found; for k, v in pairs(l) do if k == "stats64" then found = v end end
+		assert(found == s and found.mine == 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	L.Push(fn)
+	L.Push(rec)
+	if err := L.PCall(1, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Args, FromLua and SortedKeys read a record as the table it stands for.
+func TestRecordGoReaders(t *testing.T) {
+	L := recordLua(t)
+	if got, want := fmtLua(NewRecord(L, plainSpec, benchRoute())), fmtLua(ToLua(L, benchRoute())); got != want {
+		t.Errorf("FromLua(record) = %s, want %s", got, want)
+	}
+	rec := NewRecord(L, plainSpec, benchRoute())
+	if n := len(SortedKeys(rec)); n != 8 {
+		t.Errorf("SortedKeys(record): %d keys, want 8", n)
+	}
+	rec = NewRecord(L, plainSpec, benchRoute())
+	L.Push(rec)
+	a := Table(L, L.GetTop(), "test.fn")
+	if dev := a.String("dev", Optional); dev != "bench0" {
+		t.Errorf("Args.String(dev) = %q", dev)
+	}
+}
+
+func BenchmarkRecordRoute(b *testing.B) {
+	L := lua.NewState()
+	defer L.Close()
+	r := benchRoute()
+	b.ReportAllocs()
+	for b.Loop() {
+		NewRecord(L, plainSpec, r)
+	}
+}
+
+func BenchmarkRecordLink(b *testing.B) {
+	L := lua.NewState()
+	defer L.Close()
+	l := benchLink()
+	b.ReportAllocs()
+	for b.Loop() {
+		NewRecord(L, plainSpec, l)
+	}
+}
