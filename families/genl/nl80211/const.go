@@ -1,7 +1,7 @@
 // Package nl80211 is the nl80211 generic netlink family ("nl80211"), the
 // kernel's wireless configuration interface: wiphys (radios) and their
 // bands, wireless interfaces (create, delete, change type), scans and
-// their results, and stations.
+// their results, stations, and access points (start and stop beaconing).
 //
 // Field names follow `iw` where it has the field, in snake case; iftypes
 // have lower-case names ("station", "ap", "monitor", "mesh point"; iw's
@@ -31,6 +31,8 @@ const (
 	CmdSetInterface    = 6
 	CmdNewInterface    = 7
 	CmdDelInterface    = 8
+	CmdStartAP         = 15
+	CmdStopAP          = 16
 	CmdGetStation      = 17
 	CmdNewStation      = 19
 	CmdDelStation      = 20
@@ -51,6 +53,10 @@ const (
 	attrIfname           = 4
 	attrIftype           = 5
 	attrMAC              = 6
+	attrBeaconInterval   = 12
+	attrDTIMPeriod       = 13
+	attrBeaconHead       = 14
+	attrBeaconTail       = 15
 	attrStaInfo          = 21
 	attrWiphyBands       = 22
 	attrSupportedIftypes = 32
@@ -62,6 +68,7 @@ const (
 	attrGeneration       = 46
 	attrBSS              = 47
 	attrSSID             = 52
+	attrAuthType         = 53
 	attrMaxScanIELen     = 56
 	attrRetryShort       = 61
 	attrRetryLong        = 62
@@ -71,6 +78,7 @@ const (
 	attr4Addr            = 83
 	attrTxPowerLevel     = 98
 	attrSoftwareIftypes  = 121
+	attrHiddenSSID       = 126
 	attrWdev             = 153
 	attrChannelWidth     = 159
 	attrCenterFreq1      = 160
@@ -153,4 +161,44 @@ const (
 	IftypeP2PDevice   = 10
 	IftypeOCB         = 11
 	IftypeNAN         = 12
+)
+
+// Values START_AP sends: enum nl80211_auth_type, enum nl80211_hidden_ssid
+// and enum nl80211_chan_width (all named in names.go).
+const (
+	authTypeOpenSystem = 0
+	hiddenSSIDNotInUse = 0
+	chanWidth20NoHT    = 0
+)
+
+// Access point limits and defaults: the beacon interval range is
+// cfg80211_validate_beacon_int's, the defaults hostapd's.
+const (
+	BeaconIntervalMin     = 10    // TU
+	BeaconIntervalMax     = 10000 // TU
+	DefaultBeaconInterval = 100   // TU
+	DefaultDTIMPeriod     = 2     // beacons
+	MaxSSIDLen            = 32    // bytes, IEEE80211_MAX_SSID_LEN
+)
+
+// IEEE 802.11 beacon frames (IEEE Std 802.11-2020 9.3.3.2, 9.4): frame
+// control, capability bits, element ids and rates in units of 500 kbit/s
+// (the top bit marks a basic rate).
+const (
+	fcBeacon     = 0x0080 // type management (0), subtype beacon (8)
+	beaconFixed  = 36     // header (24 bytes), timestamp, interval, capability
+	capESS       = 0x0001
+	eidSSID      = 0
+	eidRates     = 1
+	eidDSParams  = 3
+	eidExtRates  = 50
+	rateBasicBit = 0x80
+)
+
+// Rates an AP built by AccessPoint.Beacon advertises, in 500 kbit/s: on
+// 2.4 GHz the 802.11b rates (basic) and the 802.11g OFDM ones, on 5 GHz
+// the OFDM rates with 6, 12 and 24 Mbit/s basic (the mandatory set).
+var (
+	rates24GHz = []byte{2 | rateBasicBit, 4 | rateBasicBit, 11 | rateBasicBit, 22 | rateBasicBit, 12, 18, 24, 36, 48, 72, 96, 108}
+	rates5GHz  = []byte{12 | rateBasicBit, 18, 24 | rateBasicBit, 36, 48 | rateBasicBit, 72, 96, 108}
 )

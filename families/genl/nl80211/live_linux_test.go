@@ -2,6 +2,8 @@ package nl80211_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/nlsh/nlsh/families/genl/nl80211"
 	"github.com/nlsh/nlsh/internal/kernel"
 	"github.com/nlsh/nlsh/internal/testutil"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
@@ -22,10 +25,14 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 // with /sys/class/ieee80211, then moves one radio into a throwaway
 // namespace (the kernel moves it back when that namespace goes) and does
 // everything else there: interfaces against `ip -j link`, type changes,
-// interface create/delete, a scan and a station dump.
+// interface create/delete and a station dump; then it moves the other
+// radio there too, starts an access point on it and scans for that AP
+// from the first radio. The two radios hear each other from any
+// namespace: hwsim groups radios by the namespace they were made in, and
+// both were made in the initial one at module load.
 func TestLiveHwsim(t *testing.T) {
 	kernel.Require(t, kernel.Root(), kernel.GenlFamily(nl80211.FamilyName), kernel.Module("mac80211_hwsim"))
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
 
 	hostConn, err := genl.Dial(&socket.Config{})
@@ -62,15 +69,19 @@ func TestLiveHwsim(t *testing.T) {
 	}
 
 	ns := testutil.NewNetNS(t)
-	f, err := os.Open("/run/netns/" + ns.Name)
-	if err != nil {
-		t.Fatal(err)
+	moveWiphy := func(index uint32) {
+		t.Helper()
+		f, err := os.Open("/run/netns/" + ns.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = host.SetWiphyNetns(ctx, index, int(f.Fd()))
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	err = host.SetWiphyNetns(ctx, w.Index, int(f.Fd()))
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	moveWiphy(w.Index)
 	c := nl80211.New(gtest.Dial(t, ns))
 
 	// Interfaces: exactly the moved radio's, matching ip link.
@@ -125,19 +136,98 @@ func TestLiveHwsim(t *testing.T) {
 		t.Fatal("nlmon0 still there after delete")
 	}
 
-	// Scan: must complete (NEW_SCAN_RESULTS) and decode; results may be
-	// empty, since no hwsim radio is an AP.
-	ns.IP("link", "set", wl.Ifname, "up")
-	res, err := c.Scan(ctx, wl.Ifindex, &nl80211.ScanRequest{SSIDs: []string{""}})
+	// An access point on the other radio, in the same namespace: type ap
+	// while down, then up, then START_AP.
+	apw := ws[0]
+	moveWiphy(apw.Index)
+	ifs, err = c.Interfaces(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range res {
-		if len(b.BSSID) != 6 || b.Frequency == 0 {
-			t.Errorf("scan result decoded badly: %+v", b)
+	var apIf nl80211.Interface
+	for _, i := range ifs {
+		if i.Wiphy == apw.Index {
+			apIf = i
 		}
 	}
-	t.Logf("scan on %s: %d results", wl.Ifname, len(res))
+	if apIf.Ifindex == 0 || len(apIf.MAC) != 6 {
+		t.Fatalf("no interface of wiphy %s (%d) after moving it: %+v", apw.Name, apw.Index, ifs)
+	}
+	if err := c.SetInterfaceType(ctx, apIf.Ifindex, "ap"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // leave the radio as it came, a station, down
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_, _ = ns.TryIP("link", "set", apIf.Ifname, "down")
+		if err := c.SetInterfaceType(ctx, apIf.Ifindex, "station"); err != nil {
+			t.Errorf("set %s back to station: %v", apIf.Ifname, err)
+		}
+	})
+	ns.IP("link", "set", apIf.Ifname, "up")
+	ap := &nl80211.AccessPoint{SSID: "nlsh-test", Frequency: 2412, BeaconInterval: 50, DTIMPeriod: 1}
+	if err := c.StartAP(ctx, apIf.Ifindex, ap); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Interface(ctx, apIf.Ifindex); err != nil || got.Iftype != "ap" || got.Frequency != 2412 || got.SSID != ap.SSID {
+		t.Errorf("AP interface after StartAP: %+v, %v (want type ap on 2412 MHz, ssid %q)", got, err, ap.SSID)
+	}
+	if err := c.StartAP(ctx, apIf.Ifindex, ap); !errors.Is(err, unix.EALREADY) {
+		t.Errorf("StartAP on a beaconing interface: %v, want EALREADY", err)
+	}
+	if err := c.StartAP(ctx, wl.Ifindex, ap); err == nil {
+		t.Error("StartAP on a station interface succeeded")
+	}
+
+	// Passive scans of 2412 MHz from the station until the AP's beacon
+	// is heard: each scan listens on the channel for about 110 ms, the AP
+	// beacons every 51.2 ms, but the emulated CPU can be slow to schedule
+	// either. At most 10 scans, 60 s.
+	ns.IP("link", "set", wl.Ifname, "up")
+	scanCtx, scanCancel := context.WithTimeout(ctx, 60*time.Second)
+	defer scanCancel()
+	var heard *nl80211.BSS
+	var all int
+	for try := 1; heard == nil; try++ {
+		if try > 10 {
+			t.Fatalf("10 scans on 2412 MHz did not find %q (%d results in the last)", ap.SSID, all)
+		}
+		res, err := c.Scan(scanCtx, wl.Ifindex, &nl80211.ScanRequest{Frequencies: []uint32{2412}})
+		if err != nil {
+			t.Fatalf("scan %d: %v", try, err)
+		}
+		all = len(res)
+		for i, b := range res {
+			if len(b.BSSID) != 6 || b.Frequency == 0 {
+				t.Errorf("scan result decoded badly: %+v", b)
+			}
+			if b.SSID == ap.SSID {
+				heard = &res[i]
+			}
+		}
+		t.Logf("scan %d on %s: %d results", try, wl.Ifname, len(res))
+	}
+	b := heard
+	signal := "none"
+	if b.SignalMBm != nil {
+		signal = fmt.Sprintf("%d mBm", *b.SignalMBm)
+	}
+	t.Logf("%s found the AP of %s (%s, %s): ssid %q bssid %s frequency %d (channel %d) beacon_interval %d capability %#04x signal %s tsf %d seen %d ms ago",
+		wl.Ifname, apIf.Ifname, apw.Name, apIf.MAC, b.SSID, b.BSSID, b.Frequency, b.Channel, b.BeaconInterval, b.Capability, signal, b.TSF, b.SeenMsAgo)
+	if b.Frequency != 2412 || b.Channel != 1 || b.BSSID.String() != apIf.MAC.String() ||
+		b.BeaconInterval != ap.BeaconInterval || b.Capability&1 == 0 {
+		t.Errorf("BSS %+v, want frequency 2412 (channel 1), bssid %s, beacon interval %d, ESS", b, apIf.MAC, ap.BeaconInterval)
+	}
+	if b.SignalMBm == nil || *b.SignalMBm >= 0 || *b.SignalMBm < -10000 {
+		t.Errorf("BSS signal %s, want a negative mBm value (hwsim reports dBm)", signal)
+	}
+
+	if err := c.StopAP(ctx, apIf.Ifindex); err != nil {
+		t.Errorf("StopAP: %v", err)
+	}
+	if err := c.StopAP(ctx, apIf.Ifindex); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("StopAP on a stopped AP: %v, want ENOENT", err)
+	}
 
 	sta, err := c.Stations(ctx, wl.Ifindex)
 	if err != nil {

@@ -57,6 +57,15 @@ var chanWidthNames = map[uint64]string{
 	8: "1", 9: "2", 10: "4", 11: "8", 12: "16", 13: "320",
 }
 
+// authTypeNames names enum nl80211_auth_type values.
+var authTypeNames = map[uint64]string{
+	0: "open_system", 1: "shared_key", 2: "ft", 3: "network_eap", 4: "sae",
+	5: "fils_sk", 6: "fils_sk_pfs", 7: "fils_pk", 8: "automatic",
+}
+
+// hiddenSSIDNames names enum nl80211_hidden_ssid values.
+var hiddenSSIDNames = map[uint64]string{0: "not_in_use", 1: "zero_len", 2: "zero_contents"}
+
 // bssStatusNames names enum nl80211_bss_status values.
 var bssStatusNames = map[uint64]string{0: "authenticated", 1: "associated", 2: "ibss_joined"}
 
