@@ -15,9 +15,11 @@ import (
 
 func main() {
 	args := os.Args[1:]
-	if cniInvoked(args, os.Getenv) {
+	engine := cniInvoked(args, os.Getenv)
+	if engine {
 		args = []string{"cni"}
 	}
+	tuneGC(args, engine)
 	stop := startProfile()
 	code := Main(args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
