@@ -3,6 +3,7 @@ package bindings
 import (
 	"reflect"
 	"slices"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -49,8 +50,16 @@ type RecordSpec struct {
 type recordShape struct {
 	spec   *RecordSpec
 	plan   *structPlan             // nil: the type is not shown as a table of fields
-	names  []string                // every field name, in struct order, computed ones last
-	fields map[string][]*fieldPlan // name -> path (embedded structs, then the field)
+	fields []recordField           // every field, sorted by name
+	byName map[string]*recordField // the same, by name
+}
+
+// recordField is one field a record can show.
+type recordField struct {
+	name     string
+	ls       lua.LString  // name, boxed once
+	path     []*fieldPlan // embedded structs, then the field; nil: computed only
+	computed func(L *lua.LState, v any) (lua.LValue, bool)
 }
 
 // record is what a record's hidden userdata holds: a copy of the Go value.
@@ -59,7 +68,8 @@ type record struct {
 	mt    *lua.LTable
 	ptr   any           // pointer to the copy, for Computed
 	v     reflect.Value // the copy, addressable
-	L     *lua.LState   // the state it was made in (its conversion plans)
+	L     *lua.LState   // the state it was made in
+	c     *convCache    // its conversion plans
 }
 
 // recordState is a Lua state's record metatable and shapes, kept in its
@@ -92,7 +102,7 @@ func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 		return L.CreateTable(0, 0)
 	}
 	ud := L.NewUserData()
-	ud.Value = &record{shape: shape, mt: rs.mt, ptr: cp, v: rv, L: L}
+	ud.Value = &record{shape: shape, mt: rs.mt, ptr: cp, v: rv, L: L, c: c}
 	t := L.CreateTable(1, 0)
 	t.RawSetInt(1, ud)
 	t.Metatable = rs.mt
@@ -130,12 +140,13 @@ func Materialize(t *lua.LTable) {
 	}
 	t.Metatable = lua.LNil
 	t.RawSetInt(1, lua.LNil)
-	for _, name := range r.shape.names {
-		if t.RawGetString(name) != lua.LNil {
+	for i := range r.shape.fields {
+		f := &r.shape.fields[i]
+		if t.RawGetString(f.name) != lua.LNil {
 			continue
 		}
-		if v := r.get(name); v != lua.LNil {
-			t.RawSetString(name, v)
+		if v := r.get(f); v != lua.LNil {
+			t.RawSetString(f.name, v)
 		}
 	}
 }
@@ -157,33 +168,32 @@ func EachField(t *lua.LTable, fn func(k, v lua.LValue)) {
 	if r == nil {
 		return
 	}
-	for _, name := range r.shape.names {
-		if t.RawGetString(name) != lua.LNil {
+	for i := range r.shape.fields {
+		f := &r.shape.fields[i]
+		if t.RawGetString(f.name) != lua.LNil {
 			continue
 		}
-		if v := r.get(name); v != lua.LNil {
-			fn(lua.LString(name), v)
+		if v := r.get(f); v != lua.LNil {
+			fn(f.ls, v)
 		}
 	}
 }
 
-// get converts field name of the record (nil when the table ToLua builds
+// get converts field f of the record (nil when the table ToLua builds
 // would not have it).
-func (r *record) get(name string) lua.LValue {
+func (r *record) get(f *recordField) lua.LValue {
 	L := r.L
-	spec := r.shape.spec
-	if f, ok := spec.Computed[name]; ok {
-		if v, ok := f(L, r.ptr); ok {
+	if f.computed != nil {
+		if v, ok := f.computed(L, r.ptr); ok {
 			return r.dropEmpty(v)
 		}
 	}
-	path, ok := r.shape.fields[name]
-	if !ok {
+	if f.path == nil {
 		return lua.LNil
 	}
-	c := convCacheOf(L)
+	c := r.c
 	v, depth := r.v, 0
-	for _, fp := range path[:len(path)-1] {
+	for _, fp := range f.path[:len(f.path)-1] {
 		v = v.Field(fp.index)
 		if fp.embedPtr {
 			if v.IsNil() {
@@ -193,7 +203,7 @@ func (r *record) get(name string) lua.LValue {
 		}
 		depth++
 	}
-	fp := path[len(path)-1]
+	fp := f.path[len(f.path)-1]
 	return r.dropEmpty(c.field(fp, L, v.Field(fp.index), depth))
 }
 
@@ -242,7 +252,11 @@ func (c *convCache) records(L *lua.LState) *recordState {
 		if !ok || r == nil {
 			return 0
 		}
-		v := r.get(string(name))
+		f := r.shape.byName[string(name)]
+		if f == nil {
+			return 0
+		}
+		v := r.get(f)
 		if _, ok := v.(*lua.LTable); ok {
 			t.RawSetString(string(name), v) // kept: changes to it stick
 		}
@@ -270,13 +284,14 @@ func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *re
 	if s, ok := rs.shapes[key]; ok {
 		return s
 	}
-	s := &recordShape{spec: spec, fields: map[string][]*fieldPlan{}}
+	s := &recordShape{spec: spec, byName: map[string]*recordField{}}
 	rs.shapes[key] = s
 	if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(textMarshalerType) ||
 		(reflect.PointerTo(t).Implements(stringerType) && t.NumField() == 0) {
 		return s // no plan: ToLua shows it as something else than its fields
 	}
 	s.plan = c.structPlanOf(t)
+	paths := map[string][]*fieldPlan{}
 	var walk func(sp *structPlan, path []*fieldPlan)
 	walk = func(sp *structPlan, path []*fieldPlan) {
 		for i := range sp.fields {
@@ -288,17 +303,23 @@ func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *re
 			}
 			// Of two fields with one name the later wins, as it
 			// overwrites the earlier in the table ToLua builds.
-			if _, dup := s.fields[fp.name]; !dup {
-				s.names = append(s.names, fp.name)
-			}
-			s.fields[fp.name] = p
+			paths[fp.name] = p
 		}
 	}
 	walk(s.plan, nil)
-	for name := range spec.Computed {
-		if _, ok := s.fields[name]; !ok {
-			s.names = append(s.names, name)
+	for name, p := range paths {
+		s.fields = append(s.fields, recordField{name: name, ls: lua.LString(name), path: p, computed: spec.Computed[name]})
+	}
+	for name, fn := range spec.Computed {
+		if _, ok := paths[name]; !ok {
+			s.fields = append(s.fields, recordField{name: name, ls: lua.LString(name), computed: fn})
 		}
+	}
+	// Sorted by name: JSON writes fields in that order, and a sorted list
+	// sorts in one pass.
+	slices.SortFunc(s.fields, func(a, b recordField) int { return strings.Compare(a.name, b.name) })
+	for i := range s.fields {
+		s.byName[s.fields[i].name] = &s.fields[i]
 	}
 	rs.shapes[key] = s
 	return s

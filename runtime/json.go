@@ -121,7 +121,14 @@ type member struct {
 	val lua.LValue
 }
 
+// indent is a newline and the indentation of the first few depths.
+const indent = "\n                                "
+
 func (e *jsonWriter) newline(depth int) {
+	if n := 1 + 2*depth; n <= len(indent) {
+		e.w.WriteString(indent[:n])
+		return
+	}
 	e.w.WriteByte('\n')
 	for range depth {
 		e.w.WriteString("  ")
@@ -185,12 +192,16 @@ func (e *jsonWriter) str(s string) {
 // table writes t as FromLua shapes it: a list when its keys are 1..n
 // (an empty table is an empty list), else an object with sorted keys.
 func (e *jsonWriter) table(t *lua.LTable, depth int) {
-	if e.seen[t] {
-		e.str("<cycle>")
-		return
+	// A record not yet materialised cannot hold itself (writing to it
+	// materialises it), so it needs no cycle check.
+	if !bindings.IsRecord(t) {
+		if e.seen[t] {
+			e.str("<cycle>")
+			return
+		}
+		e.seen[t] = true
+		defer delete(e.seen, t)
 	}
-	e.seen[t] = true
-	defer delete(e.seen, t)
 	n := t.Len()
 	for len(e.members) <= depth {
 		e.members = append(e.members, nil)
