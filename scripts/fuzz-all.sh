@@ -22,6 +22,11 @@
 # that writes a failing input or prints anything else fails at once.
 # Count budgets (e.g. 20000x, as make fuzz-short uses) have no deadline to
 # race.
+#
+# A long pass can be split across runners: FUZZSHARD=k/n runs the targets
+# whose position in the list is k modulo n (FUZZSHARD=0/2 and 1/2 side by
+# side, each with GOFLAGS=-parallel=1, use two cores for half the wall
+# time); FUZZSKIP="FuzzA FuzzB" leaves targets out (a pass resumed).
 set -euo pipefail
 time=${1:-30s}
 minimize=${FUZZMINIMIZE:-5000x}
@@ -33,10 +38,17 @@ trap 'rm -f "$log"' EXIT
 platform=$( (go tool dist list | tr / '\n'; echo unix cgo gc gccgo | tr ' ' '\n') | sort -u | paste -sd'|')
 status=0
 failed=()
+shard=${FUZZSHARD:-0/1}
+shard_k=${shard%/*} shard_n=${shard#*/}
+index=-1
 while read -r pkg dir; do
 	targets=$(grep -hoE '^func Fuzz[A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\)' "$dir"/*_test.go 2>/dev/null |
 		sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/' | sort -u || true)
 	for f in $targets; do
+		index=$((index + 1))
+		if [ $((index % shard_n)) != "$shard_k" ] || [[ " ${FUZZSKIP:-} " == *" $f "* ]]; then
+			continue
+		fi
 		# A target in a file with a //go:build line is built with the tags
 		# that line names (not negated, not an OS, arch or Go version).
 		file=$(grep -lE "^func $f\(" "$dir"/*_test.go | head -1)
