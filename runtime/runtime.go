@@ -201,6 +201,7 @@ func (rt *Runtime) Compile(name, code string) (*lua.LFunction, error) {
 		}
 		return nil, &ScriptError{Where: fmt.Sprintf("%s:%d", name, max(se.Line, 0)), Msg: se.Error(), Err: se}
 	}
+	guardLoops(chunk)
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
 		return nil, &ScriptError{Msg: oneLine(err.Error()), Err: err}
