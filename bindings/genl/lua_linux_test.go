@@ -1,6 +1,7 @@
 package genl_test
 
 import (
+	"maps"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -21,7 +22,8 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 // tool.kernel_at_least(major, minor) tells whether the kernel is that
 // Linux version or later (for features newer than the VM lane's kernel).
 // Lua tests cross-check with the commands users trust (genl, ethtool, wg).
-func toolModule() bindings.Module {
+// radios adds tool.hwsim_radio and tool.hwsim_delete (hwsim_linux_test.go).
+func toolModule(radios *hwsimRadios) bindings.Module {
 	return bindings.Module{Name: "tool", Open: func(L *lua.LState, _ *bindings.Env) lua.LValue {
 		run := func(L *lua.LState) (string, error) {
 			ns := bindings.StringArg(L, 1, "tool.run")
@@ -32,7 +34,7 @@ func toolModule() bindings.Module {
 			}
 			return testutil.Run("ip", append([]string{"netns", "exec", ns, name}, args...)...)
 		}
-		return bindings.SetFuncs(L, map[string]lua.LGFunction{
+		funcs := map[string]lua.LGFunction{
 			"run": func(L *lua.LState) int {
 				out, err := run(L)
 				if err != nil {
@@ -55,12 +57,14 @@ func toolModule() bindings.Module {
 				L.Push(lua.LString(out))
 				return 1
 			},
-		})
+		}
+		maps.Copy(funcs, radios.funcs())
+		return bindings.SetFuncs(L, funcs)
 	}}
 }
 
-func opts(journal bool) runtime.Options {
-	return runtime.Options{Journal: journal, Modules: append(runtime.StandardModules(), toolModule())}
+func opts(t *testing.T, journal bool) runtime.Options {
+	return runtime.Options{Journal: journal, Modules: append(runtime.StandardModules(), toolModule(newHwsimRadios(t)))}
 }
 
 // TestLua runs testdata/*_test.lua in throwaway namespaces. The
@@ -69,7 +73,7 @@ func opts(journal bool) runtime.Options {
 func TestLua(t *testing.T) {
 	testutil.RequireCommand(t, "ethtool", "ethtool")
 	testutil.RequireCommand(t, "genl", "iproute2")
-	luatest.RunDir(t, "testdata", opts(false))
+	luatest.RunDir(t, "testdata", opts(t, false))
 }
 
 // TestLuaJournal runs the same files with the journal on, so every change
@@ -77,5 +81,5 @@ func TestLua(t *testing.T) {
 func TestLuaJournal(t *testing.T) {
 	testutil.RequireCommand(t, "ethtool", "ethtool")
 	testutil.RequireCommand(t, "genl", "iproute2")
-	luatest.RunDir(t, "testdata", opts(true))
+	luatest.RunDir(t, "testdata", opts(t, true))
 }

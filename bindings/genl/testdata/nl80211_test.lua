@@ -1,20 +1,27 @@
--- nl80211 with mac80211_hwsim radios, in the VM lane (make test-vm). A
--- radio is moved into a throwaway namespace (the kernel moves it back
--- when that namespace goes) and everything else happens there.
+-- nl80211 with mac80211_hwsim radios, in the VM lane (make test-vm). The
+-- test makes a radio of its own (tool.hwsim_radio, through the
+-- MAC80211_HWSIM family: another test binary may be using hwsim at the
+-- same time), moves it into a throwaway namespace, does everything else
+-- there and deletes the radio at the end (or the Go side does, should the
+-- test fail first).
 
 local function requireHwsim(t)
-  local ok, ws = pcall(nl80211.wiphys)
-  local msg = "nl80211 with mac80211_hwsim radios is not in this kernel; runs in the VM lane: make test-vm"
-  if ok and #ws > 0 then return ws end
+  local msg = "nl80211 and mac80211_hwsim (family MAC80211_HWSIM) are not in this kernel; runs in the VM lane: make test-vm"
+  if pcall(genl.family, "nl80211") and pcall(genl.family, "MAC80211_HWSIM") then return end
   if os.getenv("NLSH_VM_LANE") == "1" then t:fatal(msg) end
   t:skip(msg)
 end
 
 function TestNL80211Hwsim(t)
-  local ws = requireHwsim(t)
-  local w = ws[#ws]
-  if #w.bands == 0 or #w.supported_iftypes == 0 then t:fatal("wiphy", pp.format(w)) end
+  requireHwsim(t)
   local ns, name = t:netns()
+  local radio = tool.hwsim_radio("lua")
+  local w
+  for _, x in ipairs(nl80211.wiphys()) do
+    if x.wiphy_name == radio.name then w = x end
+  end
+  if not w then t:fatal("radio", radio.name, "not in nl80211.wiphys()") end
+  if #w.bands == 0 or #w.supported_iftypes == 0 then t:fatal("wiphy", pp.format(w)) end
   nl80211.set_netns{wiphy = w.wiphy, netns = ns}
   local h = genl.open{netns = ns}
   local ifs = h.nl80211.interfaces()
@@ -35,4 +42,10 @@ function TestNL80211Hwsim(t)
     if not b.bssid or not b.frequency then t:error("bss", pp.format(b)) end
   end
   if type(h.nl80211.stations{dev = dev}) ~= "table" then t:error("stations") end
+  tool.hwsim_delete(radio.id, ns)
+  -- The radio goes with its interface (nl80211.wiphys() gives nil when
+  -- there is no wiphy, nl80211.interfaces() an empty list).
+  local left = h.nl80211.wiphys()
+  if left ~= nil and #left ~= 0 then t:error("wiphys after deleting the radio", pp.format(left)) end
+  if #h.nl80211.interfaces() ~= 0 then t:error("interfaces after deleting the radio", pp.format(h.nl80211.interfaces())) end
 end

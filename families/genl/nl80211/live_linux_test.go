@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/families/genl"
+	"github.com/nlsh/nlsh/families/genl/hwsim"
 	"github.com/nlsh/nlsh/families/genl/internal/gtest"
 	"github.com/nlsh/nlsh/families/genl/nl80211"
 	"github.com/nlsh/nlsh/internal/kernel"
@@ -20,18 +22,50 @@ import (
 
 func TestMain(m *testing.M) { testutil.Main(m) }
 
-// TestLiveHwsim runs in the VM lane, where mac80211_hwsim (radios=2) is
-// loaded. It lists the radios in the initial namespace and compares them
-// with /sys/class/ieee80211, then moves one radio into a throwaway
-// namespace (the kernel moves it back when that namespace goes) and does
-// everything else there: interfaces against `ip -j link`, type changes,
-// interface create/delete and a station dump; then it moves the other
-// radio there too, starts an access point on it and scans for that AP
-// from the first radio. The two radios hear each other from any
-// namespace: hwsim groups radios by the namespace they were made in, and
-// both were made in the initial one at module load.
+// ownRadio makes a mac80211_hwsim radio called name for this test alone
+// through clients[0], and deletes it when the test ends, also when it
+// fails: through the first of clients whose namespace holds it by then
+// (DEL_RADIO only finds radios in the caller's namespace, and the test
+// moves them).
+func ownRadio(ctx context.Context, t *testing.T, name string, clients ...*hwsim.Client) uint32 {
+	t.Helper()
+	id, err := clients[0].NewRadio(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var errs []error
+		for _, c := range clients {
+			err := c.DelRadio(ctx, id)
+			if err == nil {
+				return
+			}
+			errs = append(errs, err)
+			if !errors.Is(err, unix.ENODEV) {
+				break
+			}
+		}
+		t.Errorf("radio %s (hwsim %d) left behind: %v", name, id, errors.Join(errs...))
+	})
+	return id
+}
+
+// TestLiveHwsim runs in the VM lane, where mac80211_hwsim is loaded. It
+// makes two radios of its own through the MAC80211_HWSIM family (another
+// test binary may use hwsim at the same time: the radios the module made
+// at load belong to no test), finds them in the initial namespace's wiphy
+// dump and in /sys/class/ieee80211, then moves one into a throwaway
+// namespace and does everything else there: interfaces against `ip -j
+// link`, type changes, interface create/delete and a station dump; then
+// it moves the other radio there too, starts an access point on it and
+// scans for that AP from the first radio. The two radios hear each other
+// from any namespace: hwsim groups radios by the namespace they were made
+// in, and both were made in the initial one. Both are deleted when the
+// test ends, also when it fails.
 func TestLiveHwsim(t *testing.T) {
-	kernel.Require(t, kernel.Root(), kernel.GenlFamily(nl80211.FamilyName), kernel.Module("mac80211_hwsim"))
+	kernel.Require(t, kernel.Root(), kernel.GenlFamily(nl80211.FamilyName), kernel.GenlFamily(hwsim.FamilyName), kernel.Module("mac80211_hwsim"))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
 
@@ -39,15 +73,29 @@ func TestLiveHwsim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer hostConn.Close()
+	t.Cleanup(func() { hostConn.Close() }) // after the radios' cleanups
 	host := nl80211.New(hostConn)
+	ns := testutil.NewNetNS(t)
+	nsConn := gtest.Dial(t, ns)
+	c := nl80211.New(nsConn)
+
+	// This test's radios, named after the process so that no other test
+	// (nor a second lane's) picks the same.
+	staName := fmt.Sprintf("nlsh%d-sta", os.Getpid())
+	apName := fmt.Sprintf("nlsh%d-ap", os.Getpid())
+	hwHost, hwNS := hwsim.New(hostConn), hwsim.New(nsConn)
+	staID := ownRadio(ctx, t, staName, hwHost, hwNS)
+	apID := ownRadio(ctx, t, apName, hwHost, hwNS)
+
 	ws, err := host.Wiphys(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string
+	byName := map[string]nl80211.Wiphy{}
 	for _, w := range ws {
 		names = append(names, w.Name)
+		byName[w.Name] = w
 	}
 	ents, err := os.ReadDir("/sys/class/ieee80211")
 	if err != nil {
@@ -59,16 +107,40 @@ func TestLiveHwsim(t *testing.T) {
 	}
 	slices.Sort(names)
 	slices.Sort(sys)
-	if !slices.Equal(names, sys) || len(names) < 2 {
-		t.Fatalf("wiphys %v, /sys/class/ieee80211 has %v (want the same, at least 2 hwsim radios)", names, sys)
+	// Other tests' radios come and go meanwhile: only this test's are
+	// sure to be in both lists.
+	for _, n := range []string{staName, apName} {
+		if !slices.Contains(names, n) || !slices.Contains(sys, n) {
+			t.Fatalf("wiphys %v, /sys/class/ieee80211 has %v (want this test's radios %s and %s in both)", names, sys, staName, apName)
+		}
 	}
-	w := ws[len(ws)-1]
+	// sysfs agrees on each radio's wiphy index, and its permanent
+	// address is the one hwsim derives from the radio id NewRadio gave.
+	for _, r := range []struct {
+		name string
+		id   uint32
+	}{{staName, staID}, {apName, apID}} {
+		index, err := os.ReadFile("/sys/class/ieee80211/" + r.name + "/index")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mac, err := os.ReadFile("/sys/class/ieee80211/" + r.name + "/macaddress")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantMAC := fmt.Sprintf("02:00:00:%02x:%02x:00", r.id>>8&0xff, r.id&0xff)
+		if got := strings.TrimSpace(string(index)); got != fmt.Sprint(byName[r.name].Index) || strings.TrimSpace(string(mac)) != wantMAC {
+			t.Fatalf("sysfs %s: index %s macaddress %s, want %d and %s (hwsim radio %d)", r.name, got, strings.TrimSpace(string(mac)), byName[r.name].Index, wantMAC, r.id)
+		}
+	}
+	w := byName[staName]
+	apw := byName[apName]
+	t.Logf("radios %s (hwsim %d, wiphy %d) and %s (hwsim %d, wiphy %d)", staName, staID, w.Index, apName, apID, apw.Index)
 	if len(w.Bands) == 0 || len(w.Bands[0].Frequencies) == 0 || w.Bands[0].Frequencies[0].Channel == 0 ||
 		!slices.Contains(w.SupportedIftypes, "station") || !slices.Contains(w.SupportedIftypes, "monitor") {
 		t.Fatalf("wiphy %s incomplete after merging the split dump: %+v", w.Name, w)
 	}
 
-	ns := testutil.NewNetNS(t)
 	moveWiphy := func(index uint32) {
 		t.Helper()
 		f, err := os.Open("/run/netns/" + ns.Name)
@@ -82,7 +154,15 @@ func TestLiveHwsim(t *testing.T) {
 		}
 	}
 	moveWiphy(w.Index)
-	c := nl80211.New(gtest.Dial(t, ns))
+
+	// The namespace holds the moved radio and nothing else.
+	nsWiphys, err := c.Wiphys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nsWiphys) != 1 || nsWiphys[0].Name != staName || nsWiphys[0].Index != w.Index {
+		t.Fatalf("wiphys in the namespace: %+v, want only %s (%d)", nsWiphys, staName, w.Index)
+	}
 
 	// Interfaces: exactly the moved radio's, matching ip link.
 	ifs, err := c.Interfaces(ctx)
@@ -138,7 +218,6 @@ func TestLiveHwsim(t *testing.T) {
 
 	// An access point on the other radio, in the same namespace: type ap
 	// while down, then up, then START_AP.
-	apw := ws[0]
 	moveWiphy(apw.Index)
 	ifs, err = c.Interfaces(ctx)
 	if err != nil {
@@ -156,7 +235,7 @@ func TestLiveHwsim(t *testing.T) {
 	if err := c.SetInterfaceType(ctx, apIf.Ifindex, "ap"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { // leave the radio as it came, a station, down
+	t.Cleanup(func() { // back to a station, down, before the radio goes
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		_, _ = ns.TryIP("link", "set", apIf.Ifname, "down")
