@@ -13,6 +13,7 @@ import (
 	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/families/genl"
 	"github.com/nlsh/nlsh/families/genl/ethtool"
+	"github.com/nlsh/nlsh/families/genl/hwsim"
 	"github.com/nlsh/nlsh/families/genl/netdev"
 	"github.com/nlsh/nlsh/families/genl/nl80211"
 	"github.com/nlsh/nlsh/families/genl/tcpmetrics"
@@ -25,7 +26,7 @@ const connsKey = "genl.conns"
 // schemas are the family schemas every connection knows, so raw requests
 // and events of these families encode and decode by name.
 func schemas() []*genl.FamilySchema {
-	return []*genl.FamilySchema{ethtool.Schema, wireguard.Schema, nl80211.Schema, netdev.Schema, tcpmetrics.Schema}
+	return []*genl.FamilySchema{ethtool.Schema, wireguard.Schema, nl80211.Schema, netdev.Schema, tcpmetrics.Schema, hwsim.Schema}
 }
 
 // client is one generic netlink connection with the typed family clients

@@ -29,6 +29,9 @@ func (a *api) nlWiphys(L *lua.LState) int {
 	if err != nil {
 		raise(L, fn, err)
 	}
+	if ws == nil {
+		ws = []nl80211.Wiphy{} // an empty list, as interfaces gives
+	}
 	L.Push(bindings.ToLua(L, ws))
 	return 1
 }

@@ -110,7 +110,7 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 	)
 	for next := 0; next < len(msgs); {
 		c.sbuf, idx, offs, acks = c.sbuf[:0], idx[:0], offs[:0], acks[:0]
-		cost := 0
+		cost, maxReq := 0, 0
 		// Sequence numbers are only allocated under c.mu, so the chunk
 		// can take a run of them and publish the last one after.
 		base := c.seq.Load() + 1
@@ -145,6 +145,7 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 			}
 			c.sbuf = m.Append(c.sbuf)
 			cost += mcost
+			maxReq = max(maxReq, size)
 		}
 		if len(idx) == 0 {
 			continue // everything left was a dry run
@@ -156,7 +157,11 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		if err := c.send(c.sbuf); err != nil {
 			return fillErr(errs, idx[0], fmt.Errorf("netlink batch: %w", err))
 		}
-		if err := c.collectAcks(ctx, base, idx, offs, acks, errs, o.Transaction); err != nil {
+		slot := ackSlot
+		if !capAck {
+			slot += maxReq
+		}
+		if err := c.collectAcks(ctx, base, idx, offs, acks, errs, o.Transaction, slot); err != nil {
 			return errs, err
 		}
 	}
@@ -167,7 +172,9 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 // that asked for one has its answer, or, for a transaction, until
 // txState says the kernel has nothing more to say; then the messages of
 // the aborted transaction without an error of their own get ErrAborted.
-func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, acks []uint16, errs []error, transaction bool) error {
+// slot is the buffer size per datagram when reading many at once (see
+// recvAcks).
+func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, acks []uint16, errs []error, transaction bool, slot int) error {
 	pending := 0
 	for _, a := range acks {
 		pending += int(a)
@@ -178,65 +185,79 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 	if transaction {
 		tx = newTxState(acks)
 	}
-	for pending > 0 && !(transaction && tx.done()) {
-		b, group, err := c.recv(ctx)
-		if err != nil {
-			err = fmt.Errorf("netlink batch: %w", err)
-			for pos, a := range acks {
-				if a != 2 && errs[idx[pos]] == nil {
-					errs[idx[pos]] = err
-				}
+	finished := func() bool { return pending == 0 || (transaction && tx.done()) }
+	fail := func(err error) error {
+		for pos, a := range acks {
+			if a != 2 && errs[idx[pos]] == nil {
+				errs[idx[pos]] = err
 			}
-			return err
 		}
-		it := codec.NewMessageIter(b)
-		for it.Next() {
-			r := it.Message()
-			pos := int(r.Header.Seq - base)
-			if group != 0 || r.Header.PID != c.port || r.Header.Seq-base > uint32(last) || r.Header.Type != codec.TypeError {
-				c.traceMsg(Skipped, r)
+		return err
+	}
+	for !finished() {
+		ds, err := c.recvAcks(ctx, pending, slot)
+		if err != nil {
+			return fail(fmt.Errorf("netlink batch: %w", err))
+		}
+		for _, d := range ds {
+			if finished() {
+				// Read along with the last answer; the next exchange
+				// would have skipped it.
+				c.traceAll(Skipped, d.Data)
 				continue
 			}
-			c.traceMsg(Received, r)
-			if plainSuccess(r) {
+			if d.Size > len(d.Data) {
+				// Cut short: only an answer of this chunk matters, and
+				// none is this large (see ackSlot).
+				h, herr := codec.ParseHeader(d.Data)
+				if herr == nil && d.Group == 0 && h.PID == c.port && h.Seq-base <= uint32(last) {
+					return fail(fmt.Errorf("netlink batch: answer of %d bytes to request %d did not fit %d bytes", d.Size, h.Seq-base, len(d.Data)))
+				}
+				continue
+			}
+			it := codec.NewMessageIter(d.Data)
+			for it.Next() {
+				r := it.Message()
+				pos := int(r.Header.Seq - base)
+				if d.Group != 0 || r.Header.PID != c.port || r.Header.Seq-base > uint32(last) || r.Header.Type != codec.TypeError {
+					c.traceMsg(Skipped, r)
+					continue
+				}
+				c.traceMsg(Received, r)
+				if plainSuccess(r) {
+					if acks[pos] == 1 {
+						pending--
+					}
+					if transaction {
+						tx.answered(pos, acks[pos], false)
+					}
+					acks[pos] = 2
+					continue
+				}
+				ack, err := codec.ParseAck(r.Header, r.Data)
+				i := idx[pos]
+				end := len(c.sbuf)
+				if pos < last {
+					end = offs[pos+1]
+				}
+				req := c.sbuf[offs[pos]:end]
+				switch {
+				case err != nil:
+					errs[i] = fmt.Errorf("%s: %w", c.opName(reqType(req)), err)
+				case ack.Err != nil:
+					errs[i] = c.kernelError(ack.Err, c.opName(reqType(req)), req)
+				}
 				if acks[pos] == 1 {
 					pending--
 				}
 				if transaction {
-					tx.answered(pos, acks[pos], false)
+					tx.answered(pos, acks[pos], errs[i] != nil)
 				}
-				acks[pos] = 2
-				continue
+				acks[pos] = 2 // answered (also an error for a message sent without NLM_F_ACK)
 			}
-			ack, err := codec.ParseAck(r.Header, r.Data)
-			i := idx[pos]
-			end := len(c.sbuf)
-			if pos < last {
-				end = offs[pos+1]
+			if err := it.Err(); err != nil {
+				return fail(fmt.Errorf("netlink batch: reply: %w", err))
 			}
-			req := c.sbuf[offs[pos]:end]
-			switch {
-			case err != nil:
-				errs[i] = fmt.Errorf("%s: %w", c.opName(reqType(req)), err)
-			case ack.Err != nil:
-				errs[i] = c.kernelError(ack.Err, c.opName(reqType(req)), req)
-			}
-			if acks[pos] == 1 {
-				pending--
-			}
-			if transaction {
-				tx.answered(pos, acks[pos], errs[i] != nil)
-			}
-			acks[pos] = 2 // answered (also an error for a message sent without NLM_F_ACK)
-		}
-		if err := it.Err(); err != nil {
-			err = fmt.Errorf("netlink batch: reply: %w", err)
-			for pos, a := range acks {
-				if a != 2 && errs[idx[pos]] == nil {
-					errs[idx[pos]] = err
-				}
-			}
-			return err
 		}
 	}
 	if transaction && tx.done() {
@@ -247,6 +268,60 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 		}
 	}
 	return nil
+}
+
+// Reading acknowledgements many at a time (MultiReceiver): ackSlots
+// datagrams per call at most, each into ackSlot bytes plus, without
+// NETLINK_CAP_ACK, the largest request of the chunk (which the kernel
+// echoes in an error). An acknowledgement is a header, struct nlmsgerr
+// and extack attributes: a message of a line, an offset, a missing
+// attribute, a policy; far less than ackSlot.
+const (
+	ackSlots = 64
+	ackSlot  = 4096
+)
+
+// recvAcks reads the next datagrams of a batch's answers: with a
+// MultiReceiver as many as are queued, up to want (at most ackSlots),
+// each into slot bytes; else one. The datagrams are valid until the next
+// receive. Callers hold c.mu.
+func (c *Conn) recvAcks(ctx context.Context, want, slot int) ([]Datagram, error) {
+	mr, ok := c.t.(MultiReceiver)
+	if !ok {
+		b, group, err := c.recv(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.ackDs = append(c.ackDs[:0], Datagram{Data: b, Size: len(b), Group: group})
+		return c.ackDs, nil
+	}
+	n := min(max(want, 1), ackSlots)
+	if len(c.ackBuf) < n*slot {
+		c.ackBuf = make([]byte, n*slot)
+	}
+	if cap(c.ackDs) < n {
+		c.ackDs = make([]Datagram, n)
+	}
+	ds := c.ackDs[:n]
+	for i := range ds {
+		ds[i] = Datagram{Data: c.ackBuf[i*slot : i*slot : (i+1)*slot]}
+	}
+	got, err := mr.ReceiveMany(ds)
+	if err != nil {
+		return nil, c.recvErr(ctx, err)
+	}
+	return ds[:got], nil
+}
+
+// traceAll traces every message of datagram b.
+func (c *Conn) traceAll(d Direction, b []byte) {
+	if c.trace == nil {
+		return
+	}
+	it := codec.NewMessageIter(b)
+	for it.Next() {
+		c.trace(d, it.Message())
+	}
 }
 
 func reqType(req []byte) uint16 {

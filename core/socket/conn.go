@@ -64,7 +64,8 @@ type Config struct {
 	// returns the one the Conn uses. It is for tests (fault injection,
 	// see core/socket/faultinject) and recorders; a wrapper should pass
 	// BufferSizer and CapAcker through when the wrapped transport has
-	// them. NewConn ignores it.
+	// them, and may pass MultiReceiver (without it Batch reads one
+	// acknowledgement per Receive). NewConn ignores it.
 	WrapTransport func(Transport) Transport
 }
 
@@ -85,6 +86,8 @@ type Conn struct {
 	mu      exchangeLock // held for a whole exchange
 	rbuf    []byte       // receive buffer, guarded by mu
 	sbuf    []byte       // send buffer, guarded by mu
+	ackBuf  []byte       // Batch's buffers for ReceiveMany, guarded by mu
+	ackDs   []Datagram   // (see recvAcks)
 	closed  atomic.Bool
 	closeMu sync.Once
 	cerr    error
@@ -371,23 +374,28 @@ func (c *Conn) watch(ctx context.Context) (func(), error) {
 func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 	b, group, err := c.t.Receive(c.rbuf)
 	if err != nil {
-		switch {
-		case c.closed.Load():
-			return nil, 0, fmt.Errorf("receive: %w", ErrClosed)
-		case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
-			return nil, 0, fmt.Errorf("receive: %w", ctx.Err())
-		case errors.Is(err, os.ErrDeadlineExceeded) && ctxExpired(ctx):
-			// The poller saw the deadline before the context's timer did.
-			return nil, 0, fmt.Errorf("receive: %w", context.DeadlineExceeded)
-		case errors.Is(err, errNoBufs):
-			return nil, 0, fmt.Errorf("receive: %w", ErrEventsLost)
-		}
-		return nil, 0, fmt.Errorf("receive: %w", err)
+		return nil, 0, c.recvErr(ctx, err)
 	}
 	if cap(b) > cap(c.rbuf) {
 		c.rbuf = b[:cap(b)]
 	}
 	return b, group, nil
+}
+
+// recvErr is the error of a failed receive, saying why.
+func (c *Conn) recvErr(ctx context.Context, err error) error {
+	switch {
+	case c.closed.Load():
+		return fmt.Errorf("receive: %w", ErrClosed)
+	case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
+		return fmt.Errorf("receive: %w", ctx.Err())
+	case errors.Is(err, os.ErrDeadlineExceeded) && ctxExpired(ctx):
+		// The poller saw the deadline before the context's timer did.
+		return fmt.Errorf("receive: %w", context.DeadlineExceeded)
+	case errors.Is(err, errNoBufs):
+		return fmt.Errorf("receive: %w", ErrEventsLost)
+	}
+	return fmt.Errorf("receive: %w", err)
 }
 
 func ctxExpired(ctx context.Context) bool {

@@ -71,6 +71,15 @@ type kernel struct {
 	hdr     unix.Msghdr
 	readFn  func(fd uintptr) bool
 	writeFn func(fd uintptr) bool
+
+	// Scratch for ReceiveMany (recvmmsg): per datagram a header, an iovec
+	// and the sender's address, kept for reuse.
+	mds        []Datagram
+	mn         int
+	mhdr       []unix.Mmsghdr
+	miov       []unix.Iovec
+	msa        []unix.RawSockaddrNetlink
+	readManyFn func(fd uintptr) bool
 }
 
 // newKernel sets fd up; on failure it closes fd.
@@ -152,6 +161,7 @@ func setup(fd int, cfg *Config) (*kernel, error) {
 	}
 	k.rc = rc
 	k.readFn = k.read
+	k.readManyFn = k.readMany
 	k.writeFn = k.write
 	return k, nil
 }
@@ -280,6 +290,83 @@ func (k *kernel) recvmsg(fd uintptr, b []byte, flags int) (int, error) {
 		return 0, e
 	}
 	return int(n), nil
+}
+
+// ReceiveMany implements MultiReceiver with recvmmsg(2).
+func (k *kernel) ReceiveMany(ds []Datagram) (int, error) {
+	if len(ds) == 0 {
+		return 0, nil
+	}
+	if len(k.mhdr) < len(ds) {
+		k.mhdr = make([]unix.Mmsghdr, len(ds))
+		k.miov = make([]unix.Iovec, len(ds))
+		k.msa = make([]unix.RawSockaddrNetlink, len(ds))
+	}
+	for i := range ds {
+		b := ds[i].Data[:cap(ds[i].Data)]
+		if len(b) == 0 {
+			return 0, fmt.Errorf("recvmmsg: datagram buffer %d is empty", i)
+		}
+		k.miov[i] = unix.Iovec{Base: &b[0]}
+		k.miov[i].SetLen(len(b))
+		k.mhdr[i] = unix.Mmsghdr{Hdr: unix.Msghdr{
+			Name:    (*byte)(unsafe.Pointer(&k.msa[i])),
+			Namelen: unix.SizeofSockaddrNetlink,
+			Iov:     &k.miov[i],
+		}}
+		k.mhdr[i].Hdr.SetIovlen(1)
+	}
+	k.mds, k.mn, k.rerr = ds, 0, nil
+	err := k.rc.Read(k.readManyFn)
+	n := k.mn
+	k.mds = nil
+	if err != nil {
+		return 0, err
+	}
+	if k.rerr != nil {
+		return 0, k.rerr
+	}
+	return n, nil
+}
+
+// readMany takes the queued datagrams off the socket, up to len(k.mds),
+// keeping those the kernel sent (as read does) in order at the front of
+// k.mds.
+func (k *kernel) readMany(fd uintptr) bool {
+	for {
+		for i := range k.mds {
+			k.msa[i] = unix.RawSockaddrNetlink{}
+		}
+		r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&k.mhdr[0])), uintptr(len(k.mds)),
+			unix.MSG_TRUNC, 0, 0)
+		switch {
+		case e == unix.EINTR:
+			continue
+		case e == unix.EAGAIN:
+			return false
+		case e != 0:
+			k.rerr = fmt.Errorf("recvmmsg: %w", e)
+			return true
+		}
+		n := 0
+		for i := 0; i < int(r); i++ {
+			if k.msa[i].Pid != 0 {
+				continue // not from the kernel: drop it
+			}
+			size := int(k.mhdr[i].Len) // the full size (MSG_TRUNC)
+			b := k.mds[i].Data[:cap(k.mds[i].Data)]
+			k.mds[n] = Datagram{Data: b[:min(size, len(b))], Size: size, Group: k.msa[i].Groups}
+			if n != i {
+				k.mds[i].Data = nil // its buffer now backs k.mds[n]; never alias two
+			}
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		k.mn = n
+		return true
+	}
 }
 
 func (k *kernel) SetReadDeadline(t time.Time) error { return k.f.SetReadDeadline(t) }

@@ -578,3 +578,52 @@ func TestConnSharedByGoroutines(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// countMany passes the kernel transport through, counting receives.
+type countMany struct {
+	socket.Transport
+	receives, receiveManys int
+}
+
+func (c *countMany) Receive(b []byte) ([]byte, uint32, error) {
+	c.receives++
+	return c.Transport.Receive(b)
+}
+
+func (c *countMany) ReceiveMany(ds []socket.Datagram) (int, error) {
+	c.receiveManys++
+	return c.Transport.(socket.MultiReceiver).ReceiveMany(ds)
+}
+
+func (c *countMany) BufferSizes() (int, int) { return c.Transport.(socket.BufferSizer).BufferSizes() }
+func (c *countMany) CapAck() bool            { return c.Transport.(socket.CapAcker).CapAck() }
+
+// The kernel transport reads a batch's acknowledgements with recvmmsg,
+// many per call: 2,000 RTM_NEWADDR take a few dozen receives, not 2,000.
+func TestBatchAcksReadMany(t *testing.T) {
+	ns := testutil.NewNetNS(t)
+	var cm *countMany
+	c := dialRoute(t, ns, &socket.Config{WrapTransport: func(tr socket.Transport) socket.Transport {
+		cm = &countMany{Transport: tr}
+		return cm
+	}})
+	const n = 2000
+	msgs := make([]codec.Message, n)
+	for i := range msgs {
+		msgs[i] = newAddr(1, netip.AddrFrom4([4]byte{10, 78, byte(i / 256), byte(i % 256)}), 32)
+	}
+	msgs[n-1] = newAddr(1, netip.AddrFrom4([4]byte{10, 78, 0, 0}), 32) // a repeat of the first: EEXIST
+	errs, err := c.Batch(context.Background(), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range errs {
+		if want := i == n-1; (e != nil) != want || want && !errors.Is(e, unix.EEXIST) {
+			t.Fatalf("errs[%d] = %v", i, e)
+		}
+	}
+	if cm.receives != 0 || cm.receiveManys == 0 || cm.receiveManys > n/16 {
+		t.Fatalf("%d Receive and %d ReceiveMany calls for %d acks", cm.receives, cm.receiveManys, n)
+	}
+	t.Logf("%d acks in %d ReceiveMany calls", n, cm.receiveManys)
+}

@@ -50,6 +50,33 @@ type CapAcker interface {
 	CapAck() bool
 }
 
+// MultiReceiver is implemented by a Transport that can take several
+// queued datagrams in one call (recvmmsg). Batch reads acknowledgements
+// with it: the kernel queues each one as a datagram of its own, and one
+// system call per acknowledgement (two, with the peek that sizes it) cost
+// more than the requests themselves. A wrapper that does not pass it
+// through leaves Batch on Receive.
+type MultiReceiver interface {
+	// ReceiveMany waits for a datagram as Receive does, then takes up to
+	// len(ds) of those queued without waiting more, the i-th into
+	// ds[i].Data's capacity, and returns how many it took. A datagram
+	// larger than its buffer is cut short: its Size says how large it
+	// was. The read deadline applies as for Receive.
+	ReceiveMany(ds []Datagram) (n int, err error)
+}
+
+// Datagram is one datagram read by MultiReceiver.ReceiveMany.
+type Datagram struct {
+	// Data is the buffer to read into (its capacity counts), and then
+	// the bytes read.
+	Data []byte
+	// Size is the datagram's size: more than len(Data) when it was cut
+	// short.
+	Size int
+	// Group is the multicast group it was sent to, 0 for a unicast reply.
+	Group uint32
+}
+
 // Direction says what happened to a traced message.
 type Direction uint8
 

@@ -4,7 +4,7 @@
 // requests to any family, typed or raw.
 //
 // Typed families live in sub-packages (ethtool, wireguard, nl80211,
-// netdev, tcpmetrics); each declares its attributes as data in a
+// netdev, tcpmetrics, hwsim); each declares its attributes as data in a
 // FamilySchema, which a Client can Register so that raw requests and
 // replies of that family are encoded and decoded by name. A family with no
 // schema is still usable: attributes are then numbers and bytes
