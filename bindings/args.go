@@ -3,6 +3,7 @@ package bindings
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,34 +33,112 @@ type Args struct {
 	Fn   string // function name for messages, "rtnl.link.add"
 	path string // field path prefix for nested tables, "peer."
 	t    *lua.LTable
-	// known are the fields getters asked for: a short list searched in
-	// order, kept in knownBuf for the usual dozen or two (no map per call).
-	known    []string
+	// known are the fields getters asked for, in order (a repeat of the
+	// last one is not recorded again; Done sorts and de-duplicates them for
+	// its message): the first len(knownBuf) in knownBuf, the rest in more.
+	// No map and, for a table of a few fields, no allocation per call.
+	nknown   int
 	knownBuf [24]string
+	more     []string
+	// A table of at most len(keys) fields, all with string keys (every
+	// argument table of a bulk call such as {dst = ..., dev = ...}), is
+	// read once on first use into keys and vals: a getter then compares
+	// its name with those few keys instead of hashing it, and used (bit i:
+	// keys[i] was asked for) lets Done see at once that nothing is unknown.
+	snap  snapState
+	nkeys int
+	used  uint16
+	keys  [8]string
+	vals  [8]lua.LValue
 }
+
+type snapState uint8
+
+const (
+	snapNone snapState = iota // not read yet
+	snapKept                  // keys and vals hold every field
+	snapOff                   // too many fields or a non-string key: use t
+)
 
 // newArgs returns strict Args over t.
 func newArgs(L *lua.LState, fn, path string, t *lua.LTable) *Args {
 	Materialize(t)
-	a := &Args{L: L, Fn: fn, path: path, t: t}
-	a.known = a.knownBuf[:0]
-	return a
+	return &Args{L: L, Fn: fn, path: path, t: t}
 }
 
 // mark records name as a field a getter asked for.
 func (a *Args) mark(name string) {
-	if !a.isKnown(name) {
-		a.known = append(a.known, name)
+	switch {
+	case a.nknown > 0 && a.nknown <= len(a.knownBuf) && a.knownBuf[a.nknown-1] == name:
+		return // Has after String, as Enum and Addr do
+	case a.nknown < len(a.knownBuf):
+		a.knownBuf[a.nknown] = name
+		a.nknown++
+	default:
+		if len(a.more) > 0 && a.more[len(a.more)-1] == name {
+			return
+		}
+		a.more = append(a.more, name)
+		a.nknown++
 	}
 }
 
+// knownNames returns the fields getters asked for, sorted, each once.
+func (a *Args) knownNames() []string {
+	known := append(append([]string(nil), a.knownBuf[:min(a.nknown, len(a.knownBuf))]...), a.more...)
+	sort.Strings(known)
+	return slices.Compact(known)
+}
+
 func (a *Args) isKnown(name string) bool {
-	for _, k := range a.known {
+	for _, k := range a.knownBuf[:min(a.nknown, len(a.knownBuf))] {
+		if k == name {
+			return true
+		}
+	}
+	for _, k := range a.more {
 		if k == name {
 			return true
 		}
 	}
 	return false
+}
+
+// get returns field name's raw value (nil when absent) and marks it known.
+func (a *Args) get(name string) lua.LValue {
+	a.mark(name)
+	if a.snap == snapNone {
+		a.takeSnap()
+	}
+	if a.snap == snapKept {
+		for i, k := range a.keys[:a.nkeys] {
+			if k == name {
+				a.used |= 1 << i
+				return a.vals[i]
+			}
+		}
+		return lua.LNil
+	}
+	return a.t.RawGetString(name)
+}
+
+// takeSnap reads a small table of string keys into keys and vals.
+func (a *Args) takeSnap() {
+	a.snap = snapOff
+	n := 0
+	// Next hands out the table's own boxed keys: no allocation per key.
+	for k, v := a.t.Next(lua.LNil); k != lua.LNil; k, v = a.t.Next(k) {
+		if v == lua.LNil {
+			continue
+		}
+		ks, ok := k.(lua.LString)
+		if !ok || n == len(a.keys) {
+			return
+		}
+		a.keys[n], a.vals[n] = string(ks), v
+		n++
+	}
+	a.nkeys, a.snap = n, snapKept
 }
 
 // Table returns the argument table at stack position n of function fn; a
@@ -71,6 +150,20 @@ func Table(L *lua.LState, n int, fn string) *Args {
 		ArgError(L, fn, "argument #%d: want a table such as %s{...}, got %s", n, fn, typeName(v))
 	}
 	return newArgs(L, fn, "", t)
+}
+
+// Read makes a strict Args over the argument table at stack position n
+// of function fn, as Table does, but in place: a caller that keeps a on
+// its stack (var args bindings.Args; args.Read(L, 1, fn)) saves an
+// allocation per call, which counts for calls made in bulk.
+func (a *Args) Read(L *lua.LState, n int, fn string) {
+	v := L.Get(n)
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		ArgError(L, fn, "argument #%d: want a table such as %s{...}, got %s", n, fn, typeName(v))
+	}
+	Materialize(t)
+	*a = Args{L: L, Fn: fn, t: t}
 }
 
 // OptTable is Table for an optional argument: nil gives an empty table.
@@ -91,22 +184,20 @@ func (a *Args) Fail(name, format string, args ...any) {
 
 // Has reports whether field name is present (not nil), and marks it known.
 func (a *Args) Has(name string) bool {
-	a.mark(name)
-	return a.t.RawGetString(name) != lua.LNil
+	return a.get(name) != lua.LNil
 }
 
 // Known marks names as valid keys without reading them.
 func (a *Args) Known(names ...string) {
 	for _, n := range names {
-		a.mark(n)
+		a.get(n)
 	}
 }
 
 // Value returns the raw value of field name (nil when absent), raising
 // when it is required and absent.
 func (a *Args) Value(name string, req Req) lua.LValue {
-	a.mark(name)
-	v := a.t.RawGetString(name)
+	v := a.get(name)
 	if v == lua.LNil && req {
 		a.Fail(name, "required")
 	}
@@ -267,6 +358,9 @@ func (a *Args) Strings(name string, req Req) []string {
 // Done raises if the table has a key no getter asked for, naming it and
 // the closest valid field.
 func (a *Args) Done() {
+	if a.snap == snapKept && a.used == 1<<a.nkeys-1 {
+		return // every field was asked for
+	}
 	var unknown []string
 	// Next hands out the table's own boxed keys: no allocation per key.
 	for k, v := a.t.Next(lua.LNil); k != lua.LNil; k, v = a.t.Next(k) {
@@ -286,8 +380,7 @@ func (a *Args) Done() {
 		return
 	}
 	sort.Strings(unknown)
-	known := append([]string(nil), a.known...)
-	sort.Strings(known)
+	known := a.knownNames()
 	hint := ""
 	if m := closest(unknown[0], known); m != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", a.path+m)

@@ -16,9 +16,24 @@ func BenchmarkArgsRoute(b *testing.B) {
 	t.RawSetString("dst", lua.LString("10.0.1.2/32"))
 	t.RawSetString("dev", lua.LString("bench0"))
 	L.Push(t)
-	b.ReportAllocs()
-	for b.Loop() {
-		a := Table(L, 1, "rtnl.route.add")
+	b.Run("Table", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			readRouteArgs(Table(L, 1, "rtnl.route.add"))
+		}
+	})
+	b.Run("Read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var a Args
+			a.Read(L, 1, "rtnl.route.add")
+			readRouteArgs(&a)
+		}
+	})
+}
+
+func readRouteArgs(a *Args) {
+	{
 		a.Prefix("dst", Optional)
 		a.Enum("family", Optional, "inet", "inet6")
 		a.Addr("gateway", Optional)

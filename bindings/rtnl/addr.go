@@ -69,8 +69,9 @@ func addrDesc(x *rtnl.Address) string {
 
 func (a *api) addrAdd(L *lua.LState) int {
 	const fn = "rtnl.addr.add"
-	args := bindings.Table(L, 1, fn)
-	x := readAddr(args, false)
+	var args bindings.Args // on the stack: no allocation per call
+	args.Read(L, 1, fn)
+	x := readAddr(&args, false)
 	existOK := args.Bool("exist_ok", bindings.Optional)
 	args.Done()
 	a.addrWrite(L, fn, "addr.add", x, existOK, func(ctx context.Context, cl *rtnl.Client, o *op) error {
@@ -81,8 +82,9 @@ func (a *api) addrAdd(L *lua.LState) int {
 
 func (a *api) addrReplace(L *lua.LState) int {
 	const fn = "rtnl.addr.replace"
-	args := bindings.Table(L, 1, fn)
-	x := readAddr(args, false)
+	var args bindings.Args // on the stack: no allocation per call
+	args.Read(L, 1, fn)
+	x := readAddr(&args, false)
 	args.Done()
 	a.addrWrite(L, fn, "", x, false, func(ctx context.Context, cl *rtnl.Client, _ *op) error {
 		return cl.ReplaceAddr(ctx, *x)
@@ -144,8 +146,9 @@ func (a *api) findAddr(L *lua.LState, fn string, x *rtnl.Address) *rtnl.Address 
 
 func (a *api) addrDel(L *lua.LState) int {
 	const fn = "rtnl.addr.del"
-	args := bindings.Table(L, 1, fn)
-	x := readAddr(args, true)
+	var args bindings.Args // on the stack: no allocation per call
+	args.Read(L, 1, fn)
+	x := readAddr(&args, true)
 	args.Done()
 	o := &op{fn: fn, group: "addr.del", addr: x}
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelAddr(ctx, *x) }

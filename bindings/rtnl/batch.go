@@ -64,9 +64,14 @@ func (a *api) batch(L *lua.LState) int {
 	}
 	errs := a.flush(L, b.ops, raiseFirst)
 	out := L.CreateTable(len(b.ops), 0)
+	var fnName string
+	var fnValue lua.LValue // o.fn boxed once for a run of the same function
 	for i, o := range b.ops {
+		if fnValue == nil || o.fn != fnName {
+			fnName, fnValue = o.fn, lua.LString(o.fn)
+		}
 		r := L.CreateTable(0, 3)
-		r.RawSetString("fn", lua.LString(o.fn))
+		r.RawSetString("fn", fnValue)
 		r.RawSetString("ok", lua.LBool(errs[i] == nil))
 		if errs[i] != nil {
 			ev := opError(L, o, errs[i])
@@ -86,10 +91,10 @@ func (a *api) batch(L *lua.LState) int {
 func opError(L *lua.LState, o *op, err error) lua.LValue {
 	var ae *rtnl.ArgError
 	if errors.As(err, &ae) {
-		return lua.LString(fmt.Sprintf("%s %s: field %q: %s", o.where, o.fn, ae.Field, ae.Error()))
+		return lua.LString(fmt.Sprintf("%s %s: field %q: %s", o.where.String(), o.fn, ae.Field, ae.Error()))
 	}
 	e := bindings.NewError(L, o.fn, err)
-	e.Where = o.where
+	e.Where = o.where.String()
 	return bindings.ErrorValue(L, e)
 }
 
@@ -182,17 +187,17 @@ func sendGroup(ctx context.Context, cl *rtnl.Client, ops []*op, errs []error) er
 			got, err = cl.DelAddrs(ctx, as, opts...)
 		}
 	case "route.add", "route.replace", "route.del":
-		rs := make([]rtnl.Route, len(ops))
+		rs := make([]*rtnl.Route, len(ops))
 		for i, o := range ops {
-			rs[i] = *o.route
+			rs[i] = o.route
 		}
 		switch ops[0].group {
 		case "route.add":
-			got, err = cl.AddRoutes(ctx, rs, opts...)
+			got, err = cl.AddRoutesOf(ctx, rs, opts...)
 		case "route.replace":
-			got, err = cl.ReplaceRoutes(ctx, rs, opts...)
+			got, err = cl.ReplaceRoutesOf(ctx, rs, opts...)
 		default:
-			got, err = cl.DelRoutes(ctx, rs, opts...)
+			got, err = cl.DelRoutesOf(ctx, rs, opts...)
 		}
 	case "neigh.add", "neigh.del":
 		ns := make([]rtnl.Neigh, len(ops))

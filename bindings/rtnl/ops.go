@@ -14,8 +14,8 @@ import (
 // alone; inside rtnl.batch it is queued and, with others of the same
 // group, sent through the family's bulk call (one payload field set).
 type op struct {
-	fn     string // "rtnl.addr.add"
-	where  string // script line of the call
+	fn     string         // "rtnl.addr.add"
+	where  bindings.Frame // script line of the call, formatted only for an error
 	target netns.Target
 	group  string // calls of one group go in one bulk request ("" never)
 
@@ -39,7 +39,7 @@ func (a *api) do(L *lua.LState, o *op) bool {
 	o.target = a.target()
 	a.dryResolve(L, o)
 	if b := batchOf(a.env); b != nil {
-		o.where = bindings.Where(L)
+		o.where = bindings.WhereFrame(L)
 		b.ops = append(b.ops, o)
 		return false
 	}

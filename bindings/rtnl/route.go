@@ -51,9 +51,22 @@ func tableField(args *bindings.Args, name string) (uint32, string) {
 	return 0, ""
 }
 
-// readRoute reads a route argument table.
-func readRoute(args *bindings.Args, forDel bool) *rtnl.Route {
-	r := &rtnl.Route{}
+// routeOp is a route call's op with its route, in one allocation.
+type routeOp struct {
+	op
+	r rtnl.Route
+}
+
+// readRoute reads a route argument table into a new routeOp's route.
+func readRoute(args *bindings.Args, forDel bool) *routeOp {
+	ro := &routeOp{}
+	ro.route = &ro.r
+	readRouteInto(args, forDel, &ro.r)
+	return ro
+}
+
+// readRouteInto reads a route argument table into r.
+func readRouteInto(args *bindings.Args, forDel bool, r *rtnl.Route) {
 	r.Dst, _ = dstField(args, "dst", bindings.Optional)
 	r.Family = args.Enum("family", bindings.Optional, "inet", "inet6")
 	r.Gateway = args.Addr("gateway", bindings.Optional)
@@ -67,7 +80,7 @@ func readRoute(args *bindings.Args, forDel bool) *rtnl.Route {
 	r.Protocol = nonEmpty(args, "protocol")
 	r.Scope = args.Enum("scope", bindings.Optional, "global", "site", "link", "host", "nowhere")
 	if forDel {
-		return r
+		return
 	}
 	r.Prefsrc = args.Addr("prefsrc", bindings.Optional)
 	if p, ok := dstField(args, "from", bindings.Optional); ok {
@@ -101,7 +114,6 @@ func readRoute(args *bindings.Args, forDel bool) *rtnl.Route {
 		nh := readNexthop(args, i, t)
 		r.Nexthops = append(r.Nexthops, nh)
 	}
-	return r
 }
 
 // readNexthop reads entry i of nexthops.
@@ -214,14 +226,17 @@ func (a *api) routeReplace(L *lua.LState) int {
 // routeWrite sends an add, append or replace. The undo deletes the new
 // route, or, for a replace, puts back the route it replaced.
 func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func(context.Context, *rtnl.Client, rtnl.Route, *op) error) int {
-	args := bindings.Table(L, 1, fn)
-	r := readRoute(args, false)
+	var args bindings.Args // on the stack: no allocation per call
+	args.Read(L, 1, fn)
+	ro := readRoute(&args, false)
+	r := ro.route
 	eok := false
 	if existOK {
 		eok = args.Bool("exist_ok", bindings.Optional)
 	}
 	args.Done()
-	o := &op{fn: fn, group: group, route: r, existOK: eok}
+	o := &ro.op
+	o.fn, o.group, o.existOK = fn, group, eok
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return run(ctx, cl, *r, o) }
 	if a.journalled() {
 		var prev *rtnl.Route
@@ -249,10 +264,13 @@ func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func
 
 func (a *api) routeDel(L *lua.LState) int {
 	const fn = "rtnl.route.del"
-	args := bindings.Table(L, 1, fn)
-	r := readRoute(args, true)
+	var args bindings.Args
+	args.Read(L, 1, fn)
+	ro := readRoute(&args, true)
+	r := ro.route
 	args.Done()
-	o := &op{fn: fn, group: "route.del", route: r}
+	o := &ro.op
+	o.fn, o.group = fn, "route.del"
 	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRoute(ctx, *r) }
 	if a.journalled() {
 		if prev := a.findRoute(L, fn, r, true); prev != nil {

@@ -13,18 +13,26 @@ import (
 // encodeRoute builds the rtmsg and attributes of an RTM_NEWROUTE or
 // RTM_DELROUTE for a route normalized into q, with devices resolved.
 func encodeRoute(r *Route, q routeReq) ([]byte, error) {
-	b := make([]byte, rtmsgLen, 128)
-	b[0] = q.fam
-	b[1] = uint8(r.Dst.Bits())
+	return appendRoute(make([]byte, 0, 128), r, q)
+}
+
+// appendRoute is encodeRoute appending to dst, so that the requests of a
+// batch share one buffer. On failure it returns dst unchanged.
+func appendRoute(dst []byte, r *Route, q routeReq) ([]byte, error) {
+	start := len(dst)
+	b := append(dst, make([]byte, rtmsgLen)...)
+	h := b[start:]
+	h[0] = q.fam
+	h[1] = uint8(r.Dst.Bits())
 	if r.Src.IsValid() {
-		b[2] = uint8(r.Src.Bits())
+		h[2] = uint8(r.Src.Bits())
 	}
-	b[3] = r.Tos
+	h[3] = r.Tos
 	if q.table < 256 {
-		b[4] = uint8(q.table)
+		h[4] = uint8(q.table)
 	}
-	b[5], b[6], b[7] = q.proto, q.scope, q.typ
-	binary.LittleEndian.PutUint32(b[8:12], q.flags)
+	h[5], h[6], h[7] = q.proto, q.scope, q.typ
+	binary.LittleEndian.PutUint32(h[8:12], q.flags)
 	e := codec.NewEncoder(b)
 	e.Uint32(rtaTable, q.table)
 	if r.Dst.Bits() > 0 {
@@ -51,7 +59,7 @@ func encodeRoute(r *Route, q routeReq) ([]byte, error) {
 	if r.Pref != "" {
 		v, err := ipEnumValue("pref", r.Pref, ipRoutePrefs, 255)
 		if err != nil {
-			return nil, err
+			return dst[:start], err
 		}
 		e.Uint8(rtaPref, uint8(v))
 	}
@@ -77,7 +85,7 @@ func encodeRoute(r *Route, q routeReq) ([]byte, error) {
 		for i := range r.Nexthops {
 			nh, err := encodeNexthop(&r.Nexthops[i], i)
 			if err != nil {
-				return nil, err
+				return dst[:start], err
 			}
 			e.Raw(nh)
 		}
@@ -86,7 +94,11 @@ func encodeRoute(r *Route, q routeReq) ([]byte, error) {
 	if len(r.Unknown) > 0 {
 		e.Raw(r.Unknown)
 	}
-	return e.Encode()
+	out, err := e.Encode()
+	if err != nil {
+		return dst[:start], err
+	}
+	return out, nil
 }
 
 // encodeVia is struct rtvia: a u16 address family, then the address.

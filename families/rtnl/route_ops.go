@@ -278,31 +278,42 @@ func (c *Client) writeRoute(ctx context.Context, op string, r Route, flags uint1
 
 // routeMessage validates r, resolves its devices and encodes the request.
 func (c *Client) routeMessage(ctx context.Context, op string, r *Route, flags uint16, tables *Tables, devs *devResolver) (codec.Message, error) {
-	q, err := r.normalize(op, tables, flags == 0)
+	typ, b, err := c.appendRouteRequest(ctx, make([]byte, 0, 128), op, r, flags, tables, devs)
 	if err != nil {
 		return codec.Message{}, err
 	}
+	return codec.Message{Header: codec.Header{Type: typ, Flags: flags}, Data: b}, nil
+}
+
+// appendRouteRequest is routeMessage appending the request's payload
+// (rtmsg and attributes) to dst; it returns the message type. On failure
+// dst comes back unchanged.
+func (c *Client) appendRouteRequest(ctx context.Context, dst []byte, op string, r *Route, flags uint16, tables *Tables, devs *devResolver) (uint16, []byte, error) {
+	q, err := r.normalize(op, tables, flags == 0)
+	if err != nil {
+		return 0, dst, err
+	}
 	if r.Ifindex, err = devs.resolve(ctx, op, "dev", r.Dev, r.Ifindex); err != nil {
-		return codec.Message{}, err
+		return 0, dst, err
 	}
 	for i := range r.Nexthops {
 		nh := &r.Nexthops[i]
 		if nh.Ifindex, err = devs.resolve(ctx, op, "nexthops.dev", nh.Dev, nh.Ifindex); err != nil {
-			return codec.Message{}, err
+			return 0, dst, err
 		}
 	}
 	if r.Gateway.IsValid() && r.Gateway.Is6() && r.Gateway.IsLinkLocalUnicast() && r.Ifindex == 0 {
-		return codec.Message{}, badArg("gateway", r.Gateway.String(), "a link-local gateway needs dev")
+		return 0, dst, badArg("gateway", r.Gateway.String(), "a link-local gateway needs dev")
 	}
 	typ := rtmNewRoute
 	if flags == 0 {
 		typ = rtmDelRoute
 	}
-	b, err := encodeRoute(r, q)
+	b, err := appendRoute(dst, r, q)
 	if err != nil {
-		return codec.Message{}, err
+		return 0, dst, err
 	}
-	return codec.Message{Header: codec.Header{Type: typ, Flags: flags}, Data: b}, nil
+	return typ, b, nil
 }
 
 func (c *Client) routeExists(ctx context.Context, r *Route, o *callOptions) (bool, error) {
@@ -321,43 +332,76 @@ func (c *Client) routeExists(ctx context.Context, r *Route, o *callOptions) (boo
 // result reports a failure of the batch as a whole. A route whose
 // arguments cannot be right fails its own entry and is not sent.
 func (c *Client) AddRoutes(ctx context.Context, rs []Route, opts ...CallOption) ([]error, error) {
-	return c.batchRoutes(ctx, "route add", rs, codec.Create|codec.Excl, opts)
+	return c.batchRoutes(ctx, "route add", len(rs), func(i int) *Route { return &rs[i] }, codec.Create|codec.Excl, opts)
 }
 
 // ReplaceRoutes replaces (or adds) many routes in few syscalls.
 func (c *Client) ReplaceRoutes(ctx context.Context, rs []Route, opts ...CallOption) ([]error, error) {
-	return c.batchRoutes(ctx, "route replace", rs, codec.Create|codec.Replace, opts)
+	return c.batchRoutes(ctx, "route replace", len(rs), func(i int) *Route { return &rs[i] }, codec.Create|codec.Replace, opts)
 }
 
 // DelRoutes removes many routes in few syscalls.
 func (c *Client) DelRoutes(ctx context.Context, rs []Route, opts ...CallOption) ([]error, error) {
-	return c.batchRoutes(ctx, "route del", rs, 0, opts)
+	return c.batchRoutes(ctx, "route del", len(rs), func(i int) *Route { return &rs[i] }, 0, opts)
 }
 
-func (c *Client) batchRoutes(ctx context.Context, op string, rs []Route, flags uint16, opts []CallOption) ([]error, error) {
+// AddRoutesOf, ReplaceRoutesOf and DelRoutesOf are AddRoutes,
+// ReplaceRoutes and DelRoutes over routes held by pointer, for a caller
+// that keeps them elsewhere than in one slice (one queued call each, say)
+// and would otherwise copy them all into one.
+func (c *Client) AddRoutesOf(ctx context.Context, rs []*Route, opts ...CallOption) ([]error, error) {
+	return c.batchRoutes(ctx, "route add", len(rs), func(i int) *Route { return rs[i] }, codec.Create|codec.Excl, opts)
+}
+
+// ReplaceRoutesOf is ReplaceRoutes over routes held by pointer.
+func (c *Client) ReplaceRoutesOf(ctx context.Context, rs []*Route, opts ...CallOption) ([]error, error) {
+	return c.batchRoutes(ctx, "route replace", len(rs), func(i int) *Route { return rs[i] }, codec.Create|codec.Replace, opts)
+}
+
+// DelRoutesOf is DelRoutes over routes held by pointer.
+func (c *Client) DelRoutesOf(ctx context.Context, rs []*Route, opts ...CallOption) ([]error, error) {
+	return c.batchRoutes(ctx, "route del", len(rs), func(i int) *Route { return rs[i] }, 0, opts)
+}
+
+// batchRoutes sends the n routes route(0) ... route(n-1).
+func (c *Client) batchRoutes(ctx context.Context, op string, n int, route func(i int) *Route, flags uint16, opts []CallOption) ([]error, error) {
 	o := collectOptions(opts)
 	tables, devs := o.tablesFor(), c.devs()
-	errs := make([]error, len(rs))
-	norm := make([]Route, len(rs))
-	ms := make([]codec.Message, 0, len(rs))
-	where := make([]int, 0, len(rs))
-	for i := range rs {
-		norm[i] = rs[i]
-		m, err := c.routeMessage(ctx, op, &norm[i], flags, tables, devs)
+	errs := make([]error, n)
+	ms := make([]codec.Message, 0, n)
+	where := make([]int, 0, n)
+	// The requests share one buffer (a host route with a device takes 36
+	// bytes); a message keeps its slice of it when it grows.
+	buf := make([]byte, 0, n*routeSizeHint)
+	var r Route // route(i) normalized: the caller's routes stay as given
+	for i := 0; i < n; i++ {
+		r = *route(i)
+		start := len(buf)
+		typ, b, err := c.appendRouteRequest(ctx, buf, op, &r, flags, tables, devs)
 		if err != nil {
 			errs[i] = err
 			continue
 		}
-		ms, where = append(ms, m), append(where, i)
+		buf = b
+		ms = append(ms, codec.Message{Header: codec.Header{Type: typ, Flags: flags}, Data: buf[start:len(buf):len(buf)]})
+		where = append(where, i)
 	}
-	berrs, err := c.batch(ctx, ms, func(j int) string { return norm[where[j]].object() })
+	// normalized redoes what the loop did for route i, for its error
+	// and for exist_ok's look-up: a few of them, where a copy kept per
+	// route would cost every route.
+	normalized := func(i int) *Route {
+		r := *route(i)
+		c.appendRouteRequest(ctx, nil, op, &r, flags, tables, devs)
+		return &r
+	}
+	berrs, err := c.batch(ctx, ms, func(j int) string { return normalized(where[j]).object() })
 	if err != nil {
 		return errs, err
 	}
 	for j, e := range berrs {
 		i := where[j]
 		if e != nil && o.existOK && flags&codec.Excl != 0 && errors.Is(e, syscall.EEXIST) {
-			if ok, lerr := c.routeExists(ctx, &norm[i], &o); lerr == nil && ok {
+			if ok, lerr := c.routeExists(ctx, normalized(i), &o); lerr == nil && ok {
 				e = nil
 			}
 		}
@@ -365,3 +409,7 @@ func (c *Client) batchRoutes(ctx context.Context, op string, rs []Route, flags u
 	}
 	return errs, nil
 }
+
+// routeSizeHint is what batchRoutes reserves per request: an IPv4 route
+// with a gateway, a device and a metric fits.
+const routeSizeHint = 64
