@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -266,6 +267,29 @@ func BenchmarkBatchW1(b *testing.B) {
 		rs[i] = rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), Dev: "bench0"}
 	}
 	benchLuaReset(b, ns, fmt.Sprintf(w1Script, n), n, func() {
+		if errs, err := cl.DelRoutes(context.Background(), rs); err != nil || errs[0] != nil {
+			b.Fatal(errs[0], err)
+		}
+	})
+}
+
+// BenchmarkBatchW1Results is BenchmarkBatchW1 with the script keeping
+// rtnl.batch's results (a table per call), which W1 throws away.
+func BenchmarkBatchW1Results(b *testing.B) {
+	const n = 10000
+	ns := routeBenchNS(b, 0)
+	cl, err := rtnl.Dial(&socket.Config{NetNS: ns.Target})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	rs := make([]rtnl.Route, n)
+	for i := range rs {
+		rs[i] = rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), Dev: "bench0"}
+	}
+	src := strings.Replace(fmt.Sprintf(w1Script, n), "rtnl.batch(function()", "local res = rtnl.batch(function()", 1)
+	src = strings.Replace(src, "return n", "return #res", 1)
+	benchLuaReset(b, ns, src, n, func() {
 		if errs, err := cl.DelRoutes(context.Background(), rs); err != nil || errs[0] != nil {
 			b.Fatal(errs[0], err)
 		}
