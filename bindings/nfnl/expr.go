@@ -79,15 +79,22 @@ func exprFields(x expr.Expr) []exprField {
 }
 
 // exprToLua converts one expression to its table.
+//
+// Tables are made at their final size: gopher-lua's NewTable reserves 32
+// list and 32 field slots (2.9 KB), which a ruleset of 10,000 rules paid
+// about 15 times per rule (430 MB).
 func exprToLua(L *lua.LState, x expr.Expr) *lua.LTable {
-	t := L.NewTable()
-	t.RawSetString("type", lua.LString(x.Kind()))
 	if r, ok := x.(*expr.Raw); ok {
+		t := L.CreateTable(0, 3)
+		t.RawSetString("type", lua.LString(x.Kind()))
 		t.RawSetString("data", lua.LString(hex.EncodeToString(r.Data)))
 		t.RawSetString("raw", lua.LTrue)
 		return t
 	}
-	for _, f := range exprFields(x) {
+	fields := exprFields(x)
+	t := L.CreateTable(0, 1+len(fields))
+	t.RawSetString("type", lua.LString(x.Kind()))
+	for _, f := range fields {
 		if f.v.IsZero() {
 			continue
 		}
@@ -120,7 +127,7 @@ func exprToLua(L *lua.LState, x expr.Expr) *lua.LTable {
 
 // exprsToLua converts a rule's expressions.
 func exprsToLua(L *lua.LState, xs []expr.Expr) *lua.LTable {
-	t := L.NewTable()
+	t := L.CreateTable(len(xs), 0)
 	for _, x := range xs {
 		t.Append(exprToLua(L, x))
 	}

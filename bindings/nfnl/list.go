@@ -183,7 +183,7 @@ func (a *api) ruleset(L *lua.LState) int {
 	if err != nil {
 		bindings.Raise(L, fn, err)
 	}
-	t := L.NewTable()
+	t := L.CreateTable(0, 6)
 	t.RawSetString("tables", listToLua(L, rs.Tables, anyToLua))
 	t.RawSetString("chains", listToLua(L, rs.Chains, anyToLua))
 	t.RawSetString("sets", listToLua(L, rs.Sets, anyToLua))
