@@ -59,6 +59,7 @@ func New(opts Options) (*Runtime, error) {
 	bindings.InstallRecordFuncs(L)
 	installPrint(L, env)
 	installExit(L)
+	installFastFormat(L)
 	mods := opts.Modules
 	if mods == nil {
 		mods = StandardModules()
