@@ -77,6 +77,11 @@ type record struct {
 type recordState struct {
 	mt     *lua.LTable
 	shapes map[recordShapeKey]*recordShape
+	// last is the shape asked for last: a dump asks for one shape
+	// thousands of times in a row (the map's hash of a reflect.Type
+	// showed in profiles).
+	lastKey recordShapeKey
+	last    *recordShape
 }
 
 type recordShapeKey struct {
@@ -281,7 +286,11 @@ func (c *convCache) records(L *lua.LState) *recordState {
 // shape returns the shape of spec over struct type t.
 func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *recordShape {
 	key := recordShapeKey{spec, t}
+	if rs.last != nil && rs.lastKey == key {
+		return rs.last
+	}
 	if s, ok := rs.shapes[key]; ok {
+		rs.lastKey, rs.last = key, s
 		return s
 	}
 	s := &recordShape{spec: spec, byName: map[string]*recordField{}}
