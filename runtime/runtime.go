@@ -60,6 +60,7 @@ func New(opts Options) (*Runtime, error) {
 	installPrint(L, env)
 	installExit(L)
 	installFastFormat(L)
+	installExclusiveOpen(L)
 	mods := opts.Modules
 	if mods == nil {
 		mods = StandardModules()

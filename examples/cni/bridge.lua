@@ -130,13 +130,16 @@ local function allocate(r, i)
     local ip = cidr.host(r.subnet, n)
     local lease = leasebase .. ip
     if n ~= r.gwindex then
-      local held = readfile(lease)
-      if held == owner() then return ip end -- ADD again: same address
-      if not held then
-        writefile(lease, owner())
+      -- "wx" creates the lease only if no one holds it (O_EXCL): of two
+      -- ADDs racing for one address exactly one gets it.
+      local f = io.open(lease, "wx")
+      if f then
+        assert(f:write(owner()))
+        assert(f:close())
         writefile(lastfile, ip)
         return ip
       end
+      if readfile(lease) == owner() then return ip end -- ADD again: same address
     end
   end
   cni.error(11, ("ipam: no free address in %s"):format(r.subnet), "all leases " .. leasebase .. "* are taken")
