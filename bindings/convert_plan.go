@@ -38,6 +38,7 @@ type convCache struct {
 	nums    [256]lua.LValue // pre-boxed small integers: no allocation each
 	scratch []fieldValue
 	rec     *recordState // records' metatable and shapes, made on first use
+	streams map[*lua.LFunction]FieldStream
 }
 
 // fieldValue is one converted struct field waiting for its table.

@@ -81,6 +81,26 @@ func (e *jsonWriter) top(v lua.LValue, depth int) {
 	}
 	n := 0
 	e.w.WriteByte('[')
+	if s := bindings.FieldStreamOf(e.L, fn); s != nil {
+		// A dump's iterator: its objects' fields, without their tables.
+		for e.err == nil {
+			members := e.memberList(depth + 1)
+			if !s(e.L, func(k, v lua.LValue) { members = append(members, member{lk: k, val: v}) }) {
+				break
+			}
+			if n > 0 {
+				e.w.WriteByte(',')
+			}
+			n++
+			e.newline(depth + 1)
+			e.object(members, depth+1)
+		}
+		if n > 0 {
+			e.newline(depth)
+		}
+		e.w.WriteByte(']')
+		return
+	}
 	for e.err == nil {
 		e.L.Push(fn)
 		e.L.Call(0, 1)
@@ -203,18 +223,16 @@ func (e *jsonWriter) table(t *lua.LTable, depth int) {
 		defer delete(e.seen, t)
 	}
 	n := t.Len()
-	for len(e.members) <= depth {
-		e.members = append(e.members, nil)
-	}
-	members := e.members[depth][:0]
+	members := e.memberList(depth)
 	// Next hands out the table's own boxed keys: no allocation per key.
 	// A record's fields are converted one by one as they are written,
 	// never built into its table.
 	bindings.EachField(t, func(k, v lua.LValue) {
 		members = append(members, member{val: v, lk: k})
 	})
-	defer func() { clear(members); e.members[depth] = members[:0] }()
 	if len(members) == n {
+		clear(members)
+		e.members[depth] = members[:0]
 		if n == 0 {
 			e.w.WriteString("[]")
 			return
@@ -229,6 +247,26 @@ func (e *jsonWriter) table(t *lua.LTable, depth int) {
 		}
 		e.newline(depth)
 		e.w.WriteByte(']')
+		return
+	}
+	e.object(members, depth)
+}
+
+// memberList returns the reusable, empty member list of depth.
+func (e *jsonWriter) memberList(depth int) []member {
+	for len(e.members) <= depth {
+		e.members = append(e.members, nil)
+	}
+	return e.members[depth][:0]
+}
+
+// object writes members as a JSON object with sorted keys; no members
+// are an empty list, as FromLua makes an empty table. The list is
+// cleared and kept for reuse at its depth.
+func (e *jsonWriter) object(members []member, depth int) {
+	defer func() { clear(members); e.members[depth] = members[:0] }()
+	if len(members) == 0 {
+		e.w.WriteString("[]")
 		return
 	}
 	for i := range members {

@@ -38,6 +38,7 @@ type stream struct {
 	target netns.Target
 	c      *conns
 	done   bool
+	untie  func() // unties the iterator's field stream
 }
 
 // streamBatch is how many objects the dump side collects per switch.
@@ -50,6 +51,9 @@ func (s *stream) finish(clean bool) {
 		return
 	}
 	s.done = true
+	if s.untie != nil {
+		s.untie()
+	}
 	s.stopFn()
 	s.cancel()
 	if clean {
@@ -73,7 +77,7 @@ func (s *stream) stop() { s.finish(true) }
 // its yield; conv makes one a Lua table. The dump side copies the objects
 // into a batch it reuses once the Lua side has handed all of it out (the
 // pull iterator alternates strictly, so the two never touch it at once).
-func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, conv func(*lua.LState, *T) *lua.LTable) int {
+func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, spec *bindings.RecordSpec) int {
 	c := connsOf(a.env)
 	t := a.target()
 	cl, err := c.streamClient(t)
@@ -116,9 +120,11 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 		batch []T
 		pos   int
 	)
-	L.Push(L.NewFunction(func(L *lua.LState) int {
+	// nextObj is the next object, nil at the end; the iterator makes it a
+	// record, the field stream (--json) hands out its fields.
+	nextObj := func(L *lua.LState) *T {
 		if s.done {
-			return 0
+			return nil
 		}
 		if pos == len(batch) {
 			unwatch := context.AfterFunc(bindings.Context(L), cancel)
@@ -128,21 +134,33 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 			switch {
 			case !ok:
 				s.finish(true)
-				return 0
+				return nil
 			case err != nil:
 				s.finish(false)
 				raise(L, fn, err)
 			}
 		}
 		pos++
-		return pushed(L, conv(L, &batch[pos-1]))
-	}))
-	return 1
-}
-
-// pushed pushes t and returns 1.
-func pushed(L *lua.LState, t *lua.LTable) int {
-	L.Push(t)
+		return &batch[pos-1]
+	}
+	iterFn := L.NewFunction(func(L *lua.LState) int {
+		p := nextObj(L)
+		if p == nil {
+			return 0
+		}
+		L.Push(bindings.NewRecord(L, spec, p))
+		return 1
+	})
+	bindings.SetFieldStream(L, iterFn, func(L *lua.LState, emit func(k, v lua.LValue)) bool {
+		p := nextObj(L)
+		if p == nil {
+			return false
+		}
+		bindings.EachFieldOf(L, spec, p, emit)
+		return true
+	})
+	s.untie = func() { bindings.SetFieldStream(L, iterFn, nil) }
+	L.Push(iterFn)
 	return 1
 }
 
@@ -151,7 +169,7 @@ func (a *api) routeEach(L *lua.LState) int {
 	f := readRouteFilter(bindings.OptTable(L, 1, "rtnl.route.each"))
 	return each(a, L, "rtnl.route.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Route) error) error {
 		return cl.EachRoute(ctx, f, yield)
-	}, routeToLua)
+	}, routeSpec)
 }
 
 // linkEach is rtnl.link.each{kind=, master=, stats=}: links one at a
@@ -161,7 +179,7 @@ func (a *api) linkEach(L *lua.LState) int {
 	f := readLinkFilter(bindings.OptTable(L, 1, "rtnl.link.each"))
 	return each(a, L, "rtnl.link.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Link) error) error {
 		return cl.EachLink(ctx, f, func(l *rtnl.Link) error { return yield(*l) })
-	}, linkToLua)
+	}, linkSpec)
 }
 
 // addrEach is rtnl.addr.each{dev=, family=}: addresses one at a time.
@@ -169,7 +187,7 @@ func (a *api) addrEach(L *lua.LState) int {
 	f := readAddrFilter(bindings.OptTable(L, 1, "rtnl.addr.each"))
 	return each(a, L, "rtnl.addr.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Address) error) error {
 		return cl.EachAddr(ctx, f, yield)
-	}, addrToLua)
+	}, addrSpec)
 }
 
 // neighEach is rtnl.neigh.each{dev=, family=, proxy=}: neighbours one at
@@ -178,5 +196,5 @@ func (a *api) neighEach(L *lua.LState) int {
 	f := readNeighFilter(bindings.OptTable(L, 1, "rtnl.neigh.each"))
 	return each(a, L, "rtnl.neigh.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Neigh) error) error {
 		return cl.EachNeigh(ctx, f, yield)
-	}, neighToLua)
+	}, neighSpec)
 }
