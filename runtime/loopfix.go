@@ -18,6 +18,18 @@ import (
 // guardLoops gives every such loop body a first statement that is not a
 // jump (a local no script can name, set to nil), so the loop's backward
 // jump never lands on one. It costs one register load per iteration.
+//
+// The same compiler also loses a generic for's explist that indexes a
+// call's result first — `for r in require("rtnl").route.each{} do`
+// raised "attempt to index a non-table object(nil)" — while a local
+// assignment of the same list compiles right. So every generic for is
+// also rewritten as
+//
+//	do local (for f), (for s), (for c) = explist
+//	   for names in (for f), (for s), (for c) do body end end
+//
+// which Lua defines as the same thing (the list is evaluated once and
+// adjusted to three values either way).
 
 // loopGuard is the name of the guard local: not an identifier, so no
 // script can refer to it.
@@ -26,9 +38,7 @@ const loopGuard = "(nlsh loop guard)"
 // guardLoops walks the chunk (statements, expressions, function bodies)
 // and guards every generic for, while and repeat body.
 func guardLoops(chunk []ast.Stmt) {
-	for _, st := range chunk {
-		guardValue(reflect.ValueOf(st))
-	}
+	guardValue(reflect.ValueOf(chunk))
 }
 
 func guardValue(v reflect.Value) {
@@ -48,6 +58,9 @@ func guardValue(v reflect.Value) {
 		guardValue(v.Elem())
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
+			if st, ok := v.Index(i).Interface().(*ast.GenericForStmt); ok && !hoisted(st) {
+				v.Index(i).Set(reflect.ValueOf(hoist(st)))
+			}
 			guardValue(v.Index(i))
 		}
 	case reflect.Struct:
@@ -70,4 +83,38 @@ func guarded(body []ast.Stmt, line int) []ast.Stmt {
 	g.SetLine(line)
 	g.SetLastLine(line)
 	return append([]ast.Stmt{g}, body...)
+}
+
+// forState are the names of the hidden locals a generic for's explist is
+// evaluated into: not identifiers, so no script can refer to them.
+var forState = [3]string{"(nlsh for f)", "(nlsh for s)", "(nlsh for c)"}
+
+// hoisted says whether st's explist is already the hidden locals.
+func hoisted(st *ast.GenericForStmt) bool {
+	if len(st.Exprs) != len(forState) {
+		return false
+	}
+	id, ok := st.Exprs[0].(*ast.IdentExpr)
+	return ok && id.Value == forState[0]
+}
+
+// hoist returns the do block that evaluates st's explist into the hidden
+// locals, then runs st over them.
+func hoist(st *ast.GenericForStmt) ast.Stmt {
+	line, last := st.Line(), st.LastLine()
+	local := &ast.LocalAssignStmt{Names: forState[:], Exprs: st.Exprs}
+	local.SetLine(line)
+	local.SetLastLine(line)
+	exprs := make([]ast.Expr, len(forState))
+	for i, name := range forState {
+		id := &ast.IdentExpr{Value: name}
+		id.SetLine(line)
+		id.SetLastLine(line)
+		exprs[i] = id
+	}
+	st.Exprs = exprs
+	block := &ast.DoBlockStmt{Stmts: []ast.Stmt{local, st}}
+	block.SetLine(line)
+	block.SetLastLine(last)
+	return block
 }
