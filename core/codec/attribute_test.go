@@ -303,8 +303,10 @@ func TestParseAckMalformed(t *testing.T) {
 			t.Errorf("%d bytes: err %v, want ErrTruncated", n, err)
 		}
 	}
-	pos := append([]byte{1, 0, 0, 0}, make([]byte, 16)...)
-	if _, err := ParseAck(Header{Type: TypeError, Flags: Capped}, pos); err == nil {
-		t.Error("positive error code accepted")
+	// A positive code is a success carrying the handler's return value
+	// (mac80211_hwsim answers NEW_RADIO with the radio's id).
+	pos := append([]byte{7, 0, 0, 0}, make([]byte, 16)...)
+	if a, err := ParseAck(Header{Type: TypeError, Flags: Capped}, pos); err != nil || a.Errno != 0 || a.Err != nil || a.Value != 7 {
+		t.Errorf("positive code: %+v, %v; want a success with value 7", a, err)
 	}
 }

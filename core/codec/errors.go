@@ -95,7 +95,11 @@ func (e *Error) Unwrap() error { return e.Errno }
 // positive acknowledgement; Warning holds an extack message the kernel may
 // attach even to a success.
 type Ack struct {
-	Errno   syscall.Errno
+	Errno syscall.Errno
+	// Value is a positive code: a success that carries the kernel's
+	// return value (generic netlink handlers may return one, such as
+	// mac80211_hwsim's NEW_RADIO the new radio's id).
+	Value   int32
 	Request Header
 	Err     *Error // non-nil when Errno != 0
 	Warning string
@@ -113,10 +117,10 @@ func ParseAck(h Header, data []byte) (Ack, error) {
 	a := Ack{Request: req}
 	if code < 0 {
 		a.Errno = syscall.Errno(-code)
-	} else if code > 0 {
-		// The kernel never sends a positive code; treat it as malformed
-		// rather than guessing.
-		return Ack{}, fmt.Errorf("NLMSG_ERROR: positive error code %d", code)
+	} else {
+		// netlink_ack passes on what the handler returned: a generic
+		// netlink doit may return a positive value, which is a success.
+		a.Value = code
 	}
 	rest := data[4+HeaderLen:]
 	if h.Flags&Capped == 0 {

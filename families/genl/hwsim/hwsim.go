@@ -213,9 +213,9 @@ func (c *Client) Radios(ctx context.Context) ([]Radio, error) {
 // namespace is an error matching unix.EEXIST.
 //
 // The kernel answers NEW_RADIO with the new id in the acknowledgement's
-// error field, a positive number, which core/socket refuses as a malformed
-// acknowledgement (only id 0 reads as success). NewRadio therefore reads
-// the id back from a GET_RADIO dump, by name: name must not be empty, and
+// error field, a positive number (codec.Ack.Value), which the generic
+// client's Do does not hand back. NewRadio therefore reads the id back
+// from a GET_RADIO dump, by name: name must not be empty, and
 // must be free in every namespace (wiphy names are global; for a taken
 // name the kernel silently uses phyN instead, which NewRadio reports as
 // an error).
@@ -243,8 +243,8 @@ func (c *Client) NewRadio(ctx context.Context, name string) (uint32, error) {
 	if errors.As(err, &kerr) {
 		return 0, fmt.Errorf("hwsim: new radio %q: %w", name, err)
 	}
-	// Any other error may be the positive acknowledgement (or a failure
-	// after the kernel made the radio): the dump tells.
+	// Another error may be a failure after the kernel made the radio:
+	// the dump tells.
 	radios, derr := c.Radios(ctx)
 	if derr != nil {
 		if err != nil {
