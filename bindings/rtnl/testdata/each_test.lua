@@ -1,15 +1,19 @@
 -- rtnl.link.each, rtnl.addr.each and rtnl.neigh.each stream what list
 -- returns, with the same filters, and let the loop body make calls.
 
+-- Both sort: a neighbour dump walks the kernel's hash table, whose order
+-- can change between two dumps (it grows or is rehashed).
 local function collect(it, key)
   local out = {}
   for x in it do out[#out + 1] = x[key] end
+  table.sort(out)
   return table.concat(out, ",")
 end
 
 local function keys(list, key)
   local out = {}
   for _, x in ipairs(list) do out[#out + 1] = x[key] end
+  table.sort(out)
   return table.concat(out, ",")
 end
 
