@@ -2,6 +2,9 @@ package runtime_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,5 +92,56 @@ return fns[1]() + fns[2](), n`)
 	_, err = rt.RunString(context.Background(), "line.lua", "for _ in pairs({1}) do\n  error('boom')\nend")
 	if err == nil || !strings.Contains(err.Error(), "line.lua:2:") {
 		t.Errorf("error %v, want it at line.lua:2", err)
+	}
+}
+
+// Chunks compiled at run time get the rewrite too (loadstring, load,
+// loadfile, dofile, require from package.path), and a syntax error reads
+// as gopher-lua's own.
+func TestLoopRewriteEveryCompile(t *testing.T) {
+	dir := t.TempDir()
+	body := `for k = 1, 2 do for _ in pairs({1}) do break end print(k) end`
+	if err := os.WriteFile(filepath.Join(dir, "mod.lua"), []byte("#!/usr/bin/env nlsh\n"+body+"\nreturn true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, code string }{
+		{"loadstring", `assert(loadstring(%q))()`},
+		{"load", `local done; assert(load(function() if done then return nil end done = true return %q end))()`},
+		{"loadfile", `assert(loadfile(DIR .. "/mod.lua"))()` + "--%q"},
+		{"dofile", `dofile(DIR .. "/mod.lua")` + "--%q"},
+		{"require", `package.path = DIR .. "/?.lua"; assert(require("mod") == true)` + "--%q"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out strings.Builder
+			rt, err := runtime.New(runtime.Options{Stdout: &out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rt.Close()
+			code := fmt.Sprintf("DIR = %q\n", dir) + fmt.Sprintf(c.code, body)
+			if _, err := rt.RunString(context.Background(), "c.lua", code); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != "1\n2\n" {
+				t.Errorf("printed %q, want %q", out.String(), "1\n2\n")
+			}
+		})
+	}
+	rt, err := runtime.New(runtime.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	got, err := rt.RunString(context.Background(), "e.lua", `local f, msg = loadstring("for x", "chunk") return f == nil, msg`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	L := lua.NewState()
+	defer L.Close()
+	if err := L.DoString(`f, msg = loadstring("for x", "chunk")`); err != nil {
+		t.Fatal(err)
+	}
+	if want := L.GetGlobal("msg").String(); len(got) != 2 || got[0] != true || got[1] != want {
+		t.Errorf("loadstring syntax error: %v, gopher-lua's: %q", got, want)
 	}
 }

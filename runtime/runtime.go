@@ -61,6 +61,7 @@ func New(opts Options) (*Runtime, error) {
 	installExit(L)
 	installFastFormat(L)
 	installExclusiveOpen(L)
+	installCompiler(L)
 	mods := opts.Modules
 	if mods == nil {
 		mods = StandardModules()

@@ -179,7 +179,7 @@ func allowedLoader(sb Sandbox) lua.LGFunction {
 				fmt.Fprintf(&tried, "\n\tno file '%s'", p)
 				continue
 			}
-			fn, err := L.LoadFile(p)
+			fn, err := compileFile(L, p)
 			if err != nil {
 				L.RaiseError("require %q: %v", name, err)
 			}
