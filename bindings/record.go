@@ -94,11 +94,8 @@ type recordShapeKey struct {
 // (for another type the result is ToLua's table, or an empty one).
 func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 	c := convCacheOf(L)
-	cp := new(T)
-	*cp = *v
-	rv := reflect.ValueOf(cp).Elem()
 	rs := c.records(L)
-	shape := rs.shape(c, spec, rv.Type())
+	shape := rs.shape(c, spec, reflect.TypeFor[T]())
 	if shape.plan == nil {
 		// Not shown as a table of fields: ToLua's value, if a table.
 		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
@@ -106,12 +103,21 @@ func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 		}
 		return L.CreateTable(0, 0)
 	}
+	// The record and its copy of v are one allocation.
+	b := &recordBox[T]{val: *v}
+	b.record = record{shape: shape, mt: rs.mt, ptr: &b.val, v: reflect.ValueOf(&b.val).Elem(), L: L, c: c}
 	ud := L.NewUserData()
-	ud.Value = &record{shape: shape, mt: rs.mt, ptr: cp, v: rv, L: L, c: c}
+	ud.Value = &b.record
 	t := L.CreateTable(1, 0)
 	t.RawSetInt(1, ud)
 	t.Metatable = rs.mt
 	return t
+}
+
+// recordBox is a record with its copy of the Go value.
+type recordBox[T any] struct {
+	record
+	val T
 }
 
 // recordOf returns t's record, or nil when t is not an unmaterialised
