@@ -54,22 +54,25 @@ func plainToLua(L *lua.LState, x any) lua.LValue {
 	return lua.LNil
 }
 
-// ruleToLua is a rule: family, table, chain, handle, text, comment and
-// expr (expression tables nfnl.rule.add accepts as exprs).
+// ruleSpec shows a rule as a record (fields converted on first read, so
+// counting a 10,000-rule ruleset builds no expression tables): family,
+// table, chain, handle (always, 0 for none), text, comment and expr
+// (expression tables nfnl.rule.add accepts as exprs, always a list).
+var ruleSpec = &bindings.RecordSpec{
+	Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+		"handle": func(_ *lua.LState, v any) (lua.LValue, bool) {
+			return lua.LNumber(v.(*nfnl.Rule).Handle), true
+		},
+		"position": func(*lua.LState, any) (lua.LValue, bool) { return lua.LNil, true },
+		"expr": func(L *lua.LState, v any) (lua.LValue, bool) {
+			return exprsToLua(L, v.(*nfnl.Rule).Exprs), true
+		},
+	},
+}
+
+// ruleToLua is a rule as a record under ruleSpec.
 func ruleToLua(L *lua.LState, r *nfnl.Rule) *lua.LTable {
-	t := L.CreateTable(0, 7)
-	t.RawSetString("family", lua.LString(r.Family))
-	t.RawSetString("table", lua.LString(r.Table))
-	t.RawSetString("chain", lua.LString(r.Chain))
-	t.RawSetString("handle", lua.LNumber(r.Handle))
-	if r.Text != "" {
-		t.RawSetString("text", lua.LString(r.Text))
-	}
-	if r.Comment != "" {
-		t.RawSetString("comment", lua.LString(r.Comment))
-	}
-	t.RawSetString("expr", exprsToLua(L, r.Exprs))
-	return t
+	return bindings.NewRecord(L, ruleSpec, r)
 }
 
 func listToLua[T any](L *lua.LState, xs []T, conv func(*lua.LState, T) lua.LValue) *lua.LTable {
