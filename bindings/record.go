@@ -106,8 +106,26 @@ func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 	// The record and its copy of v are one allocation.
 	b := &recordBox[T]{val: *v}
 	b.record = record{shape: shape, mt: rs.mt, ptr: &b.val, v: reflect.ValueOf(&b.val).Elem(), L: L, c: c}
+	return newRecordTable(L, rs, &b.record)
+}
+
+// NewRecordOwned is NewRecord for a value the caller hands over: the
+// record keeps v itself, without a copy, so v must not change afterwards
+// (a dump's batch that is never reused).
+func NewRecordOwned[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
+	c := convCacheOf(L)
+	rs := c.records(L)
+	shape := rs.shape(c, spec, reflect.TypeFor[T]())
+	if shape.plan == nil {
+		return NewRecord(L, spec, v)
+	}
+	return newRecordTable(L, rs, &record{shape: shape, mt: rs.mt, ptr: v, v: reflect.ValueOf(v).Elem(), L: L, c: c})
+}
+
+// newRecordTable is the table of record r.
+func newRecordTable(L *lua.LState, rs *recordState, r *record) *lua.LTable {
 	ud := L.NewUserData()
-	ud.Value = &b.record
+	ud.Value = r
 	t := L.CreateTable(1, 0)
 	t.RawSetInt(1, ud)
 	t.Metatable = rs.mt

@@ -74,9 +74,11 @@ func (s *stream) stop() { s.finish(true) }
 
 // each is the one home of the each iterators: dump runs the family's
 // Each call on a connection of the stream's own, handing every object to
-// its yield; conv makes one a Lua table. The dump side copies the objects
-// into a batch it reuses once the Lua side has handed all of it out (the
-// pull iterator alternates strictly, so the two never touch it at once).
+// its yield; each object reaches Lua as a record under spec. The dump
+// side collects the objects into batches, a new one each time (the
+// pull iterator alternates strictly, so the two sides never touch one at
+// once); the records point into their batch instead of copying, so a
+// batch lives as long as one of its records does.
 func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, spec *bindings.RecordSpec) int {
 	c := connsOf(a.env)
 	t := a.target()
@@ -98,8 +100,8 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 			if !yield(buf, nil) {
 				return errStopStream
 			}
-			clear(buf)
-			buf = buf[:0]
+			// A new batch: the records of this one keep its objects.
+			buf = make([]T, 0, streamBatch)
 			return nil
 		})
 		switch {
@@ -148,7 +150,7 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 		if p == nil {
 			return 0
 		}
-		L.Push(bindings.NewRecord(L, spec, p))
+		L.Push(bindings.NewRecordOwned(L, spec, p))
 		return 1
 	})
 	bindings.SetFieldStream(L, iterFn, func(L *lua.LState, emit func(k, v lua.LValue)) bool {
