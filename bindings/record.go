@@ -57,7 +57,7 @@ type recordShape struct {
 // recordField is one field a record can show.
 type recordField struct {
 	name     string
-	ls       lua.LString  // name, boxed once
+	ls       lua.LValue   // name, boxed once
 	path     []*fieldPlan // embedded structs, then the field; nil: computed only
 	computed func(L *lua.LState, v any) (lua.LValue, bool)
 }
@@ -93,9 +93,7 @@ type recordShapeKey struct {
 // reuse it. T is a struct type that ToLua shows as a table of its fields
 // (for another type the result is ToLua's table, or an empty one).
 func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
-	c := convCacheOf(L)
-	rs := c.records(L)
-	shape := rs.shape(c, spec, reflect.TypeFor[T]())
+	c, rs, shape := shapeOf[T](L, spec)
 	if shape.plan == nil {
 		// Not shown as a table of fields: ToLua's value, if a table.
 		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
@@ -113,13 +111,18 @@ func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 // record keeps v itself, without a copy, so v must not change afterwards
 // (a dump's batch that is never reused).
 func NewRecordOwned[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
-	c := convCacheOf(L)
-	rs := c.records(L)
-	shape := rs.shape(c, spec, reflect.TypeFor[T]())
+	c, rs, shape := shapeOf[T](L, spec)
 	if shape.plan == nil {
 		return NewRecord(L, spec, v)
 	}
 	return newRecordTable(L, rs, &record{shape: shape, mt: rs.mt, ptr: v, v: reflect.ValueOf(v).Elem(), L: L, c: c})
+}
+
+// shapeOf returns L's plans, record state and the shape of spec over T.
+func shapeOf[T any](L *lua.LState, spec *RecordSpec) (*convCache, *recordState, *recordShape) {
+	c := convCacheOf(L)
+	rs := c.records(L)
+	return c, rs, rs.shape(c, spec, reflect.TypeFor[T]())
 }
 
 // newRecordTable is the table of record r.
@@ -169,15 +172,7 @@ func Materialize(t *lua.LTable) {
 	}
 	t.Metatable = lua.LNil
 	t.RawSetInt(1, lua.LNil)
-	for i := range r.shape.fields {
-		f := &r.shape.fields[i]
-		if t.RawGetString(f.name) != lua.LNil {
-			continue
-		}
-		if v := r.get(f); v != lua.LNil {
-			t.RawSetString(f.name, v)
-		}
-	}
+	r.each(t, func(k, v lua.LValue) { t.RawSetString(string(k.(lua.LString)), v) })
 }
 
 // EachField calls fn for every field of t without materialising a
@@ -194,12 +189,17 @@ func EachField(t *lua.LTable, fn func(k, v lua.LValue)) {
 		}
 		fn(k, v)
 	}
-	if r == nil {
-		return
+	if r != nil {
+		r.each(t, fn)
 	}
+}
+
+// each calls fn for the fields r converts (in name order) that its table
+// t does not hold raw; t nil: every field.
+func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 	for i := range r.shape.fields {
 		f := &r.shape.fields[i]
-		if t.RawGetString(f.name) != lua.LNil {
+		if t != nil && t.RawGetString(f.name) != lua.LNil {
 			continue
 		}
 		if v := r.get(f); v != lua.LNil {
@@ -354,7 +354,6 @@ func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *re
 	for i := range s.fields {
 		s.byName[s.fields[i].name] = &s.fields[i]
 	}
-	rs.shapes[key] = s
 	return s
 }
 
@@ -370,13 +369,7 @@ func InstallRecordFuncs(L *lua.LState) {
 			if t, ok := L.Get(1).(*lua.LTable); ok {
 				Materialize(t)
 			}
-			top := L.GetTop()
-			L.Push(orig)
-			for i := 1; i <= top; i++ {
-				L.Push(L.Get(i))
-			}
-			L.Call(top, lua.MultRet)
-			return L.GetTop() - top
+			return Forward(L, orig)
 		})
 	}
 	replace := func(tb *lua.LTable, names ...string) {
@@ -407,16 +400,23 @@ func InstallRecordFuncs(L *lua.LState) {
 				L.Push(lua.LNil)
 				return 1
 			}
-			top := L.GetTop()
-			L.Push(orig)
-			for i := 1; i <= top; i++ {
-				L.Push(L.Get(i))
-			}
-			L.Call(top, lua.MultRet)
-			return L.GetTop() - top
+			return Forward(L, orig)
 		}))
 	}
 	if tl, ok := g.RawGetString("table").(*lua.LTable); ok {
 		replace(tl, "insert", "remove", "concat", "sort", "maxn", "getn")
 	}
+}
+
+// Forward calls fn with the arguments of the Go function running on L and
+// returns what fn returned, for a wrapper to return: `return
+// bindings.Forward(L, orig)`.
+func Forward(L *lua.LState, fn lua.LValue) int {
+	top := L.GetTop()
+	L.Push(fn)
+	for i := 1; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, lua.MultRet)
+	return L.GetTop() - top
 }

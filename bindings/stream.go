@@ -37,20 +37,13 @@ func FieldStreamOf(L *lua.LState, fn *lua.LFunction) FieldStream {
 // have (EachField of NewRecord(L, spec, v)), in name order, without making
 // the record or copying v.
 func EachFieldOf[T any](L *lua.LState, spec *RecordSpec, v *T, emit func(k, v lua.LValue)) {
-	c := convCacheOf(L)
-	rv := reflect.ValueOf(v).Elem()
-	shape := c.records(L).shape(c, spec, rv.Type())
+	c, _, shape := shapeOf[T](L, spec)
 	if shape.plan == nil {
 		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
 			EachField(t, emit)
 		}
 		return
 	}
-	r := record{shape: shape, ptr: v, v: rv, L: L, c: c}
-	for i := range shape.fields {
-		f := &shape.fields[i]
-		if x := r.get(f); x != lua.LNil {
-			emit(f.ls, x)
-		}
-	}
+	r := record{shape: shape, ptr: v, v: reflect.ValueOf(v).Elem(), L: L, c: c}
+	r.each(nil, emit)
 }

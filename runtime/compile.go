@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 )
 
@@ -27,6 +28,12 @@ func compileChunk(L *lua.LState, r io.Reader, name string) (*lua.LFunction, erro
 	if err != nil {
 		return nil, err
 	}
+	return compileParsed(L, chunk, name)
+}
+
+// compileParsed rewrites the loops of a parsed chunk and compiles it: the
+// one place nlsh turns syntax into a function.
+func compileParsed(L *lua.LState, chunk []ast.Stmt, name string) (*lua.LFunction, error) {
 	guardLoops(chunk)
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
 )
 
 // installExclusiveOpen gives io.open C11's exclusive mode: a mode with
@@ -49,19 +51,8 @@ func installExclusiveOpen(L *lua.LState) {
 			f.Close()
 			// Created, and ours: open it as the plain mode would (it is
 			// empty, so truncating loses nothing).
-			top := L.GetTop()
-			L.Push(orig)
-			L.Push(path)
-			L.Push(lua.LString(plain))
-			L.Call(2, lua.MultRet)
-			return L.GetTop() - top
+			L.Replace(2, lua.LString(plain))
 		}
-		top := L.GetTop()
-		L.Push(orig)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, lua.MultRet)
-		return L.GetTop() - top
+		return bindings.Forward(L, orig)
 	}))
 }

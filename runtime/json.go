@@ -79,42 +79,38 @@ func (e *jsonWriter) top(v lua.LValue, depth int) {
 		e.value(v, depth)
 		return
 	}
+	// A dump's iterator has a field stream: its objects' fields, without
+	// their tables. Any other function is called.
+	stream := bindings.FieldStreamOf(e.L, fn)
 	n := 0
 	e.w.WriteByte('[')
-	if s := bindings.FieldStreamOf(e.L, fn); s != nil {
-		// A dump's iterator: its objects' fields, without their tables.
-		for e.err == nil {
-			members := e.memberList(depth + 1)
-			if !s(e.L, func(k, v lua.LValue) { members = append(members, member{lk: k, val: v}) }) {
+	for e.err == nil {
+		var members []member
+		var x lua.LValue
+		if stream != nil {
+			members = e.memberList(depth + 1)
+			if !stream(e.L, func(k, v lua.LValue) { members = append(members, member{lk: k, val: v}) }) {
 				break
 			}
-			if n > 0 {
-				e.w.WriteByte(',')
+		} else {
+			e.L.Push(fn)
+			e.L.Call(0, 1)
+			x = e.L.Get(-1)
+			e.L.Pop(1)
+			if x == lua.LNil {
+				break
 			}
-			n++
-			e.newline(depth + 1)
-			e.object(members, depth+1)
-		}
-		if n > 0 {
-			e.newline(depth)
-		}
-		e.w.WriteByte(']')
-		return
-	}
-	for e.err == nil {
-		e.L.Push(fn)
-		e.L.Call(0, 1)
-		x := e.L.Get(-1)
-		e.L.Pop(1)
-		if x == lua.LNil {
-			break
 		}
 		if n > 0 {
 			e.w.WriteByte(',')
 		}
 		n++
 		e.newline(depth + 1)
-		e.value(x, depth+1)
+		if stream != nil {
+			e.object(members, depth+1)
+		} else {
+			e.value(x, depth+1)
+		}
 	}
 	if n > 0 {
 		e.newline(depth)

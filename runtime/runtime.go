@@ -204,12 +204,11 @@ func (rt *Runtime) Compile(name, code string) (*lua.LFunction, error) {
 		}
 		return nil, &ScriptError{Where: fmt.Sprintf("%s:%d", name, max(se.Line, 0)), Msg: se.Error(), Err: se}
 	}
-	guardLoops(chunk)
-	proto, err := lua.Compile(chunk, name)
+	fn, err := compileParsed(rt.L, chunk, name)
 	if err != nil {
 		return nil, &ScriptError{Msg: oneLine(err.Error()), Err: err}
 	}
-	return rt.L.NewFunctionFromProto(proto), nil
+	return fn, nil
 }
 
 // Call calls a Lua function protected (on its own coroutine), under the

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nlsh/nlsh/bindings"
 )
 
 // applySandbox removes process execution and native loading and confines
@@ -91,13 +93,7 @@ func guard(L *lua.LState, sb Sandbox, t *lua.LTable, name, key string, positions
 				L.RaiseError("%s: reading standard input: %v", name, ErrSandbox)
 			}
 		}
-		top := L.GetTop()
-		L.Push(orig)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, lua.MultRet)
-		return L.GetTop() - top
+		return bindings.Forward(L, orig)
 	}))
 }
 

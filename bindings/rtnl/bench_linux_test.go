@@ -255,27 +255,20 @@ func cpuTime() time.Duration {
 // in one rtnl.batch from Lua and sent, per iteration (the routes are
 // deleted again from Go, untimed).
 func BenchmarkBatchW1(b *testing.B) {
-	const n = 10000
-	ns := routeBenchNS(b, 0)
-	cl, err := rtnl.Dial(&socket.Config{NetNS: ns.Target})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cl.Close()
-	rs := make([]rtnl.Route, n)
-	for i := range rs {
-		rs[i] = rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), Dev: "bench0"}
-	}
-	benchLuaReset(b, ns, fmt.Sprintf(w1Script, n), n, func() {
-		if errs, err := cl.DelRoutes(context.Background(), rs); err != nil || errs[0] != nil {
-			b.Fatal(errs[0], err)
-		}
-	})
+	benchBatchW1(b, func(src string) string { return src })
 }
 
 // BenchmarkBatchW1Results is BenchmarkBatchW1 with the script keeping
 // rtnl.batch's results (a table per call), which W1 throws away.
 func BenchmarkBatchW1Results(b *testing.B) {
+	benchBatchW1(b, func(src string) string {
+		src = strings.Replace(src, "rtnl.batch(function()", "local res = rtnl.batch(function()", 1)
+		return strings.Replace(src, "return n", "return #res", 1)
+	})
+}
+
+// benchBatchW1 runs W1's script, as edit changes it, per iteration.
+func benchBatchW1(b *testing.B, edit func(string) string) {
 	const n = 10000
 	ns := routeBenchNS(b, 0)
 	cl, err := rtnl.Dial(&socket.Config{NetNS: ns.Target})
@@ -287,9 +280,7 @@ func BenchmarkBatchW1Results(b *testing.B) {
 	for i := range rs {
 		rs[i] = rtnl.Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), Dev: "bench0"}
 	}
-	src := strings.Replace(fmt.Sprintf(w1Script, n), "rtnl.batch(function()", "local res = rtnl.batch(function()", 1)
-	src = strings.Replace(src, "return n", "return #res", 1)
-	benchLuaReset(b, ns, src, n, func() {
+	benchLuaReset(b, ns, edit(fmt.Sprintf(w1Script, n)), n, func() {
 		if errs, err := cl.DelRoutes(context.Background(), rs); err != nil || errs[0] != nil {
 			b.Fatal(errs[0], err)
 		}
