@@ -2,11 +2,14 @@ package bindings
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/core/netns"
 	"github.com/nlsh/nlsh/core/socket"
 )
@@ -126,4 +129,39 @@ func (e *Env) Close() {
 		e.closers[i]()
 	}
 	e.closers = nil
+}
+
+// TraceFunc returns the trace a module's connections share: with Trace
+// set, every message, as format renders it, to Trace; in a dry run
+// without Trace, only the requests kept back, to Stderr; otherwise nil.
+// Each line is "direction message", written whole.
+func (e *Env) TraceFunc(format func(socket.Direction, codec.Message) string) socket.TraceFunc {
+	w, onlyDry := e.Trace, false
+	if w == nil {
+		if !e.DryRun {
+			return nil
+		}
+		w, onlyDry = e.Stderr, true
+	}
+	var mu sync.Mutex
+	return func(dir socket.Direction, m codec.Message) {
+		if onlyDry && dir != socket.DryRun {
+			return
+		}
+		line := format(dir, m)
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%s %s\n", dir, line)
+	}
+}
+
+// SocketConfig is the configuration of a module's connection in
+// namespace t: its shared trace, the env's transport wrapper and, in a
+// dry run, changesState to say which requests are kept back.
+func (e *Env) SocketConfig(t netns.Target, trace socket.TraceFunc, changesState func(codec.Message) bool) *socket.Config {
+	cfg := &socket.Config{NetNS: t, Trace: trace, WrapTransport: e.WrapTransport}
+	if e.DryRun {
+		cfg.DryRun = changesState
+	}
+	return cfg
 }

@@ -3,7 +3,6 @@ package genl
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 
@@ -55,12 +54,9 @@ func connsOf(env *bindings.Env) *conns {
 		return c
 	}
 	c := &conns{env: env, clients: map[string]*client{}, names: newFamilyNames()}
-	switch {
-	case env.Trace != nil:
-		c.trace = traceFunc(env.Trace, c.names, false)
-	case env.DryRun:
-		c.trace = traceFunc(env.Stderr, c.names, true)
-	}
+	// One line per message:
+	//	send ethtool FEATURES_SET flags=0x5 seq=3 header={dev_name="v0"} wanted={...}
+	c.trace = env.TraceFunc(func(dir socket.Direction, m codec.Message) string { return formatMessage(c.names, dir, m) })
 	env.SetValue(connsKey, c)
 	env.OnClose(c.close)
 	return c
@@ -68,11 +64,7 @@ func connsOf(env *bindings.Env) *conns {
 
 // config is the socket configuration of a connection in namespace t.
 func (c *conns) config(t netns.Target) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: c.trace, WrapTransport: c.env.WrapTransport}
-	if c.env.DryRun {
-		cfg.DryRun = c.names.changesState
-	}
-	return cfg
+	return c.env.SocketConfig(t, c.trace, c.names.changesState)
 }
 
 // dial opens a new connection in t (events use one of their own).
@@ -166,24 +158,6 @@ func (n *familyNames) changesState(m codec.Message) bool {
 		return true
 	}
 	return !strings.Contains(fs.CommandName(gm.Command), "GET")
-}
-
-// traceFunc writes one decoded line per message:
-//
-//	send ethtool FEATURES_SET flags=0x5 seq=3 header={dev_name="v0"} wanted={...}
-//
-// With onlyDry, only the messages dry run kept back are written.
-func traceFunc(w io.Writer, names *familyNames, onlyDry bool) socket.TraceFunc {
-	var mu sync.Mutex
-	return func(dir socket.Direction, m codec.Message) {
-		if onlyDry && dir != socket.DryRun {
-			return
-		}
-		line := formatMessage(names, dir, m)
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%s %s\n", dir, line)
-	}
 }
 
 func formatMessage(names *familyNames, dir socket.Direction, m codec.Message) string {

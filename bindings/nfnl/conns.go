@@ -1,10 +1,6 @@
 package nfnl
 
 import (
-	"fmt"
-	"io"
-	"sync"
-
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/nlsh/nlsh/bindings"
@@ -31,31 +27,12 @@ func connsOf(env *bindings.Env) *conns {
 		return c
 	}
 	c := &conns{env: env, main: map[string]*nfnl.Client{}}
-	switch {
-	case env.Trace != nil:
-		c.trace = traceFunc(env.Trace, false)
-	case env.DryRun:
-		c.trace = traceFunc(env.Stderr, true)
-	}
+	// One line per message, as nf_tables' schemas print it.
+	p := nfnl.Protocol()
+	c.trace = env.TraceFunc(func(_ socket.Direction, m codec.Message) string { return p.Format(m, false) })
 	env.SetValue(connsKey, c)
 	env.OnClose(c.close)
 	return c
-}
-
-// traceFunc writes one decoded line per message, as nf_tables' schemas
-// print it; with onlyDry, only the messages dry run kept back.
-func traceFunc(w io.Writer, onlyDry bool) socket.TraceFunc {
-	var mu sync.Mutex
-	p := nfnl.Protocol()
-	return func(dir socket.Direction, m codec.Message) {
-		if onlyDry && dir != socket.DryRun {
-			return
-		}
-		line := p.Format(m, false)
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%s %s\n", dir, line)
-	}
 }
 
 // changesState reports whether an nfnetlink message changes state: the
@@ -72,11 +49,7 @@ func changesState(m codec.Message) bool {
 }
 
 func (c *conns) config(t netns.Target) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: c.trace, WrapTransport: c.env.WrapTransport}
-	if c.env.DryRun {
-		cfg.DryRun = changesState
-	}
-	return cfg
+	return c.env.SocketConfig(t, c.trace, changesState)
 }
 
 // client returns the cached client for namespace t, dialling it once.

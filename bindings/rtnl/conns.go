@@ -1,10 +1,6 @@
 package rtnl
 
 import (
-	"fmt"
-	"io"
-	"sync"
-
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/nlsh/nlsh/bindings"
@@ -37,35 +33,13 @@ func connsOf(env *bindings.Env) *conns {
 		return c
 	}
 	c := &conns{env: env, main: map[string]*rtnl.Client{}, idle: map[string][]*rtnl.Client{}}
-	switch {
-	case env.Trace != nil:
-		c.trace = traceFunc(env.Trace, false)
-	case env.DryRun:
-		c.trace = traceFunc(env.Stderr, true) // only what was kept back
-	}
+	// One line per message, as the rtnetlink schemas print it:
+	//	send RTM_NEWADDR flags=REQUEST|ACK|CREATE|EXCL seq=1 pid=0 {family=inet ...} local=10.0.0.2 ...
+	p := rtnl.Protocol()
+	c.trace = env.TraceFunc(func(_ socket.Direction, m codec.Message) string { return p.Format(m, false) })
 	env.SetValue(connsKey, c)
 	env.OnClose(c.close)
 	return c
-}
-
-// traceFunc writes one decoded line per message: the direction, then the
-// message as the rtnetlink schemas print it.
-//
-//	send RTM_NEWADDR flags=REQUEST|ACK|CREATE|EXCL seq=1 pid=0 {family=inet ...} local=10.0.0.2 ...
-//
-// With onlyDry, only the messages dry run kept back are written.
-func traceFunc(w io.Writer, onlyDry bool) socket.TraceFunc {
-	var mu sync.Mutex
-	p := rtnl.Protocol()
-	return func(dir socket.Direction, m codec.Message) {
-		if onlyDry && dir != socket.DryRun {
-			return
-		}
-		line := p.Format(m, false)
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%s %s\n", dir, line)
-	}
 }
 
 // changesState reports whether an rtnetlink request changes state: every
@@ -73,11 +47,7 @@ func traceFunc(w io.Writer, onlyDry bool) socket.TraceFunc {
 func changesState(m codec.Message) bool { return m.Header.Type&3 != 2 }
 
 func (c *conns) config(t netns.Target) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: c.trace, WrapTransport: c.env.WrapTransport}
-	if c.env.DryRun {
-		cfg.DryRun = changesState
-	}
-	return cfg
+	return c.env.SocketConfig(t, c.trace, changesState)
 }
 
 // client returns the cached client for namespace t, dialling it once.
