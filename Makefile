@@ -11,8 +11,11 @@ BENCHTIME ?= 1s
 
 all: build
 
+# CGO_ENABLED=0: a static binary. With cgo (the default when a C compiler
+# is present) the net package links the C resolver, and every start pays
+# the dynamic loader and libc: ~0.8 ms of a ~3 ms start here.
 build:
-	$(GO) build -o bin/nlsh ./cmd/nlsh
+	CGO_ENABLED=0 $(GO) build -o bin/nlsh ./cmd/nlsh
 
 # The whole suite: lint, then every package's tests, then a short fuzz pass.
 test: lint

@@ -24,7 +24,7 @@ bench-peers: bench-peers-build
 bench-peers-build:
 	@mkdir -p $(BENCH_BIN)
 	@rm -f $(BENCH_BIN)/nlsh
-	cd $(BENCH_ROOT) && $(GO) build -o $(BENCH_BIN)/nlsh ./cmd/nlsh || echo "bench: nlsh did not build; its rows will read n/a" >&2
+	cd $(BENCH_ROOT) && CGO_ENABLED=0 $(GO) build -o $(BENCH_BIN)/nlsh ./cmd/nlsh || echo "bench: nlsh did not build; its rows will read n/a" >&2
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/floor ./floor
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/vish ./vish
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/harness ./harness
