@@ -94,36 +94,68 @@ func (f *FuncDoc) returnsText() string {
 }
 
 // Docs is the doc registry: every module registers its ModuleDoc here.
+// A module's doc is built on first use (help(), the LuaLS file), not when
+// the runtime starts: most runs never read one.
 type Docs struct {
-	mods map[string]*ModuleDoc
+	mods map[string]*lazyDoc
+}
+
+// lazyDoc is one module's doc, built once on first read.
+type lazyDoc struct {
+	build func() *ModuleDoc
+	doc   *ModuleDoc
+}
+
+func (l *lazyDoc) get() *ModuleDoc {
+	if l.doc == nil && l.build != nil {
+		l.doc, l.build = l.build(), nil
+	}
+	return l.doc
 }
 
 // NewDocs returns an empty registry.
-func NewDocs() *Docs { return &Docs{mods: map[string]*ModuleDoc{}} }
+func NewDocs() *Docs { return &Docs{mods: map[string]*lazyDoc{}} }
 
 // Add registers m (replacing a module of the same name).
-func (d *Docs) Add(m *ModuleDoc) { d.mods[m.Name] = m }
+func (d *Docs) Add(m *ModuleDoc) { d.mods[m.Name] = &lazyDoc{doc: m} }
+
+// AddLazy registers module name's doc, built by build on first use
+// (replacing a module of the same name). build must return a doc named
+// name.
+func (d *Docs) AddLazy(name string, build func() *ModuleDoc) {
+	d.mods[name] = &lazyDoc{build: build}
+}
 
 // Modules returns the registered modules sorted by name.
 func (d *Docs) Modules() []*ModuleDoc {
-	out := make([]*ModuleDoc, 0, len(d.mods))
-	for _, m := range d.mods {
-		out = append(out, m)
+	names := make([]string, 0, len(d.mods))
+	for n := range d.mods {
+		names = append(names, n)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Strings(names)
+	out := make([]*ModuleDoc, 0, len(names))
+	for _, n := range names {
+		if m := d.mods[n].get(); m != nil {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
 // Module returns the doc of module name.
 func (d *Docs) Module(name string) (*ModuleDoc, bool) {
-	m, ok := d.mods[name]
-	return m, ok
+	l, ok := d.mods[name]
+	if !ok {
+		return nil, false
+	}
+	m := l.get()
+	return m, m != nil
 }
 
 // Func returns the doc of the function with full name ("netns.run").
 func (d *Docs) Func(name string) (*FuncDoc, bool) {
 	mod, _, _ := strings.Cut(name, ".")
-	m, ok := d.mods[mod]
+	m, ok := d.Module(mod)
 	if !ok {
 		return nil, false
 	}

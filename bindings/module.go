@@ -15,8 +15,9 @@ type Module struct {
 	// Open builds the module's value (usually a table of functions). It
 	// runs once per runtime, on the first require, never at start-up.
 	Open func(L *lua.LState, env *Env) lua.LValue
-	// Doc describes the module for help() and the LuaLS annotation file.
-	Doc *ModuleDoc
+	// Doc builds the module's description for help() and the LuaLS
+	// annotation file; it runs on first use, never at start-up.
+	Doc func() *ModuleDoc
 	// Complete holds completion hooks by kind (CompleteIfname, ...).
 	Complete map[string]CompleteFunc
 }
@@ -62,7 +63,7 @@ func (r *Registry) Preload(L *lua.LState, env *Env) {
 	for _, name := range r.Names() {
 		m := r.mods[name]
 		if m.Doc != nil {
-			env.Docs.Add(m.Doc)
+			env.Docs.AddLazy(m.Name, m.Doc)
 		}
 		for kind, f := range m.Complete {
 			env.Completers.Register(kind, f)

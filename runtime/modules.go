@@ -37,7 +37,7 @@ func StdlibModules() []bindings.Module {
 	for _, name := range stdlib.Names() {
 		mods = append(mods, bindings.Module{
 			Name: name,
-			Doc:  stdlibDocs[name],
+			Doc:  func() *bindings.ModuleDoc { return stdlibDocs()[name] },
 			Open: func(L *lua.LState, _ *bindings.Env) lua.LValue {
 				src, _ := stdlib.Source(name)
 				fn, err := L.Load(strings.NewReader(src), stdlib.ChunkName(name))

@@ -16,7 +16,7 @@ import (
 
 // Module returns the module for the runtime's registry.
 func Module() bindings.Module {
-	return bindings.Module{Name: "cidr", Open: open, Doc: doc()}
+	return bindings.Module{Name: "cidr", Open: open, Doc: doc}
 }
 
 func open(L *lua.LState, _ *bindings.Env) lua.LValue {

@@ -22,7 +22,7 @@ const handleMeta = "genl.Handle"
 // Module returns the genl module: families, family, policy, request,
 // events, open, and the netdev and tcp_metrics tables.
 func Module() bindings.Module {
-	return bindings.Module{Name: Name, Doc: genlDoc(), Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
+	return bindings.Module{Name: Name, Doc: genlDoc, Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
 		a := &api{env: env}
 		t := a.genlTable(L)
 		t.RawSetString("open", L.NewFunction(a.open))
@@ -32,21 +32,21 @@ func Module() bindings.Module {
 
 // EthtoolModule returns the ethtool module.
 func EthtoolModule() bindings.Module {
-	return bindings.Module{Name: EthtoolName, Doc: ethtoolDoc(), Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
+	return bindings.Module{Name: EthtoolName, Doc: ethtoolDoc, Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
 		return (&api{env: env}).ethtoolTable(L)
 	}}
 }
 
 // WireguardModule returns the wireguard module.
 func WireguardModule() bindings.Module {
-	return bindings.Module{Name: WireguardName, Doc: wireguardDoc(), Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
+	return bindings.Module{Name: WireguardName, Doc: wireguardDoc, Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
 		return (&api{env: env}).wireguardTable(L)
 	}}
 }
 
 // NL80211Module returns the nl80211 module.
 func NL80211Module() bindings.Module {
-	return bindings.Module{Name: NL80211Name, Doc: nl80211Doc(), Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
+	return bindings.Module{Name: NL80211Name, Doc: nl80211Doc, Open: func(L *lua.LState, env *bindings.Env) lua.LValue {
 		return (&api{env: env}).nl80211Table(L)
 	}}
 }

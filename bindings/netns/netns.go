@@ -58,7 +58,7 @@ func Module() bindings.Module {
 	return bindings.Module{
 		Name: "netns",
 		Open: open,
-		Doc:  doc(),
+		Doc:  doc,
 		Complete: map[string]bindings.CompleteFunc{
 			bindings.CompleteNetns: func(ctx context.Context, env *bindings.Env, prefix string) []string {
 				names, _ := corens.List()

@@ -16,7 +16,7 @@ const handleMeta = "nfnl.Handle"
 
 // Module returns the nfnl module for the runtime's registry.
 func Module() bindings.Module {
-	return bindings.Module{Name: Name, Open: open, Doc: moduleDoc()}
+	return bindings.Module{Name: Name, Open: open, Doc: moduleDoc}
 }
 
 // api is one set of nfnl functions: the module's (following the runtime's

@@ -19,7 +19,7 @@ func Module() bindings.Module {
 	return bindings.Module{
 		Name:     Name,
 		Open:     open,
-		Doc:      moduleDoc(),
+		Doc:      moduleDoc,
 		Complete: completers(),
 	}
 }
