@@ -27,7 +27,8 @@ func (a *api) linkList(L *lua.LState) int {
 	}
 	t := L.CreateTable(len(ls), 0)
 	for _, l := range ls {
-		t.Append(linkToLua(L, l))
+		// Each link is new and nothing else keeps it: the record takes it.
+		t.Append(bindings.NewRecordOwned(L, linkSpec, l))
 	}
 	L.Push(t)
 	return 1

@@ -11,14 +11,21 @@ import (
 // decodeLink decodes an RTM_NEWLINK / RTM_DELLINK payload (ifinfomsg and
 // attributes). The Link owns its memory: nothing aliases data.
 func decodeLink(data []byte) (*Link, error) {
+	return decodeLinkStats(data, true)
+}
+
+// decodeLinkStats is decodeLink leaving Stats64 out unless stats: the
+// kernel sends IFLA_STATS64 even to a dump that asked to skip stats
+// (RTEXT_FILTER_SKIP_STATS only drops the others).
+func decodeLinkStats(data []byte, stats bool) (*Link, error) {
 	l := new(Link)
-	if err := decodeLinkInto(l, data); err != nil {
+	if err := decodeLinkInto(l, data, stats); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
-func decodeLinkInto(l *Link, data []byte) error {
+func decodeLinkInto(l *Link, data []byte, stats bool) error {
 	if len(data) < ifinfomsgLen {
 		return fmt.Errorf("ifinfomsg: %d bytes, need %d: %w", len(data), ifinfomsgLen, codec.ErrTruncated)
 	}
@@ -75,7 +82,9 @@ func decodeLinkInto(l *Link, data []byte) error {
 			id := d.Int32()
 			l.NetNSID = &id
 		case iflaStats64:
-			l.Stats64 = decodeStats64(d.Bytes())
+			if stats {
+				l.Stats64 = decodeStats64(d.Bytes())
+			}
 		case iflaLinkInfo:
 			d.NestedFunc(func(nd *codec.Decoder) error {
 				info, err := decodeLinkInfo(nd)

@@ -89,7 +89,7 @@ func (c *Client) EachLink(ctx context.Context, f LinkFilter, fn func(l *Link) er
 		if m.Header.Type != rtmNewLink {
 			return nil
 		}
-		l, err := decodeLink(m.Data)
+		l, err := decodeLinkStats(m.Data, !f.NoStats)
 		if err != nil {
 			return err
 		}
