@@ -15,18 +15,23 @@ import (
 // batchKey is where the open batch lives in the Env.
 const batchKey = "rtnl.batch"
 
-// errNotSent marks queued calls that were not sent because an earlier
-// group of the batch failed.
-var errNotSent = errors.New("not sent: an earlier call of the batch failed")
-
-// batchState collects the calls made inside rtnl.batch.
+// batchState collects the calls made inside rtnl.batch: ops in order,
+// a run of route adds being one op (see routeRun).
 type batchState struct {
-	ops []*op
+	ops   []*op
+	route rtnl.Route // read into by each queued route add, then encoded
 }
 
 func batchOf(env *bindings.Env) *batchState {
 	b, _ := env.Value(batchKey).(*batchState)
 	return b
+}
+
+// callErr is the failure of queued call number call, counted over the
+// whole batch (a run of route adds counts one per route).
+type callErr struct {
+	call int
+	err  error
 }
 
 // batch is rtnl.batch(fn [, {raise = false}]): state-changing calls made
@@ -69,101 +74,131 @@ func (a *api) batch(L *lua.LState) int {
 		// Nobody receives the results: build none (a table per call,
 		// ~0.8 us and ~0.8 KB each in gopher-lua), raise the first
 		// failure as below.
-		for i, o := range b.ops {
-			if errs[i] != nil && raiseFirst {
-				L.Error(opError(L, o, errs[i]), 0)
-			}
+		if len(errs) > 0 && raiseFirst {
+			L.Error(callError(L, b.ops, errs[0]), 0)
 		}
 		return 0
 	}
-	out := L.CreateTable(len(b.ops), 0)
+	n := 0
+	for _, o := range b.ops {
+		n += o.calls()
+	}
+	out := L.CreateTable(n, 0)
 	var fnName string
 	var fnValue lua.LValue // o.fn boxed once for a run of the same function
-	for i, o := range b.ops {
+	call := 0
+	for _, o := range b.ops {
 		if fnValue == nil || o.fn != fnName {
 			fnName, fnValue = o.fn, lua.LString(o.fn)
 		}
-		r := L.CreateTable(0, 3)
-		r.RawSetString("fn", fnValue)
-		r.RawSetString("ok", lua.LBool(errs[i] == nil))
-		if errs[i] != nil {
-			ev := opError(L, o, errs[i])
-			if raiseFirst {
-				L.Error(ev, 0)
+		for k := 0; k < o.calls(); k++ {
+			failed := len(errs) > 0 && errs[0].call == call
+			r := L.CreateTable(0, 3)
+			r.RawSetString("fn", fnValue)
+			r.RawSetString("ok", lua.LBool(!failed))
+			if failed {
+				ev := opError(L, o.fn, o.whereOf(k), errs[0].err)
+				if raiseFirst {
+					L.Error(ev, 0)
+				}
+				r.RawSetString("error", ev)
+				errs = errs[1:]
 			}
-			r.RawSetString("error", ev)
+			out.Append(r)
+			call++
 		}
-		out.Append(r)
 	}
 	L.Push(out)
 	return 1
 }
 
-// opError is the Lua error value of queued call o's failure, naming the
-// line of the call.
-func opError(L *lua.LState, o *op, err error) lua.LValue {
+// callError is the Lua error value of failure e of a batch of ops.
+func callError(L *lua.LState, ops []*op, e callErr) lua.LValue {
+	call := e.call
+	for _, o := range ops {
+		if n := o.calls(); call >= n {
+			call -= n
+			continue
+		}
+		return opError(L, o.fn, o.whereOf(call), e.err)
+	}
+	return opError(L, "rtnl.batch", bindings.Frame{}, e.err)
+}
+
+// opError is the Lua error value of a queued call of fn made at where
+// that failed with err, naming the line of the call.
+func opError(L *lua.LState, fn string, where bindings.Frame, err error) lua.LValue {
 	var ae *rtnl.ArgError
 	if errors.As(err, &ae) {
-		return lua.LString(fmt.Sprintf("%s %s: field %q: %s", o.where.String(), o.fn, ae.Field, ae.Error()))
+		return lua.LString(fmt.Sprintf("%s %s: field %q: %s", where.String(), fn, ae.Field, ae.Error()))
 	}
-	e := bindings.NewError(L, o.fn, err)
-	e.Where = o.where.String()
+	e := bindings.NewError(L, fn, err)
+	e.Where = where.String()
 	return bindings.ErrorValue(L, e)
 }
 
 // sameGroup says whether p can share o's bulk request: same group,
 // exist_ok and namespace (targets equal, or naming the same namespace),
 // o being of a group at all. It compares fields: a key string per call
-// cost two allocations a queued call.
+// cost two allocations a queued call. A run of route adds is a group of
+// its own.
 func (o *op) sameGroup(p *op) bool {
-	if o.group == "" || (o.existOK && o.group == "link.add") {
+	if o.group == "" || (o.existOK && o.group == "link.add") || o.routes != nil || p.routes != nil {
 		return false
 	}
-	return p.group == o.group && p.existOK == o.existOK && (p.target == o.target || p.target.String() == o.target.String())
+	return p.group == o.group && p.existOK == o.existOK && sameTarget(p.target, o.target)
 }
 
-// flush sends the queued calls, one error per call.
-func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []error {
+// flush sends the queued calls and returns their failures in call order.
+// When stopOnError, the groups after the first failing one are not sent.
+func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []callErr {
 	ctx := bindings.Context(L)
-	errs := make([]error, len(ops))
-	failed := false
+	var out []callErr
+	call := 0 // number of ops[i]'s first call
 	for i := 0; i < len(ops); {
+		if len(out) > 0 && stopOnError {
+			break
+		}
 		j := i + 1
 		for j < len(ops) && ops[i].sameGroup(ops[j]) {
 			j++
 		}
-		if failed && stopOnError {
-			for k := i; k < j; k++ {
-				errs[k] = errNotSent
-			}
-			i = j
-			continue
+		n := 0
+		for _, o := range ops[i:j] {
+			n += o.calls()
 		}
 		cl, err := connsOf(a.env).client(ops[i].target)
-		sent := err == nil // a namespace that cannot be opened got nothing
-		if err == nil {
+		switch {
+		case err != nil: // a namespace that cannot be opened got nothing
+			for k := 0; k < n; k++ {
+				out = append(out, callErr{call + k, err})
+			}
+		case ops[i].routes != nil:
+			out = a.sendRouteRun(ctx, cl, ops[i], call, out)
+		default:
+			errs := make([]error, j-i)
 			if j-i == 1 {
-				err = ops[i].run(ctx, cl)
-				errs[i] = err
-				err = nil
-			} else {
-				err = sendGroup(ctx, cl, ops[i:j], errs[i:j])
+				errs[0] = ops[i].run(ctx, cl)
+			} else if err := sendGroup(ctx, cl, ops[i:j], errs); err != nil {
+				for k := range errs {
+					if errs[k] == nil {
+						errs[k] = err
+					}
+				}
+			}
+			for k, o := range ops[i:j] {
+				if errs[k] != nil {
+					out = append(out, callErr{call + k, errs[k]})
+				}
+				if o.done != nil && !a.env.DryRun && (errs[k] == nil || unanswered(errs[k])) {
+					o.done()
+				}
 			}
 		}
-		for k := i; k < j; k++ {
-			if err != nil && errs[k] == nil {
-				errs[k] = err
-			}
-			if errs[k] != nil {
-				failed = true
-			}
-			if ops[k].done != nil && !a.env.DryRun && sent && (errs[k] == nil || unanswered(errs[k])) {
-				ops[k].done()
-			}
-		}
+		call += n
 		i = j
 	}
-	return errs
+	return out
 }
 
 // sendGroup sends calls of one group through the family's bulk call.

@@ -68,10 +68,10 @@ func alreadyGone(err error) bool {
 // unanswered reports whether a call that failed with err may have changed
 // state: it was sent, but the kernel's answer was not read (a lost or
 // broken reply, see bindings.Unanswered). Its inverse is journalled all
-// the same. A call refused before sending (a bad argument, a batch call
-// not sent) changed nothing.
+// the same. A call refused before sending (a bad argument) changed
+// nothing.
 func unanswered(err error) bool {
-	return bindings.Unanswered(err) && !errors.Is(err, rtnl.ErrInvalidArgument) && !errors.Is(err, errNotSent)
+	return bindings.Unanswered(err) && !errors.Is(err, rtnl.ErrInvalidArgument)
 }
 
 // cannotUndo is an undo step that always fails, so a rollback reports the

@@ -26,6 +26,9 @@ type op struct {
 	neigh   *rtnl.Neigh
 	rule    *rtnl.Rule
 	existOK bool
+	// routes, when set, makes the op a run of route adds queued compactly
+	// (see routeRun): no run or done, one call per queued route.
+	routes *routeRun
 
 	run func(ctx context.Context, cl *rtnl.Client) error
 	// done runs after success, and after a failure that may have changed
@@ -60,4 +63,25 @@ func (o *op) callOpts() []rtnl.CallOption {
 		return []rtnl.CallOption{rtnl.ExistOK()}
 	}
 	return nil
+}
+
+// calls is the number of queued calls o stands for.
+func (o *op) calls() int {
+	if o.routes != nil {
+		return o.routes.q.Len()
+	}
+	return 1
+}
+
+// whereOf is the script line of o's k-th call.
+func (o *op) whereOf(k int) bindings.Frame {
+	if o.routes != nil {
+		return o.routes.whereOf(k)
+	}
+	return o.where
+}
+
+// sameTarget says whether two targets name the same namespace.
+func sameTarget(a, b netns.Target) bool {
+	return a == b || a.String() == b.String()
 }

@@ -69,6 +69,9 @@ type devResolver struct {
 	byName map[string]int
 	byIdx  map[int]string
 	all    bool // byIdx holds every link
+	// deferTo, when set, resolves no name: index answers the name's
+	// placeholder in a RouteQueue, patched when the queue is sent.
+	deferTo *RouteQueue
 }
 
 func (c *Client) devs() *devResolver {
@@ -83,6 +86,9 @@ func (r *devResolver) index(ctx context.Context, op, field, name string) (int, e
 	}
 	if len(name) == 0 || len(name) > 15 {
 		return 0, badArg(field, name, "device names are 1 to 15 bytes")
+	}
+	if r.deferTo != nil {
+		return r.deferTo.placeholder(field, name), nil
 	}
 	e := codec.NewEncoder(make([]byte, ipIfinfomsgLen, 64))
 	e.String(ipIFLAIfname, name)

@@ -278,7 +278,7 @@ func (c *Client) writeRoute(ctx context.Context, op string, r Route, flags uint1
 
 // routeMessage validates r, resolves its devices and encodes the request.
 func (c *Client) routeMessage(ctx context.Context, op string, r *Route, flags uint16, tables *Tables, devs *devResolver) (codec.Message, error) {
-	typ, b, err := c.appendRouteRequest(ctx, make([]byte, 0, 128), op, r, flags, tables, devs)
+	typ, b, err := appendRouteRequest(ctx, make([]byte, 0, 128), op, r, flags, tables, devs)
 	if err != nil {
 		return codec.Message{}, err
 	}
@@ -288,7 +288,7 @@ func (c *Client) routeMessage(ctx context.Context, op string, r *Route, flags ui
 // appendRouteRequest is routeMessage appending the request's payload
 // (rtmsg and attributes) to dst; it returns the message type. On failure
 // dst comes back unchanged.
-func (c *Client) appendRouteRequest(ctx context.Context, dst []byte, op string, r *Route, flags uint16, tables *Tables, devs *devResolver) (uint16, []byte, error) {
+func appendRouteRequest(ctx context.Context, dst []byte, op string, r *Route, flags uint16, tables *Tables, devs *devResolver) (uint16, []byte, error) {
 	q, err := r.normalize(op, tables, flags == 0)
 	if err != nil {
 		return 0, dst, err
@@ -377,7 +377,7 @@ func (c *Client) batchRoutes(ctx context.Context, op string, n int, route func(i
 	for i := 0; i < n; i++ {
 		r = *route(i)
 		start := len(buf)
-		typ, b, err := c.appendRouteRequest(ctx, buf, op, &r, flags, tables, devs)
+		typ, b, err := appendRouteRequest(ctx, buf, op, &r, flags, tables, devs)
 		if err != nil {
 			errs[i] = err
 			continue
@@ -391,7 +391,7 @@ func (c *Client) batchRoutes(ctx context.Context, op string, n int, route func(i
 	// route would cost every route.
 	normalized := func(i int) *Route {
 		r := *route(i)
-		c.appendRouteRequest(ctx, nil, op, &r, flags, tables, devs)
+		appendRouteRequest(ctx, nil, op, &r, flags, tables, devs)
 		return &r
 	}
 	berrs, err := c.batch(ctx, ms, func(j int) string { return normalized(where[j]).object() })
