@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,8 +26,9 @@ import (
 // table with only named fields. A nested table (a link's stats) is built
 // whole on first read and kept, so changes to it stick.
 //
-// The table keeps its Go value in its array slot 1, as a userdata with
-// no metatable and nothing a script can do with it, and shares one
+// The table keeps its Go value in its array slot 1, as a value of type
+// userdata (the *record itself: no lua.LUserData is made for it) with no
+// metatable and nothing a script can do with it, and shares one
 // metatable per Lua state. Reading r[1] of a record not yet materialised
 // is the one way to see that slot (every raw reader materialises first);
 // a key that no script can make would cost twice the allocations.
@@ -52,6 +54,7 @@ type recordShape struct {
 	plan   *structPlan             // nil: the type is not shown as a table of fields
 	fields []recordField           // every field, sorted by name
 	byName map[string]*recordField // the same, by name
+	last   *recordField            // the field found last (field)
 }
 
 // recordField is one field a record can show.
@@ -62,26 +65,42 @@ type recordField struct {
 	computed func(L *lua.LState, v any) (lua.LValue, bool)
 }
 
-// record is what a record's hidden userdata holds: a copy of the Go value.
+// record is what a record's hidden slot holds: its Go value and what
+// the records of one type share. It is a lua.LValue of type userdata of
+// its own, so the slot costs no lua.LUserData.
 type record struct {
+	kind *recordKind
+	ptr  any // pointer to the Go value, for Computed
+}
+
+// recordKind is what the records of one shape made in one state share.
+type recordKind struct {
 	shape *recordShape
 	mt    *lua.LTable
-	ptr   any           // pointer to the copy, for Computed
-	v     reflect.Value // the copy, addressable
-	L     *lua.LState   // the state it was made in
-	c     *convCache    // its conversion plans
+	L     *lua.LState // the state they were made in
+	c     *convCache  // its conversion plans
 }
+
+// String is how tostring shows the hidden slot, as a userdata.
+func (r *record) String() string { return fmt.Sprintf("userdata: %p", r) }
+
+// Type is userdata: type(r[1]) of a record not yet materialised.
+func (r *record) Type() lua.LValueType { return lua.LTUserData }
+
+// value is the Go value, addressable.
+func (r *record) value() reflect.Value { return reflect.ValueOf(r.ptr).Elem() }
 
 // recordState is a Lua state's record metatable and shapes, kept in its
 // convCache.
 type recordState struct {
 	mt     *lua.LTable
 	shapes map[recordShapeKey]*recordShape
-	// last is the shape asked for last: a dump asks for one shape
+	kinds  map[recordShapeKey]*recordKind
+	// last is the kind asked for last: a dump asks for one kind
 	// thousands of times in a row (the map's hash of a reflect.Type
 	// showed in profiles).
 	lastKey recordShapeKey
-	last    *recordShape
+	last    *recordKind
 }
 
 type recordShapeKey struct {
@@ -93,8 +112,8 @@ type recordShapeKey struct {
 // reuse it. T is a struct type that ToLua shows as a table of its fields
 // (for another type the result is ToLua's table, or an empty one).
 func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
-	c, rs, shape := shapeOf[T](L, spec)
-	if shape.plan == nil {
+	k := kindOf[T](L, spec)
+	if k.shape.plan == nil {
 		// Not shown as a table of fields: ToLua's value, if a table.
 		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
 			return t
@@ -103,35 +122,78 @@ func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 	}
 	// The record and its copy of v are one allocation.
 	b := &recordBox[T]{val: *v}
-	b.record = record{shape: shape, mt: rs.mt, ptr: &b.val, v: reflect.ValueOf(&b.val).Elem(), L: L, c: c}
-	return newRecordTable(L, rs, &b.record)
+	b.record = record{kind: k, ptr: &b.val}
+	return k.table(L, &b.record)
 }
 
 // NewRecordOwned is NewRecord for a value the caller hands over: the
 // record keeps v itself, without a copy, so v must not change afterwards
 // (a dump's batch that is never reused).
 func NewRecordOwned[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
-	c, rs, shape := shapeOf[T](L, spec)
-	if shape.plan == nil {
+	k := kindOf[T](L, spec)
+	if k.shape.plan == nil {
 		return NewRecord(L, spec, v)
 	}
-	return newRecordTable(L, rs, &record{shape: shape, mt: rs.mt, ptr: v, v: reflect.ValueOf(v).Elem(), L: L, c: c})
+	return k.table(L, &record{kind: k, ptr: v})
 }
 
-// shapeOf returns L's plans, record state and the shape of spec over T.
-func shapeOf[T any](L *lua.LState, spec *RecordSpec) (*convCache, *recordState, *recordShape) {
+// RecordMaker makes records of values of T under one spec in one state,
+// for a dump that makes thousands in a row: the look-ups NewRecord makes
+// per record are made once, and the records' Go sides are allocated
+// many at a time. Not for use from several goroutines.
+type RecordMaker[T any] struct {
+	kind *recordKind
+	spec *RecordSpec
+	free []record
+}
+
+// recordChunk is how many records a RecordMaker allocates at once; a
+// record kept alive keeps its chunk (24 bytes a record).
+const recordChunk = 256
+
+// NewRecordMaker returns a maker of records of T under spec in L.
+func NewRecordMaker[T any](L *lua.LState, spec *RecordSpec) *RecordMaker[T] {
+	return &RecordMaker[T]{kind: kindOf[T](L, spec), spec: spec}
+}
+
+// Owned is NewRecordOwned(L, spec, v): the record keeps v itself, which
+// must not change afterwards.
+func (m *RecordMaker[T]) Owned(L *lua.LState, v *T) *lua.LTable {
+	k := m.kind
+	if k.shape.plan == nil {
+		return NewRecord(L, m.spec, v)
+	}
+	if len(m.free) == 0 {
+		m.free = make([]record, recordChunk)
+	}
+	r := &m.free[0]
+	m.free = m.free[1:]
+	r.kind, r.ptr = k, v
+	return k.table(L, r)
+}
+
+// Fields calls emit for the fields the record of *v would have (see
+// EachFieldOf).
+func (m *RecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue)) {
+	if m.kind.shape.plan == nil {
+		EachFieldOf(L, m.spec, v, emit)
+		return
+	}
+	r := record{kind: m.kind, ptr: v}
+	r.each(nil, emit)
+}
+
+// kindOf returns what the records of spec over T made in L share.
+func kindOf[T any](L *lua.LState, spec *RecordSpec) *recordKind {
 	c := convCacheOf(L)
-	rs := c.records(L)
-	return c, rs, rs.shape(c, spec, reflect.TypeFor[T]())
+	return c.records(L).kind(L, c, spec, reflect.TypeFor[T]())
 }
 
-// newRecordTable is the table of record r.
-func newRecordTable(L *lua.LState, rs *recordState, r *record) *lua.LTable {
-	ud := L.NewUserData()
-	ud.Value = r
+// table is the table of record r.
+func (k *recordKind) table(L *lua.LState, r *record) *lua.LTable {
 	t := L.CreateTable(1, 0)
-	t.RawSetInt(1, ud)
-	t.Metatable = rs.mt
+	t.RawSetInt(1, r)
+	t.Metatable = k.mt
 	return t
 }
 
@@ -147,12 +209,8 @@ func recordOf(t *lua.LTable) *record {
 	if t.Metatable == lua.LNil {
 		return nil
 	}
-	ud, ok := t.RawGetInt(1).(*lua.LUserData)
-	if !ok {
-		return nil
-	}
-	r, ok := ud.Value.(*record)
-	if !ok || t.Metatable != lua.LValue(r.mt) {
+	r, ok := t.RawGetInt(1).(*record)
+	if !ok || t.Metatable != lua.LValue(r.kind.mt) {
 		return nil
 	}
 	return r
@@ -197,8 +255,9 @@ func EachField(t *lua.LTable, fn func(k, v lua.LValue)) {
 // each calls fn for the fields r converts (in name order) that its table
 // t does not hold raw; t nil: every field.
 func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
-	for i := range r.shape.fields {
-		f := &r.shape.fields[i]
+	fields := r.kind.shape.fields
+	for i := range fields {
+		f := &fields[i]
 		if t != nil && t.RawGetString(f.name) != lua.LNil {
 			continue
 		}
@@ -211,7 +270,8 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
-	L := r.L
+	k := r.kind
+	L := k.L
 	if f.computed != nil {
 		if v, ok := f.computed(L, r.ptr); ok {
 			return r.dropEmpty(v)
@@ -220,8 +280,8 @@ func (r *record) get(f *recordField) lua.LValue {
 	if f.path == nil {
 		return lua.LNil
 	}
-	c := r.c
-	v, depth := r.v, 0
+	c := k.c
+	v, depth := r.value(), 0
 	for _, fp := range f.path[:len(f.path)-1] {
 		v = v.Field(fp.index)
 		if fp.embedPtr {
@@ -237,7 +297,7 @@ func (r *record) get(f *recordField) lua.LValue {
 }
 
 func (r *record) dropEmpty(v lua.LValue) lua.LValue {
-	if !r.shape.spec.DropEmpty {
+	if !r.kind.shape.spec.DropEmpty {
 		return v
 	}
 	switch x := v.(type) {
@@ -272,7 +332,7 @@ func (c *convCache) records(L *lua.LState) *recordState {
 	if c.rec != nil {
 		return c.rec
 	}
-	rs := &recordState{shapes: map[recordShapeKey]*recordShape{}}
+	rs := &recordState{shapes: map[recordShapeKey]*recordShape{}, kinds: map[recordShapeKey]*recordKind{}}
 	mt := L.CreateTable(0, 4)
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
@@ -281,7 +341,7 @@ func (c *convCache) records(L *lua.LState) *recordState {
 		if !ok || r == nil {
 			return 0
 		}
-		f := r.shape.byName[string(name)]
+		f := r.kind.shape.field(string(name))
 		if f == nil {
 			return 0
 		}
@@ -307,14 +367,40 @@ func (c *convCache) records(L *lua.LState) *recordState {
 	return rs
 }
 
-// shape returns the shape of spec over struct type t.
-func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *recordShape {
+// kind returns what the records of spec over struct type t made in L
+// share.
+func (rs *recordState) kind(L *lua.LState, c *convCache, spec *RecordSpec, t reflect.Type) *recordKind {
 	key := recordShapeKey{spec, t}
 	if rs.last != nil && rs.lastKey == key {
 		return rs.last
 	}
+	k, ok := rs.kinds[key]
+	if !ok {
+		k = &recordKind{shape: rs.shape(c, spec, t), mt: rs.mt, L: L, c: c}
+		rs.kinds[key] = k
+	}
+	rs.lastKey, rs.last = key, k
+	return k
+}
+
+// field returns the field called name, or nil. A loop reads one name of
+// many records in a row, each time with the same string (a constant of
+// the script): the last one found is checked first.
+func (s *recordShape) field(name string) *recordField {
+	if last := s.last; last != nil && last.name == name {
+		return last
+	}
+	f := s.byName[name]
+	if f != nil {
+		s.last = f
+	}
+	return f
+}
+
+// shape returns the shape of spec over struct type t.
+func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *recordShape {
+	key := recordShapeKey{spec, t}
 	if s, ok := rs.shapes[key]; ok {
-		rs.lastKey, rs.last = key, s
 		return s
 	}
 	s := &recordShape{spec: spec, byName: map[string]*recordField{}}

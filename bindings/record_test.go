@@ -188,3 +188,65 @@ func BenchmarkRecordLink(b *testing.B) {
 		NewRecord(L, plainSpec, l)
 	}
 }
+
+// A RecordMaker's records (its chunks of records crossed) read, walk and
+// materialise as NewRecord's; its Fields give EachField's fields; the
+// hidden slot shows as a userdata; a type not shown as fields gets
+// ToLua's table.
+func TestRecordMaker(t *testing.T) {
+	L := recordLua(t)
+	spec := &RecordSpec{Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+		"dst": func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString(v.(*rtnl.Route).DstString()), true },
+	}}
+	m := NewRecordMaker[rtnl.Route](L, spec)
+	routes := make([]rtnl.Route, recordChunk+3)
+	for i := range routes {
+		routes[i] = *benchRoute()
+		routes[i].Ifindex = i + 1
+	}
+	for i := range routes {
+		rec := m.Owned(L, &routes[i])
+		want := NewRecord(L, spec, &routes[i])
+		if !IsRecord(rec) {
+			t.Fatalf("route %d: not a record", i)
+		}
+		if got := rec.RawGetInt(1).Type(); got != lua.LTUserData {
+			t.Fatalf("route %d: hidden slot of type %s", i, got)
+		}
+		L.SetGlobal("r", rec)
+		if err := L.DoString(`assert(type(r[1]) == "userdata"); assert(tostring(r[1]):find("^userdata: ")); assert(r.dst == "10.0.1.2")`); err != nil {
+			t.Fatalf("route %d: %v", i, err)
+		}
+		var fields []string
+		m.Fields(L, &routes[i], func(k, v lua.LValue) { fields = append(fields, k.String()+"="+fmtLua(v)) })
+		var wantFields []string
+		EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
+		if !reflect.DeepEqual(fields, wantFields) {
+			t.Fatalf("route %d: Fields %v, want %v", i, fields, wantFields)
+		}
+		if got, w := fmtLua(rec), fmtLua(want); got != w {
+			t.Fatalf("route %d: %s, want %s", i, got, w)
+		}
+		if IsRecord(rec) {
+			t.Fatalf("route %d: FromLua left the record unmaterialised", i)
+		}
+	}
+	s := NewRecordMaker[string](L, plainSpec)
+	v := "x"
+	if tb := s.Owned(L, &v); IsRecord(tb) || tb.Len() != 0 {
+		t.Errorf("record of a string: %s", fmtLua(tb))
+	}
+}
+
+// BenchmarkRecordMakerRoute: records made by a RecordMaker, as a dump
+// makes them.
+func BenchmarkRecordMakerRoute(b *testing.B) {
+	L := lua.NewState()
+	defer L.Close()
+	m := NewRecordMaker[rtnl.Route](L, plainSpec)
+	r := benchRoute()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Owned(L, r)
+	}
+}

@@ -1,8 +1,6 @@
 package bindings
 
 import (
-	"reflect"
-
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -37,13 +35,13 @@ func FieldStreamOf(L *lua.LState, fn *lua.LFunction) FieldStream {
 // have (EachField of NewRecord(L, spec, v)), in name order, without making
 // the record or copying v.
 func EachFieldOf[T any](L *lua.LState, spec *RecordSpec, v *T, emit func(k, v lua.LValue)) {
-	c, _, shape := shapeOf[T](L, spec)
-	if shape.plan == nil {
+	k := kindOf[T](L, spec)
+	if k.shape.plan == nil {
 		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
 			EachField(t, emit)
 		}
 		return
 	}
-	r := record{shape: shape, ptr: v, v: reflect.ValueOf(v).Elem(), L: L, c: c}
+	r := record{kind: k, ptr: v}
 	r.each(nil, emit)
 }

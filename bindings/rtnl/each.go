@@ -145,12 +145,13 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 		pos++
 		return &batch[pos-1]
 	}
+	recs := bindings.NewRecordMaker[T](L, spec)
 	iterFn := L.NewFunction(func(L *lua.LState) int {
 		p := nextObj(L)
 		if p == nil {
 			return 0
 		}
-		L.Push(bindings.NewRecordOwned(L, spec, p))
+		L.Push(recs.Owned(L, p))
 		return 1
 	})
 	bindings.SetFieldStream(L, iterFn, func(L *lua.LState, emit func(k, v lua.LValue)) bool {
@@ -158,7 +159,7 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 		if p == nil {
 			return false
 		}
-		bindings.EachFieldOf(L, spec, p, emit)
+		recs.Fields(L, p, emit)
 		return true
 	})
 	s.untie = func() { bindings.SetFieldStream(L, iterFn, nil) }
