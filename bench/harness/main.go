@@ -23,6 +23,7 @@ import (
 type config struct {
 	rounds, startReps           int
 	w1, w2, w3, w4, w5pairs, w6 int
+	w1Large                     int
 	only                        map[string]bool
 	repo, bin, out, tmp         string
 	nlsh, floorBin, vishBin     string
@@ -40,12 +41,13 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 5, "rounds; each runs every peer once, in rotating order")
 	flag.IntVar(&c.startReps, "start-reps", 10, "start-up runs per peer per round")
 	flag.IntVar(&c.w1, "w1", 10000, "W1: routes to add")
+	flag.IntVar(&c.w1Large, "w1-large", 100000, "W1L: routes to add in W1's large run, for its RSS goal (0 = skip)")
 	flag.IntVar(&c.w2, "w2", 100000, "W2: routes to dump")
 	flag.IntVar(&c.w3, "w3", 200, "W3: containers to wire")
 	flag.IntVar(&c.w4, "w4", 5000, "W4: addresses to add")
 	flag.IntVar(&c.w5pairs, "w5-pairs", 2000, "W5: veth pairs to dump (links = 2*pairs + lo)")
 	flag.IntVar(&c.w6, "w6", 10000, "W6: nft rules to load and list (0 = skip)")
-	flag.StringVar(&c.onlyRaw, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5,S,W6,W6L); default all")
+	flag.StringVar(&c.onlyRaw, "only", "", "comma-separated workloads to run (W1,W1L,W2,W3,W4,W5,S,W6,W6L); default all")
 	flag.StringVar(&c.repo, "repo", ".", "repository root")
 	flag.StringVar(&c.bin, "bin", "bench/bin", "directory with the built nlsh, floor and vish binaries")
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report to write (\"\" = none)")

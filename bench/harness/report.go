@@ -170,8 +170,8 @@ func report(c *config, table string) string {
 	fmt.Fprintf(&b, "- Date: %s (run took %.0f s)\n", c.started.UTC().Format("2006-01-02 15:04 UTC"), time.Since(c.started).Seconds())
 	fmt.Fprintf(&b, "- Machine: %s\n", machine())
 	fmt.Fprintf(&b, "- Tools: %s\n", tools(c))
-	fmt.Fprintf(&b, "- Settings: %d rounds (start-up: %d runs per peer per round); W1 %d routes, W2 %d routes, W3 %d containers, W4 %d addresses, W5 %d links, W6 %d nft rules\n",
-		c.rounds, c.startReps, c.w1, c.w2, c.w3, c.w4, 2*c.w5pairs+1, c.w6)
+	fmt.Fprintf(&b, "- Settings: %d rounds (start-up: %d runs per peer per round); W1 %d routes (W1L %d), W2 %d routes, W3 %d containers, W4 %d addresses, W5 %d links, W6 %d nft rules\n",
+		c.rounds, c.startReps, c.w1, c.w1Large, c.w2, c.w3, c.w4, 2*c.w5pairs+1, c.w6)
 	fmt.Fprintf(&b, "- Reproduce (as root, from the repository root): `%s`\n\n", c.command)
 	b.WriteString("Every cell is a whole process (fork to reap, timed by the harness), median over the rounds; ")
 	b.WriteString("× floor is that median over the raw floor's median in the same run; peak RSS is the median of the ")
