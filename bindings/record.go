@@ -256,12 +256,13 @@ func EachField(t *lua.LTable, fn func(k, v lua.LValue)) {
 // t does not hold raw; t nil: every field.
 func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 	fields := r.kind.shape.fields
+	rv := r.value()
 	for i := range fields {
 		f := &fields[i]
 		if t != nil && t.RawGetString(f.name) != lua.LNil {
 			continue
 		}
-		if v := r.get(f); v != lua.LNil {
+		if v := r.getFrom(f, rv); v != lua.LNil {
 			fn(f.ls, v)
 		}
 	}
@@ -270,6 +271,11 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
+	return r.getFrom(f, r.value())
+}
+
+// getFrom is get with the record's value given.
+func (r *record) getFrom(f *recordField, rv reflect.Value) lua.LValue {
 	k := r.kind
 	L := k.L
 	if f.computed != nil {
@@ -281,7 +287,7 @@ func (r *record) get(f *recordField) lua.LValue {
 		return lua.LNil
 	}
 	c := k.c
-	v, depth := r.value(), 0
+	v, depth := rv, 0
 	for _, fp := range f.path[:len(f.path)-1] {
 		v = v.Field(fp.index)
 		if fp.embedPtr {
@@ -297,7 +303,7 @@ func (r *record) get(f *recordField) lua.LValue {
 }
 
 func (r *record) dropEmpty(v lua.LValue) lua.LValue {
-	if !r.kind.shape.spec.DropEmpty {
+	if !r.kind.shape.spec.DropEmpty || v == lua.LNil {
 		return v
 	}
 	switch x := v.(type) {
