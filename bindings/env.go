@@ -43,6 +43,7 @@ type Env struct {
 	WrapTransport func(socket.Transport) socket.Transport
 
 	nsStack []netns.Target
+	thread  *netns.Thread // kept for making sockets in namespaces
 	closers []func()
 	values  map[string]any
 }
@@ -156,10 +157,15 @@ func (e *Env) TraceFunc(format func(socket.Direction, codec.Message) string) soc
 }
 
 // SocketConfig is the configuration of a module's connection in
-// namespace t: its shared trace, the env's transport wrapper and, in a
-// dry run, changesState to say which requests are kept back.
+// namespace t: its shared trace, the env's transport wrapper, the env's
+// kept thread for entering namespaces (netns.Thread, closed with the env)
+// and, in a dry run, changesState to say which requests are kept back.
 func (e *Env) SocketConfig(t netns.Target, trace socket.TraceFunc, changesState func(codec.Message) bool) *socket.Config {
-	cfg := &socket.Config{NetNS: t, Trace: trace, WrapTransport: e.WrapTransport}
+	if e.thread == nil && !t.IsHost() {
+		e.thread = netns.NewThread()
+		e.OnClose(func() { e.thread.Close() })
+	}
+	cfg := &socket.Config{NetNS: t, Thread: e.thread, Trace: trace, WrapTransport: e.WrapTransport}
 	if e.DryRun {
 		cfg.DryRun = changesState
 	}

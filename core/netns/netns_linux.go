@@ -246,3 +246,72 @@ func List() ([]string, error) {
 	}
 	return names, nil
 }
+
+// pidfdGetNetNamespace is PIDFD_GET_NET_NAMESPACE, _IO(0xFF, 4) (Linux
+// 6.11), which x/sys/unix does not name: NS_GET_NSTYPE is _IO(0xb7, 3),
+// so its high bits are the architecture's _IO direction bits.
+const pidfdGetNetNamespace = unix.NS_GET_NSTYPE&^0xffff | 0xff04
+
+// OpenFD returns a new descriptor of t's network namespace, which the
+// caller closes: for the kernel to take as a namespace (IFLA_NET_NS_FD,
+// setns). A name, a path or a pid is opened as its file (no thread
+// enters anything), and checked to be a network namespace; a pidfd is
+// asked for its process's namespace (PIDFD_GET_NET_NAMESPACE), or on a
+// kernel without that, a discarded thread enters it and opens its own;
+// an fd target is duplicated; the host is the process's own.
+func (t Target) OpenFD() (int, error) {
+	var (
+		fd  int
+		err error
+	)
+	switch t.kind {
+	case KindHost:
+		fd, err = unix.Open("/proc/self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	case KindFD:
+		fd, err = unix.FcntlInt(uintptr(t.fd), unix.F_DUPFD_CLOEXEC, 0)
+	case KindPidFD:
+		if t.file == nil {
+			return -1, fmt.Errorf("%s: %w", t, ErrInvalid)
+		}
+		fd, err = unix.IoctlRetInt(t.fd, pidfdGetNetNamespace)
+		if errors.Is(err, unix.ENOTTY) || errors.Is(err, unix.EINVAL) {
+			return t.openInside()
+		}
+		if err != nil {
+			return -1, fmt.Errorf("namespace %s: %w", t, err)
+		}
+		return fd, nil
+	default:
+		p := t.path()
+		fd, err = unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return -1, fmt.Errorf("namespace %s: open %s: %w", t, p, err)
+		}
+	}
+	if err != nil {
+		return -1, fmt.Errorf("namespace %s: %w", t, err)
+	}
+	if typ, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE); err != nil || typ != unix.CLONE_NEWNET {
+		unix.Close(fd)
+		return -1, fmt.Errorf("namespace %s: not a network namespace: %w", t, ErrInvalid)
+	}
+	return fd, nil
+}
+
+// openInside enters t on a discarded thread and opens that thread's own
+// namespace file there.
+func (t Target) openInside() (int, error) {
+	fd := -1
+	err := t.Do(func() error {
+		var err error
+		fd, err = unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+		return -1, fmt.Errorf("open namespace %s: %w", t, err)
+	}
+	return fd, nil
+}

@@ -29,3 +29,6 @@ func Del(name string) error { return ErrNotSupported }
 
 // List is not supported off Linux.
 func List() ([]string, error) { return nil, ErrNotSupported }
+
+// OpenFD is not supported off Linux.
+func (t Target) OpenFD() (int, error) { return -1, ErrNotSupported }

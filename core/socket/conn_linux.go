@@ -12,7 +12,9 @@ import (
 )
 
 // Dial opens a netlink socket for protocol (such as unix.NETLINK_ROUTE)
-// inside cfg.NetNS and returns a Conn over it.
+// inside cfg.NetNS and returns a Conn over it. The socket is made on
+// cfg.Thread, or without one on a thread made for it and discarded
+// (netns.Target.Do).
 //
 // The socket is non-blocking and served by the Go runtime poller, bound to
 // a kernel-assigned port id, and connected to the kernel (port 0) so that
@@ -23,19 +25,8 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	fd := -1
-	err := cfg.NetNS.Do(func() error {
-		s, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
-		if err != nil {
-			return fmt.Errorf("socket: %w", err)
-		}
-		fd = s
-		return nil
-	})
+	fd, err := cfg.Thread.Socket(cfg.NetNS, unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
 	if err != nil {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
 		return nil, fmt.Errorf("netlink dial protocol %d in %s: %w", protocol, cfg.NetNS, err)
 	}
 	k, err := newKernel(fd, cfg)

@@ -1,29 +1,19 @@
 package rtnl
 
 import (
-	"fmt"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/nlsh/nlsh/core/netns"
 )
 
-// openNetNS opens a descriptor of t's network namespace. It enters t on a
-// discarded thread (netns.Target.Do, which for a pidfd uses setns on the
-// pidfd itself, so a reused pid cannot redirect it) and opens that
-// thread's own namespace file there.
+// openNetNS opens a descriptor of t's network namespace
+// (netns.Target.OpenFD: a name's file is opened as it is, no thread
+// enters anything; a pidfd is asked for its namespace, so a reused pid
+// cannot redirect it).
 func openNetNS(t netns.Target) (int, func(), error) {
-	fd := -1
-	err := t.Do(func() error {
-		var err error
-		fd, err = unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		return err
-	})
+	fd, err := t.OpenFD()
 	if err != nil {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
-		return -1, nil, fmt.Errorf("open namespace %s: %w", t, err)
+		return -1, nil, err
 	}
 	return fd, func() { unix.Close(fd) }, nil
 }
