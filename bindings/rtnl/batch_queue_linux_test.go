@@ -169,3 +169,33 @@ return #res, table.concat(bad, "; ")`)
 		t.Fatalf("after the rollback:\n%s\nbefore:\n%s", after, before)
 	}
 }
+
+// BenchmarkBatchQueueRouteAdd is the Lua side of W1 alone: route adds
+// queued in rtnl.batch (the script's loop, argument reading, encoding),
+// per route, with nothing sent (the body raises at its end).
+func BenchmarkBatchQueueRouteAdd(b *testing.B) {
+	ns := testutil.NewNetNS(b)
+	rt, err := runtime.New(runtime.Options{Netns: ns.Target})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close()
+	fn, err := rt.Compile("queue.lua", `local rtnl = require "rtnl"
+local n, fmt, floor = 10000, string.format, math.floor
+return pcall(rtnl.batch, function()
+  for i = 0, n - 1 do
+    rtnl.route.add{dst = fmt("10.%d.%d.%d/32", floor(i / 65536) % 256, floor(i / 256) % 256, i % 256), dev = "bench0"}
+  end
+  error("queued")
+end)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rt.Call(context.Background(), fn); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/route")
+}

@@ -72,7 +72,8 @@ func NewRouteQueue(opts ...CallOption) *RouteQueue {
 // Len is the number of queued calls.
 func (q *RouteQueue) Len() int { return q.n }
 
-// Add queues the add of r (normalized in place). A route whose arguments
+// Add queues the add of r (normalized in place, its devices left named).
+// A route whose arguments
 // cannot be right is refused: Add returns the error, and Send reports it
 // as that call's failure without sending it.
 func (q *RouteQueue) Add(r *Route) error {
@@ -84,6 +85,15 @@ func (q *RouteQueue) Add(r *Route) error {
 		err = badArg("dst", r.DstString(), "request of %d bytes is too large", len(b))
 	}
 	q.scratch = b
+	// Placeholders stay in the queue: r keeps its devices by name.
+	if r.Ifindex&devPlaceholder != 0 {
+		r.Ifindex = 0
+	}
+	for i := range r.Nexthops {
+		if r.Nexthops[i].Ifindex&devPlaceholder != 0 {
+			r.Nexthops[i].Ifindex = 0
+		}
+	}
 	if err != nil {
 		q.refused = append(q.refused, queueError{q.n, err})
 		b = nil
@@ -268,7 +278,7 @@ func (q *RouteQueue) devName(idx int) string {
 // DelAdded deletes, newest first, the routes that the queue's adds made
 // when Send sent them: every call but those skip lists (ascending), which
 // a caller knows changed nothing (the kernel refused them), and but
-// refused calls and calls Send did not send. Each delete names exactly the route its add made (its
+// refused calls and calls Send did not send (an unknown device's). Each delete names exactly the route its add made (its
 // Key). It returns every failure, those of routes already gone (ESRCH,
 // ENODEV) included, each naming its route.
 func (q *RouteQueue) DelAdded(ctx context.Context, c *Client, skip []int) []error {
@@ -330,6 +340,9 @@ func (q *RouteQueue) DelAdded(ctx context.Context, c *Client, skip []int) []erro
 				out = append(out, fmt.Errorf("route del: queued request %d: %w", calls[j], err))
 				continue
 			}
+			if unsent(&r) {
+				continue // its device did not resolve: never sent
+			}
 			key := r.Key()
 			start := len(buf)
 			typ, b, err := appendRouteRequest(ctx, buf, "route del", &key, 0, q.tables, devs)
@@ -347,6 +360,20 @@ func (q *RouteQueue) DelAdded(ctx context.Context, c *Client, skip []int) []erro
 	}
 	send()
 	return out
+}
+
+// unsent reports whether a decoded queued request still names a device
+// by placeholder, which Send does not send.
+func unsent(r *Route) bool {
+	if r.Ifindex&devPlaceholder != 0 {
+		return true
+	}
+	for _, nh := range r.Nexthops {
+		if nh.Ifindex&devPlaceholder != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Key is what deletes exactly the route r: its family, type, destination,

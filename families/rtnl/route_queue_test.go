@@ -1,0 +1,215 @@
+package rtnl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// queueFake is a fake conn whose links are eth0 (3) and eth1 (4), and
+// whose batches refuse the routes to refuse with EEXIST.
+func queueFake(t *testing.T, refuse string) *ipFakeConn {
+	f := &ipFakeConn{t: t}
+	f.exec = func(m codec.Message) ([]codec.Message, error) {
+		if m.Header.Type != rtmGetLink {
+			t.Errorf("unexpected request %s", MessageName(m.Header.Type))
+			return nil, nil
+		}
+		d := codec.NewDecoder(m.Data[ipIfinfomsgLen:])
+		for d.Next() {
+			if d.Type() == ipIFLAIfname {
+				idx := map[string]byte{"eth0": 3, "eth1": 4}[d.String()]
+				if idx == 0 {
+					return nil, syscall.ENODEV
+				}
+				reply := make([]byte, ipIfinfomsgLen)
+				reply[4] = idx
+				return []codec.Message{{Header: codec.Header{Type: rtmNewLink}, Data: reply}}, nil
+			}
+		}
+		return nil, syscall.EINVAL
+	}
+	f.batch = func(ms []codec.Message) []error {
+		errs := make([]error, len(ms))
+		for i, m := range ms {
+			if refuse != "" && bytes.Contains(m.Data, netip.MustParseAddr(refuse).AsSlice()) {
+				errs[i] = &codec.Error{Errno: syscall.EEXIST}
+			}
+		}
+		return errs
+	}
+	return f
+}
+
+// TestRouteQueue: queued adds are sent as the same bytes AddRoutes sends,
+// devices resolved when sent (an unknown one fails its own call), a route
+// refused when queued fails its own call unsent, the kernel's refusal
+// names its route; DelAdded deletes what was added, newest first, with
+// the bytes DelRoutes sends for each route's Key, skipping what the
+// caller says was refused.
+func TestRouteQueue(t *testing.T) {
+	ctx := context.Background()
+	p := netip.MustParsePrefix
+	routes := []Route{
+		{Dst: p("10.0.0.1/32"), Dev: "eth0"},
+		{Dst: p("10.1.0.0/16"), Table: 100, Metric: 7, Nexthops: []Nexthop{
+			{Gateway: netip.MustParseAddr("10.0.0.1"), Dev: "eth1"}, {Gateway: netip.MustParseAddr("10.0.0.2"), Dev: "eth0", Weight: 3}}},
+		{Dst: p("10.2.0.0/24"), Dev: "nosuch"},
+		{Dst: p("10.3.0.1/24"), Dev: "eth0"}, // host bits set: refused when queued
+		{Dst: p("2001:db8::/64"), Gateway: netip.MustParseAddr("fe80::1"), Dev: "eth1", Protocol: "static"},
+		{Dst: p("10.4.0.0/24"), Gateway: netip.MustParseAddr("10.0.0.9")},
+	}
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	for i := range routes {
+		r := routes[i]
+		err := q.Add(&r)
+		if (i == 3) != (err != nil) {
+			t.Fatalf("Add %d: %v", i, err)
+		}
+	}
+	if q.Len() != len(routes) {
+		t.Fatalf("Len %d", q.Len())
+	}
+	f := queueFake(t, "10.4.0.0")
+	var failed []string
+	q.Send(ctx, New(f), func(i int, err error) { failed = append(failed, fmt.Sprint(i, ": ", err)) })
+	want := []string{
+		`2: dev "nosuch": no such device`,
+		`3: dst "10.3.0.1/24": host bits set`,
+		`5: RTM_NEWROUTE 10.4.0.0/24 via 10.0.0.9: file exists (EEXIST)`,
+	}
+	if len(failed) != len(want) {
+		t.Fatalf("failures %q", failed)
+	}
+	for i := range want {
+		if !strings.HasPrefix(failed[i], want[i]) {
+			t.Errorf("failure %q, want %q...", failed[i], want[i])
+		}
+	}
+
+	// The same routes, but those not sent, through AddRoutes.
+	g := queueFake(t, "10.4.0.0")
+	if errs, err := New(g).AddRoutes(ctx, []Route{routes[0], routes[1], routes[4], routes[5]}, WithTables(BuiltinTables())); err != nil || errors.Join(errs...) == nil {
+		t.Fatal(errs, err)
+	}
+	sameBatch(t, "adds", onlyType(f.sent, rtmNewRoute), onlyType(g.sent, rtmNewRoute))
+
+	f.sent = nil
+	if errs := q.DelAdded(ctx, New(f), []int{5}); len(errs) != 0 {
+		t.Fatalf("DelAdded: %v", errs)
+	}
+	g.sent = nil
+	var keys []Route
+	for _, i := range []int{4, 1, 0} {
+		r := routes[i]
+		if _, err := r.normalize("route add", BuiltinTables(), false); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, r.Key())
+	}
+	if _, err := New(g).DelRoutes(ctx, keys, WithTables(BuiltinTables())); err != nil {
+		t.Fatal(err)
+	}
+	sameBatch(t, "deletes", onlyType(f.sent, rtmDelRoute), onlyType(g.sent, rtmDelRoute))
+}
+
+func onlyType(ms []codec.Message, typ uint16) []codec.Message {
+	var out []codec.Message
+	for _, m := range ms {
+		if m.Header.Type == typ {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func sameBatch(t *testing.T, what string, got, want []codec.Message) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d messages, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Header != want[i].Header || !bytes.Equal(got[i].Data, want[i].Data) {
+			t.Errorf("%s %d: %+v % x\nwant %+v % x", what, i, got[i].Header, got[i].Data, want[i].Header, want[i].Data)
+		}
+	}
+}
+
+// TestRouteQueueBrokenExchange: when the exchange itself fails, every
+// call whose outcome is unknown reports it, and DelAdded leaves alone
+// the calls that were never handed to the kernel.
+func TestRouteQueueBrokenExchange(t *testing.T) {
+	ctx := context.Background()
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	for i := range routeWindow + 10 {
+		r := Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
+		if err := q.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := queueFake(t, "")
+	broken := errors.New("receive: connection reset")
+	calls := 0
+	f.batch = func(ms []codec.Message) []error {
+		calls++
+		return nil
+	}
+	c := New(&brokenBatchConn{ipFakeConn: f, err: broken})
+	n := 0
+	q.Send(ctx, c, func(i int, err error) {
+		if !errors.Is(err, broken) {
+			t.Errorf("call %d: %v", i, err)
+		}
+		n++
+	})
+	if n != q.Len() {
+		t.Errorf("%d failures reported, want %d", n, q.Len())
+	}
+	if q.sent != routeWindow {
+		t.Errorf("sent %d, want the first window, %d", q.sent, routeWindow)
+	}
+	f.sent = nil
+	q.DelAdded(ctx, New(f), nil)
+	if got := len(onlyType(f.sent, rtmDelRoute)); got != routeWindow {
+		t.Errorf("%d deletes, want %d", got, routeWindow)
+	}
+}
+
+// brokenBatchConn fails every batch as a whole.
+type brokenBatchConn struct {
+	*ipFakeConn
+	err error
+}
+
+func (b *brokenBatchConn) Batch(_ context.Context, ms []codec.Message) ([]error, error) {
+	for _, m := range ms {
+		b.record(m)
+	}
+	errs := make([]error, len(ms))
+	for i := range errs {
+		errs[i] = b.err
+	}
+	return errs, b.err
+}
+
+// BenchmarkRouteQueueAdd is queueing one IPv4 host route on a device.
+func BenchmarkRouteQueueAdd(b *testing.B) {
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	var r Route
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r = Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
+		if err := q.Add(&r); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
