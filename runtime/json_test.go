@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -136,5 +137,39 @@ func TestPrintJSONIterator(t *testing.T) {
 	vals := run(`local i = 0; return function() i = i + 1; if i > 2 then error("boom") end; return i end`)
 	if err := rt.PrintJSON(ctx, io.Discard, vals); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("iterator error: %v", err)
+	}
+}
+
+// errClosedOutput is the failure of a reader that went away.
+var errClosedOutput = errors.New("output closed")
+
+// closingWriter takes n bytes, then fails every write.
+type closingWriter struct{ n int }
+
+func (w *closingWriter) Write(p []byte) (int, error) {
+	if w.n <= 0 {
+		return 0, errClosedOutput
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// An output that fails ends an iterator's JSON stream with its error: an
+// endless iterator written to a closed pipe must not run on.
+func TestPrintJSONStopsWhenOutputFails(t *testing.T) {
+	rt, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	ctx := context.Background()
+	vals, err := rt.EvalString(ctx, "endless", `local i = 0
+		return function() i = i + 1; return {n = i, name = "x"} end`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = rt.PrintJSON(ctx, &closingWriter{n: 200 << 10}, vals)
+	if !errors.Is(err, errClosedOutput) {
+		t.Fatalf("PrintJSON = %v; want the output's error", err)
 	}
 }
