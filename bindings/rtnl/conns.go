@@ -19,12 +19,37 @@ const maxIdleStreams = 2
 // conns caches one rtnetlink client per namespace for a runtime, plus
 // spare clients for streaming dumps (a dump holds its connection until it
 // ends), all closed when the runtime closes.
+//
+// A target that names its namespace through a file (a name, a path, a
+// pid) may name another one later: a namespace deleted and made again
+// under the same name, a pid reused. Each look-up compares the inode the
+// name leads to now (one stat) with the one it led to when the client was
+// dialled, and dials again when they differ, so calls never go to a
+// namespace the name no longer names.
 type conns struct {
 	env     *bindings.Env
-	main    map[string]*rtnl.Client
-	idle    map[string][]*rtnl.Client // spare stream clients by namespace
-	streams []*stream                 // live rtnl.route.each iterators
+	main    map[string]cached
+	idle    map[string][]cached // spare stream clients by namespace
+	streams []*stream           // live rtnl.route.each iterators
 	trace   socket.TraceFunc
+}
+
+// cached is a client and the inode of the namespace its target named when
+// it was dialled (0 for targets that cannot change: host, fd, pidfd).
+type cached struct {
+	cl  *rtnl.Client
+	ino uint64
+}
+
+// inode is what t names now, for comparing with a cached client's; ok is
+// false when t cannot be resolved (the dial will say why).
+func inode(t netns.Target) (ino uint64, ok bool) {
+	switch t.Kind() {
+	case netns.KindNamed, netns.KindPath, netns.KindPID:
+		id, err := t.ID()
+		return id, err == nil
+	}
+	return 0, true
 }
 
 // connsOf returns env's cache, making it on first use.
@@ -32,7 +57,7 @@ func connsOf(env *bindings.Env) *conns {
 	if c, ok := env.Value(connsKey).(*conns); ok {
 		return c
 	}
-	c := &conns{env: env, main: map[string]*rtnl.Client{}, idle: map[string][]*rtnl.Client{}}
+	c := &conns{env: env, main: map[string]cached{}, idle: map[string][]cached{}}
 	// One line per message, as the rtnetlink schemas print it:
 	//	send RTM_NEWADDR flags=REQUEST|ACK|CREATE|EXCL seq=1 pid=0 {family=inet ...} local=10.0.0.2 ...
 	p := rtnl.Protocol()
@@ -50,17 +75,23 @@ func (c *conns) config(t netns.Target) *socket.Config {
 	return c.env.SocketConfig(t, c.trace, changesState)
 }
 
-// client returns the cached client for namespace t, dialling it once.
+// client returns the cached client for namespace t, dialling it once (and
+// again when t has come to name another namespace).
 func (c *conns) client(t netns.Target) (*rtnl.Client, error) {
 	key := t.String()
-	if cl, ok := c.main[key]; ok {
-		return cl, nil
+	ino, ok := inode(t)
+	if e, found := c.main[key]; found {
+		if ok && e.ino == ino {
+			return e.cl, nil
+		}
+		e.cl.Close() // bound to a namespace t no longer names
+		delete(c.main, key)
 	}
 	cl, err := rtnl.Dial(c.config(t))
 	if err != nil {
 		return nil, err
 	}
-	c.main[key] = cl
+	c.main[key] = cached{cl, ino}
 	return cl, nil
 }
 
@@ -68,10 +99,14 @@ func (c *conns) client(t netns.Target) (*rtnl.Client, error) {
 // or a new one.
 func (c *conns) streamClient(t netns.Target) (*rtnl.Client, error) {
 	key := t.String()
-	if l := c.idle[key]; len(l) > 0 {
-		cl := l[len(l)-1]
+	ino, ok := inode(t)
+	for l := c.idle[key]; len(l) > 0; l = c.idle[key] {
+		e := l[len(l)-1]
 		c.idle[key] = l[:len(l)-1]
-		return cl, nil
+		if ok && e.ino == ino {
+			return e.cl, nil
+		}
+		e.cl.Close()
 	}
 	return rtnl.Dial(c.config(t))
 }
@@ -79,8 +114,9 @@ func (c *conns) streamClient(t netns.Target) (*rtnl.Client, error) {
 // release returns a stream client whose dump ended.
 func (c *conns) release(t netns.Target, cl *rtnl.Client) {
 	key := t.String()
-	if len(c.idle[key]) < maxIdleStreams {
-		c.idle[key] = append(c.idle[key], cl)
+	ino, ok := inode(t)
+	if ok && len(c.idle[key]) < maxIdleStreams {
+		c.idle[key] = append(c.idle[key], cached{cl, ino})
 		return
 	}
 	cl.Close()
@@ -90,15 +126,15 @@ func (c *conns) close() {
 	for len(c.streams) > 0 {
 		c.streams[0].stop() // removes itself from c.streams
 	}
-	for _, cl := range c.main {
-		cl.Close()
+	for _, e := range c.main {
+		e.cl.Close()
 	}
 	for _, l := range c.idle {
-		for _, cl := range l {
-			cl.Close()
+		for _, e := range l {
+			e.cl.Close()
 		}
 	}
-	c.main, c.idle = map[string]*rtnl.Client{}, map[string][]*rtnl.Client{}
+	c.main, c.idle = map[string]cached{}, map[string][]cached{}
 }
 
 // client returns the client for the namespace a's calls go to now,

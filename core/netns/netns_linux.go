@@ -137,12 +137,20 @@ func (t Target) ID() (uint64, error) {
 		})
 		return id, err
 	}
+	var st unix.Stat_t
+	if p := t.path(); p != "" {
+		// One stat, which follows the bind mount to the namespace, as an
+		// open and fstat would.
+		if err := unix.Stat(p, &st); err != nil {
+			return 0, fmt.Errorf("namespace %s: stat %s: %w", t, p, err)
+		}
+		return st.Ino, nil
+	}
 	fd, release, err := t.open()
 	if err != nil {
 		return 0, err
 	}
 	defer release()
-	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
 		return 0, fmt.Errorf("stat namespace %s: %w", t, err)
 	}
