@@ -3,14 +3,26 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
-// startProfile starts a CPU profile into the file named by NLSH_CPUPROFILE
-// (for `go tool pprof`), and returns the function that ends it; without
-// the variable it does nothing.
+// startProfile starts the profiles asked for by the environment and
+// returns the function that ends them: a CPU profile into the file named
+// by NLSH_CPUPROFILE, and a profile of every allocation (the "allocs"
+// profile, sampled at every 512 bytes) into the file named by
+// NLSH_MEMPROFILE, both for `go tool pprof`. Without the variables it does
+// nothing.
 func startProfile() (stop func()) {
-	path := os.Getenv("NLSH_CPUPROFILE")
+	stopCPU := startCPUProfile(os.Getenv("NLSH_CPUPROFILE"))
+	stopMem := startMemProfile(os.Getenv("NLSH_MEMPROFILE"))
+	return func() {
+		stopCPU()
+		stopMem()
+	}
+}
+
+func startCPUProfile(path string) (stop func()) {
 	if path == "" {
 		return func() {}
 	}
@@ -27,5 +39,24 @@ func startProfile() (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+func startMemProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	runtime.MemProfileRate = 512
+	return func() {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.Lookup("allocs").WriteTo(f, 0)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "nlsh: NLSH_MEMPROFILE: %v\n", err)
+		}
 	}
 }
