@@ -195,4 +195,49 @@ func callable(L *lua.LState, v lua.LValue) bool {
 func InstallProtected(L *lua.LState) {
 	L.SetGlobal("pcall", L.NewFunction(pcall))
 	L.SetGlobal("xpcall", L.NewFunction(xpcall))
+	guardYield(L)
+}
+
+// errYieldAcrossGo is the error of a yield that would cross a Go call.
+const errYieldAcrossGo = "attempt to yield across a Go function call (pcall, a callback such as rtnl.batch's, or outside a coroutine)"
+
+// guardYield makes coroutine.yield raise an error, as Lua 5.1's does at
+// a C-call boundary, when a Go function is between it and its coroutine's
+// start: pcall (which runs its function on a coroutine of its own), a Go
+// function that called back into Lua (rtnl.batch's body, netns.run's
+// function, table.sort's comparator). gopher-lua would switch threads
+// anyway, returning to that Go function as if the call had ended, and
+// crash a few steps later (a nil dereference in its VM). An error instead
+// unwinds as any error does: pcall returns false, batch and run restore
+// their state.
+func guardYield(L *lua.LState) {
+	co, ok := L.GetGlobal("coroutine").(*lua.LTable)
+	if !ok {
+		return
+	}
+	yield, ok := co.RawGetString("yield").(*lua.LFunction)
+	if !ok || !yield.IsG {
+		return
+	}
+	orig := yield.GFunction
+	co.RawSetString("yield", L.NewFunction(func(L *lua.LState) int {
+		if yieldCrossesGo(L) {
+			L.RaiseError(errYieldAcrossGo)
+		}
+		return orig(L)
+	}))
+}
+
+// yieldCrossesGo reports whether a Go function is on L's stack below the
+// running one (level 0, coroutine.yield itself).
+func yieldCrossesGo(L *lua.LState) bool {
+	for level := 1; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return false
+		}
+		if _, err := L.GetInfo("S", dbg, lua.LNil); err != nil || dbg.What == "G" {
+			return true
+		}
+	}
 }

@@ -158,6 +158,7 @@ func TestPcallSemantics(t *testing.T) {
 		r[7] = tostring(ok) .. tostring(e)
 		local co = coroutine.wrap(function() local ok, e = pcall(error, "in co"); coroutine.yield(e); return "done" end)
 		r[8] = co() .. "," .. co()
+		r[#r + 1] = first
 		return r`)
 	if err != nil {
 		t.Fatal(err)
@@ -165,6 +166,51 @@ func TestPcallSemantics(t *testing.T) {
 	want := []any{int64(1), "true3z", int64(7), "handled m", "attempt to call a nil value", false, "truefalse", "in co,done"}
 	if !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("got %#v\nwant %#v", got[0], want)
+	}
+}
+
+// A yield that would cross a Go function (pcall, xpcall, a Go function
+// calling back into Lua such as table.sort's comparator or rtnl.batch's
+// body, or the script's top level) raises an error, as Lua 5.1 does at a
+// C-call boundary; gopher-lua would return into the Go function as if the
+// call had ended and crash in its VM. Yields that cross only Lua frames,
+// in nested coroutines too, work as ever.
+func TestYieldAcrossGoIsAnError(t *testing.T) {
+	rt := newRT(t, runtime.Options{})
+	ctx := context.Background()
+	got, err := rt.RunString(ctx, "y.lua", `
+		local r = {}
+		local function try(f)
+			local co = coroutine.wrap(function() local ok, e = pcall(f); r[#r + 1] = tostring(ok) .. " " .. tostring(e); return "end" end)
+			return co()
+		end
+		local first = try(function() coroutine.yield(1) end)
+		try(function() local ok, e = xpcall(function() coroutine.yield(2) end, function(m) return "h: " .. m end); error(e, 0) end)
+		try(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield(3); return a < b end) end)
+		try(function() require("rtnl").batch(function() coroutine.yield(4) end) end)
+		local inner = pcall(function()
+			local co = coroutine.wrap(function(a) local b = coroutine.yield(a + 1); return b * 2 end)
+			r[#r + 1] = co(1) .. "," .. co(10)
+		end)
+		r[#r + 1] = first
+		return r`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got[0].([]any)
+	if len(r) != 6 || r[4] != "2,20" || r[5] != "end" {
+		t.Fatalf("got %#v", r)
+	}
+	for i, s := range r[:4] {
+		if !strings.HasPrefix(s.(string), "false ") || !strings.Contains(s.(string), "attempt to yield across a Go function call") {
+			t.Errorf("case %d: %q; want pcall to return false and the yield error", i+1, s)
+		}
+	}
+	if !strings.Contains(r[1].(string), "h: ") {
+		t.Errorf("xpcall's handler did not see the yield error: %q", r[1])
+	}
+	if _, err := rt.RunString(ctx, "top.lua", "coroutine.yield(1)"); err == nil || !strings.Contains(err.Error(), "attempt to yield across a Go function call") {
+		t.Fatalf("a yield at the top level: %v", err)
 	}
 }
 
