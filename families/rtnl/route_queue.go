@@ -20,11 +20,12 @@ import (
 type RouteQueue struct {
 	tables  *Tables
 	chunks  []routeChunk
-	n       int          // queued calls, refused ones included
-	sent    int          // calls before this one were handed to the kernel
-	refused []queueError // calls refused when queued, in order
-	devs    []devRef     // device k is placeholder devPlaceholder|k
-	index   []int        // devs resolved by Send (0: failed, see devErr)
+	n       int            // queued calls, refused ones included
+	sent    int            // calls before this one were handed to the kernel
+	refused []queueError   // calls refused when queued, in order
+	devs    []devRef       // device k is placeholder devPlaceholder|k
+	devIdx  map[devRef]int // k by device: a batch over many devices stays linear
+	index   []int          // devs resolved by Send (0: failed, see devErr)
 	devErr  []error
 	scratch []byte
 	devs0   devResolver // resolves every name to a placeholder
@@ -116,12 +117,15 @@ func (q *RouteQueue) chunkFor(size int) *routeChunk {
 
 // placeholder is devResolver.index for a queue: the name's placeholder.
 func (q *RouteQueue) placeholder(field, name string) int {
-	for k, d := range q.devs {
-		if d.name == name && d.field == field {
-			return devPlaceholder | k
-		}
+	d := devRef{field, name}
+	if k, ok := q.devIdx[d]; ok {
+		return devPlaceholder | k
 	}
-	q.devs = append(q.devs, devRef{field, name})
+	if q.devIdx == nil {
+		q.devIdx = map[devRef]int{}
+	}
+	q.devIdx[d] = len(q.devs)
+	q.devs = append(q.devs, d)
 	return devPlaceholder | (len(q.devs) - 1)
 }
 

@@ -3,6 +3,7 @@ package rtnl
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -212,4 +213,49 @@ func BenchmarkRouteQueueAdd(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// A queue over many devices, named in any order and again, sends each
+// route on its own device: the bytes AddRoutes sends for the same routes.
+func TestRouteQueueManyDevices(t *testing.T) {
+	ctx := context.Background()
+	const ndev = 300
+	newFake := func() *ipFakeConn {
+		f := &ipFakeConn{t: t}
+		f.exec = func(m codec.Message) ([]codec.Message, error) {
+			d := codec.NewDecoder(m.Data[ipIfinfomsgLen:])
+			for d.Next() {
+				var i int
+				if d.Type() == ipIFLAIfname {
+					if _, err := fmt.Sscanf(d.String(), "dev%d", &i); err != nil || i >= ndev {
+						return nil, syscall.ENODEV
+					}
+					reply := make([]byte, ipIfinfomsgLen)
+					binary.LittleEndian.PutUint32(reply[4:], uint32(10+i))
+					return []codec.Message{{Header: codec.Header{Type: rtmNewLink}, Data: reply}}, nil
+				}
+			}
+			return nil, syscall.EINVAL
+		}
+		f.batch = func(ms []codec.Message) []error { return make([]error, len(ms)) }
+		return f
+	}
+	var routes []Route
+	for i := range 3 * ndev {
+		dev := (i * 7) % ndev // every device, out of order, three times
+		routes = append(routes, Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24), Dev: fmt.Sprintf("dev%d", dev)})
+	}
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	for i := range routes {
+		r := routes[i]
+		if err := q.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, g := newFake(), newFake()
+	q.Send(ctx, New(f), func(i int, err error) { t.Errorf("call %d: %v", i, err) })
+	if errs, err := New(g).AddRoutes(ctx, routes, WithTables(BuiltinTables())); err != nil || errors.Join(errs...) != nil {
+		t.Fatal(errs, err)
+	}
+	sameBatch(t, "adds", onlyType(f.sent, rtmNewRoute), onlyType(g.sent, rtmNewRoute))
 }
