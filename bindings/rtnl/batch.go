@@ -179,7 +179,7 @@ func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []callErr {
 			errs := make([]error, j-i)
 			if j-i == 1 {
 				errs[0] = ops[i].run(ctx, cl)
-			} else if err := sendGroup(ctx, cl, ops[i:j], errs); err != nil {
+			} else if err := sendGroup(ctx, a.env, cl, ops[i:j], errs); err != nil {
 				for k := range errs {
 					if errs[k] == nil {
 						errs[k] = err
@@ -202,7 +202,7 @@ func (a *api) flush(L *lua.LState, ops []*op, stopOnError bool) []callErr {
 }
 
 // sendGroup sends calls of one group through the family's bulk call.
-func sendGroup(ctx context.Context, cl *rtnl.Client, ops []*op, errs []error) error {
+func sendGroup(ctx context.Context, env *bindings.Env, cl *rtnl.Client, ops []*op, errs []error) error {
 	var opts []rtnl.CallOption
 	if ops[0].existOK {
 		opts = append(opts, rtnl.ExistOK())
@@ -211,6 +211,9 @@ func sendGroup(ctx context.Context, cl *rtnl.Client, ops []*op, errs []error) er
 		got []error
 		err error
 	)
+	if g := ops[0].group; g == "route.add" || g == "route.replace" || g == "route.del" || g == "rule.add" || g == "rule.del" {
+		opts = append(opts, withTables(env))
+	}
 	switch ops[0].group {
 	case "link.add":
 		specs := make([]rtnl.LinkSpec, len(ops))

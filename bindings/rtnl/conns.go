@@ -32,6 +32,9 @@ type conns struct {
 	idle    map[string][]cached // spare stream clients by namespace
 	streams []*stream           // live rtnl.route.each iterators
 	trace   socket.TraceFunc
+	// tables are the routing table names, read from the iproute2 files
+	// on first use and kept for the runtime's life (see routeTables).
+	tables *rtnl.Tables
 }
 
 // cached is a client and the inode of the namespace its target named when
@@ -70,6 +73,29 @@ func connsOf(env *bindings.Env) *conns {
 // changesState reports whether an rtnetlink request changes state: every
 // type but RTM_GET* (whose low two bits are 2).
 func changesState(m codec.Message) bool { return m.Header.Type&3 != 2 }
+
+// routeTables returns the routing table names of the iproute2 files,
+// reading them on the first call only: route and rule calls name tables
+// through it (rtnl.WithTables), where each call read the files again
+// (about 20 syscalls a route add). A script that edits rt_tables while
+// it runs does not see its changes: not a case supported. Files that
+// cannot be read leave the built-in names, as the family does.
+func (c *conns) routeTables() *rtnl.Tables {
+	if c.tables == nil {
+		t, err := rtnl.LoadTables()
+		if err != nil {
+			t = rtnl.BuiltinTables()
+		}
+		c.tables = t
+	}
+	return c.tables
+}
+
+// withTables is the call option naming routing tables from env's cached
+// table names.
+func withTables(env *bindings.Env) rtnl.CallOption {
+	return rtnl.WithTables(connsOf(env).routeTables())
+}
 
 func (c *conns) config(t netns.Target) *socket.Config {
 	return c.env.SocketConfig(t, c.trace, changesState)

@@ -27,6 +27,7 @@ type linkSnapshot struct {
 	master string
 	addrs  []rtnl.Address
 	routes []rtnl.Route
+	tables *rtnl.Tables // the runtime's routing table names, for routes
 }
 
 // settableAddrFlags are the address flags an add may carry.
@@ -39,7 +40,7 @@ func (a *api) snapshotLink(L *lua.LState, fn string, ref rtnl.LinkRef) *linkSnap
 	if err != nil {
 		raise(L, fn, err)
 	}
-	s := &linkSnapshot{link: l}
+	s := &linkSnapshot{link: l, tables: connsOf(a.env).routeTables()}
 	if l.Master != 0 {
 		s.master = l.MasterName
 	}
@@ -65,7 +66,7 @@ func (a *api) snapshotLink(L *lua.LState, fn string, ref rtnl.LinkRef) *linkSnap
 		x.Flags = keep
 		s.addrs = append(s.addrs, x)
 	}
-	routes, err := cl.ListRoutes(ctx, rtnl.RouteFilter{TableName: "all", Ifindex: l.Index})
+	routes, err := cl.ListRoutes(ctx, rtnl.RouteFilter{TableName: "all", Ifindex: l.Index}, rtnl.WithTables(s.tables))
 	if err != nil {
 		raise(L, fn, err)
 	}
@@ -129,7 +130,7 @@ func (s *linkSnapshot) recreate(ctx context.Context, cl *rtnl.Client) error {
 		}
 	}
 	for _, r := range s.routes {
-		if err := cl.AddRoute(ctx, r, rtnl.ExistOK()); err != nil {
+		if err := cl.AddRoute(ctx, r, rtnl.ExistOK(), rtnl.WithTables(s.tables)); err != nil {
 			return err
 		}
 	}

@@ -159,7 +159,7 @@ func readNexthop(args *bindings.Args, i int, t *lua.LTable) rtnl.Nexthop {
 func (a *api) routeList(L *lua.LState) int {
 	const fn = "rtnl.route.list"
 	f := readRouteFilter(bindings.OptTable(L, 1, fn))
-	rs, err := a.client(L, fn).ListRoutes(bindings.Context(L), f)
+	rs, err := a.client(L, fn).ListRoutes(bindings.Context(L), f, withTables(a.env))
 	if err != nil {
 		raise(L, fn, err)
 	}
@@ -199,7 +199,7 @@ func (a *api) routeGet(L *lua.LState) int {
 		FibMatch: args.Bool("fibmatch", bindings.Optional),
 	}
 	args.Done()
-	r, err := a.client(L, fn).GetRoute(bindings.Context(L), q)
+	r, err := a.client(L, fn).GetRoute(bindings.Context(L), q, withTables(a.env))
 	if err != nil {
 		raise(L, fn, err)
 	}
@@ -209,19 +209,19 @@ func (a *api) routeGet(L *lua.LState) int {
 
 func (a *api) routeAdd(L *lua.LState) int {
 	return a.routeWrite(L, "rtnl.route.add", "route.add", true, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, o *op) error {
-		return cl.AddRoute(ctx, r, o.callOpts()...)
+		return cl.AddRoute(ctx, r, append(o.callOpts(), withTables(a.env))...)
 	})
 }
 
 func (a *api) routeAppend(L *lua.LState) int {
 	return a.routeWrite(L, "rtnl.route.append", "", false, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, _ *op) error {
-		return cl.AppendRoute(ctx, r)
+		return cl.AppendRoute(ctx, r, withTables(a.env))
 	})
 }
 
 func (a *api) routeReplace(L *lua.LState) int {
 	return a.routeWrite(L, "rtnl.route.replace", "route.replace", false, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, _ *op) error {
-		return cl.ReplaceRoute(ctx, r)
+		return cl.ReplaceRoute(ctx, r, withTables(a.env))
 	})
 }
 
@@ -268,13 +268,13 @@ func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func
 			switch {
 			case prev != nil && fn == "rtnl.route.replace":
 				push(a.env, o.target, "replace route "+routeDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
-					return cl.ReplaceRoute(ctx, *prev)
+					return cl.ReplaceRoute(ctx, *prev, withTables(a.env))
 				})
 			case prev != nil: // exist_ok and it was there: nothing changed
 			default:
 				del := routeKey(r)
 				push(a.env, o.target, "add route "+routeDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
-					return cl.DelRoute(ctx, del)
+					return cl.DelRoute(ctx, del, withTables(a.env))
 				})
 			}
 		}
@@ -292,12 +292,12 @@ func (a *api) routeDel(L *lua.LState) int {
 	args.Done()
 	o := &ro.op
 	o.fn, o.group = fn, "route.del"
-	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRoute(ctx, *r) }
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRoute(ctx, *r, withTables(a.env)) }
 	if a.journalled() {
 		if prev := a.findRoute(L, fn, r, true); prev != nil {
 			o.done = func() {
 				push(a.env, o.target, "delete route "+routeDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
-					return cl.AddRoute(ctx, *prev, rtnl.ExistOK())
+					return cl.AddRoute(ctx, *prev, rtnl.ExistOK(), withTables(a.env))
 				})
 			}
 		}
@@ -352,7 +352,7 @@ func (a *api) queueRouteAdd(L *lua.LState, b *batchState, fn string) {
 		}
 	}
 	if rr == nil {
-		rr = &routeRun{q: rtnl.NewRouteQueue(), journal: journal}
+		rr = &routeRun{q: rtnl.NewRouteQueue(withTables(a.env)), journal: journal}
 		b.ops = append(b.ops, &op{fn: fn, group: "route.add", target: t, routes: rr})
 	}
 	w := bindings.WhereFrame(L)
@@ -420,7 +420,7 @@ func (a *api) findRoute(L *lua.LState, fn string, r *rtnl.Route, forDel bool) *r
 			}
 		}
 	}
-	rs, err := a.client(L, fn).ListRoutes(bindings.Context(L), f)
+	rs, err := a.client(L, fn).ListRoutes(bindings.Context(L), f, withTables(a.env))
 	if err != nil {
 		raise(L, fn, err)
 	}

@@ -14,7 +14,7 @@ func (a *api) ruleList(L *lua.LState) int {
 	args := bindings.OptTable(L, 1, fn)
 	f := rtnl.RuleFilter{Family: args.Enum("family", bindings.Optional, "inet", "inet6")}
 	args.Done()
-	rs, err := a.client(L, fn).ListRules(bindings.Context(L), f)
+	rs, err := a.client(L, fn).ListRules(bindings.Context(L), f, withTables(a.env))
 	if err != nil {
 		raise(L, fn, err)
 	}
@@ -84,7 +84,9 @@ func (a *api) ruleAdd(L *lua.LState) int {
 	existOK := args.Bool("exist_ok", bindings.Optional)
 	args.Done()
 	o := &op{fn: fn, group: "rule.add", rule: r, existOK: existOK}
-	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.AddRule(ctx, *r, o.callOpts()...) }
+	o.run = func(ctx context.Context, cl *rtnl.Client) error {
+		return cl.AddRule(ctx, *r, append(o.callOpts(), withTables(a.env))...)
+	}
 	if a.journalled() {
 		existed := existOK && a.findRule(L, fn, r) != nil
 		o.done = func() {
@@ -93,7 +95,7 @@ func (a *api) ruleAdd(L *lua.LState) int {
 			}
 			del := *r
 			push(a.env, o.target, "add "+ruleDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
-				return cl.DelRule(ctx, del)
+				return cl.DelRule(ctx, del, withTables(a.env))
 			})
 		}
 	}
@@ -104,7 +106,7 @@ func (a *api) ruleAdd(L *lua.LState) int {
 // findRule returns the first rule matching every field r sets (as the
 // kernel matches a delete), or nil.
 func (a *api) findRule(L *lua.LState, fn string, r *rtnl.Rule) *rtnl.Rule {
-	rs, err := a.client(L, fn).ListRules(bindings.Context(L), rtnl.RuleFilter{Family: r.Family})
+	rs, err := a.client(L, fn).ListRules(bindings.Context(L), rtnl.RuleFilter{Family: r.Family}, withTables(a.env))
 	if err != nil {
 		raise(L, fn, err)
 	}
@@ -127,12 +129,12 @@ func (a *api) ruleDel(L *lua.LState) int {
 	r := readRule(args)
 	args.Done()
 	o := &op{fn: fn, group: "rule.del", rule: r}
-	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRule(ctx, *r) }
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return cl.DelRule(ctx, *r, withTables(a.env)) }
 	if a.journalled() {
 		if prev := a.findRule(L, fn, r); prev != nil {
 			o.done = func() {
 				push(a.env, o.target, "delete "+ruleDesc(r), func(ctx context.Context, cl *rtnl.Client) error {
-					return cl.AddRule(ctx, *prev, rtnl.ExistOK())
+					return cl.AddRule(ctx, *prev, rtnl.ExistOK(), withTables(a.env))
 				})
 			}
 		}
