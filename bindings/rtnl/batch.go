@@ -36,7 +36,7 @@ type callErr struct {
 
 // batch is rtnl.batch(fn [, {raise = false}]): state-changing calls made
 // by fn are queued, then sent in order; runs of consecutive calls of the
-// same kind (link add, link del, addr add, addr del, route add, route
+// same kind (link add, link set, link del, addr add, addr del, route add, route
 // replace, route del, neigh add, neigh del, rule add, rule del) in the
 // same namespace go through the core's batch, many per sendmsg. Reads inside fn run at once. It returns one result per
 // queued call, {fn=, ok=, error=}; by default the first failure is raised
@@ -221,6 +221,13 @@ func sendGroup(ctx context.Context, env *bindings.Env, cl *rtnl.Client, ops []*o
 			specs[i] = *o.link
 		}
 		got, err = cl.AddLinks(ctx, specs)
+	case "link.set":
+		refs := make([]rtnl.LinkRef, len(ops))
+		chs := make([]rtnl.LinkChange, len(ops))
+		for i, o := range ops {
+			refs[i], chs[i] = *o.linkRef, *o.change
+		}
+		got, err = cl.SetLinks(ctx, refs, chs)
 	case "link.del":
 		refs := make([]rtnl.LinkRef, len(ops))
 		for i, o := range ops {

@@ -269,6 +269,15 @@ func (a *api) linkSet(L *lua.LState) int {
 		}
 		return nil
 	}
+	// In a batch, link.sets go many per sendmsg (rtnl.Client.SetLinks),
+	// except those whose request needs a name resolved to an index when
+	// it is made (a rename of a link given by name, a master by name):
+	// an earlier call of the batch may make or rename that link, so they
+	// are sent alone, in order, as is one that needs a second request
+	// for port options.
+	if portCh == nil && (ch.Name == nil || ref.Index != 0) && (ch.Master == nil || ch.Master.Index != 0) {
+		o.group, o.change = "link.set", &ch
+	}
 	if prev != nil {
 		o.done = func() { a.journalLinkSet(o, prev, &ch, portCh) }
 	}

@@ -21,6 +21,7 @@ type op struct {
 
 	link    *rtnl.LinkSpec
 	linkRef *rtnl.LinkRef
+	change  *rtnl.LinkChange // a link.set's, with linkRef
 	addr    *rtnl.Address
 	route   *rtnl.Route
 	neigh   *rtnl.Neigh

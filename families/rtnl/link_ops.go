@@ -390,6 +390,33 @@ func (c *Client) AddLinks(ctx context.Context, specs []LinkSpec) ([]error, error
 	return c.scatter(ctx, errs, ms, objs, at)
 }
 
+// SetLinks changes many links in few system calls (the socket's batch):
+// chs[i] is applied to the link refs[i] names, in order. It returns one
+// error per link (nil for success); a change that fails validation is
+// not sent. Names a request needs as indexes (a new name for a link given
+// by name, a master) are resolved before anything is sent, so they must
+// not name links an earlier change in the same call renames. The second
+// result is an error of the batch as a whole.
+func (c *Client) SetLinks(ctx context.Context, refs []LinkRef, chs []LinkChange) ([]error, error) {
+	if len(refs) != len(chs) {
+		return nil, fmt.Errorf("set links: %d links but %d changes", len(refs), len(chs))
+	}
+	errs := make([]error, len(refs))
+	ms := make([]codec.Message, 0, len(refs))
+	objs := make([]string, 0, len(refs))
+	at := make([]int, 0, len(refs))
+	for i := range refs {
+		req, env, err := c.setLinkMessage(ctx, refs[i], &chs[i])
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		defer env.close()
+		ms, objs, at = append(ms, req), append(objs, refs[i].String()), append(at, i)
+	}
+	return c.scatter(ctx, errs, ms, objs, at)
+}
+
 // DelLinks deletes many links in few system calls; one error per ref.
 func (c *Client) DelLinks(ctx context.Context, refs []LinkRef) ([]error, error) {
 	errs := make([]error, len(refs))
