@@ -70,7 +70,18 @@ type recordField struct {
 // its own, so the slot costs no lua.LUserData.
 type record struct {
 	kind *recordKind
-	ptr  any // pointer to the Go value, for Computed
+	ptr  any // pointer to the Go value, for Computed; nil when lazy
+	// lazy, when set, holds the value: decoded from src when read (a
+	// LazyRecordMaker's records).
+	lazy lazySource
+	src  []byte
+}
+
+// lazySource decodes the values of lazy records.
+type lazySource interface {
+	// load returns a pointer to the value of src, a record's bytes,
+	// decoding them if the value it holds is of other bytes.
+	load(src []byte) any
 }
 
 // recordKind is what the records of one shape made in one state share.
@@ -87,8 +98,14 @@ func (r *record) String() string { return fmt.Sprintf("userdata: %p", r) }
 // Type is userdata: type(r[1]) of a record not yet materialised.
 func (r *record) Type() lua.LValueType { return lua.LTUserData }
 
-// value is the Go value, addressable.
-func (r *record) value() reflect.Value { return reflect.ValueOf(r.ptr).Elem() }
+// pointer is the pointer to the Go value, decoded first if r is lazy: it
+// stays valid only until another record of r's maker is read.
+func (r *record) pointer() any {
+	if r.lazy != nil {
+		return r.lazy.load(r.src)
+	}
+	return r.ptr
+}
 
 // recordState is a Lua state's record metatable and shapes, kept in its
 // convCache.
@@ -183,6 +200,86 @@ func (m *RecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue))
 	r.each(nil, emit)
 }
 
+// LazyRecordMaker makes records of values of T kept encoded: a record
+// holds the bytes its value decodes from (b of Load), not the value, and
+// decodes them again when a field is read and the maker's one decoded
+// value is another record's. A dump whose records are read one after the
+// other (for r in each do ... end) decodes each once into the same value
+// and keeps only bytes, which hold no pointers and are a fraction of the
+// value's size. Not for use from several goroutines.
+type LazyRecordMaker[T any] struct {
+	kind   *recordKind
+	spec   *RecordSpec
+	free   []record
+	decode func(v *T, b []byte) (bool, error)
+	val    T      // the value decoded last
+	src    []byte // the bytes it was decoded from; nil: none
+}
+
+// NewLazyRecordMaker returns a maker of records of T under spec in L.
+// decode fills all of v from b (ok false: b is not to be shown). It must
+// decode the same bytes to the same value every time: a record's bytes
+// are decoded once by Load, which reports an error, and again, without
+// one, whenever the record is read after another.
+func NewLazyRecordMaker[T any](L *lua.LState, spec *RecordSpec, decode func(v *T, b []byte) (ok bool, err error)) *LazyRecordMaker[T] {
+	return &LazyRecordMaker[T]{kind: kindOf[T](L, spec), spec: spec, decode: decode}
+}
+
+// Load decodes b into the maker's value and returns it, with decode's ok
+// and error. The value is the maker's: valid until the next Load or
+// field read of one of its records. A record of b is made by Record.
+func (m *LazyRecordMaker[T]) Load(b []byte) (*T, bool, error) {
+	m.src = b
+	ok, err := m.decode(&m.val, b)
+	if err != nil {
+		m.src = nil
+	}
+	return &m.val, ok, err
+}
+
+// Record returns the record of the value the last Load decoded without
+// error; the record keeps the bytes, which must not change afterwards.
+func (m *LazyRecordMaker[T]) Record(L *lua.LState) *lua.LTable {
+	k := m.kind
+	if k.shape.plan == nil {
+		return NewRecord(L, m.spec, &m.val)
+	}
+	if len(m.free) == 0 {
+		m.free = make([]record, recordChunk)
+	}
+	r := &m.free[0]
+	m.free = m.free[1:]
+	r.kind, r.lazy, r.src = k, m, m.src
+	return k.table(L, r)
+}
+
+// Fields calls emit for the fields the record of *v would have (see
+// EachFieldOf); v is usually what Load returned.
+func (m *LazyRecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue)) {
+	if m.kind.shape.plan == nil {
+		EachFieldOf(L, m.spec, v, emit)
+		return
+	}
+	r := record{kind: m.kind, ptr: v}
+	r.each(nil, emit)
+}
+
+// load is lazySource's: the value of src, decoded again when the maker's
+// value is of other bytes (records are told apart by their bytes, which
+// no two share). The bytes decoded once without error; should they not
+// now (a decode that is not deterministic), the record reads as the zero
+// value rather than as another record's.
+func (m *LazyRecordMaker[T]) load(src []byte) any {
+	if len(src) == 0 || len(m.src) != len(src) || &m.src[0] != &src[0] {
+		m.src = src
+		if _, err := m.decode(&m.val, src); err != nil {
+			var zero T
+			m.val = zero
+		}
+	}
+	return &m.val
+}
+
 // kindOf returns what the records of spec over T made in L share.
 func kindOf[T any](L *lua.LState, spec *RecordSpec) *recordKind {
 	c := convCacheOf(L)
@@ -256,13 +353,14 @@ func EachField(t *lua.LTable, fn func(k, v lua.LValue)) {
 // t does not hold raw; t nil: every field.
 func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 	fields := r.kind.shape.fields
-	rv := r.value()
 	for i := range fields {
 		f := &fields[i]
 		if t != nil && t.RawGetString(f.name) != lua.LNil {
 			continue
 		}
-		if v := r.getFrom(f, rv); v != lua.LNil {
+		// The value is taken per field: fn may read another record of
+		// a lazy maker, which decodes that one's into the same place.
+		if v := r.get(f); v != lua.LNil {
 			fn(f.ls, v)
 		}
 	}
@@ -271,15 +369,11 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
-	return r.getFrom(f, r.value())
-}
-
-// getFrom is get with the record's value given.
-func (r *record) getFrom(f *recordField, rv reflect.Value) lua.LValue {
+	ptr := r.pointer()
 	k := r.kind
 	L := k.L
 	if f.computed != nil {
-		if v, ok := f.computed(L, r.ptr); ok {
+		if v, ok := f.computed(L, ptr); ok {
 			return r.dropEmpty(v)
 		}
 	}
@@ -287,7 +381,7 @@ func (r *record) getFrom(f *recordField, rv reflect.Value) lua.LValue {
 		return lua.LNil
 	}
 	c := k.c
-	v, depth := rv, 0
+	v, depth := reflect.ValueOf(ptr).Elem(), 0
 	for _, fp := range f.path[:len(f.path)-1] {
 		v = v.Field(fp.index)
 		if fp.embedPtr {

@@ -1,7 +1,11 @@
 package bindings
 
 import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
 	"reflect"
+	"slices"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -248,5 +252,98 @@ func BenchmarkRecordMakerRoute(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Owned(L, r)
+	}
+}
+
+// lazyRoute is route i of TestLazyRecordMaker: each differs in a plain
+// field, a computed one and a nested table.
+func lazyRoute(i int) rtnl.Route {
+	r := *benchRoute()
+	r.Ifindex = i + 1
+	r.Dst = netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32)
+	r.Flags = []string{fmt.Sprint("f", i)}
+	return r
+}
+
+// Records of a LazyRecordMaker read, walk and materialise exactly as
+// NewRecord's of the decoded value, however their reads interleave; a
+// loop that reads each record as it comes decodes each once; Load
+// reports decode's error and its ok.
+func TestLazyRecordMaker(t *testing.T) {
+	L := recordLua(t)
+	spec := &RecordSpec{Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+		"dst": func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString(v.(*rtnl.Route).DstString()), true },
+	}}
+	decodes := 0
+	m := NewLazyRecordMaker(L, spec, func(r *rtnl.Route, b []byte) (bool, error) {
+		decodes++
+		if len(b) != 3 {
+			return false, fmt.Errorf("%d bytes", len(b))
+		}
+		*r = lazyRoute(int(binary.BigEndian.Uint16(b)))
+		return b[2] == 0, nil
+	})
+	const n = recordChunk + 3
+	arena := make([]byte, 0, 3*n)
+	var recs []*lua.LTable
+	for i := range n {
+		arena = binary.BigEndian.AppendUint16(arena, uint16(i))
+		arena = append(arena, 0)
+		r, ok, err := m.Load(arena[3*i : 3*i+3 : 3*i+3])
+		if err != nil || !ok || r.Ifindex != i+1 {
+			t.Fatalf("Load %d: %v %v %v", i, r.Ifindex, ok, err)
+		}
+		rec := m.Record(L)
+		L.SetGlobal("r", rec)
+		if err := L.DoString(fmt.Sprintf(`assert(r.dst == "10.1.%d.%d", r.dst); assert(r.ifindex == %d); assert(type(r[1]) == "userdata")`, i>>8, i&255, i+1)); err != nil {
+			t.Fatalf("route %d: %v", i, err)
+		}
+		recs = append(recs, rec)
+	}
+	if decodes != n {
+		t.Errorf("%d decodes for %d records read in turn, want one each", decodes, n)
+	}
+	// Old records, read in another order, twice each (nested tables kept).
+	for _, i := range []int{0, n - 1, 5, 0, recordChunk, 5} {
+		rec := recs[i]
+		L.SetGlobal("r", rec)
+		if err := L.DoString(fmt.Sprintf(`assert(r.ifindex == %d); local f = r.flags; assert(f[1] == "f%d"); assert(r.flags == f)`, i+1, i)); err != nil {
+			t.Fatalf("route %d again: %v", i, err)
+		}
+	}
+	// EachField, with emit reading another record between fields.
+	for i := range n {
+		v := lazyRoute(i)
+		want := NewRecord(L, spec, &v)
+		var fields, wantFields []string
+		other := recs[(i+1)%n]
+		EachField(recs[i], func(k, v lua.LValue) {
+			fields = append(fields, k.String()+"="+fmtLua(v))
+			L.GetField(other, "dst")
+		})
+		EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
+		slices.Sort(fields) // a nested table read before comes first, raw
+		if !reflect.DeepEqual(fields, wantFields) {
+			t.Fatalf("route %d: EachField %v, want %v", i, fields, wantFields)
+		}
+		var streamed []string
+		w := lazyRoute(i)
+		m.Fields(L, &w, func(k, v lua.LValue) { streamed = append(streamed, k.String()+"="+fmtLua(v)) })
+		if !reflect.DeepEqual(streamed, wantFields) {
+			t.Fatalf("route %d: Fields %v, want %v", i, streamed, wantFields)
+		}
+		Materialize(want)
+		if got, w := fmtLua(recs[i]), fmtLua(want); got != w {
+			t.Fatalf("route %d: %s, want %s", i, got, w)
+		}
+		if IsRecord(recs[i]) {
+			t.Fatalf("route %d: not materialised", i)
+		}
+	}
+	if _, _, err := m.Load([]byte{1}); err == nil {
+		t.Error("Load of bad bytes: no error")
+	}
+	if _, ok, err := m.Load([]byte{0, 1, 1}); ok || err != nil {
+		t.Errorf("Load of bytes decode leaves out: %v %v", ok, err)
 	}
 }

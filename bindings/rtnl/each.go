@@ -72,14 +72,36 @@ func (s *stream) finish(clean bool) {
 // stop is finish for a stream abandoned by its loop.
 func (s *stream) stop() { s.finish(true) }
 
-// each is the one home of the each iterators: dump runs the family's
-// Each call on a connection of the stream's own, handing every object to
-// its yield; each object reaches Lua as a record under spec. The dump
-// side collects the objects into batches, a new one each time (the
-// pull iterator alternates strictly, so the two sides never touch one at
-// once); the records point into their batch instead of copying, so a
-// batch lives as long as one of its records does.
+// each is the each iterator of a dump of decoded objects: each object
+// reaches Lua as a record under spec, which points into the object's
+// batch instead of copying it, so a batch lives as long as one of its
+// records does.
 func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, spec *bindings.RecordSpec) int {
+	recs := bindings.NewRecordMaker[T](L, spec)
+	return eachItem(a, L, fn, dump, itemFuncs[T]{
+		record: func(L *lua.LState, p *T) (*lua.LTable, error) { return recs.Owned(L, p), nil },
+		fields: func(L *lua.LState, p *T, emit func(k, v lua.LValue)) (bool, error) {
+			recs.Fields(L, p, emit)
+			return true, nil
+		},
+	})
+}
+
+// itemFuncs is how the items of a dump reach Lua: record makes an item
+// the iterator's record, fields hands its fields to the field stream
+// (--json). Both may leave an item out (nil, false) or fail, which ends
+// the stream with that error.
+type itemFuncs[E any] struct {
+	record func(L *lua.LState, p *E) (*lua.LTable, error)
+	fields func(L *lua.LState, p *E, emit func(k, v lua.LValue)) (bool, error)
+}
+
+// eachItem is the one home of the each iterators: dump runs the family's
+// Each call on a connection of the stream's own, handing every item to
+// its yield; the items reach Lua through funcs. The dump side collects
+// the items into batches, a new one each time (the pull iterator
+// alternates strictly, so the two sides never touch one at once).
+func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(E) error) error, funcs itemFuncs[E]) int {
 	c := connsOf(a.env)
 	t := a.target()
 	cl, err := c.streamClient(t)
@@ -90,9 +112,9 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 	// for --json to print): its context keeps the values of that call's
 	// but is cancelled only by the context of the call that resumes it.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(bindings.Context(L)))
-	seq := func(yield func([]T, error) bool) {
-		buf := make([]T, 0, streamBatch)
-		err := dump(ctx, cl, func(v T) error {
+	seq := func(yield func([]E, error) bool) {
+		buf := make([]E, 0, streamBatch)
+		err := dump(ctx, cl, func(v E) error {
 			buf = append(buf, v)
 			if len(buf) < streamBatch {
 				return nil
@@ -100,8 +122,8 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 			if !yield(buf, nil) {
 				return errStopStream
 			}
-			// A new batch: the records of this one keep its objects.
-			buf = make([]T, 0, streamBatch)
+			// A new batch: the records of this one keep its items.
+			buf = make([]E, 0, streamBatch)
 			return nil
 		})
 		switch {
@@ -112,19 +134,19 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 			yield(buf, nil)
 		}
 	}
-	next, stop := iter.Pull2(iter.Seq2[[]T, error](seq))
+	next, stop := iter.Pull2(iter.Seq2[[]E, error](seq))
 	s := &stream{stopFn: stop, cancel: cancel, cl: cl, target: t, c: c}
 	c.streams = append(c.streams, s)
 	if len(c.streams) > maxOpenStreams {
 		c.streams[0].stop()
 	}
 	var (
-		batch []T
+		batch []E
 		pos   int
 	)
-	// nextObj is the next object, nil at the end; the iterator makes it a
+	// nextItem is the next item, nil at the end; the iterator makes it a
 	// record, the field stream (--json) hands out its fields.
-	nextObj := func(L *lua.LState) *T {
+	nextItem := func(L *lua.LState) *E {
 		if s.done {
 			return nil
 		}
@@ -145,34 +167,95 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 		pos++
 		return &batch[pos-1]
 	}
-	recs := bindings.NewRecordMaker[T](L, spec)
+	// fail ends the stream with an item's error.
+	fail := func(L *lua.LState, err error) {
+		s.finish(false)
+		raise(L, fn, err)
+	}
 	iterFn := L.NewFunction(func(L *lua.LState) int {
-		p := nextObj(L)
-		if p == nil {
-			return 0
+		for {
+			p := nextItem(L)
+			if p == nil {
+				return 0
+			}
+			t, err := funcs.record(L, p)
+			if err != nil {
+				fail(L, err)
+			}
+			if t != nil {
+				L.Push(t)
+				return 1
+			}
 		}
-		L.Push(recs.Owned(L, p))
-		return 1
 	})
 	bindings.SetFieldStream(L, iterFn, func(L *lua.LState, emit func(k, v lua.LValue)) bool {
-		p := nextObj(L)
-		if p == nil {
-			return false
+		for {
+			p := nextItem(L)
+			if p == nil {
+				return false
+			}
+			ok, err := funcs.fields(L, p, emit)
+			if err != nil {
+				fail(L, err)
+			}
+			if ok {
+				return true
+			}
 		}
-		recs.Fields(L, p, emit)
-		return true
 	})
 	s.untie = func() { bindings.SetFieldStream(L, iterFn, nil) }
 	L.Push(iterFn)
 	return 1
 }
 
+// routeArena is the size of the blocks route messages are copied into
+// (a batch's worth of typical routes).
+const routeArena = 16 << 10
+
 // routeEach is rtnl.route.each{...}: routes one at a time (list's filters).
+// The dump side keeps each route's message, copied into blocks of bytes
+// that hold no pointers, instead of its decoded Route (290 bytes the
+// collector scans); the Lua side decodes a message when it hands the
+// route out, into one Route it reuses, so a malformed message raises
+// there, and the record keeps the bytes, decoded again only when it is
+// read after a newer one.
 func (a *api) routeEach(L *lua.LState) int {
-	f := readRouteFilter(bindings.OptTable(L, 1, "rtnl.route.each"))
-	return each(a, L, "rtnl.route.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Route) error) error {
-		return cl.EachRoute(ctx, f, yield)
-	}, routeSpec)
+	const fn = "rtnl.route.each"
+	f := readRouteFilter(bindings.OptTable(L, 1, fn))
+	// dec is the dump's decoder, set by the dump side before it hands
+	// out the first message (the pull iterator orders the two sides).
+	var dec *rtnl.RouteDecoder
+	recs := bindings.NewLazyRecordMaker(L, routeSpec, func(r *rtnl.Route, b []byte) (bool, error) {
+		return dec.Decode(r, b)
+	})
+	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, yield func([]byte) error) error {
+		var arena []byte
+		return cl.EachRouteMessage(ctx, f, func(rd *rtnl.RouteDecoder, b []byte) error {
+			dec = rd
+			if len(b) > cap(arena)-len(arena) {
+				arena = make([]byte, 0, max(routeArena, len(b)))
+			}
+			n := len(arena)
+			arena = append(arena, b...)
+			return yield(arena[n:len(arena):len(arena)])
+		})
+	}, itemFuncs[[]byte]{
+		record: func(L *lua.LState, p *[]byte) (*lua.LTable, error) {
+			_, ok, err := recs.Load(*p)
+			if err != nil || !ok {
+				return nil, err
+			}
+			return recs.Record(L), nil
+		},
+		fields: func(L *lua.LState, p *[]byte, emit func(k, v lua.LValue)) (bool, error) {
+			r, ok, err := recs.Load(*p)
+			if err != nil || !ok {
+				return false, err
+			}
+			recs.Fields(L, r, emit)
+			return true, nil
+		},
+	})
 }
 
 // linkEach is rtnl.link.each{kind=, master=, stats=}: links one at a

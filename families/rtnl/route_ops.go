@@ -38,6 +38,62 @@ func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 // eachRoute is EachRoute with a hook called when the kernel restarted an
 // interrupted dump, so a collector can drop what it has.
 func (c *Client) eachRoute(ctx context.Context, f RouteFilter, fn func(Route) error, restart func(), opts []CallOption) error {
+	return c.eachRouteMessage(ctx, f, func(rd *RouteDecoder, b []byte) error {
+		var r Route
+		ok, err := rd.decode(&r, b) // the dump's error names the dump
+		if err != nil || !ok {
+			return err
+		}
+		return fn(r)
+	}, restart, opts)
+}
+
+// RouteDecoder decodes the route messages of one dump (EachRouteMessage):
+// it names devices and tables as they were named when the dump began, and
+// applies the dump's filters the kernel may not have applied. Not for use
+// from several goroutines at once.
+type RouteDecoder struct {
+	rd    routeDecoder
+	devs  *devResolver
+	table uint32 // 0: any
+	idx   int    // 0: any
+}
+
+// Decode decodes b, a message EachRouteMessage handed out (or a copy of
+// it), into r, replacing all of r; ok is false when the route is not one
+// the dump's filter selects. Decoding the same bytes again gives the same
+// Route. A malformed message is an error naming the dump.
+func (rd *RouteDecoder) Decode(r *Route, b []byte) (ok bool, err error) {
+	ok, err = rd.decode(r, b)
+	return ok, annotate(err, rtmGetRoute, "dump")
+}
+
+// decode is Decode with the decoder's own error.
+func (rd *RouteDecoder) decode(r *Route, b []byte) (bool, error) {
+	*r = Route{}
+	if err := rd.rd.decode(r, b); err != nil {
+		return false, err
+	}
+	if (rd.table != 0 && r.Table != rd.table) || (rd.idx != 0 && !routeUsesDev(r, rd.idx)) {
+		return false, nil
+	}
+	routeNames(rd.devs, r)
+	return true, nil
+}
+
+// EachRouteMessage is EachRoute without the decoding: fn gets each route
+// message's data (the rtmsg and its attributes) undecoded, with the
+// decoder of the dump, which turns it into a Route when the caller wants
+// one (RouteDecoder.Decode; it may filter some out). The data is only
+// valid during the call; the decoder for as long as the caller keeps it.
+// A caller that keeps the bytes of many routes keeps less than their
+// Routes (no pointers, a third of the size) and decodes only the ones it
+// needs. An error from fn stops the dump and is returned.
+func (c *Client) EachRouteMessage(ctx context.Context, f RouteFilter, fn func(rd *RouteDecoder, b []byte) error, opts ...CallOption) error {
+	return c.eachRouteMessage(ctx, f, fn, nil, opts)
+}
+
+func (c *Client) eachRouteMessage(ctx context.Context, f RouteFilter, fn func(rd *RouteDecoder, b []byte) error, restart func(), opts []CallOption) error {
 	o := collectOptions(opts)
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
@@ -85,7 +141,7 @@ func (c *Client) eachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 		e.Uint32(rtaOif, uint32(idx))
 	}
 	req, _ := e.Encode()
-	rd := routeDecoder{tables: tables}
+	rd := &RouteDecoder{rd: routeDecoder{tables: tables}, devs: devs, table: table, idx: idx}
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetRoute, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
 		if isDumpRestart(m) {
 			if restart != nil {
@@ -103,15 +159,7 @@ func (c *Client) eachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 		if d[11]&0x2 != 0 { // RTM_F_CLONED (0x200): cache entries, not routes
 			return nil
 		}
-		var r Route
-		if err := rd.decode(&r, d); err != nil {
-			return err
-		}
-		if (table != 0 && r.Table != table) || (idx != 0 && !routeUsesDev(&r, idx)) {
-			return nil
-		}
-		routeNames(devs, &r)
-		return fn(r)
+		return fn(rd, d)
 	})
 	if err != nil && table != 0 && errors.Is(err, syscall.ENOENT) {
 		return nil // the table does not exist: no routes in it

@@ -1,0 +1,141 @@
+package rtnl
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// routeDump is a fake route dump: the kernel's route seeds, with bad
+// spoiled (its RTA_DST made an RTA_VIA too short for one) when >= 0.
+func routeDump(t *testing.T, bad int) *ipFakeConn {
+	var routes []codec.Message
+	for _, m := range kernelSeeds(t, "routes") {
+		if m.Header.Type == rtmNewRoute {
+			m.Data = append([]byte(nil), m.Data...)
+			routes = append(routes, m)
+		}
+	}
+	if len(routes) < 3 {
+		t.Fatalf("%d route seeds", len(routes))
+	}
+	if bad >= 0 {
+		d := codec.NewDecoder(routes[bad].Data[rtmsgLen:])
+		off := rtmsgLen
+		for d.Next() {
+			if d.Type() == rtaDst {
+				routes[bad].Data[off+2] = byte(rtaVia)
+				break
+			}
+			off += codec.Align(4 + len(d.Bytes()))
+		}
+	}
+	return &ipFakeConn{t: t, dump: func(m codec.Message) []codec.Message {
+		if m.Header.Type == rtmGetRoute {
+			return routes
+		}
+		return nil // the link dump that names devices
+	}}
+}
+
+// EachRouteMessage hands out the messages EachRoute decodes: decoded by
+// their RouteDecoder, now or again later, they are EachRoute's routes; a
+// malformed one is Decode's error, which reads as the error EachRoute
+// stops with.
+func TestEachRouteMessage(t *testing.T) {
+	ctx := context.Background()
+	var want []Route
+	if err := New(routeDump(t, -1)).EachRoute(ctx, RouteFilter{}, func(r Route) error { want = append(want, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		dec  *RouteDecoder
+		msgs [][]byte
+	)
+	err := New(routeDump(t, -1)).EachRouteMessage(ctx, RouteFilter{}, func(rd *RouteDecoder, b []byte) error {
+		dec = rd
+		msgs = append(msgs, append([]byte(nil), b...))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != len(want) {
+		t.Fatalf("%d messages, %d routes", len(msgs), len(want))
+	}
+	for pass := range 2 { // decoding again gives the same
+		r := Route{Dev: "stale", Nexthops: []Nexthop{{}}}
+		for i, b := range msgs {
+			ok, err := dec.Decode(&r, b)
+			if err != nil || !ok || !reflect.DeepEqual(r, want[i]) {
+				t.Fatalf("pass %d message %d: %v %v\n%+v\nwant %+v", pass, i, ok, err, r, want[i])
+			}
+		}
+	}
+	// A malformed message: EachRoute stops with the error Decode gives.
+	eachErr := New(routeDump(t, 1)).EachRoute(ctx, RouteFilter{}, func(Route) error { return nil })
+	var decErr error
+	n := 0
+	err = New(routeDump(t, 1)).EachRouteMessage(ctx, RouteFilter{}, func(rd *RouteDecoder, b []byte) error {
+		n++
+		var r Route
+		_, decErr = rd.Decode(&r, b)
+		return decErr
+	})
+	if eachErr == nil || decErr == nil || decErr.Error() != eachErr.Error() || !strings.Contains(decErr.Error(), "RTA_VIA") {
+		t.Errorf("malformed: Decode %v, EachRoute %v", decErr, eachErr)
+	}
+	if n != 2 || !errors.Is(err, decErr) {
+		t.Errorf("malformed: stopped after %d messages with %v", n, err)
+	}
+}
+
+// Decode filters as the dump's filter asks, for kernels that do not.
+func TestRouteDecoderFilters(t *testing.T) {
+	in := Route{Dst: netip.MustParsePrefix("10.0.0.0/8"), Ifindex: 3, Table: 100}
+	q, err := in.normalize("route add", BuiltinTables(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := encodeRoute(&in, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := &devResolver{byIdx: map[int]string{3: "eth3"}, all: true}
+	for _, c := range []struct {
+		table uint32
+		idx   int
+		want  bool
+	}{{0, 0, true}, {100, 0, true}, {254, 0, false}, {0, 3, true}, {0, 4, false}, {100, 3, true}} {
+		rd := &RouteDecoder{rd: routeDecoder{tables: BuiltinTables()}, devs: devs, table: c.table, idx: c.idx}
+		var r Route
+		ok, err := rd.Decode(&r, b)
+		if err != nil || ok != c.want || (ok && r.Dev != "eth3") {
+			t.Errorf("table %d dev %d: %v %v %+v", c.table, c.idx, ok, err, r)
+		}
+	}
+}
+
+// FuzzRouteDecoder: any message decodes through a dump's RouteDecoder
+// as DecodeRoute decodes it, without a panic.
+func FuzzRouteDecoder(f *testing.F) {
+	for _, m := range kernelSeeds(f, "routes") {
+		if m.Header.Type == rtmNewRoute {
+			f.Add(m.Data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd := &RouteDecoder{rd: routeDecoder{tables: BuiltinTables()}, devs: &devResolver{byIdx: map[int]string{1: "lo"}, all: true}}
+		var r Route
+		_, err := rd.Decode(&r, data)
+		_, want := DecodeRoute(codec.Message{Data: data})
+		if (err == nil) != (want == nil) {
+			t.Errorf("Decode %v, DecodeRoute %v", err, want)
+		}
+	})
+}
