@@ -2,6 +2,7 @@ package socket
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -88,7 +89,7 @@ type Conn struct {
 	dryRun      func(m codec.Message) bool
 
 	mu      exchangeLock // held for a whole exchange
-	rbuf    []byte       // receive buffer, guarded by mu
+	rbuf    []byte       // receive buffer, guarded by mu; see recvBuf
 	sbuf    []byte       // send buffer, guarded by mu
 	ackBuf  []byte       // Batch's buffers for ReceiveMany, guarded by mu
 	ackDs   []Datagram   // (see recvAcks)
@@ -117,7 +118,6 @@ func NewConn(t Transport, cfg *Config) *Conn {
 		batchSize:   cfg.BatchSize,
 		trace:       cfg.Trace,
 		dryRun:      cfg.DryRun,
-		rbuf:        make([]byte, 32<<10+4096),
 	}
 	if c.dumpRetries == 0 {
 		c.dumpRetries = DefaultDumpRetries
@@ -317,7 +317,7 @@ func (c *Conn) Discard() (int, error) {
 	}
 	n := 0
 	for {
-		b, _, ok, err := c.t.TryReceive(c.rbuf)
+		b, _, ok, err := c.t.TryReceive(c.recvBuf())
 		switch {
 		case err != nil && errors.Is(err, errNoBufs):
 			continue
@@ -374,14 +374,44 @@ func (c *Conn) watch(ctx context.Context) (func(), error) {
 	}, nil
 }
 
-// recv reads one datagram into the Conn's buffer. Callers hold c.mu.
+// Receive buffer sizes. The kernel sizes the datagrams of a dump from the
+// largest buffer its reader has offered (netlink_recvmsg keeps the
+// largest length seen, up to about 32 KiB, for netlink_dump), so a dump
+// is read with dumpRecvBuf: fewer, fuller datagrams. Other replies (acks,
+// a single object) fit in smallRecvBuf, which a connection that never
+// dumps is spared the allocation of the large one for (a 36 KiB buffer
+// cost about 20 us a connection, one opened per namespace a script
+// touches). A datagram larger than the buffer is never cut: the
+// transport peeks at its size and grows the buffer (see kernel.read).
+const (
+	smallRecvBuf = 8 << 10
+	dumpRecvBuf  = 32<<10 + 4096
+)
+
+// recvBuf is the buffer for the next receive: the one kept, else a small
+// one. Callers hold c.mu.
+func (c *Conn) recvBuf() []byte {
+	if c.rbuf == nil {
+		c.rbuf = make([]byte, smallRecvBuf)
+	}
+	return c.rbuf
+}
+
+// recv reads one datagram into the Conn's buffer. A multipart datagram
+// (a dump's) makes the buffer dumpRecvBuf from the next receive on, so
+// that the kernel fills the rest of the dump in large datagrams. Callers
+// hold c.mu.
 func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
-	b, group, err := c.t.Receive(c.rbuf)
+	b, group, err := c.t.Receive(c.recvBuf())
 	if err != nil {
 		return nil, 0, c.recvErr(ctx, err)
 	}
-	if cap(b) > cap(c.rbuf) {
+	switch {
+	case cap(b) > cap(c.rbuf):
 		c.rbuf = b[:cap(b)]
+	case cap(c.rbuf) < dumpRecvBuf && len(b) >= codec.HeaderLen && binary.NativeEndian.Uint16(b[6:8])&codec.Multi != 0:
+		// b stays valid: it is the old buffer's.
+		c.rbuf = make([]byte, dumpRecvBuf)
 	}
 	return b, group, nil
 }
