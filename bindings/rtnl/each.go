@@ -238,7 +238,7 @@ func (a *api) routeEach(L *lua.LState) int {
 			n := len(arena)
 			arena = append(arena, b...)
 			return yield(arena[n:len(arena):len(arena)])
-		})
+		}, withTables(a.env))
 	}, itemFuncs[[]byte]{
 		record: func(L *lua.LState, p *[]byte) (*lua.LTable, error) {
 			_, ok, err := recs.Load(*p)

@@ -37,10 +37,15 @@ func TestRouteTableNamesReadOncePerRun(t *testing.T) {
 	}
 	s := script(t, dir, "tables.lua", `
 local rtnl = require "rtnl"
-local function routes()
+local function routes(each)
   local t = {}
-  for _, r in ipairs(rtnl.route.list{table = "all"}) do
+  local function add(r)
     if r.dev == "d0" and r.dst:match("^10%.") then t[#t + 1] = r.dst .. "=" .. tostring(r.table) end
+  end
+  if each then
+    for r in rtnl.route.each{table = "all"} do add(r) end
+  else
+    for _, r in ipairs(rtnl.route.list{table = "all"}) do add(r) end
   end
   table.sort(t)
   return table.concat(t, " ")
@@ -55,6 +60,7 @@ f:close()
 rtnl.route.add{dst = "10.3.0.0/16", dev = "d0", table = "nlshone"}
 rtnl.batch(function() rtnl.route.add{dst = "10.4.0.0/16", dev = "d0", table = "nlshtwo"} end)
 print(routes())
+print(routes(true))
 `)
 	// After the run the file is put back, so that ip names the tables
 	// with the names the run used.
@@ -66,8 +72,8 @@ ip -n "$3" -j route show table all`, "sh", file, c.bin, ns.Name, s, names).Combi
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	lines := strings.SplitN(string(out), "\n", 3)
-	if len(lines) < 3 {
+	lines := strings.SplitN(string(out), "\n", 4)
+	if len(lines) < 4 {
 		t.Fatalf("output: %q", out)
 	}
 	if want := "10.1.0.0/16=nlshone 10.2.0.0/16=nlshtwo"; lines[0] != want {
@@ -76,9 +82,12 @@ ip -n "$3" -j route show table all`, "sh", file, c.bin, ns.Name, s, names).Combi
 	if want := "10.1.0.0/16=nlshone 10.2.0.0/16=nlshtwo 10.3.0.0/16=nlshone 10.4.0.0/16=nlshtwo"; lines[1] != want {
 		t.Errorf("routes after rt_tables changed: %q, want %q (names read once per run)", lines[1], want)
 	}
+	if lines[2] != lines[1] {
+		t.Errorf("rtnl.route.each after rt_tables changed: %q, rtnl.route.list: %q", lines[2], lines[1])
+	}
 	var ipRoutes []struct{ Dst, Dev, Table string }
-	if err := json.Unmarshal([]byte(lines[2]), &ipRoutes); err != nil {
-		t.Fatalf("ip -j route: %v\n%s", err, lines[2])
+	if err := json.Unmarshal([]byte(lines[3]), &ipRoutes); err != nil {
+		t.Fatalf("ip -j route: %v\n%s", err, lines[3])
 	}
 	var got []string
 	for _, r := range ipRoutes {
