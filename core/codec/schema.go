@@ -175,6 +175,18 @@ type Select struct {
 	// Cases maps the sibling's value to a schema: a string as it is, an
 	// integer in decimal ("2").
 	Cases map[string]*Schema
+	// Lookup, when set, is used instead of Cases: it returns the schema
+	// of a key, or nil. It lets a table of many cases build each one on
+	// first use rather than all of them at start-up.
+	Lookup func(key string) *Schema
+}
+
+// schemaFor returns the schema the sibling's value key selects, or nil.
+func (s *Select) schemaFor(key string) *Schema {
+	if s.Lookup != nil {
+		return s.Lookup(key)
+	}
+	return s.Cases[key]
 }
 
 // Schema is an immutable table of the attributes that may appear in one

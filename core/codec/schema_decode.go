@@ -48,7 +48,7 @@ func (s *Schema) selectorKeys(b []byte) []selKey {
 	return keys
 }
 
-// payloadKey turns a selector sibling's payload into a Select.Cases key.
+// payloadKey turns a selector sibling's payload into a Select key.
 func payloadKey(a *Attr, p []byte) (string, bool) {
 	v := decodeScalar(a.Kind, p)
 	switch v := v.(type) {
@@ -67,7 +67,7 @@ func (s *Schema) selected(a *Attr, keys []selKey) *Schema {
 	by := s.ByName(a.Select.By)
 	for _, k := range keys {
 		if k.typ == by.Type {
-			return a.Select.Cases[k.key]
+			return a.Select.schemaFor(k.key)
 		}
 	}
 	return nil

@@ -361,7 +361,7 @@ func (s *Schema) encodeAttr(e *Encoder, a *Attr, typ uint16, v any, sib func(str
 			if err != nil {
 				return fail(fmt.Errorf("%s: %w", a.Select.By, err))
 			}
-			if sub = a.Select.Cases[key]; sub == nil {
+			if sub = a.Select.schemaFor(key); sub == nil {
 				if b, ok := v.([]byte); ok {
 					return put(b)
 				}
@@ -511,7 +511,7 @@ func (s *Schema) encodeNestValue(e *Encoder, v any, path string) error {
 	return &FieldError{path, fmt.Errorf("wants a table, not %T", v)}
 }
 
-// valueKey turns a selector sibling's value into a Select.Cases key.
+// valueKey turns a selector sibling's value into a Select key.
 func valueKey(a *Attr, v any) (string, error) {
 	if a.Kind == KindString {
 		s, ok := v.(string)

@@ -478,3 +478,54 @@ func TestTreeMap(t *testing.T) {
 		t.Errorf("ops %#v", ctrl.Attrs.Map()["ops"])
 	}
 }
+
+// A Select with Lookup chooses as one with the same Cases does, asking
+// Lookup only for the keys it meets; an unknown key keeps the data raw.
+func TestSelectLookup(t *testing.T) {
+	var asked []string
+	lookup := func(key string) *Schema {
+		asked = append(asked, key)
+		return map[string]*Schema{"vlan": testVlan, "vxlan": testVxlan}[key]
+	}
+	info := NewSchema("linkinfo",
+		Attr{Name: "kind", Const: "IFLA_INFO_KIND", Type: 1, Kind: KindString},
+		Attr{Name: "data", Const: "IFLA_INFO_DATA", Type: 2, Kind: KindNested, Select: &Select{By: "kind", Lookup: lookup}},
+	)
+	b := mustHex(t, ""+
+		"0c00 0280 0600 0100 6400 0000"+ // data: vlan id 100 (u16)
+		"0900 0100 766c616e00 000000") // kind "vlan"
+	tree, err := info.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := tree.Get("data")
+	dt, _ := d.(*Tree)
+	if dt == nil {
+		t.Fatalf("data = %#v, want the vlan tree", d)
+	}
+	if id, _ := dt.Get("id"); id != uint64(100) {
+		t.Errorf("vlan id %#v", id)
+	}
+	if enc, err := info.Encode(tree); err != nil || !bytes.Equal(enc, b) {
+		t.Errorf("re-encode %x, %v; want %x", enc, err, b)
+	}
+	if _, err := info.EncodeMap(map[string]any{"kind": "vxlan", "data": map[string]any{"id": 7}}); err != nil {
+		t.Errorf("encode by lookup: %v", err)
+	}
+	if _, err := info.EncodeMap(map[string]any{"kind": "nosuch", "data": map[string]any{"id": 7}}); err == nil || !strings.Contains(err.Error(), `no schema for kind "nosuch"`) {
+		t.Errorf("encode of an unknown kind: %v", err)
+	}
+	unknown := bytes.Replace(b, []byte("vlan"), []byte("xlan"), 1)
+	tree, err = info.Decode(unknown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := tree.Get("data"); !bytes.Equal(d.(Raw), unknown[4:12]) {
+		t.Errorf("data of an unknown kind = %#v", d)
+	}
+	for _, k := range asked {
+		if k != "vlan" && k != "vxlan" && k != "xlan" && k != "nosuch" {
+			t.Errorf("Lookup asked for %q", k)
+		}
+	}
+}

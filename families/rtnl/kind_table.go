@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -108,8 +109,10 @@ type linkKind struct {
 	// attributes; 0 for kinds without a peer.
 	peerType uint16
 	// data is the attribute schema built from options, used to encode
-	// requests and to decode what the kernel reports.
-	data *codec.Schema
+	// requests and to decode what the kernel reports; built on first use
+	// (see schema), so a run pays only for the kinds it meets.
+	data     *codec.Schema
+	dataOnce sync.Once
 	// field is where the options go in a request, for error paths:
 	// "info_data" for a kind, "port" for a port (slave) kind.
 	field string
@@ -117,19 +120,28 @@ type linkKind struct {
 
 // newKind builds a kind from its option rows.
 func newKind(name string, peerType uint16, opts ...kindOption) *linkKind {
-	k := &linkKind{name: name, options: opts, peerType: peerType, field: "info_data"}
-	var attrs []codec.Attr
-	for _, o := range opts {
-		if o.AliasOf != "" {
-			continue
+	return &linkKind{name: name, options: opts, peerType: peerType, field: "info_data"}
+}
+
+// schema returns the kind's attribute schema, built from its option rows
+// the first time. A row that does not make a schema panics there, as
+// NewSchema does; TestKindSchemas builds every kind's, so none reaches a
+// user.
+func (k *linkKind) schema() *codec.Schema {
+	k.dataOnce.Do(func() {
+		var attrs []codec.Attr
+		for _, o := range k.options {
+			if o.AliasOf != "" {
+				continue
+			}
+			attrs = append(attrs, codec.Attr{Name: o.Name, Const: o.Const, Type: o.Type, Kind: o.Kind, Enum: o.Enum})
 		}
-		attrs = append(attrs, codec.Attr{Name: o.Name, Const: o.Const, Type: o.Type, Kind: o.Kind, Enum: o.Enum})
-	}
-	if peerType != 0 {
-		attrs = append(attrs, codec.Attr{Name: "peer", Const: "VETH_INFO_PEER", Type: peerType, Kind: codec.KindBinary})
-	}
-	k.data = codec.NewSchema(name, attrs...)
-	return k
+		if k.peerType != 0 {
+			attrs = append(attrs, codec.Attr{Name: "peer", Const: "VETH_INFO_PEER", Type: k.peerType, Kind: codec.KindBinary})
+		}
+		k.data = codec.NewSchema(k.name, attrs...)
+	})
+	return k.data
 }
 
 // option returns the row called name, or nil.
@@ -262,12 +274,12 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 		}
 		norm[target.Name] = v
 	}
-	b, err := k.data.EncodeMap(norm)
+	b, err := k.schema().EncodeMap(norm)
 	if err != nil {
 		return argErr(k.field, nil, err.Error())
 	}
 	// Check ranges on the canonical values, as the kernel will read them.
-	t, err := k.data.Decode(b)
+	t, err := k.schema().Decode(b)
 	if err != nil {
 		return argErr(k.field, nil, err.Error())
 	}
@@ -305,7 +317,7 @@ func optAddr(v any) (netip.Addr, error) {
 // spells them. Attributes not in the table are kept as "attr_N" raw
 // values.
 func (k *linkKind) decodeData(b []byte) (Options, error) {
-	t, err := k.data.Decode(b)
+	t, err := k.schema().Decode(b)
 	if err != nil {
 		return nil, err
 	}

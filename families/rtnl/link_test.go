@@ -440,3 +440,32 @@ func TestWaitDeadlineSeenBySocket(t *testing.T) {
 		t.Errorf("Monitor.Next: %v", err)
 	}
 }
+
+// Every kind's and port kind's schema builds (they are built on first
+// use, so a bad row would otherwise panic in a user's call), holds every
+// option row that is not an alias, and is what linkinfo's selectors pick.
+func TestKindSchemas(t *testing.T) {
+	for _, table := range []struct {
+		what  string
+		kinds map[string]*linkKind
+		pick  func(string) *codec.Schema
+	}{{"kind", kinds, kindSchema}, {"port kind", slaveKinds, slaveKindSchema}} {
+		for name, k := range table.kinds {
+			s := k.schema()
+			if s == nil || s.Name != name {
+				t.Fatalf("%s %s: schema %v", table.what, name, s)
+			}
+			for _, o := range k.options {
+				if o.AliasOf == "" && s.ByName(o.Name) == nil {
+					t.Errorf("%s %s: option %q missing from its schema", table.what, name, o.Name)
+				}
+			}
+			if table.pick(name) != s {
+				t.Errorf("%s %s: the linkinfo selector picks another schema", table.what, name)
+			}
+		}
+		if table.pick("nosuch") != nil {
+			t.Errorf("%s nosuch has a schema", table.what)
+		}
+	}
+}

@@ -87,27 +87,29 @@ var stats64Struct = codec.NewStruct("rtnl_link_stats64", 25*8,
 var linkInfoSchema = codec.NewSchema("linkinfo",
 	codec.Attr{Name: "info_kind", Const: "IFLA_INFO_KIND", Type: iflaInfoKind, Kind: codec.KindString},
 	codec.Attr{Name: "info_data", Const: "IFLA_INFO_DATA", Type: iflaInfoData, Kind: codec.KindNested,
-		Select: &codec.Select{By: "info_kind", Cases: kindSchemas()}},
+		Select: &codec.Select{By: "info_kind", Lookup: kindSchema}},
 	codec.Attr{Name: "info_xstats", Const: "IFLA_INFO_XSTATS", Type: iflaInfoXstats, Kind: codec.KindBinary},
 	codec.Attr{Name: "info_slave_kind", Const: "IFLA_INFO_SLAVE_KIND", Type: iflaInfoSlvKind, Kind: codec.KindString},
 	codec.Attr{Name: "info_slave_data", Const: "IFLA_INFO_SLAVE_DATA", Type: iflaInfoSlvData, Kind: codec.KindNested,
-		Select: &codec.Select{By: "info_slave_kind", Cases: slaveKindSchemas()}},
+		Select: &codec.Select{By: "info_slave_kind", Lookup: slaveKindSchema}},
 )
 
-func slaveKindSchemas() map[string]*codec.Schema {
-	m := make(map[string]*codec.Schema, len(slaveKinds))
-	for n, k := range slaveKinds {
-		m[n] = k.data
+// kindSchema is the info-data schema of link kind name, nil for a kind
+// nlsh has no table for.
+func kindSchema(name string) *codec.Schema {
+	if k := kinds[name]; k != nil {
+		return k.schema()
 	}
-	return m
+	return nil
 }
 
-func kindSchemas() map[string]*codec.Schema {
-	m := make(map[string]*codec.Schema, len(kinds))
-	for n, k := range kinds {
-		m[n] = k.data
+// slaveKindSchema is the port-data schema of ports of master kind name,
+// nil for a kind nlsh has no table for.
+func slaveKindSchema(name string) *codec.Schema {
+	if k := slaveKinds[name]; k != nil {
+		return k.schema()
 	}
-	return m
+	return nil
 }
 
 // linkSchema is the attribute schema of RTM_NEWLINK / GETLINK / SETLINK /
