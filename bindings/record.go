@@ -192,11 +192,17 @@ func (m *RecordMaker[T]) Owned(L *lua.LState, v *T) *lua.LTable {
 // Fields calls emit for the fields the record of *v would have (see
 // EachFieldOf).
 func (m *RecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue)) {
-	if m.kind.shape.plan == nil {
-		EachFieldOf(L, m.spec, v, emit)
+	kindFields(L, m.kind, m.spec, v, emit)
+}
+
+// kindFields calls emit for the fields a record of kind k would have for
+// *v, without a record: the one field walk of both record makers.
+func kindFields[T any](L *lua.LState, k *recordKind, spec *RecordSpec, v *T, emit func(k, v lua.LValue)) {
+	if k.shape.plan == nil {
+		EachFieldOf(L, spec, v, emit)
 		return
 	}
-	r := record{kind: m.kind, ptr: v}
+	r := record{kind: k, ptr: v}
 	r.each(nil, emit)
 }
 
@@ -256,12 +262,7 @@ func (m *LazyRecordMaker[T]) Record(L *lua.LState) *lua.LTable {
 // Fields calls emit for the fields the record of *v would have (see
 // EachFieldOf); v is usually what Load returned.
 func (m *LazyRecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue)) {
-	if m.kind.shape.plan == nil {
-		EachFieldOf(L, m.spec, v, emit)
-		return
-	}
-	r := record{kind: m.kind, ptr: v}
-	r.each(nil, emit)
+	kindFields(L, m.kind, m.spec, v, emit)
 }
 
 // load is lazySource's: the value of src, decoded again when the maker's

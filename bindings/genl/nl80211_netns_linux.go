@@ -12,23 +12,9 @@ import (
 	"github.com/nlsh/nlsh/core/netns"
 )
 
-// nsFD opens a file descriptor of namespace t (from a thread inside it).
-func nsFD(t netns.Target) (int, error) {
-	fd := -1
-	err := t.Do(func() error {
-		var err error
-		fd, err = unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		return err
-	})
-	if err != nil {
-		return -1, fmt.Errorf("open namespace %s: %w", t, err)
-	}
-	return fd, nil
-}
-
 // moveWiphy moves wiphy idx, seen from client cl, into namespace to.
 func moveWiphy(ctx context.Context, cl *client, idx uint32, to netns.Target) error {
-	fd, err := nsFD(to)
+	fd, err := to.OpenFD()
 	if err != nil {
 		return err
 	}
