@@ -70,8 +70,8 @@ type devResolver struct {
 	byIdx  map[int]string
 	all    bool // byIdx holds every link
 	// deferTo, when set, resolves no name: index answers the name's
-	// placeholder in a RouteQueue, patched when the queue is sent.
-	deferTo *RouteQueue
+	// placeholder in a queue of requests, patched when it is sent.
+	deferTo *requestQueue
 }
 
 func (c *Client) devs() *devResolver {

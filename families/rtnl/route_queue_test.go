@@ -149,7 +149,7 @@ func sameBatch(t *testing.T, what string, got, want []codec.Message) {
 func TestRouteQueueBrokenExchange(t *testing.T) {
 	ctx := context.Background()
 	q := NewRouteQueue(WithTables(BuiltinTables()))
-	for i := range routeWindow + 10 {
+	for i := range queueWindow + 10 {
 		r := Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
 		if err := q.Add(&r); err != nil {
 			t.Fatal(err)
@@ -173,13 +173,13 @@ func TestRouteQueueBrokenExchange(t *testing.T) {
 	if n != q.Len() {
 		t.Errorf("%d failures reported, want %d", n, q.Len())
 	}
-	if q.sent != routeWindow {
-		t.Errorf("sent %d, want the first window, %d", q.sent, routeWindow)
+	if q.sent != queueWindow {
+		t.Errorf("sent %d, want the first window, %d", q.sent, queueWindow)
 	}
 	f.sent = nil
 	q.DelAdded(ctx, New(f), nil)
-	if got := len(onlyType(f.sent, rtmDelRoute)); got != routeWindow {
-		t.Errorf("%d deletes, want %d", got, routeWindow)
+	if got := len(onlyType(f.sent, rtmDelRoute)); got != queueWindow {
+		t.Errorf("%d deletes, want %d", got, queueWindow)
 	}
 }
 

@@ -1,0 +1,333 @@
+package rtnl
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
+
+// requestQueue is the storage and sending shared by the queues of
+// encoded requests (RouteQueue, AddrQueue): requests of one message
+// type encoded as they are queued into chunks, devices named by
+// placeholders resolved when the queue is sent, sent through the core's
+// batch a window at a time with a failure per call, and undone (a
+// rollback) from the same bytes. What differs between queues (where a
+// request names devices, how it is described in errors, what undoes it)
+// is its requestKind.
+//
+// A requestQueue is used by one goroutine at a time.
+type requestQueue struct {
+	op      string       // "route add", for errors
+	header  codec.Header // of every queued request
+	kind    requestKind
+	chunks  []queueChunk
+	n       int            // queued calls, refused ones included
+	sent    int            // calls before this one were handed to the kernel
+	refused []queueError   // calls refused when queued, in order
+	devs    []devRef       // device k is placeholder devPlaceholder|k
+	devIdx  map[devRef]int // k by device: a batch over many devices stays linear
+	index   []int          // devs resolved by Send (0: failed, see devErr)
+	devErr  []error
+	scratch []byte      // a request being encoded
+	deferTo devResolver // resolves every name to a placeholder
+}
+
+// requestKind is what a requestQueue needs to know of its requests.
+type requestKind interface {
+	// devSlots calls fn with each 4-byte ifindex of request rec that
+	// names a device (and so may hold a placeholder), in place.
+	devSlots(rec []byte, fn func(p []byte) error) error
+	// describe is the object of request rec as errors name it, devices
+	// named by devName.
+	describe(rec []byte, devName func(idx int) string) string
+	// appendUndo appends to dst the request that undoes rec (sent, its
+	// devices resolved) and returns its message type.
+	appendUndo(ctx context.Context, dst, rec []byte, devs *devResolver) (uint16, []byte, error)
+}
+
+// queueChunk holds records back to back: a little-endian u16 length,
+// then the family header and attributes of one request (length 0: a
+// refused call). Chunks are never reallocated, so a record can be sent
+// in place.
+type queueChunk struct {
+	buf   []byte
+	first int // call number of the first record
+}
+
+type queueError struct {
+	call int
+	err  error
+}
+
+// devRef is a device name a queued request refers to, with the field
+// that named it (for the error if it does not exist).
+type devRef struct{ field, name string }
+
+const (
+	// devPlaceholder marks an ifindex in a queued request that stands
+	// for q.devs[ifindex&^devPlaceholder]; real ifindexes are positive
+	// int32s and never have it.
+	devPlaceholder = 1 << 31
+	// queueChunkSize is the size of a queue's chunks: each new one costs
+	// a page fault per 4 KiB, the same as one grown slice would.
+	queueChunkSize = 64 << 10
+	// queueWindow is how many queued requests Send and DelAdded hand
+	// the core's batch at a time: their messages, not all of them.
+	queueWindow = 1024
+)
+
+// init readies an empty queue of requests of op sent with header h.
+func (q *requestQueue) init(op string, h codec.Header, kind requestKind) {
+	q.op, q.header, q.kind = op, h, kind
+	q.deferTo = devResolver{deferTo: q}
+}
+
+// push queues request b as the next call, or, when err is set, records
+// the call as refused with err. b may be q.scratch: it is copied.
+func (q *requestQueue) push(b []byte, err error) {
+	if err == nil && len(b) > 0xffff {
+		err = fmt.Errorf("%s: request of %d bytes is too large: %w", q.op, len(b), ErrInvalidArgument)
+	}
+	if err != nil {
+		q.refused = append(q.refused, queueError{q.n, err})
+		b = nil
+	}
+	c := q.chunkFor(2 + len(b))
+	c.buf = binary.LittleEndian.AppendUint16(c.buf, uint16(len(b)))
+	c.buf = append(c.buf, b...)
+	q.n++
+}
+
+// chunkFor returns the chunk to append a record of size bytes to.
+func (q *requestQueue) chunkFor(size int) *queueChunk {
+	if k := len(q.chunks) - 1; k >= 0 && cap(q.chunks[k].buf)-len(q.chunks[k].buf) >= size {
+		return &q.chunks[k]
+	}
+	q.chunks = append(q.chunks, queueChunk{buf: make([]byte, 0, max(queueChunkSize, size)), first: q.n})
+	return &q.chunks[len(q.chunks)-1]
+}
+
+// placeholder is devResolver.index for a queue: the name's placeholder.
+func (q *requestQueue) placeholder(field, name string) int {
+	d := devRef{field, name}
+	if k, ok := q.devIdx[d]; ok {
+		return devPlaceholder | k
+	}
+	if q.devIdx == nil {
+		q.devIdx = map[devRef]int{}
+	}
+	q.devIdx[d] = len(q.devs)
+	q.devs = append(q.devs, d)
+	return devPlaceholder | (len(q.devs) - 1)
+}
+
+// each calls fn with every record in order, with its call number, until
+// fn returns false.
+func (q *requestQueue) each(fn func(i int, rec []byte) bool) {
+	for _, c := range q.chunks {
+		i := c.first
+		for b := c.buf; len(b) >= 2; i++ {
+			n := int(binary.LittleEndian.Uint16(b))
+			if !fn(i, b[2:2+n:2+n]) {
+				return
+			}
+			b = b[2+n:]
+		}
+	}
+}
+
+// Send sends the queued requests in order through the core's batch and
+// calls failed(i, err) for each call i that failed, in order: a refused
+// call with its error, a device that does not exist with an *ArgError,
+// the kernel's refusal with its error, and, when the exchange itself
+// fails, every call whose outcome is then unknown with that error (a
+// caller journals those as maybe applied). Requests are patched in place
+// with the devices' indexes, which DelAdded uses.
+func (q *requestQueue) Send(ctx context.Context, c *Client, failed func(i int, err error)) {
+	devs := c.devs()
+	q.index, q.devErr = make([]int, len(q.devs)), make([]error, len(q.devs))
+	for k, d := range q.devs {
+		q.index[k], q.devErr[k] = devs.index(ctx, q.op, d.field, d.name)
+	}
+	ms := make([]codec.Message, 0, min(q.n, queueWindow))
+	calls := make([]int, 0, cap(ms))
+	refused := q.refused
+	var broken error // the exchange failed: nothing more is sent
+	send := func() {
+		if len(ms) == 0 {
+			return
+		}
+		errs, err := c.batch(ctx, ms, func(j int) string { return q.kind.describe(ms[j].Data, q.devName) })
+		for j, i := range calls {
+			switch {
+			case j < len(errs) && errs[j] != nil:
+				failed(i, errs[j])
+			case err != nil:
+				failed(i, err)
+			}
+		}
+		if err != nil {
+			broken = err
+		}
+		ms, calls = ms[:0], calls[:0]
+	}
+	q.each(func(i int, rec []byte) bool {
+		if len(refused) > 0 && refused[0].call == i {
+			failed(i, refused[0].err)
+			refused = refused[1:]
+			return true
+		}
+		if broken != nil {
+			failed(i, broken)
+			return true
+		}
+		if err := q.patch(rec); err != nil {
+			failed(i, err)
+			return true
+		}
+		ms = append(ms, codec.Message{Header: q.header, Data: rec})
+		calls = append(calls, i)
+		q.sent = i + 1
+		if len(ms) == queueWindow {
+			send()
+		}
+		return true
+	})
+	send()
+}
+
+// patch replaces the device placeholders of request rec with the
+// indexes Send resolved; a device that does not exist is the error of
+// the request.
+func (q *requestQueue) patch(rec []byte) error {
+	return q.kind.devSlots(rec, func(p []byte) error {
+		v := binary.LittleEndian.Uint32(p)
+		if v&devPlaceholder == 0 {
+			return nil
+		}
+		k := int(v &^ devPlaceholder)
+		if k >= len(q.index) {
+			return fmt.Errorf("%s: device placeholder %d of %d", q.op, k, len(q.index))
+		}
+		if q.devErr[k] != nil {
+			return q.devErr[k]
+		}
+		binary.LittleEndian.PutUint32(p, uint32(q.index[k]))
+		return nil
+	})
+}
+
+// unsent reports whether request rec still names a device by
+// placeholder: its device did not resolve and Send did not send it.
+func (q *requestQueue) unsent(rec []byte) bool {
+	unsent := false
+	_ = q.kind.devSlots(rec, func(p []byte) error {
+		unsent = unsent || binary.LittleEndian.Uint32(p)&devPlaceholder != 0
+		return nil
+	})
+	return unsent
+}
+
+// devName is the name of a device Send resolved to idx ("" if none).
+func (q *requestQueue) devName(idx int) string {
+	for k, i := range q.index {
+		if i == idx && idx != 0 && q.devErr[k] == nil {
+			return q.devs[k].name
+		}
+	}
+	return ""
+}
+
+// DelAdded undoes, newest first, what the queued requests did when Send
+// sent them: every call but those skip lists (ascending), which a caller
+// knows changed nothing (the kernel refused them), and but refused calls
+// and calls Send did not send (an unknown device's). It returns every
+// failure, each naming its object, those of objects already gone
+// included.
+func (q *requestQueue) DelAdded(ctx context.Context, c *Client, skip []int) []error {
+	var out []error
+	devs := c.devs()
+	var (
+		buf   []byte
+		ms    []codec.Message
+		offs  []int
+		calls []int
+		recs  [][]byte
+	)
+	send := func() bool {
+		if len(ms) == 0 {
+			return true
+		}
+		// buf may have moved while it grew: point the messages at it now.
+		for j := range ms {
+			end := len(buf)
+			if j+1 < len(ms) {
+				end = offs[j+1]
+			}
+			ms[j].Data = buf[offs[j]:end:end]
+		}
+		errs, err := c.batch(ctx, ms, func(j int) string { return q.kind.describe(ms[j].Data, q.devName) })
+		for _, e := range errs {
+			if e != nil {
+				out = append(out, e)
+			}
+		}
+		if err != nil {
+			out = append(out, err)
+			return false
+		}
+		buf, ms, offs = buf[:0], ms[:0], offs[:0]
+		return true
+	}
+	for k := len(q.chunks) - 1; k >= 0; k-- {
+		// The records of one chunk, found forwards, undone backwards.
+		calls, recs = calls[:0], recs[:0]
+		i := q.chunks[k].first
+		for b := q.chunks[k].buf; len(b) >= 2; i++ {
+			n := int(binary.LittleEndian.Uint16(b))
+			recs = append(recs, b[2:2+n])
+			calls = append(calls, i)
+			b = b[2+n:]
+		}
+		for j := len(recs) - 1; j >= 0; j-- {
+			for len(skip) > 0 && skip[len(skip)-1] > calls[j] {
+				skip = skip[:len(skip)-1]
+			}
+			if len(recs[j]) == 0 || calls[j] >= q.sent || (len(skip) > 0 && skip[len(skip)-1] == calls[j]) || q.unsent(recs[j]) {
+				continue
+			}
+			start := len(buf)
+			typ, b, err := q.kind.appendUndo(ctx, buf, recs[j], devs)
+			if err != nil {
+				out = append(out, fmt.Errorf("%s: undo of queued call %d: %w", q.op, calls[j], err))
+				buf = buf[:start]
+				continue
+			}
+			buf = b
+			ms = append(ms, codec.Message{Header: codec.Header{Type: typ}})
+			offs = append(offs, start)
+			if len(ms) == queueWindow && !send() {
+				return out
+			}
+		}
+	}
+	send()
+	return out
+}
+
+// eachAttr walks the attributes of b, which this package encoded.
+func eachAttr(b []byte, fn func(typ uint16, payload []byte) error) error {
+	for len(b) >= 4 {
+		n := int(binary.LittleEndian.Uint16(b))
+		if n < 4 || n > len(b) {
+			return nil
+		}
+		if err := fn(binary.LittleEndian.Uint16(b[2:])&^(codec.AttrNested|codec.AttrNetByteOrder), b[4:n]); err != nil {
+			return err
+		}
+		b = b[min(codec.Align(n), len(b)):]
+	}
+	return nil
+}
