@@ -103,6 +103,14 @@ func (a *Address) object() string {
 	return s
 }
 
+// Key is what deletes exactly the address a: its device, local address,
+// peer, prefix length and label, and nothing that would fail to match
+// what the kernel keeps (flags, scope, lifetimes and the rest).
+func (a *Address) Key() Address {
+	return Address{Family: a.Family, Ifindex: a.Ifindex, Dev: a.Dev, Local: a.Local, Address: a.Address,
+		Prefixlen: a.Prefixlen, Label: a.Label}
+}
+
 // normalize checks an address given for add/del/replace and fills the
 // derived fields (family, prefix length). It sends nothing.
 func (a *Address) normalize(op string) (fam uint8, err error) {
@@ -178,19 +186,26 @@ func autoBroadcast(p netip.Prefix) netip.Addr {
 // encodeAddr builds the RTM_NEWADDR / RTM_DELADDR payload for an address
 // already normalized and with Ifindex resolved.
 func encodeAddr(a *Address, fam uint8, forDel bool) ([]byte, error) {
+	return appendAddr(make([]byte, 0, 96), a, fam, forDel)
+}
+
+// appendAddr is encodeAddr appending to dst.
+func appendAddr(dst []byte, a *Address, fam uint8, forDel bool) ([]byte, error) {
 	flags, err := ipFlagBits("flags", addrInputFlags(a.Flags), ifaFlagNames)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	scope := uint32(0)
 	if a.Scope != "" {
 		if scope, err = ipEnumValue("scope", a.Scope, ipScopes, 255); err != nil {
-			return nil, err
+			return dst, err
 		}
 	}
-	b := make([]byte, ifaddrmsgLen, 96)
-	b[0], b[1], b[2], b[3] = fam, uint8(a.Prefixlen), uint8(flags), uint8(scope)
-	binary.LittleEndian.PutUint32(b[4:8], uint32(a.Ifindex))
+	start := len(dst)
+	b := append(dst, make([]byte, ifaddrmsgLen)...)
+	h := b[start:]
+	h[0], h[1], h[2], h[3] = fam, uint8(a.Prefixlen), uint8(flags), uint8(scope)
+	binary.LittleEndian.PutUint32(h[4:8], uint32(a.Ifindex))
 	e := codec.NewEncoder(b)
 	e.Addr(ifaLocal, a.Local)
 	if a.Address.IsValid() {
@@ -233,7 +248,11 @@ func encodeAddr(a *Address, fam uint8, forDel bool) ([]byte, error) {
 	} else if a.Label != "" {
 		e.String(ifaLabel, a.Label)
 	}
-	return e.Encode()
+	out, err := e.Encode()
+	if err != nil {
+		return dst[:start], err
+	}
+	return out, nil
 }
 
 // DecodeAddr decodes an RTM_NEWADDR or RTM_DELADDR message (a dump reply or
