@@ -34,14 +34,21 @@ func readAddrFilter(args *bindings.Args) rtnl.AddrFilter {
 	return f
 }
 
-// readAddr reads an address argument table; forDel reads only what
-// identifies the address.
+// readAddr reads an address argument table into a new Address; forDel
+// reads only what identifies the address.
 func readAddr(args *bindings.Args, forDel bool) *rtnl.Address {
-	x := &rtnl.Address{Dev: args.Ifname("dev", bindings.Required)}
+	x := &rtnl.Address{}
+	readAddrInto(args, forDel, x)
+	return x
+}
+
+// readAddrInto reads an address argument table into x, which is zero.
+func readAddrInto(args *bindings.Args, forDel bool, x *rtnl.Address) {
+	x.Dev = args.Ifname("dev", bindings.Required)
 	p := args.Prefix("address", bindings.Required)
 	x.Local, x.Prefixlen = p.Addr(), p.Bits()
 	if forDel {
-		return x
+		return
 	}
 	if pp := args.Prefix("peer", bindings.Optional); pp.IsValid() {
 		x.Address = pp.Addr()
@@ -60,7 +67,6 @@ func readAddr(args *bindings.Args, forDel bool) *rtnl.Address {
 	x.PreferredLifetime = args.Uint32("preferred_life_time", bindings.Optional)
 	x.Flags = args.Strings("flags", bindings.Optional)
 	x.Metric = args.Uint32("metric", bindings.Optional)
-	return x
 }
 
 func addrDesc(x *rtnl.Address) string {
@@ -71,9 +77,29 @@ func (a *api) addrAdd(L *lua.LState) int {
 	const fn = "rtnl.addr.add"
 	var args bindings.Args // on the stack: no allocation per call
 	args.Read(L, 1, fn)
-	x := readAddr(&args, false)
+	// An add in a batch is read into the batch's scratch address and,
+	// without exist_ok, queued encoded (see queuedRun); a dry run keeps
+	// whole addresses, which its overlay resolves devices in.
+	b := batchOf(a.env)
+	queue := b != nil && !a.env.DryRun
+	var x *rtnl.Address
+	if queue {
+		b.addr = rtnl.Address{}
+		x = &b.addr
+	} else {
+		x = &rtnl.Address{}
+	}
+	readAddrInto(&args, false, x)
 	existOK := args.Bool("exist_ok", bindings.Optional)
 	args.Done()
+	if queue && !existOK {
+		a.queueAddrAdd(L, b, fn)
+		return 0
+	}
+	if queue {
+		y := *x
+		x = &y
+	}
 	a.addrWrite(L, fn, "addr.add", x, existOK, func(ctx context.Context, cl *rtnl.Client, o *op) error {
 		return cl.AddAddr(ctx, *x, o.callOpts()...)
 	})
@@ -106,13 +132,26 @@ func (a *api) addrWrite(L *lua.LState, fn, group string, x *rtnl.Address, existO
 				})
 				return
 			}
-			del := rtnl.Address{Dev: x.Dev, Local: x.Local, Prefixlen: x.Prefixlen}
+			del := x.Key()
 			push(a.env, o.target, "add address "+addrDesc(x), func(ctx context.Context, cl *rtnl.Client) error {
 				return cl.DelAddr(ctx, del)
 			})
 		}
 	}
 	a.do(L, o)
+}
+
+// queueAddrAdd queues the address read into b.addr as a call of fn, in
+// the batch's last op if that is a run of address adds for the same
+// namespace, else in a new one (see queuedRun). Journalled, the run asks
+// which addresses are already there when it is sent, not at each call
+// (see sendQueuedRun): an add of one of those changes nothing and is not
+// undone, as addrWrite's listing ensures for a call sent alone.
+func (a *api) queueAddrAdd(L *lua.LState, b *batchState, fn string) {
+	rr := a.queueCall(L, b, fn, "addr.add", "addresses", func() callQueue { return rtnl.NewAddrQueue() })
+	// A refused address is reported with the others when the batch is
+	// sent (an unknown device may be made by an earlier call).
+	_ = rr.q.(*rtnl.AddrQueue).Add(&b.addr)
 }
 
 // findAddr returns the address x names if it exists (cleaned up to be

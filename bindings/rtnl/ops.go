@@ -27,9 +27,9 @@ type op struct {
 	neigh   *rtnl.Neigh
 	rule    *rtnl.Rule
 	existOK bool
-	// routes, when set, makes the op a run of route adds queued compactly
-	// (see routeRun): no run or done, one call per queued route.
-	routes *routeRun
+	// queued, when set, makes the op a run of calls queued compactly
+	// (see queuedRun): no run or done, one call per queued request.
+	queued *queuedRun
 
 	run func(ctx context.Context, cl *rtnl.Client) error
 	// done runs after success, and after a failure that may have changed
@@ -68,16 +68,16 @@ func (o *op) callOpts() []rtnl.CallOption {
 
 // calls is the number of queued calls o stands for.
 func (o *op) calls() int {
-	if o.routes != nil {
-		return o.routes.q.Len()
+	if o.queued != nil {
+		return o.queued.q.Len()
 	}
 	return 1
 }
 
 // whereOf is the script line of o's k-th call.
 func (o *op) whereOf(k int) bindings.Frame {
-	if o.routes != nil {
-		return o.routes.whereOf(k)
+	if o.queued != nil {
+		return o.queued.whereOf(k)
 	}
 	return o.where
 }

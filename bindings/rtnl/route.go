@@ -2,8 +2,6 @@ package rtnl
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -231,7 +229,7 @@ func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func
 	var args bindings.Args // on the stack: no allocation per call
 	args.Read(L, 1, fn)
 	// A route add in a batch is read into the batch's scratch route and
-	// queued encoded (see routeRun); a dry run keeps whole routes, which
+	// queued encoded (see queuedRun); a dry run keeps whole routes, which
 	// its overlay resolves devices in.
 	b := batchOf(a.env)
 	queue := b != nil && group == "route.add" && !a.env.DryRun
@@ -309,88 +307,14 @@ func (a *api) routeDel(L *lua.LState) int {
 // routeKey is what deletes exactly the route r added.
 func routeKey(r *rtnl.Route) rtnl.Route { return r.Key() }
 
-// routeRun is a run of route adds queued in a batch, in one namespace:
-// their requests encoded as they are queued (rtnl.RouteQueue, about 40
-// bytes a host route) and the script lines of the calls, run-length
-// encoded (a loop queues its routes from one line). Once sent, the adds
-// that may have changed state are journalled as one step that deletes
-// them from the same bytes. Queued so, 100,000 routes keep about 4 MB,
-// where an op, its route and its undo closure each kept 1.3 KB.
-type routeRun struct {
-	q       *rtnl.RouteQueue
-	lines   []lineRun
-	journal bool // the adds are journalled
-}
-
-// lineRun is n consecutive calls made at where.
-type lineRun struct {
-	where bindings.Frame
-	n     int
-}
-
-// whereOf is the script line of the run's k-th call.
-func (rr *routeRun) whereOf(k int) bindings.Frame {
-	for _, l := range rr.lines {
-		if k < l.n {
-			return l.where
-		}
-		k -= l.n
-	}
-	return bindings.Frame{}
-}
-
 // queueRouteAdd queues the route read into b.route as a call of fn, in
 // the batch's last op if that is a run of route adds for the same
-// namespace, else in a new one.
+// namespace, else in a new one (see queuedRun).
 func (a *api) queueRouteAdd(L *lua.LState, b *batchState, fn string) {
-	t := a.target()
-	journal := a.journalled()
-	var rr *routeRun
-	if n := len(b.ops); n > 0 {
-		if last := b.ops[n-1]; last.routes != nil && last.routes.journal == journal && sameTarget(last.target, t) {
-			rr = last.routes
-		}
-	}
-	if rr == nil {
-		rr = &routeRun{q: rtnl.NewRouteQueue(withTables(a.env)), journal: journal}
-		b.ops = append(b.ops, &op{fn: fn, group: "route.add", target: t, routes: rr})
-	}
-	w := bindings.WhereFrame(L)
-	if n := len(rr.lines); n > 0 && rr.lines[n-1].where == w {
-		rr.lines[n-1].n++
-	} else {
-		rr.lines = append(rr.lines, lineRun{where: w, n: 1})
-	}
+	rr := a.queueCall(L, b, fn, "route.add", "routes", func() callQueue { return rtnl.NewRouteQueue(withTables(a.env)) })
 	// A refused route is reported with the others when the batch is
 	// sent (an unknown device may be made by an earlier call).
-	_ = rr.q.Add(&b.route)
-}
-
-// sendRouteRun sends run o through cl, appends the failures of its calls
-// (numbered from call) to out, and journals the adds that may have
-// changed state as one step.
-func (a *api) sendRouteRun(ctx context.Context, cl *rtnl.Client, o *op, call int, out []callErr) []callErr {
-	rr := o.routes
-	var skip []int // calls the kernel refused, or that were never sent
-	rr.q.Send(ctx, cl, func(k int, err error) {
-		out = append(out, callErr{call + k, err})
-		if !unanswered(err) {
-			skip = append(skip, k)
-		}
-	})
-	if n := rr.q.Len() - len(skip); rr.journal && n > 0 {
-		q := rr.q
-		push(a.env, o.target, fmt.Sprintf("add %d routes (rtnl.batch)", n), func(ctx context.Context, cl *rtnl.Client) error {
-			var failed []error
-			for _, err := range q.DelAdded(ctx, cl, skip) {
-				if !alreadyGone(err) {
-					failed = append(failed, err)
-				}
-			}
-			return errors.Join(failed...)
-		})
-	}
-	return out
+	_ = rr.q.(*rtnl.RouteQueue).Add(&b.route)
 }
 
 func routeDesc(r *rtnl.Route) string {
