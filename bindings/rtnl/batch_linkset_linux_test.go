@@ -85,9 +85,11 @@ return #res, ok`, n))
 		t.Errorf("ip -j link:\n%s\nwant:\n%s", got, want.String())
 	}
 	// A rename of a link given by name is sent alone, in order: the
-	// calls after it find the link by its new name.
+	// calls after it find the link by its new name. (A link that is up
+	// cannot be renamed before Linux 6.2: EBUSY.)
 	if _, err := rt.RunString(ctx, "rename.lua", `local rtnl = require "rtnl"
 rtnl.batch(function()
+  rtnl.link.set{ifname = "v0", up = false}
   rtnl.link.set{ifname = "v0", name = "w0"}
   rtnl.link.set{ifname = "w0", mtu = 1234}
   rtnl.link.set{ifname = "p0", up = false}

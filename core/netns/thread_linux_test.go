@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -228,7 +229,11 @@ func TestOpenFD(t *testing.T) {
 			t.Fatalf("%s: descriptor of namespace %d, want %d", c.tg, got, c.want)
 		}
 	}
-	for _, p := range []string{"/proc/self/ns/uts", "/etc/hostname"} {
+	plain := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(plain, []byte("not a namespace\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/proc/self/ns/uts", plain} {
 		tg, _ := netns.Path(p)
 		if fd, err := tg.OpenFD(); !errors.Is(err, netns.ErrInvalid) {
 			if err == nil {
