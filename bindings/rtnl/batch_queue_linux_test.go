@@ -134,16 +134,7 @@ rtnl.batch(function()
   for i = 1, 5000 do rtnl.route.add{dst = "10.6." .. math.floor(i / 256) .. "." .. (i % 256) .. "/32", dev = "bench0", table = 100} end
   rtnl.route.add{dst = "10.9.0.0/24", dev = "bench0"}
 end)`)
-	if err == nil || !strings.Contains(err.Error(), "rb.lua:11:") || !strings.Contains(err.Error(), "EEXIST") {
-		t.Fatalf("want EEXIST naming rb.lua:11, got %v", err)
-	}
-	var se *runtime.ScriptError
-	if errors.As(err, &se) && se.Rollback != nil {
-		t.Fatalf("rollback: %v", se.Rollback)
-	}
-	if after := snapshot(); after != before {
-		t.Fatalf("after the rollback:\n%s\nbefore:\n%s", after, before)
-	}
+	wantRolledBack(t, err, "rb.lua:11:", snapshot, before)
 
 	rt2, err := runtime.New(runtime.Options{Netns: ns.Target, Journal: true})
 	if err != nil {
@@ -306,16 +297,7 @@ rtnl.batch(function()
   rtnl.addr.add{dev = "bench0", address = "10.6.0.1/24", broadcast = "+", metric = 7}
   rtnl.addr.add{dev = "bench0", address = "10.9.0.1/24"}
 end)`)
-	if err == nil || !strings.Contains(err.Error(), "rb.lua:8:") || !strings.Contains(err.Error(), "EEXIST") {
-		t.Fatalf("want EEXIST naming rb.lua:8, got %v", err)
-	}
-	var se *runtime.ScriptError
-	if errors.As(err, &se) && se.Rollback != nil {
-		t.Fatalf("rollback: %v", se.Rollback)
-	}
-	if after := snapshot(); after != before {
-		t.Fatalf("after the rollback:\n%s\nbefore:\n%s", after, before)
-	}
+	wantRolledBack(t, err, "rb.lua:8:", snapshot, before)
 
 	rt2, err := runtime.New(runtime.Options{Netns: ns.Target, Journal: true})
 	if err != nil {
@@ -346,6 +328,23 @@ return #res, table.concat(bad, "; ")`)
 	}
 	if err := rt2.Rollback(ctx); err != nil {
 		t.Fatalf("rollback: %v", err)
+	}
+	if after := snapshot(); after != before {
+		t.Fatalf("after the rollback:\n%s\nbefore:\n%s", after, before)
+	}
+}
+
+// wantRolledBack checks that a script failed with EEXIST naming line
+// (such as "rb.lua:8:"), that its rollback reported nothing, and that
+// snapshot reads as before did.
+func wantRolledBack(t *testing.T, err error, line string, snapshot func() string, before string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), line) || !strings.Contains(err.Error(), "EEXIST") {
+		t.Fatalf("want EEXIST naming %s got %v", line, err)
+	}
+	var se *runtime.ScriptError
+	if errors.As(err, &se) && se.Rollback != nil {
+		t.Fatalf("rollback: %v", se.Rollback)
 	}
 	if after := snapshot(); after != before {
 		t.Fatalf("after the rollback:\n%s\nbefore:\n%s", after, before)
