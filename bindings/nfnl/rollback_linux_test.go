@@ -76,3 +76,32 @@ func load(t *testing.T, ns *testutil.NS, text string) {
 		t.Fatalf("nft -f: %v %s", err, out)
 	}
 }
+
+// A yield inside a transaction's function (in a coroutine) is an error
+// that aborts the transaction: nothing is committed, and the script goes
+// on (gopher-lua would return into the transaction as if the function had
+// ended).
+func TestYieldInTransactionAborts(t *testing.T) {
+	ns := testutil.NewNetNS(t)
+	rt, err := runtime.New(runtime.Options{Modules: modules(), Netns: ns.Target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	got, err := rt.RunString(context.Background(), "y.lua", `local nfnl = require "nfnl"
+local co = coroutine.wrap(function()
+  return pcall(nfnl.transaction, function(tx)
+    tx.table.add{family = "inet", name = "t"}
+    coroutine.yield(1)
+    tx.table.add{family = "inet", name = "u"}
+  end)
+end)
+local ok, e = co()
+return ok, e, #nfnl.ruleset().tables`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != false || !strings.Contains(got[1].(string), "attempt to yield across a Go function call") || got[2] != int64(0) {
+		t.Fatalf("got %#v; want false, the yield error, no table", got)
+	}
+}
