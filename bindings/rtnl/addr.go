@@ -51,6 +51,9 @@ func readAddrInto(args *bindings.Args, forDel bool, x *rtnl.Address) {
 		return
 	}
 	if pp := args.Prefix("peer", bindings.Optional); pp.IsValid() {
+		if pp.Addr().Unmap().Is4() != x.Local.Unmap().Is4() {
+			args.Fail("peer", "%s is not of the family of address %s", pp, x.Local)
+		}
 		x.Address = pp.Addr()
 		x.Prefixlen = pp.Bits()
 	}

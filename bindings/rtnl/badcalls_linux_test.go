@@ -33,6 +33,8 @@ var rtnlBadCalls = []badCall{
 	{"bad CIDR", `rtnl.addr.add{dev = "br0", address = "10.0.0.300/24"}`, []string{`field "address"`, `"10.0.0.300" is not an IP address`}, nil},
 	{"prefix 33", `rtnl.addr.add{dev = "br0", address = "10.0.0.1/33"}`, []string{`field "address"`, "bad prefix length", "0 to 32"}, nil},
 	{"prefix missing", `rtnl.addr.add{dev = "br0", address = "10.0.0.1"}`, []string{`field "address"`, "want an address with prefix"}, nil},
+	{"peer of another family", `rtnl.addr.add{dev = "br0", address = "10.0.0.1/24", peer = "fe80::1/64"}`, []string{`field "peer"`, "fe80::1/64 is not of the family of address 10.0.0.1"}, nil},
+	{"peer of another family in a batch", `rtnl.batch(function() rtnl.addr.add{dev = "br0", address = "10.0.0.1/24", peer = "fe80::1/64"} end)`, []string{`field "peer"`, "not of the family"}, nil},
 	{"route prefix 33", `rtnl.route.add{dst = "10.0.0.0/33", dev = "br0"}`, []string{"rtnl.route.add", `field "dst"`, "33"}, nil},
 	{"route host bits", `rtnl.route.add{dst = "10.0.0.1/8", dev = "br0"}`, []string{`field "dst"`, "host bits"}, nil},
 	{"bad gateway", `rtnl.route.add{dst = "10.3.0.0/16", gateway = "10.0.0"}`, []string{`field "gateway"`, "not an IP address"}, nil},
