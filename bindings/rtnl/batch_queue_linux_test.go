@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,25 +56,7 @@ func TestBatchQueuedRouteMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	rt.LState().SetGlobal("heap", rt.LState().NewFunction(heapFunc))
-	res, err := rt.RunString(context.Background(), "mem.lua", fmt.Sprintf(`
-		local rtnl = require "rtnl"
-		local n, fmt, floor = %d, string.format, math.floor
-		local before = heap()
-		local queued
-		rtnl.batch(function()
-		  for i = 0, n - 1 do
-		    rtnl.route.add{dst = fmt("10.%%d.%%d.%%d/32", floor(i / 65536) %% 256, floor(i / 256) %% 256, i %% 256), dev = "bench0"}
-		  end
-		  queued = heap()
-		end)
-		local journalled = heap()
-		return queued - before, journalled - before
-	`, n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	queued, journalled := float64(res[0].(int64))/n, float64(res[1].(int64))/n
+	queued, journalled := queuedHeap(t, rt, n, `rtnl.route.add{dst = fmt("10.%d.%d.%d/32", floor(i / 65536) % 256, floor(i / 256) % 256, i % 256), dev = "bench0"}`)
 	t.Logf("live heap per route: %.1f bytes queued, %.1f journalled after sending", queued, journalled)
 	if queued > perRoute || journalled > perRoute {
 		t.Errorf("live heap per route: %.1f bytes queued, %.1f journalled; want at most %d", queued, journalled, perRoute)
@@ -213,25 +196,7 @@ func TestBatchQueuedAddrMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	rt.LState().SetGlobal("heap", rt.LState().NewFunction(heapFunc))
-	res, err := rt.RunString(context.Background(), "mem.lua", fmt.Sprintf(`
-		local rtnl = require "rtnl"
-		local n, fmt, floor = %d, string.format, math.floor
-		local before = heap()
-		local queued
-		rtnl.batch(function()
-		  for i = 0, n - 1 do
-		    rtnl.addr.add{dev = "bench0", address = fmt("172.%%d.%%d.%%d/32", 16 + floor(i / 65536), floor(i / 256) %% 256, i %% 256)}
-		  end
-		  queued = heap()
-		end)
-		local journalled = heap()
-		return queued - before, journalled - before
-	`, n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	queued, journalled := float64(res[0].(int64))/n, float64(res[1].(int64))/n
+	queued, journalled := queuedHeap(t, rt, n, `rtnl.addr.add{dev = "bench0", address = fmt("172.%d.%d.%d/32", 16 + floor(i / 65536), floor(i / 256) % 256, i % 256)}`)
 	t.Logf("live heap per address: %.1f bytes queued, %.1f journalled after sending", queued, journalled)
 	if queued > perAddr || journalled > perAddr {
 		t.Errorf("live heap per address: %.1f bytes queued, %.1f journalled; want at most %d", queued, journalled, perAddr)
@@ -349,4 +314,30 @@ func wantRolledBack(t *testing.T, err error, line string, snapshot func() string
 	if after := snapshot(); after != before {
 		t.Fatalf("after the rollback:\n%s\nbefore:\n%s", after, before)
 	}
+}
+
+// queuedHeap runs call (a Lua statement of the loop variable i, with fmt
+// and floor in scope) n times in one rtnl.batch of rt, and returns the
+// live heap bytes per call the batch kept while queued and after sending
+// (the journalled inverses).
+func queuedHeap(t *testing.T, rt *runtime.Runtime, n int, call string) (queued, journalled float64) {
+	t.Helper()
+	rt.LState().SetGlobal("heap", rt.LState().NewFunction(heapFunc))
+	res, err := rt.RunString(context.Background(), "mem.lua", `
+		local rtnl = require "rtnl"
+		local n, fmt, floor = `+strconv.Itoa(n)+`, string.format, math.floor
+		local before = heap()
+		local queued
+		rtnl.batch(function()
+		  for i = 0, n - 1 do
+		    `+call+`
+		  end
+		  queued = heap()
+		end)
+		local journalled = heap()
+		return queued - before, journalled - before`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return float64(res[0].(int64)) / float64(n), float64(res[1].(int64)) / float64(n)
 }
