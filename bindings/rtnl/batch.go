@@ -38,10 +38,11 @@ type callErr struct {
 
 // batch is rtnl.batch(fn [, {raise = false}]): state-changing calls made
 // by fn are queued, then sent in order; runs of consecutive calls of the
-// same kind (link add, link set, link del, addr add, addr del, route add, route
-// replace, route del, neigh add, neigh del, rule add, rule del) in the
-// same namespace go through the core's batch, many per sendmsg. Reads inside fn run at once. It returns one result per
-// queued call, {fn=, ok=, error=}; by default the first failure is raised
+// same kind (link add, link set, link del, addr add, addr del, route
+// add, route replace, route del, neigh add, neigh del, rule add, rule
+// del) in the same namespace go through the core's batch, many per
+// sendmsg. Reads inside fn run at once. It returns one result per queued
+// call, {fn=, ok=, error=}; by default the first failure is raised
 // instead, naming the line of the call that caused it, and the calls
 // after the failing group are not sent.
 func (a *api) batch(L *lua.LState) int {
@@ -402,13 +403,9 @@ func (a *api) sendQueuedRun(ctx context.Context, cl *rtnl.Client, o *op, call in
 			refused = append(refused, k)
 		}
 	})
-	if len(skip) == 0 {
-		skip = refused
-	} else {
-		skip = append(skip, refused...)
-		slices.Sort(skip)
-		skip = slices.Compact(skip)
-	}
+	skip = append(skip, refused...)
+	slices.Sort(skip)
+	skip = slices.Compact(skip)
 	if n := rr.q.Len() - len(skip); rr.journal && n > 0 {
 		q := rr.q
 		push(a.env, o.target, fmt.Sprintf("add %d %s (rtnl.batch)", n, rr.what), func(ctx context.Context, cl *rtnl.Client) error {

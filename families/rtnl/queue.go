@@ -316,18 +316,3 @@ func (q *requestQueue) DelAdded(ctx context.Context, c *Client, skip []int) []er
 	send()
 	return out
 }
-
-// eachAttr walks the attributes of b, which this package encoded.
-func eachAttr(b []byte, fn func(typ uint16, payload []byte) error) error {
-	for len(b) >= 4 {
-		n := int(binary.LittleEndian.Uint16(b))
-		if n < 4 || n > len(b) {
-			return nil
-		}
-		if err := fn(binary.LittleEndian.Uint16(b[2:])&^(codec.AttrNested|codec.AttrNetByteOrder), b[4:n]); err != nil {
-			return err
-		}
-		b = b[min(codec.Align(n), len(b)):]
-	}
-	return nil
-}

@@ -74,11 +74,16 @@ type routeKind struct{ tables *Tables }
 
 // devSlots are a route's RTA_OIF and its next hops' ifindexes.
 func (k routeKind) devSlots(rec []byte, fn func(p []byte) error) error {
-	return eachAttr(rec[min(rtmsgLen, len(rec)):], func(typ uint16, p []byte) error {
+	var d codec.Decoder // its payloads alias rec: fn patches them in place
+	d.Reset(rec[min(rtmsgLen, len(rec)):])
+	for d.Next() {
+		p := d.Bytes()
 		switch {
-		case typ == rtaOif && len(p) >= 4:
-			return fn(p[:4])
-		case typ == rtaMultipath:
+		case d.Type() == rtaOif && len(p) >= 4:
+			if err := fn(p[:4]); err != nil {
+				return err
+			}
+		case d.Type() == rtaMultipath:
 			for len(p) >= rtnexthopLen {
 				n := int(uint16(p[0]) | uint16(p[1])<<8)
 				if n < rtnexthopLen || n > len(p) {
@@ -90,8 +95,8 @@ func (k routeKind) devSlots(rec []byte, fn func(p []byte) error) error {
 				p = p[min(codec.Align(n), len(p)):]
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // describe is the route as errors name it (see Route.object).
