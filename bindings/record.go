@@ -161,12 +161,25 @@ func NewRecordOwned[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 type RecordMaker[T any] struct {
 	kind *recordKind
 	spec *RecordSpec
-	free []record
+	free recordPool
 }
 
-// recordChunk is how many records a RecordMaker allocates at once; a
+// recordPool hands out records allocated recordChunk at a time.
+type recordPool []record
+
+// recordChunk is how many records a recordPool allocates at once; a
 // record kept alive keeps its chunk (24 bytes a record).
 const recordChunk = 256
+
+// next returns a zero record.
+func (p *recordPool) next() *record {
+	if len(*p) == 0 {
+		*p = make([]record, recordChunk)
+	}
+	r := &(*p)[0]
+	*p = (*p)[1:]
+	return r
+}
 
 // NewRecordMaker returns a maker of records of T under spec in L.
 func NewRecordMaker[T any](L *lua.LState, spec *RecordSpec) *RecordMaker[T] {
@@ -180,11 +193,7 @@ func (m *RecordMaker[T]) Owned(L *lua.LState, v *T) *lua.LTable {
 	if k.shape.plan == nil {
 		return NewRecord(L, m.spec, v)
 	}
-	if len(m.free) == 0 {
-		m.free = make([]record, recordChunk)
-	}
-	r := &m.free[0]
-	m.free = m.free[1:]
+	r := m.free.next()
 	r.kind, r.ptr = k, v
 	return k.table(L, r)
 }
@@ -216,7 +225,7 @@ func kindFields[T any](L *lua.LState, k *recordKind, spec *RecordSpec, v *T, emi
 type LazyRecordMaker[T any] struct {
 	kind   *recordKind
 	spec   *RecordSpec
-	free   []record
+	free   recordPool
 	decode func(v *T, b []byte) (bool, error)
 	val    T      // the value decoded last
 	src    []byte // the bytes it was decoded from; nil: none
@@ -250,11 +259,7 @@ func (m *LazyRecordMaker[T]) Record(L *lua.LState) *lua.LTable {
 	if k.shape.plan == nil {
 		return NewRecord(L, m.spec, &m.val)
 	}
-	if len(m.free) == 0 {
-		m.free = make([]record, recordChunk)
-	}
-	r := &m.free[0]
-	m.free = m.free[1:]
+	r := m.free.next()
 	r.kind, r.lazy, r.src = k, m, m.src
 	return k.table(L, r)
 }
