@@ -2,7 +2,6 @@ package socket
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -406,10 +405,9 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 	if err != nil {
 		return nil, 0, c.recvErr(ctx, err)
 	}
-	switch {
-	case cap(b) > cap(c.rbuf):
+	if cap(b) > cap(c.rbuf) {
 		c.rbuf = b[:cap(b)]
-	case cap(c.rbuf) < dumpRecvBuf && len(b) >= codec.HeaderLen && binary.NativeEndian.Uint16(b[6:8])&codec.Multi != 0:
+	} else if h, err := codec.ParseHeader(b); err == nil && cap(c.rbuf) < dumpRecvBuf && h.Flags&codec.Multi != 0 {
 		// b stays valid: it is the old buffer's.
 		c.rbuf = make([]byte, dumpRecvBuf)
 	}
