@@ -27,4 +27,5 @@ bench-peers-build:
 	cd $(BENCH_ROOT) && CGO_ENABLED=0 $(GO) build -o $(BENCH_BIN)/nlsh ./cmd/nlsh || echo "bench: nlsh did not build; its rows will read n/a" >&2
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/floor ./floor
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/vish ./vish
+	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/luabound ./luabound
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/harness ./harness

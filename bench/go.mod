@@ -7,3 +7,5 @@ require (
 	github.com/vishvananda/netns v0.0.5
 	golang.org/x/sys v0.50.0
 )
+
+require github.com/yuin/gopher-lua v1.1.2

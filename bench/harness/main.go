@@ -27,6 +27,7 @@ type config struct {
 	only                        map[string]bool
 	repo, bin, out, tmp         string
 	nlsh, floorBin, vishBin     string
+	luaBoundBin                 string
 	python, cniBridge, nft      string
 	settle                      time.Duration
 	command                     string
@@ -77,6 +78,7 @@ func main() {
 	c.nlsh = filepath.Join(c.bin, "nlsh")
 	c.floorBin = filepath.Join(c.bin, "floor")
 	c.vishBin = filepath.Join(c.bin, "vish")
+	c.luaBoundBin = filepath.Join(c.bin, "luabound")
 	var err error
 	c.tmp, err = os.MkdirTemp("", "nlsh-bench-")
 	must(err)

@@ -133,6 +133,8 @@ func workloads(c *config) []*workload {
 				run: func(e env) sample {
 					return one(proc{args: []string{c.nlsh, "--json", "--netns", "name:" + e.ns, lua("w2_json.lua")}})
 				}},
+			{name: "gopher-lua alone: the loop over empty records (bound)",
+				run: func(e env) sample { return one(proc{args: []string{c.luaBoundBin, "each", n2}}) }},
 			{name: "ip -j route show", run: func(e env) sample { return one(proc{args: []string{"ip", "-n", e.ns, "-j", "route", "show"}}) }},
 			{name: "pyroute2", run: func(e env) sample { return one(proc{args: []string{c.python, py, "dump-routes", e.ns}}) }},
 			{name: "vishvananda", run: func(e env) sample { return one(proc{args: []string{c.vishBin, "dump-routes", e.ns}}) }},
