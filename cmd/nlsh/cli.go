@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -125,7 +124,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	rest := fs.Args()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext(context.Background(), interactive(&f, stdin, stdout, stderr), interruptDelay)
 	defer stop()
 	if len(rest) > 0 && !f.evalSet {
 		if sub, ok := subcommands()[rest[0]]; ok {

@@ -1,3 +1,10 @@
+// Since Go 1.25 the runtime starts, in every program, a goroutine that
+// re-reads the cgroup's CPU limit every second to adjust GOMAXPROCS. A run
+// of nlsh lasts milliseconds (one per container when an engine runs it),
+// and starting that goroutine at start-up woke a thread for it; the
+// GOMAXPROCS the runtime picks at start (from the CPU limit then) is kept.
+//go:debug updatemaxprocs=0
+
 package main
 
 import (
