@@ -124,12 +124,18 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	rest := fs.Args()
-	ctx, stop := interruptContext(context.Background(), interactive(&f, stdin, stdout, stderr), interruptDelay)
-	defer stop()
+	subName := ""
 	if len(rest) > 0 && !f.evalSet {
-		if sub, ok := subcommands()[rest[0]]; ok {
-			return sub.run(ctx, &f, rest[1:], std)
-		}
+		subName = rest[0]
+	}
+	sub, isSub := subcommands()[subName]
+	if !isSub {
+		subName = ""
+	}
+	ctx, stop := interruptContext(context.Background(), catchInterrupt(&f, subName, std))
+	defer stop()
+	if isSub {
+		return sub.run(ctx, &f, rest[1:], std)
 	}
 	opts, err := f.options(std)
 	if err != nil {

@@ -2,88 +2,72 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 	"os/signal"
 	"sync"
-	"time"
 
 	"github.com/chzyer/readline"
 )
 
-// interruptDelay is how long a run without a terminal goes before an
-// interrupt (SIGINT) stops it cleanly instead of ending the process.
-//
-// Catching a signal costs a Go program a thread of its own (the runtime's
-// signal receiver sleeps on one for good) and two goroutines: about a
-// tenth of the start-up of a short run, which is what an engine pays for
-// each container. A person at a terminal, and a run with --atomic, which
-// promises its rollback, get the handler at once; others get it once the
-// run has lasted this long, so the runs engines start, a few milliseconds
-// each, never pay for it, while a long run still stops cleanly on SIGINT
-// from whoever sends it. Before then SIGINT ends the process as it would
-// any program that does not catch it.
-const interruptDelay = 50 * time.Millisecond
+// Catching an interrupt (SIGINT) costs a Go program a thread of its own,
+// on which the runtime's signal receiver sleeps for good, and two
+// goroutines: about a tenth of the CPU of a short run. So a run catches
+// it only where it stops the run better than the signal's default (the
+// process ends, as any program that does not catch it): at a terminal,
+// where a person presses Ctrl-C and reads the error, and in runs that
+// promise to undo their changes when stopped (--atomic, and the hook and
+// cni modes, which roll back), so that an interrupt rolls them back. A
+// plain script run by a program (nlsh FILE.lua from an engine or a test
+// harness) does not pay for it.
 
-// interruptContext returns a context that an interrupt cancels, caught
-// from the start when now is true, else after delay; stop releases the
-// signal and the timer. It is signal.NotifyContext, made lazy.
-func interruptContext(parent context.Context, now bool, delay time.Duration) (ctx context.Context, stop func()) {
-	in := newInterrupter(parent, now, delay)
+// interruptContext returns a context that an interrupt cancels when catch
+// is true (signal.NotifyContext), else the parent's own; stop releases
+// the signal.
+func interruptContext(parent context.Context, catch bool) (ctx context.Context, stop func()) {
+	in := newInterrupter(parent, catch)
 	return in.ctx, in.stop
 }
 
 // interrupter is one interruptContext.
 type interrupter struct {
-	ctx      context.Context
-	cancel   context.CancelFunc
-	timer    *time.Timer   // nil when caught from the start
-	watching chan struct{} // closed once the signal is caught
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu      sync.Mutex
 	stopped bool
-	ch      chan os.Signal // nil until watch
+	ch      chan os.Signal // nil when not catching
 }
 
-func newInterrupter(parent context.Context, now bool, delay time.Duration) *interrupter {
-	in := &interrupter{watching: make(chan struct{})}
+func newInterrupter(parent context.Context, catch bool) *interrupter {
+	in := &interrupter{}
 	in.ctx, in.cancel = context.WithCancel(parent)
-	if now {
-		in.watch()
-	} else {
-		in.timer = time.AfterFunc(delay, in.watch)
+	if catch {
+		in.ch = make(chan os.Signal, 1)
+		signal.Notify(in.ch, os.Interrupt)
+		go func() {
+			select {
+			case <-in.ch:
+				in.cancel()
+			case <-in.ctx.Done():
+			}
+		}()
 	}
 	return in
 }
 
-// watch catches the interrupt from now on, unless stop came first.
-func (in *interrupter) watch() {
+// catching reports whether the interrupt is caught.
+func (in *interrupter) catching() bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if in.stopped || in.ch != nil {
-		return
-	}
-	in.ch = make(chan os.Signal, 1)
-	signal.Notify(in.ch, os.Interrupt)
-	go func() {
-		select {
-		case <-in.ch:
-			in.cancel()
-		case <-in.ctx.Done():
-		}
-	}()
-	close(in.watching)
+	return in.ch != nil && !in.stopped
 }
 
 func (in *interrupter) stop() {
-	if in.timer != nil {
-		in.timer.Stop()
-	}
 	in.mu.Lock()
-	in.stopped = true
-	if in.ch != nil {
+	if in.ch != nil && !in.stopped {
 		signal.Stop(in.ch)
 	}
+	in.stopped = true
 	in.mu.Unlock()
 	in.cancel()
 }
@@ -99,8 +83,8 @@ func onTerminal(streams ...any) bool {
 	return false
 }
 
-// interactive reports whether the run should catch interrupts from its
-// start (see interruptDelay).
-func interactive(f *flags, stdin io.Reader, stdout, stderr io.Writer) bool {
-	return f.atomic || onTerminal(stdin, stdout, stderr)
+// catchInterrupt reports whether a run with these flags, subcommand (""
+// for none) and streams catches interrupts (see above).
+func catchInterrupt(f *flags, sub string, std stdio) bool {
+	return f.atomic || sub == "hook" || sub == "cni" || onTerminal(std.in, std.out, std.err)
 }
