@@ -63,8 +63,8 @@ func connsOf(env *bindings.Env) *conns {
 	c := &conns{env: env, main: map[string]cached{}, idle: map[string][]cached{}}
 	// One line per message, as the rtnetlink schemas print it:
 	//	send RTM_NEWADDR flags=REQUEST|ACK|CREATE|EXCL seq=1 pid=0 {family=inet ...} local=10.0.0.2 ...
-	p := rtnl.Protocol()
-	c.trace = env.TraceFunc(func(_ socket.Direction, m codec.Message) string { return p.Format(m, false) })
+	// The protocol's schemas are built by the first line, not before.
+	c.trace = env.TraceFunc(func(_ socket.Direction, m codec.Message) string { return rtnl.Protocol().Format(m, false) })
 	env.SetValue(connsKey, c)
 	env.OnClose(c.close)
 	return c

@@ -22,7 +22,7 @@ func Dial(cfg *socket.Config) (*Client, error) {
 		c = *cfg
 	}
 	if c.Protocol == nil {
-		c.Protocol = protocol
+		c.Protocol = typeNamer{}
 	}
 	if c.AttrPath == nil {
 		c.AttrPath = attrPath
@@ -34,13 +34,19 @@ func Dial(cfg *socket.Config) (*Client, error) {
 	return New(&SocketConn{Conn: sc, cfg: c}), nil
 }
 
+// typeNamer names message types for the socket's errors from the protocol
+// table, building it only when a name is asked for.
+type typeNamer struct{}
+
+func (typeNamer) TypeName(typ uint16) string { return protocol().TypeName(typ) }
+
 // attrPath names the attribute an extack offset points at.
 func attrPath(req []byte, offset uint32) string {
 	h, err := codec.ParseHeader(req)
 	if err != nil || int(h.Len) > len(req) || h.Len < codec.HeaderLen {
 		return ""
 	}
-	return codec.AttrPath(protocol.Message(h.Type), req[codec.HeaderLen:h.Len], offset)
+	return codec.AttrPath(protocol().Message(h.Type), req[codec.HeaderLen:h.Len], offset)
 }
 
 // SocketConn adapts a *socket.Conn to Conn, and opens subscriptions for

@@ -1,6 +1,10 @@
 package rtnl
 
-import "github.com/nlsh/nlsh/core/codec"
+import (
+	"sync"
+
+	"github.com/nlsh/nlsh/core/codec"
+)
 
 func ipvlanOptions() []kindOption {
 	return []kindOption{
@@ -14,6 +18,10 @@ func ipvlanOptions() []kindOption {
 // ipvlan and ipvtap: IP-addressed sub-interfaces of a parent
 // (LinkSpec.Parent).
 var (
-	ipvlanKind = newKind("ipvlan", 0, ipvlanOptions()...)
-	ipvtapKind = newKind("ipvtap", 0, ipvlanOptions()...)
+	ipvlanKind = sync.OnceValue(func() *linkKind {
+		return newKind("ipvlan", 0, ipvlanOptions()...)
+	})
+	ipvtapKind = sync.OnceValue(func() *linkKind {
+		return newKind("ipvtap", 0, ipvlanOptions()...)
+	})
 )

@@ -1,7 +1,5 @@
 package rtnl
 
-import "slices"
-
 // Port (slave) kinds: the options a master kind keeps for each of its
 // ports (IFLA_INFO_SLAVE_KIND / IFLA_INFO_SLAVE_DATA), spelled as
 // `ip -j -d link show` prints them under linkinfo.info_slave_data. A port
@@ -16,32 +14,12 @@ func newSlaveKind(name string, opts ...kindOption) *linkKind {
 }
 
 // slaveKinds is the table of port kinds by IFLA_INFO_SLAVE_KIND (the
-// master's kind). It is never modified after init.
-var slaveKinds = kindIndex(bridgeSlaveKind, bondSlaveKind)
+// master's kind). It is never modified.
+var slaveKinds = kindTable{{"bridge", bridgeSlaveKind}, {"bond", bondSlaveKind}}
 
 // PortKinds lists the master kinds whose port options nlsh knows, sorted.
-func PortKinds() []string {
-	ns := make([]string, 0, len(slaveKinds))
-	for n := range slaveKinds {
-		ns = append(ns, n)
-	}
-	slices.Sort(ns)
-	return ns
-}
+func PortKinds() []string { return slaveKinds.names() }
 
 // PortOptions lists the settable port options of ports of a master kind
 // ("bridge", "bond"), sorted.
-func PortOptions(kind string) []string {
-	k := slaveKinds[kind]
-	if k == nil {
-		return nil
-	}
-	var ns []string
-	for _, o := range k.options {
-		if !o.ReadOnly {
-			ns = append(ns, o.Name)
-		}
-	}
-	slices.Sort(ns)
-	return ns
-}
+func PortOptions(kind string) []string { return slaveKinds.settable(kind) }

@@ -31,7 +31,7 @@ func TestOptFormats(t *testing.T) {
 // has no table for is kept raw.
 func TestSlaveDataDecode(t *testing.T) {
 	e := codec.NewEncoder(nil)
-	if err := bridgeSlaveKind.encodeData(e, Options{"cost": 7, "learning": false, "state": "forwarding", "group_fwd_mask": "0x8"}); err != nil {
+	if err := bridgeSlaveKind().encodeData(e, Options{"cost": 7, "learning": false, "state": "forwarding", "group_fwd_mask": "0x8"}); err != nil {
 		t.Fatal(err)
 	}
 	e.Bytes(26, make([]byte, 4)) // IFLA_BRPORT_PAD

@@ -169,36 +169,41 @@ func (k *linkKind) optionNames() string {
 	return strings.Join(ns, ", ")
 }
 
-// kinds is the table of link kinds nlsh knows by name. Adding a kind is a
-// new kind_NAME.go file declaring its rows and one entry here. It is never
-// modified after init.
-var kinds = kindIndex(
-	vethKind, bridgeKind, vlanKind, macvlanKind, macvtapKind, ipvlanKind,
-	ipvtapKind, vxlanKind, bondKind, dummyKind, vrfKind, ifbKind,
-)
-
-func kindIndex(ks ...*linkKind) map[string]*linkKind {
-	m := make(map[string]*linkKind, len(ks))
-	for _, k := range ks {
-		m[k.name] = k
-	}
-	return m
+// kindEntry is one row of a kind table: a kind's name and the function
+// that returns its rows, built once on first use.
+type kindEntry struct {
+	name string
+	kind func() *linkKind
 }
 
-// Kinds lists the link kinds whose options nlsh knows, sorted. Any other
-// kind the kernel has can still be created with raw info data.
-func Kinds() []string {
-	ns := make([]string, 0, len(kinds))
-	for n := range kinds {
-		ns = append(ns, n)
+// kindTable is a table of kinds by name. A run builds only the rows of the
+// kinds it meets.
+type kindTable []kindEntry
+
+// get returns the kind called name, or nil.
+func (t kindTable) get(name string) *linkKind {
+	for _, e := range t {
+		if e.name == name {
+			return e.kind()
+		}
+	}
+	return nil
+}
+
+// names lists the table's kind names, sorted.
+func (t kindTable) names() []string {
+	ns := make([]string, len(t))
+	for i, e := range t {
+		ns[i] = e.name
 	}
 	slices.Sort(ns)
 	return ns
 }
 
-// KindOptions lists the settable options of a known kind, sorted.
-func KindOptions(kind string) []string {
-	k := kinds[kind]
+// settable lists the settable options of the kind called name, sorted;
+// nil for a kind not in the table.
+func (t kindTable) settable(name string) []string {
+	k := t.get(name)
 	if k == nil {
 		return nil
 	}
@@ -211,6 +216,23 @@ func KindOptions(kind string) []string {
 	slices.Sort(ns)
 	return ns
 }
+
+// kinds is the table of link kinds nlsh knows by name. Adding a kind is a
+// new kind_NAME.go file declaring its rows and one entry here. It is never
+// modified.
+var kinds = kindTable{
+	{"veth", vethKind}, {"bridge", bridgeKind}, {"vlan", vlanKind},
+	{"macvlan", macvlanKind}, {"macvtap", macvtapKind}, {"ipvlan", ipvlanKind},
+	{"ipvtap", ipvtapKind}, {"vxlan", vxlanKind}, {"bond", bondKind},
+	{"dummy", dummyKind}, {"vrf", vrfKind}, {"ifb", ifbKind},
+}
+
+// Kinds lists the link kinds whose options nlsh knows, sorted. Any other
+// kind the kernel has can still be created with raw info data.
+func Kinds() []string { return kinds.names() }
+
+// KindOptions lists the settable options of a known kind, sorted.
+func KindOptions(kind string) []string { return kinds.settable(kind) }
 
 // encodeData checks opts against the kind's table and appends the info
 // data attributes to e. Errors are *ArgError naming "info_data.NAME".

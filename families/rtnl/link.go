@@ -257,16 +257,22 @@ func (s OperState) MarshalJSON() ([]byte, error) { return json.Marshal(s.String(
 // ip prints it ("ether", "loopback", "none").
 type LinkType uint16
 
-var linkTypeNames = map[LinkType]string{
-	1: "ether", 24: "ieee1394", 32: "infiniband", 256: "slip", 512: "ppp",
-	768: "ipip", 769: "tunnel6", 772: "loopback", 776: "sit", 778: "gre",
-	801: "ieee802.11", 803: "ieee802.11/radiotap", 823: "ip6gre", 824: "netlink",
-	280: "can", 65534: "none", 65535: "void",
+// linkTypeNames names the ARPHRD_* types as ip prints them.
+var linkTypeNames = [...]struct {
+	t    LinkType
+	name string
+}{
+	{1, "ether"}, {24, "ieee1394"}, {32, "infiniband"}, {256, "slip"}, {512, "ppp"},
+	{768, "ipip"}, {769, "tunnel6"}, {772, "loopback"}, {776, "sit"}, {778, "gre"},
+	{801, "ieee802.11"}, {803, "ieee802.11/radiotap"}, {823, "ip6gre"}, {824, "netlink"},
+	{280, "can"}, {65534, "none"}, {65535, "void"},
 }
 
 func (t LinkType) String() string {
-	if n, ok := linkTypeNames[t]; ok {
-		return n
+	for _, e := range linkTypeNames {
+		if e.t == t {
+			return e.name
+		}
 	}
 	return "[" + strconv.Itoa(int(t)) + "]"
 }

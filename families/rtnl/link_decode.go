@@ -92,7 +92,7 @@ func decodeLinkInto(l *Link, data []byte, stats bool) error {
 				return err
 			})
 		default:
-			if linkSchema.ByType(d.Type()) == nil {
+			if linkSchema().ByType(d.Type()) == nil {
 				l.Unknown = append(l.Unknown, RawAttr{Type: d.TypeFlags(), Data: bytes.Clone(d.Bytes())})
 			}
 		}
@@ -119,7 +119,7 @@ func decodeLinkInfo(d *codec.Decoder) (*LinkInfo, error) {
 		}
 	}
 	if slave != nil {
-		if k := slaveKinds[info.SlaveKind]; k != nil {
+		if k := slaveKinds.get(info.SlaveKind); k != nil {
 			opts, err := k.decodeData(slave)
 			if err != nil {
 				return info, fmt.Errorf("linkinfo %s info_slave_data: %w", info.SlaveKind, err)
@@ -130,7 +130,7 @@ func decodeLinkInfo(d *codec.Decoder) (*LinkInfo, error) {
 		}
 	}
 	if data != nil {
-		if k := kinds[info.Kind]; k != nil {
+		if k := kinds.get(info.Kind); k != nil {
 			opts, err := k.decodeData(data)
 			if err != nil {
 				return info, fmt.Errorf("linkinfo %s info_data: %w", info.Kind, err)

@@ -37,7 +37,7 @@ func encodeNewLink(s *LinkSpec, env linkEnv) ([]byte, error) {
 	}
 	e.Begin(iflaLinkInfo)
 	e.String(iflaInfoKind, s.Kind)
-	k := kinds[s.Kind]
+	k := kinds.get(s.Kind)
 	hasData := len(s.Data) > 0 || len(s.RawData) > 0 || (s.Peer != nil && k != nil && k.peerType != 0)
 	if hasData {
 		e.Begin(iflaInfoData)
@@ -204,12 +204,12 @@ func encodeSetLink(index int, name string, ch *LinkChange, env linkEnv) ([]byte,
 	if len(ch.Data) > 0 || len(ch.Port) > 0 {
 		e.Begin(iflaLinkInfo)
 		if len(ch.Data) > 0 {
-			if err := encodeOptions(e, kinds[ch.Kind], iflaInfoKind, iflaInfoData, ch.Data, env); err != nil {
+			if err := encodeOptions(e, kinds.get(ch.Kind), iflaInfoKind, iflaInfoData, ch.Data, env); err != nil {
 				return nil, err
 			}
 		}
 		if len(ch.Port) > 0 {
-			if err := encodeOptions(e, slaveKinds[ch.PortKind], iflaInfoSlvKind, iflaInfoSlvData, ch.Port, env); err != nil {
+			if err := encodeOptions(e, slaveKinds.get(ch.PortKind), iflaInfoSlvKind, iflaInfoSlvData, ch.Port, env); err != nil {
 				return nil, err
 			}
 		}

@@ -62,7 +62,7 @@ func kernelErr(err error, req codec.Message, object string) error {
 		}
 		if ke.HasOffset && ke.AttrPath == "" {
 			b, _ := req.MarshalBinary()
-			protocol.Annotate(ke, b)
+			protocol().Annotate(ke, b)
 		}
 		return err
 	}

@@ -215,7 +215,7 @@ func (s *LinkSpec) validate(prefix string, peer bool) error {
 	if strings.ContainsRune(s.Kind, 0) {
 		return argErr("kind", s.Kind, "contains NUL")
 	}
-	k := kinds[s.Kind]
+	k := kinds.get(s.Kind)
 	if k == nil && len(s.Data) > 0 {
 		return argErr("info_data", nil, fmt.Sprintf("nlsh has no option table for kind %q: pass the attributes as raw info data", s.Kind))
 	}
@@ -272,7 +272,7 @@ func (ch *LinkChange) validate() error {
 		if ch.Kind == "" {
 			return argErr("kind", nil, "changing info_data needs the link's kind")
 		}
-		if kinds[ch.Kind] == nil {
+		if kinds.get(ch.Kind) == nil {
 			return argErr("info_data", nil, fmt.Sprintf("nlsh has no option table for kind %q", ch.Kind))
 		}
 	}
@@ -280,7 +280,7 @@ func (ch *LinkChange) validate() error {
 		if ch.PortKind == "" {
 			return argErr("port", nil, "changing port options needs the master's kind (the link is no port)")
 		}
-		if slaveKinds[ch.PortKind] == nil {
+		if slaveKinds.get(ch.PortKind) == nil {
 			return argErr("port", nil, fmt.Sprintf("nlsh has no port option table for master kind %q", ch.PortKind))
 		}
 	}

@@ -65,7 +65,7 @@ func TestGoldenVethPeerInNetNS(t *testing.T) {
 		      0800 1c00 07000000                   #       IFLA_NET_NS_FD 7
 	`)
 	if !bytes.Equal(m.Data, want) {
-		t.Errorf("payload\n got %x\nwant %x\n%s", m.Data, want, protocol.Format(m, true))
+		t.Errorf("payload\n got %x\nwant %x\n%s", m.Data, want, protocol().Format(m, true))
 	}
 }
 
@@ -93,7 +93,7 @@ func TestGoldenVxlan(t *testing.T) {
 		    0600 0f00 12b5 0000                    #     IFLA_VXLAN_PORT 4789 (big-endian)
 	`)
 	if !bytes.Equal(f.sent[0].Data, want) {
-		t.Errorf("payload\n got %x\nwant %x\n%s", f.sent[0].Data, want, protocol.Format(f.sent[0], true))
+		t.Errorf("payload\n got %x\nwant %x\n%s", f.sent[0].Data, want, protocol().Format(f.sent[0], true))
 	}
 }
 
@@ -297,7 +297,7 @@ func TestKindDataRoundTrip(t *testing.T) {
 	e.Be16(15, 4789)
 	e.Bytes(99, []byte{1, 2})
 	in, _ := e.Encode()
-	opts, err := vxlanKind.decodeData(in)
+	opts, err := vxlanKind().decodeData(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestKindDataRoundTrip(t *testing.T) {
 		t.Fatalf("unicast group decoded as %v, want remote", opts)
 	}
 	out := codec.NewEncoder(nil)
-	if err := vxlanKind.encodeData(out, opts); err != nil {
+	if err := vxlanKind().encodeData(out, opts); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := out.Encode()
@@ -441,16 +441,28 @@ func TestWaitDeadlineSeenBySocket(t *testing.T) {
 	}
 }
 
-// Every kind's and port kind's schema builds (they are built on first
-// use, so a bad row would otherwise panic in a user's call), holds every
-// option row that is not an alias, and is what linkinfo's selectors pick.
+// Every kind's and port kind's rows and schema build (they are built on
+// first use, so a bad row would otherwise panic in a user's call), once:
+// the table hands out one kind per name, named as its entry, whose schema
+// holds every option row that is not an alias and is what linkinfo's
+// selectors pick.
 func TestKindSchemas(t *testing.T) {
 	for _, table := range []struct {
 		what  string
-		kinds map[string]*linkKind
+		kinds kindTable
 		pick  func(string) *codec.Schema
 	}{{"kind", kinds, kindSchema}, {"port kind", slaveKinds, slaveKindSchema}} {
-		for name, k := range table.kinds {
+		seen := map[string]bool{}
+		for _, e := range table.kinds {
+			name := e.name
+			if seen[name] {
+				t.Errorf("%s %s: listed twice", table.what, name)
+			}
+			seen[name] = true
+			k := table.kinds.get(name)
+			if k == nil || k.name != name || k != e.kind() {
+				t.Fatalf("%s %s: table gives %v", table.what, name, k)
+			}
 			s := k.schema()
 			if s == nil || s.Name != name {
 				t.Fatalf("%s %s: schema %v", table.what, name, s)
@@ -464,7 +476,7 @@ func TestKindSchemas(t *testing.T) {
 				t.Errorf("%s %s: the linkinfo selector picks another schema", table.what, name)
 			}
 		}
-		if table.pick("nosuch") != nil {
+		if table.pick("nosuch") != nil || table.kinds.get("nosuch") != nil {
 			t.Errorf("%s nosuch has a schema", table.what)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -42,13 +43,27 @@ const (
 	GroupRule  Group = "rule"
 )
 
-// groupTable maps each Group to its RTNLGRP_* multicast groups.
-var groupTable = map[Group][]uint32{
-	GroupLink:  {1},     // RTNLGRP_LINK
-	GroupAddr:  {5, 9},  // RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR
-	GroupRoute: {7, 11}, // RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE
-	GroupNeigh: {3},     // RTNLGRP_NEIGH
-	GroupRule:  {8, 19}, // RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE
+// groupTable lists each Group's RTNLGRP_* multicast groups.
+var groupTable = [...]struct {
+	group Group
+	ids   []uint32
+}{
+	{GroupLink, []uint32{1}},      // RTNLGRP_LINK
+	{GroupAddr, []uint32{5, 9}},   // RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR
+	{GroupRoute, []uint32{7, 11}}, // RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE
+	{GroupNeigh, []uint32{3}},     // RTNLGRP_NEIGH
+	{GroupRule, []uint32{8, 19}},  // RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE
+}
+
+// groupIDs returns the multicast groups of g; ok is false for a group not
+// in groupTable.
+func groupIDs(g Group) (ids []uint32, ok bool) {
+	for _, e := range groupTable {
+		if e.group == g {
+			return e.ids, true
+		}
+	}
+	return nil, false
 }
 
 // Event is one change the kernel announced.
@@ -99,20 +114,23 @@ func pointerTo[T any](decode func(codec.Message) (T, error)) func(codec.Message)
 	}
 }
 
-// eventDecoders is the table of event message types and the decode
+// eventDecoders returns the table of event message types and the decode
 // function of each: Object is a *Link, *Address, *Route, *Neigh or *Rule.
-var eventDecoders = map[uint16]eventDecoder{
-	rtmNewLink:  {GroupLink, false, decodeLinkEvent},
-	rtmDelLink:  {GroupLink, true, decodeLinkEvent},
-	rtmNewAddr:  {GroupAddr, false, pointerTo(DecodeAddr)},
-	rtmDelAddr:  {GroupAddr, true, pointerTo(DecodeAddr)},
-	rtmNewRoute: {GroupRoute, false, pointerTo(DecodeRoute)},
-	rtmDelRoute: {GroupRoute, true, pointerTo(DecodeRoute)},
-	rtmNewNeigh: {GroupNeigh, false, pointerTo(DecodeNeigh)},
-	rtmDelNeigh: {GroupNeigh, true, pointerTo(DecodeNeigh)},
-	rtmNewRule:  {GroupRule, false, pointerTo(DecodeRule)},
-	rtmDelRule:  {GroupRule, true, pointerTo(DecodeRule)},
-}
+// It is built on first use (a monitor's first event).
+var eventDecoders = sync.OnceValue(func() map[uint16]eventDecoder {
+	return map[uint16]eventDecoder{
+		rtmNewLink:  {GroupLink, false, decodeLinkEvent},
+		rtmDelLink:  {GroupLink, true, decodeLinkEvent},
+		rtmNewAddr:  {GroupAddr, false, pointerTo(DecodeAddr)},
+		rtmDelAddr:  {GroupAddr, true, pointerTo(DecodeAddr)},
+		rtmNewRoute: {GroupRoute, false, pointerTo(DecodeRoute)},
+		rtmDelRoute: {GroupRoute, true, pointerTo(DecodeRoute)},
+		rtmNewNeigh: {GroupNeigh, false, pointerTo(DecodeNeigh)},
+		rtmDelNeigh: {GroupNeigh, true, pointerTo(DecodeNeigh)},
+		rtmNewRule:  {GroupRule, false, pointerTo(DecodeRule)},
+		rtmDelRule:  {GroupRule, true, pointerTo(DecodeRule)},
+	}
+})
 
 // Monitor is a subscription to rtnetlink events. Use it from one
 // goroutine; Close it when done.
@@ -134,7 +152,7 @@ func (c *Client) Monitor(ctx context.Context, groups ...Group) (*Monitor, error)
 	}
 	var ids []uint32
 	for _, g := range groups {
-		gs, ok := groupTable[g]
+		gs, ok := groupIDs(g)
 		if !ok {
 			return nil, argErr("groups", string(g), "unknown event group (link, addr, route, neigh, rule)")
 		}
@@ -174,7 +192,7 @@ func (m *Monitor) Next(ctx context.Context) (Event, error) {
 
 func decodeEvent(msg codec.Message) (Event, error) {
 	ev := Event{Type: MessageName(msg.Header.Type), Msg: msg}
-	d, ok := eventDecoders[msg.Header.Type]
+	d, ok := eventDecoders()[msg.Header.Type]
 	if !ok {
 		return ev, fmt.Errorf("rtnetlink monitor: unexpected %s message", ev.Type)
 	}

@@ -2,6 +2,7 @@ package rtnl
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -73,9 +74,11 @@ var messageSchemas = []func() []*codec.MessageSchema{
 	ruleMessageSchemas,
 }
 
-// protocol is the rtnetlink protocol table, built once from the rows
-// above. It is never modified after init.
-var protocol = buildProtocol()
+// protocol returns the rtnetlink protocol table, built from the rows above
+// on first use (a trace, a dry run or a kernel error to annotate), so a
+// run that needs none of them never builds the family's schemas. It is
+// never modified once built.
+var protocol = sync.OnceValue(buildProtocol)
 
 func buildProtocol() *codec.Protocol {
 	have := make(map[uint16]bool)
@@ -97,7 +100,7 @@ func buildProtocol() *codec.Protocol {
 
 // Protocol returns the rtnetlink protocol table (message names, family
 // headers and attribute schemas), for --trace, dry runs and raw requests.
-func Protocol() *codec.Protocol { return protocol }
+func Protocol() *codec.Protocol { return protocol() }
 
 // verbOf returns the verb of a message type from messageNames.
 func verbOf(typ uint16) codec.Verb {
