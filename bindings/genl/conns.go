@@ -22,10 +22,20 @@ import (
 // connsKey is where the per-runtime connection cache lives in the Env.
 const connsKey = "genl.conns"
 
+// familySchema is a family's name and the function returning its schema,
+// which builds it on first use.
+type familySchema struct {
+	name   string
+	schema func() *genl.FamilySchema
+}
+
 // schemas are the family schemas every connection knows, so raw requests
-// and events of these families encode and decode by name.
-func schemas() []*genl.FamilySchema {
-	return []*genl.FamilySchema{ethtool.Schema, wireguard.Schema, nl80211.Schema, netdev.Schema, tcpmetrics.Schema, hwsim.Schema}
+// and events of these families encode and decode by name. Each is built
+// the first time a message of its family needs it.
+var schemas = [...]familySchema{
+	{ethtool.FamilyName, ethtool.Schema}, {wireguard.FamilyName, wireguard.Schema},
+	{nl80211.FamilyName, nl80211.Schema}, {netdev.FamilyName, netdev.Schema},
+	{tcpmetrics.FamilyName, tcpmetrics.Schema}, {hwsim.FamilyName, hwsim.Schema},
 }
 
 // client is one generic netlink connection with the typed family clients
@@ -69,9 +79,12 @@ func (c *conns) config(t netns.Target) *socket.Config {
 
 // dial opens a new connection in t (events use one of their own).
 func (c *conns) dial(ctx context.Context, t netns.Target) (*genl.Client, error) {
-	g, err := genl.Dial(c.config(t), schemas()...)
+	g, err := genl.Dial(c.config(t))
 	if err != nil {
 		return nil, err
+	}
+	for _, f := range schemas {
+		g.RegisterFunc(f.name, f.schema)
 	}
 	if c.trace != nil || c.env.DryRun {
 		// Traces and dry runs name families by id: learn them once.
@@ -112,13 +125,13 @@ func (c *conns) close() {
 type familyNames struct {
 	mu    sync.Mutex
 	names map[uint16]string
-	byFam map[string]*genl.FamilySchema
+	byFam map[string]func() *genl.FamilySchema
 }
 
 func newFamilyNames() *familyNames {
-	n := &familyNames{names: map[uint16]string{genl.IDCtrl: genl.CtrlName}, byFam: map[string]*genl.FamilySchema{genl.CtrlName: genl.CtrlSchema}}
-	for _, s := range schemas() {
-		n.byFam[s.Name] = s
+	n := &familyNames{names: map[uint16]string{genl.IDCtrl: genl.CtrlName}, byFam: map[string]func() *genl.FamilySchema{genl.CtrlName: genl.CtrlSchema}}
+	for _, f := range schemas {
+		n.byFam[f.name] = f.schema
 	}
 	return n
 }
@@ -139,7 +152,10 @@ func (n *familyNames) lookup(id uint16) (string, *genl.FamilySchema) {
 	if !ok {
 		return fmt.Sprintf("genl(%#x)", id), nil
 	}
-	return name, n.byFam[name]
+	if f := n.byFam[name]; f != nil {
+		return name, f()
+	}
+	return name, nil
 }
 
 // changesState reports whether a request may change state: dumps never

@@ -24,14 +24,14 @@ type Client struct {
 
 	mu      sync.Mutex
 	cache   map[string]*Family
-	schemas map[string]*FamilySchema
+	schemas map[string]func() *FamilySchema
 }
 
 // New returns a Client over c that knows the controller's schema and the
 // given family schemas.
 func New(c Conn, schemas ...*FamilySchema) *Client {
-	cl := &Client{conn: c, cache: map[string]*Family{}, schemas: map[string]*FamilySchema{}}
-	cl.Register(CtrlSchema)
+	cl := &Client{conn: c, cache: map[string]*Family{}, schemas: map[string]func() *FamilySchema{}}
+	cl.RegisterFunc(CtrlName, CtrlSchema)
 	cl.Register(schemas...)
 	return cl
 }
@@ -48,16 +48,32 @@ func (c *Client) Register(schemas ...*FamilySchema) {
 	defer c.mu.Unlock()
 	for _, s := range schemas {
 		if s != nil {
-			c.schemas[s.Name] = s
+			c.schemas[s.Name] = func() *FamilySchema { return s }
 		}
 	}
+}
+
+// RegisterFunc adds the schema of family name that schema returns,
+// replacing any of the same name. The client calls schema only when it
+// needs the family's schema (a raw request, a reply or event to decode),
+// so a family's schema can be built on first use: schema must return the
+// same value every time (sync.OnceValue makes such a function), and that
+// value's Name must be name.
+func (c *Client) RegisterFunc(name string, schema func() *FamilySchema) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.schemas[name] = schema
 }
 
 // Schema returns the registered schema of family name, or nil.
 func (c *Client) Schema(name string) *FamilySchema {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.schemas[name]
+	f := c.schemas[name]
+	c.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f()
 }
 
 // Forget drops name from the family cache (all names when name is ""), so

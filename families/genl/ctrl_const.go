@@ -1,5 +1,7 @@
 package genl
 
+import "sync"
+
 // Generic netlink controller constants (linux/genetlink.h).
 const (
 	// IDCtrl is the fixed family id of the controller, "nlctrl".
@@ -44,10 +46,12 @@ const (
 	OpUnsAdminPerm uint32 = 0x10 // GENL_UNS_ADMIN_PERM
 )
 
-var opFlagNames = map[uint64]string{
-	uint64(OpAdminPerm): "admin-perm", uint64(OpCanDo): "do", uint64(OpCanDump): "dump",
-	uint64(OpHasPolicy): "has-policy", uint64(OpUnsAdminPerm): "uns-admin-perm",
-}
+var opFlagNames = sync.OnceValue(func() map[uint64]string {
+	return map[uint64]string{
+		uint64(OpAdminPerm): "admin-perm", uint64(OpCanDo): "do", uint64(OpCanDump): "dump",
+		uint64(OpHasPolicy): "has-policy", uint64(OpUnsAdminPerm): "uns-admin-perm",
+	}
+})
 
 // OpFlagNames returns the names of the set bits of op flags, in bit order
 // ("do", "dump", "has-policy", ...).
@@ -57,7 +61,7 @@ func OpFlagNames(flags uint32) []string {
 		if flags&bit == 0 {
 			continue
 		}
-		if n, ok := opFlagNames[uint64(bit)]; ok {
+		if n, ok := opFlagNames()[uint64(bit)]; ok {
 			names = append(names, n)
 		} else {
 			names = append(names, "0x"+hex32(bit))

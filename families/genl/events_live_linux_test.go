@@ -23,7 +23,7 @@ const ethtoolFeaturesNtf = ethtool.MsgFeaturesSetReply + 1
 func TestEventsEthtoolMonitor(t *testing.T) {
 	ns := testutil.NewNetNS(t)
 	ns.IP("link", "add", "ev0", "type", "veth", "peer", "name", "ev1")
-	listener := gtest.Dial(t, ns, ethtool.Schema)
+	listener := gtest.Dial(t, ns, ethtool.Schema())
 	setter := ethtool.New(gtest.Dial(t, ns))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

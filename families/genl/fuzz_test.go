@@ -66,7 +66,7 @@ func FuzzControllerReply(f *testing.F) {
 		_, _ = decodeFamily(attrs)
 		p := &Policy{Family: "fuzz", Sets: map[uint32]PolicySet{}, Ops: map[uint32]OpPolicy{}}
 		_ = p.decode(attrs)
-		if r, err := DecodeReply("nlctrl", CtrlSchema, Message{Command: cmd, Attrs: attrs}); err == nil {
+		if r, err := DecodeReply("nlctrl", CtrlSchema(), Message{Command: cmd, Attrs: attrs}); err == nil {
 			_ = r.Attrs.String()
 		}
 	})

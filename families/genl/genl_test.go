@@ -15,7 +15,7 @@ import (
 // schema, as the kernel would send it.
 func familyReply(t testing.TB, m map[string]any) codec.Message {
 	t.Helper()
-	attrs, err := genl.CtrlSchema.Attrs.EncodeMap(m)
+	attrs, err := genl.CtrlSchema().Attrs.EncodeMap(m)
 	if err != nil {
 		t.Fatal(err)
 	}

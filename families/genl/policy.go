@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -25,12 +26,14 @@ const (
 
 // policyTypeNames are the NL_ATTR_TYPE_* values, as a policy dump names
 // an attribute's type.
-var policyTypeNames = map[uint64]string{
-	0: "invalid", 1: "flag", 2: "u8", 3: "u16", 4: "u32", 5: "u64",
-	6: "s8", 7: "s16", 8: "s32", 9: "s64", 10: "binary", 11: "string",
-	12: "nul-string", 13: "nested", 14: "nested-array", 15: "bitfield32",
-	16: "sint", 17: "uint",
-}
+var policyTypeNames = sync.OnceValue(func() map[uint64]string {
+	return map[uint64]string{
+		0: "invalid", 1: "flag", 2: "u8", 3: "u16", 4: "u32", 5: "u64",
+		6: "s8", 7: "s16", 8: "s32", 9: "s64", 10: "binary", 11: "string",
+		12: "nul-string", 13: "nested", 14: "nested-array", 15: "bitfield32",
+		16: "sint", 17: "uint",
+	}
+})
 
 // Policy is a family's attribute policy as CTRL_CMD_GETPOLICY dumps it:
 // numbered attribute sets (index 0 is the top level), and for each command
@@ -96,7 +99,7 @@ func (c *Client) Policy(ctx context.Context, family string) (*Policy, error) {
 		return p.decode(gm.Attrs)
 	})
 	if err != nil {
-		return nil, opError(err, CtrlName, CtrlSchema, ctrlCmdGetPolicy)
+		return nil, opError(err, CtrlName, CtrlSchema(), ctrlCmdGetPolicy)
 	}
 	return p, nil
 }
@@ -163,7 +166,7 @@ func decodeAttrPolicy(d *codec.Decoder, ap *AttrPolicy) {
 		switch d.Type() {
 		case policyAttrType:
 			t := uint64(d.Uint32())
-			if n, ok := policyTypeNames[t]; ok {
+			if n, ok := policyTypeNames()[t]; ok {
 				ap.Type = n
 			} else {
 				ap.Type = fmt.Sprintf("type(%d)", t)

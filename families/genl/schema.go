@@ -2,6 +2,7 @@ package genl
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -35,7 +36,9 @@ type Command struct {
 
 // rawAttrs is the empty attribute set used when a family or command has
 // no schema: every attribute decodes to an "attr_N" field of raw bytes.
-var rawAttrs = codec.NewSchema("raw")
+var rawAttrs = sync.OnceValue(func() *codec.Schema {
+	return codec.NewSchema("raw")
+})
 
 func findCommand(list []Command, cmd uint8) *Command {
 	for i := range list {
@@ -50,13 +53,13 @@ func findCommand(list []Command, cmd uint8) *Command {
 // empty schema (everything raw) when s (which may be nil) has none.
 func (s *FamilySchema) RequestAttrs(cmd uint8) *codec.Schema {
 	if s == nil {
-		return rawAttrs
+		return rawAttrs()
 	}
 	if c := findCommand(s.Commands, cmd); c != nil && c.Attrs != nil {
 		return c.Attrs
 	}
 	if s.Attrs == nil {
-		return rawAttrs
+		return rawAttrs()
 	}
 	return s.Attrs
 }
@@ -65,7 +68,7 @@ func (s *FamilySchema) RequestAttrs(cmd uint8) *codec.Schema {
 // with command cmd.
 func (s *FamilySchema) ReplyAttrs(cmd uint8) *codec.Schema {
 	if s == nil {
-		return rawAttrs
+		return rawAttrs()
 	}
 	if s.Replies == nil {
 		return s.RequestAttrs(cmd)
@@ -74,7 +77,7 @@ func (s *FamilySchema) ReplyAttrs(cmd uint8) *codec.Schema {
 		return c.Attrs
 	}
 	if s.Attrs == nil {
-		return rawAttrs
+		return rawAttrs()
 	}
 	return s.Attrs
 }

@@ -62,11 +62,11 @@ func TestBitsetForms(t *testing.T) {
 func TestSetFeaturesRequest(t *testing.T) {
 	fake := &gtest.Fake{Handle: func(m codec.Message) ([]codec.Message, error) {
 		if m.Header.Type == genl.IDCtrl {
-			a, _ := genl.CtrlSchema.Attrs.EncodeMap(map[string]any{"family_id": 0x15, "family_name": "ethtool", "version": 1})
+			a, _ := genl.CtrlSchema().Attrs.EncodeMap(map[string]any{"family_id": 0x15, "family_name": "ethtool", "version": 1})
 			return []codec.Message{genl.NetlinkMessage(genl.IDCtrl, 0, genl.Message{Command: 1, Attrs: a})}, nil
 		}
 		gm, _ := genl.ParseMessage(m.Data)
-		tree, err := featuresSchema.Decode(gm.Attrs)
+		tree, err := featuresSchema().Decode(gm.Attrs)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -62,11 +62,11 @@ func FuzzReplies(f *testing.F) {
 		_, _ = decodeLinkModes(attrs)
 		var names []string
 		_ = decodeStringSet(attrs, 0, &names)
-		_ = decodeFlat(linkinfoSchema, attrs, &LinkInfo{})
-		_ = decodeFlat(channelsSchema, attrs, &Channels{})
-		_ = decodeFlat(ringsSchema, attrs, &Rings{})
-		_ = decodeFlat(coalesceSchema, attrs, &Coalesce{})
-		_ = decodeFlat(pauseSchema, attrs, &Pause{})
-		_ = decodeFlat(linkstateSchema, attrs, &LinkState{})
+		_ = decodeFlat(linkinfoSchema(), attrs, &LinkInfo{})
+		_ = decodeFlat(channelsSchema(), attrs, &Channels{})
+		_ = decodeFlat(ringsSchema(), attrs, &Rings{})
+		_ = decodeFlat(coalesceSchema(), attrs, &Coalesce{})
+		_ = decodeFlat(pauseSchema(), attrs, &Pause{})
+		_ = decodeFlat(linkstateSchema(), attrs, &LinkState{})
 	})
 }

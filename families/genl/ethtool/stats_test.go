@@ -54,7 +54,7 @@ func TestDecodeStats(t *testing.T) {
 		t.Errorf("hist %+v", g.HistRx)
 	}
 	// The schema decodes the same reply by name too (raw requests, traces).
-	tr, err := Schema.ReplyAttrs(MsgStatsGetReply).Decode(statsReply(t))
+	tr, err := Schema().ReplyAttrs(MsgStatsGetReply).Decode(statsReply(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestEncodeStatsRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := Schema.RequestAttrs(MsgStatsGet).Decode(b)
+	tr, err := Schema().RequestAttrs(MsgStatsGet).Decode(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/genl"
@@ -80,53 +81,57 @@ const (
 )
 
 var (
-	attrSchema = codec.NewSchema("hwsim",
-		codec.Attr{Name: "addr_receiver", Const: "HWSIM_ATTR_ADDR_RECEIVER", Type: attrAddrReceiver, Kind: codec.KindHWAddr},
-		codec.Attr{Name: "addr_transmitter", Const: "HWSIM_ATTR_ADDR_TRANSMITTER", Type: attrAddrTransmitter, Kind: codec.KindHWAddr},
-		codec.Attr{Name: "frame", Const: "HWSIM_ATTR_FRAME", Type: attrFrame, Kind: codec.KindBinary},
-		codec.Attr{Name: "flags", Const: "HWSIM_ATTR_FLAGS", Type: attrFlags, Kind: codec.KindU32},
-		codec.Attr{Name: "rx_rate", Const: "HWSIM_ATTR_RX_RATE", Type: attrRxRate, Kind: codec.KindU32},
-		codec.Attr{Name: "signal", Const: "HWSIM_ATTR_SIGNAL", Type: attrSignal, Kind: codec.KindS32},
-		codec.Attr{Name: "tx_info", Const: "HWSIM_ATTR_TX_INFO", Type: attrTxInfo, Kind: codec.KindBinary},
-		codec.Attr{Name: "cookie", Const: "HWSIM_ATTR_COOKIE", Type: attrCookie, Kind: codec.KindU64},
-		codec.Attr{Name: "channels", Const: "HWSIM_ATTR_CHANNELS", Type: attrChannels, Kind: codec.KindU32},
-		codec.Attr{Name: "radio_id", Const: "HWSIM_ATTR_RADIO_ID", Type: attrRadioID, Kind: codec.KindU32},
-		codec.Attr{Name: "reg_hint_alpha2", Const: "HWSIM_ATTR_REG_HINT_ALPHA2", Type: attrRegHintAlpha2, Kind: codec.KindString},
-		codec.Attr{Name: "reg_custom_reg", Const: "HWSIM_ATTR_REG_CUSTOM_REG", Type: attrRegCustomReg, Kind: codec.KindU32},
-		codec.Attr{Name: "reg_strict_reg", Const: "HWSIM_ATTR_REG_STRICT_REG", Type: attrRegStrictReg, Kind: codec.KindFlag},
-		codec.Attr{Name: "support_p2p_device", Const: "HWSIM_ATTR_SUPPORT_P2P_DEVICE", Type: attrSupportP2P, Kind: codec.KindFlag},
-		codec.Attr{Name: "use_chanctx", Const: "HWSIM_ATTR_USE_CHANCTX", Type: attrUseChanctx, Kind: codec.KindFlag},
-		codec.Attr{Name: "destroy_radio_on_close", Const: "HWSIM_ATTR_DESTROY_RADIO_ON_CLOSE", Type: attrDestroyOnClose, Kind: codec.KindFlag},
-		// The kernel sends the name without a NUL; requests may carry one.
-		codec.Attr{Name: "radio_name", Const: "HWSIM_ATTR_RADIO_NAME", Type: attrRadioName, Kind: codec.KindString},
-		codec.Attr{Name: "no_vif", Const: "HWSIM_ATTR_NO_VIF", Type: attrNoVIF, Kind: codec.KindFlag},
-		codec.Attr{Name: "freq", Const: "HWSIM_ATTR_FREQ", Type: attrFreq, Kind: codec.KindU32},
-		codec.Attr{Name: "tx_info_flags", Const: "HWSIM_ATTR_TX_INFO_FLAGS", Type: attrTxInfoFlags, Kind: codec.KindBinary},
-		codec.Attr{Name: "perm_addr", Const: "HWSIM_ATTR_PERM_ADDR", Type: attrPermAddr, Kind: codec.KindHWAddr},
-		codec.Attr{Name: "iftype_support", Const: "HWSIM_ATTR_IFTYPE_SUPPORT", Type: attrIftypeSupport, Kind: codec.KindU32},
-		codec.Attr{Name: "cipher_support", Const: "HWSIM_ATTR_CIPHER_SUPPORT", Type: attrCipherSupport, Kind: codec.KindBinary},
-		codec.Attr{Name: "mlo_support", Const: "HWSIM_ATTR_MLO_SUPPORT", Type: attrMLOSupport, Kind: codec.KindFlag},
-	)
+	attrSchema = sync.OnceValue(func() *codec.Schema {
+		return codec.NewSchema("hwsim",
+			codec.Attr{Name: "addr_receiver", Const: "HWSIM_ATTR_ADDR_RECEIVER", Type: attrAddrReceiver, Kind: codec.KindHWAddr},
+			codec.Attr{Name: "addr_transmitter", Const: "HWSIM_ATTR_ADDR_TRANSMITTER", Type: attrAddrTransmitter, Kind: codec.KindHWAddr},
+			codec.Attr{Name: "frame", Const: "HWSIM_ATTR_FRAME", Type: attrFrame, Kind: codec.KindBinary},
+			codec.Attr{Name: "flags", Const: "HWSIM_ATTR_FLAGS", Type: attrFlags, Kind: codec.KindU32},
+			codec.Attr{Name: "rx_rate", Const: "HWSIM_ATTR_RX_RATE", Type: attrRxRate, Kind: codec.KindU32},
+			codec.Attr{Name: "signal", Const: "HWSIM_ATTR_SIGNAL", Type: attrSignal, Kind: codec.KindS32},
+			codec.Attr{Name: "tx_info", Const: "HWSIM_ATTR_TX_INFO", Type: attrTxInfo, Kind: codec.KindBinary},
+			codec.Attr{Name: "cookie", Const: "HWSIM_ATTR_COOKIE", Type: attrCookie, Kind: codec.KindU64},
+			codec.Attr{Name: "channels", Const: "HWSIM_ATTR_CHANNELS", Type: attrChannels, Kind: codec.KindU32},
+			codec.Attr{Name: "radio_id", Const: "HWSIM_ATTR_RADIO_ID", Type: attrRadioID, Kind: codec.KindU32},
+			codec.Attr{Name: "reg_hint_alpha2", Const: "HWSIM_ATTR_REG_HINT_ALPHA2", Type: attrRegHintAlpha2, Kind: codec.KindString},
+			codec.Attr{Name: "reg_custom_reg", Const: "HWSIM_ATTR_REG_CUSTOM_REG", Type: attrRegCustomReg, Kind: codec.KindU32},
+			codec.Attr{Name: "reg_strict_reg", Const: "HWSIM_ATTR_REG_STRICT_REG", Type: attrRegStrictReg, Kind: codec.KindFlag},
+			codec.Attr{Name: "support_p2p_device", Const: "HWSIM_ATTR_SUPPORT_P2P_DEVICE", Type: attrSupportP2P, Kind: codec.KindFlag},
+			codec.Attr{Name: "use_chanctx", Const: "HWSIM_ATTR_USE_CHANCTX", Type: attrUseChanctx, Kind: codec.KindFlag},
+			codec.Attr{Name: "destroy_radio_on_close", Const: "HWSIM_ATTR_DESTROY_RADIO_ON_CLOSE", Type: attrDestroyOnClose, Kind: codec.KindFlag},
+			// The kernel sends the name without a NUL; requests may carry one.
+			codec.Attr{Name: "radio_name", Const: "HWSIM_ATTR_RADIO_NAME", Type: attrRadioName, Kind: codec.KindString},
+			codec.Attr{Name: "no_vif", Const: "HWSIM_ATTR_NO_VIF", Type: attrNoVIF, Kind: codec.KindFlag},
+			codec.Attr{Name: "freq", Const: "HWSIM_ATTR_FREQ", Type: attrFreq, Kind: codec.KindU32},
+			codec.Attr{Name: "tx_info_flags", Const: "HWSIM_ATTR_TX_INFO_FLAGS", Type: attrTxInfoFlags, Kind: codec.KindBinary},
+			codec.Attr{Name: "perm_addr", Const: "HWSIM_ATTR_PERM_ADDR", Type: attrPermAddr, Kind: codec.KindHWAddr},
+			codec.Attr{Name: "iftype_support", Const: "HWSIM_ATTR_IFTYPE_SUPPORT", Type: attrIftypeSupport, Kind: codec.KindU32},
+			codec.Attr{Name: "cipher_support", Const: "HWSIM_ATTR_CIPHER_SUPPORT", Type: attrCipherSupport, Kind: codec.KindBinary},
+			codec.Attr{Name: "mlo_support", Const: "HWSIM_ATTR_MLO_SUPPORT", Type: attrMLOSupport, Kind: codec.KindFlag},
+		)
+	})
 
-	// Schema is the MAC80211_HWSIM family as data.
-	Schema = &genl.FamilySchema{
-		Name:    FamilyName,
-		Version: Version,
-		Attrs:   attrSchema,
-		Commands: []genl.Command{
-			{Cmd: CmdRegister, Name: "REGISTER"},
-			{Cmd: CmdFrame, Name: "FRAME"},
-			{Cmd: CmdTxInfoFrame, Name: "TX_INFO_FRAME"},
-			{Cmd: CmdNewRadio, Name: "NEW_RADIO"},
-			{Cmd: CmdDelRadio, Name: "DEL_RADIO"},
-			{Cmd: CmdGetRadio, Name: "GET_RADIO"},
-			{Cmd: CmdAddMACAddr, Name: "ADD_MAC_ADDR"},
-			{Cmd: CmdDelMACAddr, Name: "DEL_MAC_ADDR"},
-			{Cmd: CmdStartPMSR, Name: "START_PMSR"},
-			{Cmd: CmdAbortPMSR, Name: "ABORT_PMSR"},
-			{Cmd: CmdReportPMSR, Name: "REPORT_PMSR"},
-		},
-	}
+	// familySchema is the hwsim family as data (see Schema).
+	familySchema = sync.OnceValue(func() *genl.FamilySchema {
+		return &genl.FamilySchema{
+			Name:    FamilyName,
+			Version: Version,
+			Attrs:   attrSchema(),
+			Commands: []genl.Command{
+				{Cmd: CmdRegister, Name: "REGISTER"},
+				{Cmd: CmdFrame, Name: "FRAME"},
+				{Cmd: CmdTxInfoFrame, Name: "TX_INFO_FRAME"},
+				{Cmd: CmdNewRadio, Name: "NEW_RADIO"},
+				{Cmd: CmdDelRadio, Name: "DEL_RADIO"},
+				{Cmd: CmdGetRadio, Name: "GET_RADIO"},
+				{Cmd: CmdAddMACAddr, Name: "ADD_MAC_ADDR"},
+				{Cmd: CmdDelMACAddr, Name: "DEL_MAC_ADDR"},
+				{Cmd: CmdStartPMSR, Name: "START_PMSR"},
+				{Cmd: CmdAbortPMSR, Name: "ABORT_PMSR"},
+				{Cmd: CmdReportPMSR, Name: "REPORT_PMSR"},
+			},
+		}
+	})
 )
 
 // Radio is one simulated radio as GET_RADIO reports it.
@@ -147,7 +152,7 @@ type Radio struct {
 // DecodeRadio reads one GET_RADIO reply (or NEW_RADIO notification)
 // through the schema. A radio without an id or a name is an error.
 func DecodeRadio(attrs []byte) (*Radio, error) {
-	t, err := attrSchema.Decode(attrs)
+	t, err := attrSchema().Decode(attrs)
 	if err != nil {
 		return nil, fmt.Errorf("hwsim: %w", err)
 	}
@@ -186,7 +191,7 @@ type Client struct {
 
 // New returns a Client over g and registers the family's schema on g.
 func New(g *genl.Client) *Client {
-	g.Register(Schema)
+	g.RegisterFunc(FamilyName, Schema)
 	return &Client{g: g}
 }
 
@@ -278,3 +283,7 @@ func (c *Client) DelRadio(ctx context.Context, id uint32) error {
 	}
 	return nil
 }
+
+// Schema returns the MAC80211_HWSIM family as data.
+// It is built on first use and is the same value every time.
+func Schema() *genl.FamilySchema { return familySchema() }

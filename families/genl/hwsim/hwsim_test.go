@@ -50,7 +50,7 @@ func newFake(t *testing.T, k *fakeKernel) (*gtest.Fake, *Client) {
 			t.Fatal(err)
 		}
 		if m.Header.Type == genl.IDCtrl {
-			attrs, err := genl.CtrlSchema.Attrs.EncodeMap(map[string]any{
+			attrs, err := genl.CtrlSchema().Attrs.EncodeMap(map[string]any{
 				"family_id": fakeID, "family_name": FamilyName, "version": 1,
 				"mcast_groups": []any{map[string]any{"name": GroupConfig, "id": 0x23}},
 			})
@@ -62,7 +62,7 @@ func newFake(t *testing.T, k *fakeKernel) (*gtest.Fake, *Client) {
 		if m.Header.Type != fakeID || gm.Version != Version {
 			t.Fatalf("request type %#x version %d, want %#x version %d", m.Header.Type, gm.Version, fakeID, Version)
 		}
-		tr, err := attrSchema.Decode(gm.Attrs)
+		tr, err := attrSchema().Decode(gm.Attrs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestDecodeRadio(t *testing.T) {
 	if err != nil || *r != (Radio{ID: 3, Name: "phy3", Channels: 2, UseChanctx: true, Alpha2: "DE"}) {
 		t.Fatalf("%+v, %v", r, err)
 	}
-	tr, err := attrSchema.Decode(attrs)
+	tr, err := attrSchema().Decode(attrs)
 	if err != nil || tr.String() != `radio_id=3 channels=2 reg_hint_alpha2="DE" use_chanctx=true radio_name="phy3"` {
 		t.Fatalf("tree %s, %v", tr, err)
 	}
@@ -227,7 +227,7 @@ func FuzzDecodeRadio(f *testing.F) {
 		{"radio_id": 0, "radio_name": "phy0", "channels": 1},
 		{"radio_id": 300, "radio_name": "nlsh-ap", "channels": 2, "use_chanctx": true, "reg_hint_alpha2": "DE", "perm_addr": "02:00:00:01:2c:00"},
 	} {
-		attrs, err := attrSchema.EncodeMap(m)
+		attrs, err := attrSchema().EncodeMap(m)
 		if err != nil {
 			f.Fatal(err)
 		}

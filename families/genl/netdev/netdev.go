@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/genl"
@@ -39,31 +40,41 @@ const (
 )
 
 var (
-	xdpActNames = map[uint64]string{1: "basic", 2: "redirect", 4: "ndo-xmit", 8: "xsk-zerocopy",
-		16: "hw-offload", 32: "rx-sg", 64: "ndo-xmit-sg"}
-	xdpRxMetadataNames = map[uint64]string{1: "timestamp", 2: "hash", 4: "vlan-tag"}
-	xskFeatureNames    = map[uint64]string{1: "tx-timestamp", 2: "tx-checksum", 4: "tx-launch-time-fifo"}
+	xdpActNames = sync.OnceValue(func() map[uint64]string {
+		return map[uint64]string{1: "basic", 2: "redirect", 4: "ndo-xmit", 8: "xsk-zerocopy",
+			16: "hw-offload", 32: "rx-sg", 64: "ndo-xmit-sg"}
+	})
+	xdpRxMetadataNames = sync.OnceValue(func() map[uint64]string {
+		return map[uint64]string{1: "timestamp", 2: "hash", 4: "vlan-tag"}
+	})
+	xskFeatureNames = sync.OnceValue(func() map[uint64]string {
+		return map[uint64]string{1: "tx-timestamp", 2: "tx-checksum", 4: "tx-launch-time-fifo"}
+	})
 
-	devSchema = codec.NewSchema("netdev-dev",
-		codec.Attr{Name: "ifindex", Const: "NETDEV_A_DEV_IFINDEX", Type: attrIfindex, Kind: codec.KindU32},
-		codec.Attr{Name: "xdp-features", Const: "NETDEV_A_DEV_XDP_FEATURES", Type: attrXDPFeatures, Kind: codec.KindU64, Flags: xdpActNames},
-		codec.Attr{Name: "xdp-zc-max-segs", Const: "NETDEV_A_DEV_XDP_ZC_MAX_SEGS", Type: attrXDPZCMaxSegs, Kind: codec.KindU32},
-		codec.Attr{Name: "xdp-rx-metadata-features", Const: "NETDEV_A_DEV_XDP_RX_METADATA_FEATURES", Type: attrXDPRxMetadataFeatures, Kind: codec.KindU64, Flags: xdpRxMetadataNames},
-		codec.Attr{Name: "xsk-features", Const: "NETDEV_A_DEV_XSK_FEATURES", Type: attrXSKFeatures, Kind: codec.KindU64, Flags: xskFeatureNames},
-	)
+	devSchema = sync.OnceValue(func() *codec.Schema {
+		return codec.NewSchema("netdev-dev",
+			codec.Attr{Name: "ifindex", Const: "NETDEV_A_DEV_IFINDEX", Type: attrIfindex, Kind: codec.KindU32},
+			codec.Attr{Name: "xdp-features", Const: "NETDEV_A_DEV_XDP_FEATURES", Type: attrXDPFeatures, Kind: codec.KindU64, Flags: xdpActNames()},
+			codec.Attr{Name: "xdp-zc-max-segs", Const: "NETDEV_A_DEV_XDP_ZC_MAX_SEGS", Type: attrXDPZCMaxSegs, Kind: codec.KindU32},
+			codec.Attr{Name: "xdp-rx-metadata-features", Const: "NETDEV_A_DEV_XDP_RX_METADATA_FEATURES", Type: attrXDPRxMetadataFeatures, Kind: codec.KindU64, Flags: xdpRxMetadataNames()},
+			codec.Attr{Name: "xsk-features", Const: "NETDEV_A_DEV_XSK_FEATURES", Type: attrXSKFeatures, Kind: codec.KindU64, Flags: xskFeatureNames()},
+		)
+	})
 
-	// Schema is the netdev family's device commands as data.
-	Schema = &genl.FamilySchema{
-		Name:    FamilyName,
-		Version: Version,
-		Attrs:   devSchema,
-		Commands: []genl.Command{
-			{Cmd: CmdDevGet, Name: "DEV_GET"},
-			{Cmd: CmdDevAddNtf, Name: "DEV_ADD_NTF"},
-			{Cmd: CmdDevDelNtf, Name: "DEV_DEL_NTF"},
-			{Cmd: CmdDevChangeNtf, Name: "DEV_CHANGE_NTF"},
-		},
-	}
+	// familySchema is the netdev family as data (see Schema).
+	familySchema = sync.OnceValue(func() *genl.FamilySchema {
+		return &genl.FamilySchema{
+			Name:    FamilyName,
+			Version: Version,
+			Attrs:   devSchema(),
+			Commands: []genl.Command{
+				{Cmd: CmdDevGet, Name: "DEV_GET"},
+				{Cmd: CmdDevAddNtf, Name: "DEV_ADD_NTF"},
+				{Cmd: CmdDevDelNtf, Name: "DEV_DEL_NTF"},
+				{Cmd: CmdDevChangeNtf, Name: "DEV_CHANGE_NTF"},
+			},
+		}
+	})
 )
 
 // Dev is one device's XDP capabilities. Flag sets are lists of names
@@ -78,7 +89,7 @@ type Dev struct {
 
 // Decode reads one DEV_GET reply (or notification) through the schema.
 func Decode(attrs []byte) (*Dev, error) {
-	t, err := devSchema.Decode(attrs)
+	t, err := devSchema().Decode(attrs)
 	if err != nil {
 		return nil, fmt.Errorf("netdev: %w", err)
 	}
@@ -106,9 +117,9 @@ func Decode(attrs []byte) (*Dev, error) {
 		}
 		return flagNames(v, names)
 	}
-	d.XDPFeatures = flags("xdp-features", xdpActNames)
-	d.XDPRxMetadataFeatures = flags("xdp-rx-metadata-features", xdpRxMetadataNames)
-	d.XSKFeatures = flags("xsk-features", xskFeatureNames)
+	d.XDPFeatures = flags("xdp-features", xdpActNames())
+	d.XDPRxMetadataFeatures = flags("xdp-rx-metadata-features", xdpRxMetadataNames())
+	d.XSKFeatures = flags("xsk-features", xskFeatureNames())
 	if d.Ifindex == 0 {
 		return nil, fmt.Errorf("netdev: device without ifindex")
 	}
@@ -139,7 +150,7 @@ type Client struct {
 
 // New returns a Client over g and registers the family's schema on g.
 func New(g *genl.Client) *Client {
-	g.Register(Schema)
+	g.RegisterFunc(FamilyName, Schema)
 	return &Client{g: g}
 }
 
@@ -178,3 +189,7 @@ func (c *Client) Device(ctx context.Context, ifindex uint32) (*Dev, error) {
 	}
 	return Decode(msgs[0].Attrs)
 }
+
+// Schema returns the netdev family's device commands as data.
+// It is built on first use and is the same value every time.
+func Schema() *genl.FamilySchema { return familySchema() }

@@ -15,7 +15,7 @@ type Client struct {
 
 // New returns a Client over g and registers the family's schema on g.
 func New(g *genl.Client) *Client {
-	g.Register(Schema)
+	g.RegisterFunc(FamilyName, Schema)
 	return &Client{g: g}
 }
 

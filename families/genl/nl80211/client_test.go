@@ -36,7 +36,7 @@ func newKernelFake(t *testing.T, fn func(cmd uint8, attrs []byte) ([]codec.Messa
 			t.Fatal(err)
 		}
 		if m.Header.Type == genl.IDCtrl {
-			attrs, err := genl.CtrlSchema.Attrs.EncodeMap(map[string]any{
+			attrs, err := genl.CtrlSchema().Attrs.EncodeMap(map[string]any{
 				"family_id": fakeID, "family_name": FamilyName, "version": 1,
 				"mcast_groups": []any{map[string]any{"name": "scan", "id": 0x21}},
 			})
@@ -52,7 +52,7 @@ func newKernelFake(t *testing.T, fn func(cmd uint8, attrs []byte) ([]codec.Messa
 
 func msg(t *testing.T, cmd uint8, m map[string]any) codec.Message {
 	t.Helper()
-	attrs, err := Schema.Attrs.EncodeMap(m)
+	attrs, err := Schema().Attrs.EncodeMap(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func msg(t *testing.T, cmd uint8, m map[string]any) codec.Message {
 func TestWiphysMergesSplitParts(t *testing.T) {
 	var split bool
 	f := newKernelFake(t, func(cmd uint8, attrs []byte) ([]codec.Message, error) {
-		tr, _ := Schema.Attrs.Decode(attrs)
+		tr, _ := Schema().Attrs.Decode(attrs)
 		_, split = tr.Get("split_wiphy_dump")
 		band := func(mhz ...int) []any {
 			var fs []any

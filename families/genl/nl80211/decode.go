@@ -34,7 +34,7 @@ func DecodeInterface(attrs []byte) (*Interface, error) {
 			v.Frequency = d.Uint32()
 			v.Channel = Channel(v.Frequency)
 		case attrChannelWidth:
-			v.ChannelWidth = named(chanWidthNames, uint64(d.Uint32()))
+			v.ChannelWidth = named(chanWidthNames(), uint64(d.Uint32()))
 		case attrCenterFreq1:
 			v.CenterFreq1 = d.Uint32()
 		case attrCenterFreq2:
@@ -109,11 +109,11 @@ func decodeBSSNest(d *codec.Decoder, v *BSS) error {
 			s := d.Uint8()
 			v.SignalUnspec = &s
 		case bssStatus:
-			v.Status = named(bssStatusNames, uint64(d.Uint32()))
+			v.Status = named(bssStatusNames(), uint64(d.Uint32()))
 		case bssSeenMsAgo:
 			v.SeenMsAgo = d.Uint32()
 		case bssChanWidth:
-			v.ChanWidth = named(chanWidthNames, uint64(d.Uint32()))
+			v.ChanWidth = named(chanWidthNames(), uint64(d.Uint32()))
 		}
 	}
 	return d.Err()

@@ -27,7 +27,7 @@ func check(t *testing.T, g gtest.Golden, name string, cmd uint8, flags uint16) {
 // schema knew every attribute, and encodes back byte for byte.
 func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
 	t.Helper()
-	tree, err := Schema.Attrs.Decode(attrs)
+	tree, err := Schema().Attrs.Decode(attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
 		}
 	}
 	unknown(tree, "")
-	b, err := Schema.Attrs.Encode(tree)
+	b, err := Schema().Attrs.Encode(tree)
 	if err != nil || !bytes.Equal(b, attrs) {
 		t.Fatalf("%s: schema round trip: %v\n got %x\nwant %x", name, err, b, attrs)
 	}

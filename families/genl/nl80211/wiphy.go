@@ -40,7 +40,7 @@ func DecodeWiphy(attrs []byte, w *Wiphy) error {
 		case attrWiphyBands:
 			d.NestedFunc(func(bd *codec.Decoder) error {
 				for bd.Next() {
-					b := w.band(named(bandNames, uint64(bd.Type())))
+					b := w.band(named(bandNames(), uint64(bd.Type())))
 					bd.NestedFunc(func(ad *codec.Decoder) error { return decodeBand(ad, b) })
 				}
 				return bd.Err()

@@ -30,7 +30,7 @@ type Entry struct {
 
 // Decode reads one GET reply's attributes through the schema.
 func Decode(attrs []byte) (*Entry, error) {
-	t, err := attrSchema.Decode(attrs)
+	t, err := attrSchema().Decode(attrs)
 	if err != nil {
 		return nil, fmt.Errorf("tcp_metrics: %w", err)
 	}
@@ -124,7 +124,7 @@ type Client struct {
 
 // New returns a Client over g and registers the family's schema on g.
 func New(g *genl.Client) *Client {
-	g.Register(Schema)
+	g.RegisterFunc(FamilyName, Schema)
 	return &Client{g: g}
 }
 

@@ -6,7 +6,7 @@ import (
 )
 
 func TestDecodeScalesEstimators(t *testing.T) {
-	attrs, err := attrSchema.EncodeMap(map[string]any{
+	attrs, err := attrSchema().EncodeMap(map[string]any{
 		"dst6": "2001:db8::1", "age_ms": 1500,
 		"vals": map[string]any{"rtt_ms": 8, "rttvar_ms": 4, "cwnd": 10},
 	})
@@ -24,7 +24,7 @@ func TestDecodeScalesEstimators(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := attrSchema.Decode(b)
+	tr, err := attrSchema().Decode(b)
 	if err != nil || tr.String() != "dst4=10.0.0.1 source4=10.0.0.2" {
 		t.Fatalf("request %s, %v", tr, err)
 	}

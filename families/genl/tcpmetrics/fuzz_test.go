@@ -13,7 +13,7 @@ func FuzzDecode(f *testing.F) {
 		{"dst4": "10.0.0.1", "source4": "10.0.0.2", "age_ms": 1},
 		{"dst4": "10.0.0.1"},
 	} {
-		attrs, err := attrSchema.EncodeMap(v)
+		attrs, err := attrSchema().EncodeMap(v)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -17,7 +17,7 @@ import (
 // schemaRoundTrip decodes through the family schema and encodes back.
 func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
 	t.Helper()
-	tree, err := Schema.Attrs.Decode(attrs)
+	tree, err := Schema().Attrs.Decode(attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func schemaRoundTrip(t *testing.T, name string, attrs []byte) *codec.Tree {
 			t.Errorf("%s: schema does not know %s", name, f.Name)
 		}
 	}
-	b, err := Schema.Attrs.Encode(tree)
+	b, err := Schema().Attrs.Encode(tree)
 	if err != nil || !bytes.Equal(b, attrs) {
 		t.Fatalf("%s: schema round trip: %v\n got %x\nwant %x", name, err, b, attrs)
 	}
