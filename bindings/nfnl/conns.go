@@ -28,8 +28,8 @@ func connsOf(env *bindings.Env) *conns {
 	}
 	c := &conns{env: env, main: map[string]*nfnl.Client{}}
 	// One line per message, as nf_tables' schemas print it.
-	p := nfnl.Protocol()
-	c.trace = env.TraceFunc(func(_ socket.Direction, m codec.Message) string { return p.Format(m, false) })
+	// The protocol's schemas are built by the first line, not before.
+	c.trace = env.TraceFunc(func(_ socket.Direction, m codec.Message) string { return nfnl.Protocol().Format(m, false) })
 	env.SetValue(connsKey, c)
 	env.OnClose(c.close)
 	return c

@@ -53,7 +53,7 @@ func Dial(o *Options) (*Client, error) {
 		cfg = *o.Socket
 	}
 	if cfg.Protocol == nil {
-		cfg.Protocol = protocol
+		cfg.Protocol = typeNamer{}
 	}
 	if cfg.AttrPath == nil {
 		cfg.AttrPath = attrPath
