@@ -103,11 +103,10 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 	budget := rcv / 2 // leave room for anything else arriving meanwhile
 	maxBytes := snd - sendBufReserve
 
-	var (
-		idx  []int    // chunk position -> index in msgs
-		offs []int    // chunk position -> offset of the request in c.sbuf
-		acks []uint16 // chunk position -> 1 if an ack is expected
-	)
+	// Kept on the Conn: a bulk call runs Batch once per window of
+	// requests, and fresh slices each time cost page faults.
+	idx, offs, acks := c.chunk.idx, c.chunk.offs, c.chunk.acks
+	defer func() { c.chunk = batchChunk{idx[:0], offs[:0], acks[:0]} }()
 	for next := 0; next < len(msgs); {
 		c.sbuf, idx, offs, acks = c.sbuf[:0], idx[:0], offs[:0], acks[:0]
 		cost, maxReq := 0, 0
@@ -166,6 +165,14 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		}
 	}
 	return errs, nil
+}
+
+// batchChunk is the bookkeeping of the chunk Batch has in flight, by
+// position in the chunk.
+type batchChunk struct {
+	idx  []int    // index in msgs
+	offs []int    // offset of the request in c.sbuf
+	acks []uint16 // 1 if an ack is expected
 }
 
 // collectAcks reads acknowledgements for one chunk until every request
@@ -274,11 +281,16 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 // datagrams per call at most, each into ackSlot bytes plus, without
 // NETLINK_CAP_ACK, the largest request of the chunk (which the kernel
 // echoes in an error). An acknowledgement is a header, struct nlmsgerr
-// and extack attributes: a message of a line, an offset, a missing
-// attribute, a policy; far less than ackSlot.
+// (with NETLINK_CAP_ACK, 36 bytes in all) and extack attributes: a
+// message of a line (a format the kernel bounds at 80 bytes, or a
+// constant string), an offset, a missing attribute, a cookie, a
+// policy; a few hundred bytes at most, far less than ackSlot. The slot
+// is kept small because each slot's first write touches memory: 4 KiB
+// slots cost a page fault per acknowledgement buffered, and on this
+// path page faults cost as much as the rest of reading.
 const (
-	ackSlots = 64
-	ackSlot  = 4096
+	ackSlots = 128
+	ackSlot  = 1024
 )
 
 // recvAcks reads the next datagrams of a batch's answers: with a

@@ -92,6 +92,7 @@ type Conn struct {
 	sbuf    []byte       // send buffer, guarded by mu
 	ackBuf  []byte       // Batch's buffers for ReceiveMany, guarded by mu
 	ackDs   []Datagram   // (see recvAcks)
+	chunk   batchChunk   // Batch's per-chunk bookkeeping, guarded by mu
 	closed  atomic.Bool
 	closeMu sync.Once
 	cerr    error
