@@ -144,11 +144,11 @@ func (q *AddrQueue) Existing(ctx context.Context, c *Client) ([]int, error) {
 type addrKind struct{}
 
 // devSlots is the ifaddrmsg's ifindex.
-func (addrKind) devSlots(rec []byte, fn func(p []byte) error) error {
+func (addrKind) devSlots(rec []byte, dst []int) []int {
 	if len(rec) < ifaddrmsgLen {
-		return nil
+		return dst
 	}
-	return fn(rec[4:8])
+	return append(dst, 4)
 }
 
 // describe is the address as errors name it (see Address.object).

@@ -31,14 +31,19 @@ type requestQueue struct {
 	index   []int          // devs resolved by Send (0: failed, see devErr)
 	devErr  []error
 	scratch []byte      // a request being encoded
+	slots   []int       // devSlots of a request being patched
+	lastDev devRef      // the device placeholder last answered,
+	lastK   int         // k (a run of calls names one device)
 	deferTo devResolver // resolves every name to a placeholder
 }
 
 // requestKind is what a requestQueue needs to know of its requests.
 type requestKind interface {
-	// devSlots calls fn with each 4-byte ifindex of request rec that
-	// names a device (and so may hold a placeholder), in place.
-	devSlots(rec []byte, fn func(p []byte) error) error
+	// devSlots appends to dst the offset in request rec of each 4-byte
+	// ifindex that names a device (and so may hold a placeholder). It
+	// takes and returns a slice, not a callback, so that patching a
+	// request allocates nothing.
+	devSlots(rec []byte, dst []int) []int
 	// describe is the object of request rec as errors name it, devices
 	// named by devName.
 	describe(rec []byte, devName func(idx int) string) string
@@ -112,15 +117,20 @@ func (q *requestQueue) chunkFor(size int) *queueChunk {
 // placeholder is devResolver.index for a queue: the name's placeholder.
 func (q *requestQueue) placeholder(field, name string) int {
 	d := devRef{field, name}
-	if k, ok := q.devIdx[d]; ok {
-		return devPlaceholder | k
+	if len(q.devs) > 0 && d == q.lastDev {
+		return devPlaceholder | q.lastK
 	}
-	if q.devIdx == nil {
-		q.devIdx = map[devRef]int{}
+	k, ok := q.devIdx[d]
+	if !ok {
+		if q.devIdx == nil {
+			q.devIdx = map[devRef]int{}
+		}
+		k = len(q.devs)
+		q.devIdx[d] = k
+		q.devs = append(q.devs, d)
 	}
-	q.devIdx[d] = len(q.devs)
-	q.devs = append(q.devs, d)
-	return devPlaceholder | (len(q.devs) - 1)
+	q.lastDev, q.lastK = d, k
+	return devPlaceholder | k
 }
 
 // each calls fn with every record in order, with its call number, until
@@ -202,10 +212,13 @@ func (q *requestQueue) Send(ctx context.Context, c *Client, failed func(i int, e
 // indexes Send resolved; a device that does not exist is the error of
 // the request.
 func (q *requestQueue) patch(rec []byte) error {
-	return q.kind.devSlots(rec, func(p []byte) error {
-		v := binary.LittleEndian.Uint32(p)
+	q.slots = q.kind.devSlots(rec, q.slots[:0])
+	// Check every slot before patching any: a request that is not sent
+	// keeps all its placeholders (see unsent).
+	for _, off := range q.slots {
+		v := binary.LittleEndian.Uint32(rec[off:])
 		if v&devPlaceholder == 0 {
-			return nil
+			continue
 		}
 		k := int(v &^ devPlaceholder)
 		if k >= len(q.index) {
@@ -214,20 +227,25 @@ func (q *requestQueue) patch(rec []byte) error {
 		if q.devErr[k] != nil {
 			return q.devErr[k]
 		}
-		binary.LittleEndian.PutUint32(p, uint32(q.index[k]))
-		return nil
-	})
+	}
+	for _, off := range q.slots {
+		if v := binary.LittleEndian.Uint32(rec[off:]); v&devPlaceholder != 0 {
+			binary.LittleEndian.PutUint32(rec[off:], uint32(q.index[v&^devPlaceholder]))
+		}
+	}
+	return nil
 }
 
 // unsent reports whether request rec still names a device by
 // placeholder: its device did not resolve and Send did not send it.
 func (q *requestQueue) unsent(rec []byte) bool {
-	unsent := false
-	_ = q.kind.devSlots(rec, func(p []byte) error {
-		unsent = unsent || binary.LittleEndian.Uint32(p)&devPlaceholder != 0
-		return nil
-	})
-	return unsent
+	q.slots = q.kind.devSlots(rec, q.slots[:0])
+	for _, off := range q.slots {
+		if binary.LittleEndian.Uint32(rec[off:])&devPlaceholder != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // devName is the name of a device Send resolved to idx ("" if none).

@@ -73,30 +73,29 @@ func (q *RouteQueue) DelAdded(ctx context.Context, c *Client, skip []int) []erro
 type routeKind struct{ tables *Tables }
 
 // devSlots are a route's RTA_OIF and its next hops' ifindexes.
-func (k routeKind) devSlots(rec []byte, fn func(p []byte) error) error {
-	var d codec.Decoder // its payloads alias rec: fn patches them in place
-	d.Reset(rec[min(rtmsgLen, len(rec)):])
+func (k routeKind) devSlots(rec []byte, dst []int) []int {
+	var d codec.Decoder
+	off := min(rtmsgLen, len(rec)) // of the attribute d.Next reads
+	d.Reset(rec[off:])
 	for d.Next() {
-		p := d.Bytes()
+		p, at := d.Bytes(), off+4 // at: offset of p in rec
+		off += codec.Align(4 + len(p))
 		switch {
 		case d.Type() == rtaOif && len(p) >= 4:
-			if err := fn(p[:4]); err != nil {
-				return err
-			}
+			dst = append(dst, at)
 		case d.Type() == rtaMultipath:
 			for len(p) >= rtnexthopLen {
 				n := int(uint16(p[0]) | uint16(p[1])<<8)
 				if n < rtnexthopLen || n > len(p) {
 					break
 				}
-				if err := fn(p[4:8]); err != nil {
-					return err
-				}
-				p = p[min(codec.Align(n), len(p)):]
+				dst = append(dst, at+4)
+				step := min(codec.Align(n), len(p))
+				p, at = p[step:], at+step
 			}
 		}
 	}
-	return nil
+	return dst
 }
 
 // describe is the route as errors name it (see Route.object).
