@@ -17,6 +17,9 @@ import (
 // run's own deadline has passed.
 const RollbackTimeout = 30 * time.Second
 
+// registrySize is the first size of each Lua state's value stack.
+const registrySize = 256
+
 // Runtime is one Lua state with the nlsh modules. See the package doc for
 // the goroutine rules.
 type Runtime struct {
@@ -30,8 +33,12 @@ type Runtime struct {
 // require, so start-up stays cheap.
 func New(opts Options) (*Runtime, error) {
 	L := lua.NewState(lua.Options{
-		SkipOpenLibs:        true,
-		RegistrySize:        1024,
+		SkipOpenLibs: true,
+		// The registry is the value stack; it grows as deep calls need
+		// it. Each coroutine (every Call runs on one, and every pcall)
+		// gets a registry of this first size, so it is small: 256
+		// slots, 4 KiB, instead of 16 KiB at 1024.
+		RegistrySize:        registrySize,
 		RegistryMaxSize:     1 << 20,
 		RegistryGrowStep:    1024,
 		MinimizeStackMemory: true,

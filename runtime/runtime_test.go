@@ -289,3 +289,25 @@ func TestJournalAtomic(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The value stack starts small and grows: deep recursion, a call with
+// many values and table.unpack of a long list work, on the run's own
+// coroutine and inside pcall's.
+func TestValueStackGrows(t *testing.T) {
+	rt := newRT(t, runtime.Options{})
+	got, err := rt.RunString(context.Background(), "deep.lua", `
+local function depth(n) if n == 0 then return 0 end return 1 + depth(n - 1) end
+local function count(...) return select("#", ...) end
+local big = {}
+for i = 1, 5000 do big[i] = i end
+local ok, inner = pcall(function() return depth(200) + count(unpack(big)) end)
+assert(ok, inner)
+return depth(200), count(unpack(big)), inner`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{int64(200), int64(5000), int64(5200)}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
