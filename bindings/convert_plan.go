@@ -38,7 +38,7 @@ type convCache struct {
 	nums    [256]lua.LValue // pre-boxed small integers: no allocation each
 	scratch []fieldValue
 	rec     *recordState // records' metatable and shapes, made on first use
-	streams map[*lua.LFunction]FieldStream
+	streams map[*lua.LFunction]JSONStream
 }
 
 // fieldValue is one converted struct field waiting for its table.
@@ -321,6 +321,7 @@ type fieldPlan struct {
 	embed    *structPlan // an embedded struct (or pointer to one) flattened in
 	embedPtr bool
 	tc       *typeConv
+	typ      reflect.Type // the field's type (the element's, for deref)
 	// str marks a plain string field: its last value is kept boxed, so a
 	// run of values such as "inet", "main", "link" boxes each once.
 	str   bool
@@ -386,7 +387,7 @@ func (c *convCache) structPlanOf(t reflect.Type) *structPlan {
 			fp.omit = omitZero
 			fp.isZeroer = ft.Kind() != reflect.Interface && ft.Implements(isZeroerType)
 		}
-		fp.tc = c.plan(ft)
+		fp.tc, fp.typ = c.plan(ft), ft
 		fp.str = ft == reflect.TypeFor[string]()
 		sp.fields = append(sp.fields, fp)
 	}

@@ -51,10 +51,12 @@ type RecordSpec struct {
 // recordShape is a spec applied to one struct type, per Lua state.
 type recordShape struct {
 	spec   *RecordSpec
+	typ    reflect.Type            // the struct type
 	plan   *structPlan             // nil: the type is not shown as a table of fields
 	fields []recordField           // every field, sorted by name
 	byName map[string]*recordField // the same, by name
 	last   *recordField            // the field found last (field)
+	json   []jsonField             // the JSON plan, made on first use
 }
 
 // recordField is one field a record can show.
@@ -198,23 +200,6 @@ func (m *RecordMaker[T]) Owned(L *lua.LState, v *T) *lua.LTable {
 	return k.table(L, r)
 }
 
-// Fields calls emit for the fields the record of *v would have (see
-// EachFieldOf).
-func (m *RecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue)) {
-	kindFields(L, m.kind, m.spec, v, emit)
-}
-
-// kindFields calls emit for the fields a record of kind k would have for
-// *v, without a record: the one field walk of both record makers.
-func kindFields[T any](L *lua.LState, k *recordKind, spec *RecordSpec, v *T, emit func(k, v lua.LValue)) {
-	if k.shape.plan == nil {
-		EachFieldOf(L, spec, v, emit)
-		return
-	}
-	r := record{kind: k, ptr: v}
-	r.each(nil, emit)
-}
-
 // LazyRecordMaker makes records of values of T kept encoded: a record
 // holds the bytes its value decodes from (b of Load), not the value, and
 // decodes them again when a field is read and the maker's one decoded
@@ -262,12 +247,6 @@ func (m *LazyRecordMaker[T]) Record(L *lua.LState) *lua.LTable {
 	r := m.free.next()
 	r.kind, r.lazy, r.src = k, m, m.src
 	return k.table(L, r)
-}
-
-// Fields calls emit for the fields the record of *v would have (see
-// EachFieldOf); v is usually what Load returned.
-func (m *LazyRecordMaker[T]) Fields(L *lua.LState, v *T, emit func(k, v lua.LValue)) {
-	kindFields(L, m.kind, m.spec, v, emit)
 }
 
 // load is lazySource's: the value of src, decoded again when the maker's
@@ -375,31 +354,42 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
-	ptr := r.pointer()
-	k := r.kind
-	L := k.L
 	if f.computed != nil {
-		if v, ok := f.computed(L, ptr); ok {
+		if v, ok := f.computed(r.kind.L, r.pointer()); ok {
 			return r.dropEmpty(v)
 		}
 	}
-	if f.path == nil {
+	return r.dropEmpty(r.convert(f))
+}
+
+// convert converts the struct's own field of f as ToLua would, before
+// DropEmpty (nil when the table ToLua builds would not have it).
+func (r *record) convert(f *recordField) lua.LValue {
+	fv, ok := r.fieldValue(f)
+	if !ok {
 		return lua.LNil
 	}
-	c := k.c
-	v, depth := reflect.ValueOf(ptr).Elem(), 0
+	return r.kind.c.field(f.path[len(f.path)-1], r.kind.L, fv, len(f.path)-1)
+}
+
+// fieldValue is the struct's own field of f (addressable); ok false when
+// there is none (a computed field only, a nil embedded pointer on the
+// way).
+func (r *record) fieldValue(f *recordField) (reflect.Value, bool) {
+	if f.path == nil {
+		return reflect.Value{}, false
+	}
+	v := reflect.ValueOf(r.pointer()).Elem()
 	for _, fp := range f.path[:len(f.path)-1] {
 		v = v.Field(fp.index)
 		if fp.embedPtr {
 			if v.IsNil() {
-				return lua.LNil
+				return reflect.Value{}, false
 			}
 			v = v.Elem()
 		}
-		depth++
 	}
-	fp := f.path[len(f.path)-1]
-	return r.dropEmpty(c.field(fp, L, v.Field(fp.index), depth))
+	return v.Field(f.path[len(f.path)-1].index), true
 }
 
 func (r *record) dropEmpty(v lua.LValue) lua.LValue {
@@ -509,7 +499,7 @@ func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *re
 	if s, ok := rs.shapes[key]; ok {
 		return s
 	}
-	s := &recordShape{spec: spec, byName: map[string]*recordField{}}
+	s := &recordShape{spec: spec, typ: t, byName: map[string]*recordField{}}
 	rs.shapes[key] = s
 	if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(textMarshalerType) ||
 		(reflect.PointerTo(t).Implements(stringerType) && t.NumField() == 0) {

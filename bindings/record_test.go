@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net/netip"
@@ -194,7 +195,7 @@ func BenchmarkRecordLink(b *testing.B) {
 }
 
 // A RecordMaker's records (its chunks of records crossed) read, walk and
-// materialise as NewRecord's; its Fields give EachField's fields; the
+// materialise as NewRecord's; its AppendJSON writes their JSON; the
 // hidden slot shows as a userdata; a type not shown as fields gets
 // ToLua's table.
 func TestRecordMaker(t *testing.T) {
@@ -221,12 +222,9 @@ func TestRecordMaker(t *testing.T) {
 		if err := L.DoString(`assert(type(r[1]) == "userdata"); assert(tostring(r[1]):find("^userdata: ")); assert(r.dst == "10.0.1.2")`); err != nil {
 			t.Fatalf("route %d: %v", i, err)
 		}
-		var fields []string
-		m.Fields(L, &routes[i], func(k, v lua.LValue) { fields = append(fields, k.String()+"="+fmtLua(v)) })
-		var wantFields []string
-		EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
-		if !reflect.DeepEqual(fields, wantFields) {
-			t.Fatalf("route %d: Fields %v, want %v", i, fields, wantFields)
+		val := func(dst []byte, v lua.LValue, depth int) []byte { return append(dst, jsonRef(t, v, depth)...) }
+		if got, w := m.AppendJSON(L, &routes[i], nil, 0, val), jsonRef(t, want, 0); !bytes.Equal(got, w) {
+			t.Fatalf("route %d: AppendJSON %s, want %s", i, got, w)
 		}
 		if got, w := fmtLua(rec), fmtLua(want); got != w {
 			t.Fatalf("route %d: %s, want %s", i, got, w)
@@ -265,8 +263,8 @@ func lazyRoute(i int) rtnl.Route {
 	return r
 }
 
-// Records of a LazyRecordMaker read, walk and materialise exactly as
-// NewRecord's of the decoded value, however their reads interleave; a
+// Records of a LazyRecordMaker read, walk, write as JSON and materialise
+// exactly as NewRecord's of the decoded value, however their reads interleave; a
 // loop that reads each record as it comes decodes each once; Load
 // reports decode's error and its ok.
 func TestLazyRecordMaker(t *testing.T) {
@@ -326,11 +324,10 @@ func TestLazyRecordMaker(t *testing.T) {
 		if !reflect.DeepEqual(fields, wantFields) {
 			t.Fatalf("route %d: EachField %v, want %v", i, fields, wantFields)
 		}
-		var streamed []string
 		w := lazyRoute(i)
-		m.Fields(L, &w, func(k, v lua.LValue) { streamed = append(streamed, k.String()+"="+fmtLua(v)) })
-		if !reflect.DeepEqual(streamed, wantFields) {
-			t.Fatalf("route %d: Fields %v, want %v", i, streamed, wantFields)
+		val := func(dst []byte, v lua.LValue, depth int) []byte { return append(dst, jsonRef(t, v, depth)...) }
+		if got, w := m.AppendJSON(L, &w, nil, 0, val), jsonRef(t, want, 0); !bytes.Equal(got, w) {
+			t.Fatalf("route %d: AppendJSON %s, want %s", i, got, w)
 		}
 		Materialize(want)
 		if got, w := fmtLua(recs[i]), fmtLua(want); got != w {

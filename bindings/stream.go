@@ -4,44 +4,30 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// A FieldStream is the Go side of an iterator function that hands out
-// records (rtnl.route.each{...}): each call hands the next object's fields
-// to emit — what EachField would give for its record — without making
-// the record, and reports false at the end. A writer that only reads the
-// values (--json printing a returned iterator) pulls the stream instead of
-// calling the function; calling the function goes on working as before.
-type FieldStream func(L *lua.LState, emit func(k, v lua.LValue)) bool
+// A JSONStream is the Go side of an iterator function that hands out
+// records (rtnl.route.each{...}): each call appends the next object's
+// JSON at depth to dst — what the JSON writer writes for its record
+// (AppendRecordJSON) — without making the record, and reports false at
+// the end (dst unchanged). A writer that only renders the values (--json
+// printing a returned iterator) pulls the stream instead of calling the
+// function; calling the function goes on working as before.
+type JSONStream func(L *lua.LState, dst []byte, depth int, val JSONValue) ([]byte, bool)
 
-// SetFieldStream ties s to iterator fn in L's state; nil unties it (when
+// SetJSONStream ties s to iterator fn in L's state; nil unties it (when
 // the iterator is finished, so the state does not keep it).
-func SetFieldStream(L *lua.LState, fn *lua.LFunction, s FieldStream) {
+func SetJSONStream(L *lua.LState, fn *lua.LFunction, s JSONStream) {
 	c := convCacheOf(L)
 	if s == nil {
 		delete(c.streams, fn)
 		return
 	}
 	if c.streams == nil {
-		c.streams = map[*lua.LFunction]FieldStream{}
+		c.streams = map[*lua.LFunction]JSONStream{}
 	}
 	c.streams[fn] = s
 }
 
-// FieldStreamOf returns the stream tied to fn, or nil.
-func FieldStreamOf(L *lua.LState, fn *lua.LFunction) FieldStream {
+// JSONStreamOf returns the stream tied to fn, or nil.
+func JSONStreamOf(L *lua.LState, fn *lua.LFunction) JSONStream {
 	return convCacheOf(L).streams[fn]
-}
-
-// EachFieldOf calls emit for the fields the record of *v under spec would
-// have (EachField of NewRecord(L, spec, v)), in name order, without making
-// the record or copying v.
-func EachFieldOf[T any](L *lua.LState, spec *RecordSpec, v *T, emit func(k, v lua.LValue)) {
-	k := kindOf[T](L, spec)
-	if k.shape.plan == nil {
-		if t, ok := ToLua(L, *v).(*lua.LTable); ok {
-			EachField(t, emit)
-		}
-		return
-	}
-	r := record{kind: k, ptr: v}
-	r.each(nil, emit)
 }

@@ -45,6 +45,7 @@ func (rt *Runtime) PrintJSON(ctx context.Context, w io.Writer, vals []lua.LValue
 // writeJSON is WriteJSON; with L, returned functions are iterated (PrintJSON).
 func writeJSON(w io.Writer, vals []lua.LValue, L *lua.LState) error {
 	e := &jsonWriter{dst: w, out: make([]byte, 0, flushSize+4<<10), seen: map[*lua.LTable]bool{}, L: L}
+	e.val = e.appendValue
 	if len(vals) == 1 {
 		e.top(vals[0], 0)
 	} else {
@@ -78,38 +79,42 @@ func (e *jsonWriter) top(v lua.LValue, depth int) {
 		e.value(v, depth)
 		return
 	}
-	// A dump's iterator has a field stream: its objects' fields, without
+	// A dump's iterator has a JSON stream: its objects' JSON, without
 	// their tables. Any other function is called.
-	stream := bindings.FieldStreamOf(e.L, fn)
+	stream := bindings.JSONStreamOf(e.L, fn)
 	n := 0
 	e.byte('[')
 	for e.err == nil && e.werr == nil { // a closed output ends the stream
-		var members []member
-		var x lua.LValue
 		if stream != nil {
-			members = e.memberList(depth + 1)
-			if !stream(e.L, func(k, v lua.LValue) { members = append(members, member{lk: k, val: v}) }) {
+			// The separator goes before the object, which the stream may
+			// not have: it is taken back then (no flush in between).
+			e.flushFull()
+			mark := len(e.out)
+			if n > 0 {
+				e.byte(',')
+			}
+			out, ok := stream(e.L, bindings.AppendJSONIndent(e.out, depth+1), depth+1, e.val)
+			if !ok {
+				e.out = e.out[:mark]
 				break
 			}
-		} else {
-			e.L.Push(fn)
-			e.L.Call(0, 1)
-			x = e.L.Get(-1)
-			e.L.Pop(1)
-			if x == lua.LNil {
-				break
-			}
+			e.out = out
+			n++
+			continue
+		}
+		e.L.Push(fn)
+		e.L.Call(0, 1)
+		x := e.L.Get(-1)
+		e.L.Pop(1)
+		if x == lua.LNil {
+			break
 		}
 		if n > 0 {
 			e.byte(',')
 		}
 		n++
 		e.newline(depth + 1)
-		if stream != nil {
-			e.object(members, depth+1)
-		} else {
-			e.value(x, depth+1)
-		}
+		e.value(x, depth+1)
 	}
 	if n > 0 {
 		e.newline(depth)
@@ -125,6 +130,7 @@ type jsonWriter struct {
 	werr error       // the first error writing to dst
 	L    *lua.LState // calls returned iterators (Runtime.PrintJSON); nil: none
 	seen map[*lua.LTable]bool
+	val  bindings.JSONValue // appendValue, made once
 	buf  []byte
 	err  error
 	// members holds one reusable key list per nesting depth.
@@ -137,9 +143,6 @@ type member struct {
 	lk  lua.LValue
 	val lua.LValue
 }
-
-// indent is a newline and the indentation of the first few depths.
-const indent = "\n                                "
 
 // flushSize is how much output the writer gathers before writing it.
 const flushSize = 64 << 10
@@ -159,18 +162,23 @@ func (e *jsonWriter) flush() {
 	e.out = e.out[:0]
 }
 
-func (e *jsonWriter) newline(depth int) {
+// flushFull writes the gathered output once it passes flushSize.
+func (e *jsonWriter) flushFull() {
 	if len(e.out) >= flushSize {
 		e.flush()
 	}
-	if n := 1 + 2*depth; n <= len(indent) {
-		e.string(indent[:n])
-		return
-	}
-	e.byte('\n')
-	for range depth {
-		e.string("  ")
-	}
+}
+
+func (e *jsonWriter) newline(depth int) {
+	e.flushFull()
+	e.out = bindings.AppendJSONIndent(e.out, depth)
+}
+
+// appendValue is value as a bindings.JSONValue, for records' plans.
+func (e *jsonWriter) appendValue(dst []byte, v lua.LValue, depth int) []byte {
+	e.out = dst
+	e.value(v, depth)
+	return e.out
 }
 
 func (e *jsonWriter) value(v lua.LValue, depth int) {
@@ -207,47 +215,30 @@ func (e *jsonWriter) fail(err error) {
 	}
 }
 
-// str writes s quoted; strings that need escaping go through
-// encoding/json so the escapes are its own.
-func (e *jsonWriter) str(s string) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b, err := json.Marshal(s)
-			if err != nil {
-				e.fail(err)
-				return
-			}
-			e.bytes(b)
-			return
-		}
-	}
-	e.byte('"')
-	e.string(s)
-	e.byte('"')
-}
+// str writes s quoted, as encoding/json quotes it.
+func (e *jsonWriter) str(s string) { e.out = bindings.AppendJSONString(e.out, s) }
 
 // table writes t as FromLua shapes it: a list when its keys are 1..n
 // (an empty table is an empty list), else an object with sorted keys.
 func (e *jsonWriter) table(t *lua.LTable, depth int) {
-	// A record not yet materialised cannot hold itself (writing to it
-	// materialises it), so it needs no cycle check.
-	if !bindings.IsRecord(t) {
-		if e.seen[t] {
-			e.str("<cycle>")
-			return
-		}
-		e.seen[t] = true
-		defer delete(e.seen, t)
+	// A record not yet materialised writes itself; it cannot hold itself
+	// (writing to it materialises it), so it needs no cycle check.
+	if out, ok := bindings.AppendRecordJSON(t, e.out, depth, e.val); ok {
+		e.out = out
+		return
 	}
+	if e.seen[t] {
+		e.str("<cycle>")
+		return
+	}
+	e.seen[t] = true
+	defer delete(e.seen, t)
 	n := t.Len()
 	members := e.memberList(depth)
 	// Next hands out the table's own boxed keys: no allocation per key.
-	// A record's fields are converted one by one as they are written,
-	// never built into its table.
-	bindings.EachField(t, func(k, v lua.LValue) {
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
 		members = append(members, member{val: v, lk: k})
-	})
+	}
 	if len(members) == n {
 		clear(members)
 		e.members[depth] = members[:0]

@@ -80,20 +80,19 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 	recs := bindings.NewRecordMaker[T](L, spec)
 	return eachItem(a, L, fn, dump, itemFuncs[T]{
 		record: func(L *lua.LState, p *T) (*lua.LTable, error) { return recs.Owned(L, p), nil },
-		fields: func(L *lua.LState, p *T, emit func(k, v lua.LValue)) (bool, error) {
-			recs.Fields(L, p, emit)
-			return true, nil
+		json: func(L *lua.LState, p *T, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error) {
+			return recs.AppendJSON(L, p, dst, depth, val), true, nil
 		},
 	})
 }
 
 // itemFuncs is how the items of a dump reach Lua: record makes an item
-// the iterator's record, fields hands its fields to the field stream
-// (--json). Both may leave an item out (nil, false) or fail, which ends
-// the stream with that error.
+// the iterator's record, json appends its record's JSON for the JSON
+// stream (--json). Both may leave an item out (nil; dst and false) or
+// fail, which ends the stream with that error.
 type itemFuncs[E any] struct {
 	record func(L *lua.LState, p *E) (*lua.LTable, error)
-	fields func(L *lua.LState, p *E, emit func(k, v lua.LValue)) (bool, error)
+	json   func(L *lua.LState, p *E, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error)
 }
 
 // eachItem is the one home of the each iterators: dump runs the family's
@@ -145,7 +144,7 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Con
 		pos   int
 	)
 	// nextItem is the next item, nil at the end; the iterator makes it a
-	// record, the field stream (--json) hands out its fields.
+	// record, the JSON stream (--json) writes its JSON.
 	nextItem := func(L *lua.LState) *E {
 		if s.done {
 			return nil
@@ -188,22 +187,22 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Con
 			}
 		}
 	})
-	bindings.SetFieldStream(L, iterFn, func(L *lua.LState, emit func(k, v lua.LValue)) bool {
+	bindings.SetJSONStream(L, iterFn, func(L *lua.LState, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool) {
 		for {
 			p := nextItem(L)
 			if p == nil {
-				return false
+				return dst, false
 			}
-			ok, err := funcs.fields(L, p, emit)
+			out, ok, err := funcs.json(L, p, dst, depth, val)
 			if err != nil {
 				fail(L, err)
 			}
 			if ok {
-				return true
+				return out, true
 			}
 		}
 	})
-	s.untie = func() { bindings.SetFieldStream(L, iterFn, nil) }
+	s.untie = func() { bindings.SetJSONStream(L, iterFn, nil) }
 	L.Push(iterFn)
 	return 1
 }
@@ -247,13 +246,12 @@ func (a *api) routeEach(L *lua.LState) int {
 			}
 			return recs.Record(L), nil
 		},
-		fields: func(L *lua.LState, p *[]byte, emit func(k, v lua.LValue)) (bool, error) {
+		json: func(L *lua.LState, p *[]byte, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error) {
 			r, ok, err := recs.Load(*p)
 			if err != nil || !ok {
-				return false, err
+				return dst, false, err
 			}
-			recs.Fields(L, r, emit)
-			return true, nil
+			return recs.AppendJSON(L, r, dst, depth, val), true, nil
 		},
 	})
 }
