@@ -24,7 +24,11 @@ const (
 	// is started again before ErrDumpInterrupted is reported.
 	DefaultDumpRetries = 3
 	// DefaultBatchSize is the most requests Batch puts in one sendmsg.
-	DefaultBatchSize = 1024
+	// The kernel answers each with an ack of its own, queued until read:
+	// read back after 256 requests they are still in the cache, and
+	// 10,000 routes cost about 2 ms less than at 1024 a sendmsg (the
+	// raw floor of bench/floor sends 256 too).
+	DefaultBatchSize = 256
 )
 
 // Config tunes a Conn. The zero value (or a nil *Config) is a socket in
