@@ -259,3 +259,84 @@ func TestRouteQueueManyDevices(t *testing.T) {
 	}
 	sameBatch(t, "adds", onlyType(f.sent, rtmNewRoute), onlyType(g.sent, rtmNewRoute))
 }
+
+// Runs of calls naming one device, devices coming back, and a multipath
+// route one of whose devices does not exist: each route is sent on its
+// own devices (the bytes AddRoutes sends), and the multipath route fails
+// its own call, is not sent, and is not undone.
+func TestRouteQueueDeviceRuns(t *testing.T) {
+	ctx := context.Background()
+	p := netip.MustParsePrefix
+	gw := netip.MustParseAddr
+	var routes []Route
+	for i, dev := range []string{"eth0", "eth0", "eth1", "eth1", "eth1", "eth0", "eth1", "eth0", "eth0"} {
+		routes = append(routes, Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 9, byte(i), 0}), 24), Dev: dev})
+	}
+	bad := Route{Dst: p("10.8.0.0/16"), Nexthops: []Nexthop{{Gateway: gw("10.0.0.1"), Dev: "eth1"}, {Gateway: gw("10.0.0.2"), Dev: "nosuch"}}}
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	for i, r := range append(routes[:4:4], append([]Route{bad}, routes[4:]...)...) {
+		if err := q.Add(&r); err != nil {
+			t.Fatalf("Add %d: %v", i, err)
+		}
+	}
+	f, g := queueFake(t, ""), queueFake(t, "")
+	var failed []int
+	q.Send(ctx, New(f), func(i int, err error) {
+		var ae *ArgError
+		if !errors.As(err, &ae) || ae.Field != "nexthops.dev" {
+			t.Errorf("call %d: %v", i, err)
+		}
+		failed = append(failed, i)
+	})
+	if len(failed) != 1 || failed[0] != 4 {
+		t.Fatalf("failed calls %v, want [4]", failed)
+	}
+	if errs, err := New(g).AddRoutes(ctx, routes, WithTables(BuiltinTables())); err != nil || errors.Join(errs...) != nil {
+		t.Fatal(errs, err)
+	}
+	sameBatch(t, "adds", onlyType(f.sent, rtmNewRoute), onlyType(g.sent, rtmNewRoute))
+
+	f.sent, g.sent = nil, nil
+	if errs := q.DelAdded(ctx, New(f), nil); len(errs) != 0 {
+		t.Fatalf("DelAdded: %v", errs)
+	}
+	var keys []Route
+	for i := len(routes) - 1; i >= 0; i-- {
+		r := routes[i]
+		if _, err := r.normalize("route add", BuiltinTables(), false); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, r.Key())
+	}
+	if _, err := New(g).DelRoutes(ctx, keys, WithTables(BuiltinTables())); err != nil {
+		t.Fatal(err)
+	}
+	sameBatch(t, "deletes", onlyType(f.sent, rtmDelRoute), onlyType(g.sent, rtmDelRoute))
+}
+
+// Patching a queued request's devices allocates nothing (Send does it
+// for every request).
+func TestRequestQueuePatchAllocs(t *testing.T) {
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	r := Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Nexthops: []Nexthop{
+		{Gateway: netip.MustParseAddr("10.0.0.1"), Dev: "eth1"}, {Gateway: netip.MustParseAddr("10.0.0.2"), Dev: "eth0"}}}
+	if err := q.Add(&r); err != nil {
+		t.Fatal(err)
+	}
+	q.index, q.devErr = []int{4, 3}, make([]error, 2)
+	var rec []byte
+	q.each(func(_ int, b []byte) bool { rec = b; return false })
+	orig := bytes.Clone(rec)
+	allocs := testing.AllocsPerRun(100, func() {
+		copy(rec, orig)
+		if err := q.patch(rec); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("patch: %v allocations", allocs)
+	}
+	if q.unsent(rec) || !q.unsent(orig) {
+		t.Errorf("unsent: patched %v, queued %v", q.unsent(rec), q.unsent(orig))
+	}
+}
