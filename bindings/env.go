@@ -41,6 +41,12 @@ type Env struct {
 	// dials with (socket.Config.WrapTransport): tests inject faults
 	// through it. Nil in normal use.
 	WrapTransport func(socket.Transport) socket.Transport
+	// Guard, when set, is called (through Guarding) before a change that
+	// the bindings undo as a whole if the run stops midway, such as
+	// rtnl.batch sending its calls: the CLI starts catching interrupts
+	// there, so that an interrupt cancels the run and the batch rolls
+	// back instead of the process ending with part of it applied.
+	Guard func()
 
 	nsStack []netns.Target
 	thread  *netns.Thread // kept for making sockets in namespaces
@@ -56,6 +62,14 @@ func NewEnv() *Env {
 		Stderr:     os.Stderr,
 		Docs:       NewDocs(),
 		Completers: &Completers{},
+	}
+}
+
+// Guarding calls Guard, if set: a change undone as a whole when the run
+// stops is about to start.
+func (e *Env) Guarding() {
+	if e.Guard != nil {
+		e.Guard()
 	}
 }
 

@@ -48,6 +48,10 @@ type Options struct {
 	// AutoGlobals makes every module reachable as a global by its name
 	// without require (the CLI and REPL set it), loaded on first use.
 	AutoGlobals bool
+	// Guard, when set, becomes bindings.Env.Guard: called before a change
+	// that is undone as a whole if the run stops midway (the CLI catches
+	// interrupts from then on).
+	Guard func()
 }
 
 // Sandbox restricts a script: no process execution and file access only

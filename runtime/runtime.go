@@ -49,6 +49,7 @@ func New(opts Options) (*Runtime, error) {
 	env.Trace = opts.Trace
 	env.DryRun = opts.DryRun
 	env.WrapTransport = opts.WrapTransport
+	env.Guard = opts.Guard
 	env.Journal.SetEnabled(opts.Atomic || opts.Journal)
 	if opts.Stdout != nil {
 		env.Stdout = opts.Stdout

@@ -132,7 +132,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !isSub {
 		subName = ""
 	}
-	ctx, stop := interruptContext(context.Background(), catchInterrupt(&f, subName, std))
+	ctx, guard, stop := interruptContext(context.Background(), catchInterrupt(&f, subName, std))
 	defer stop()
 	if isSub {
 		return sub.run(ctx, &f, rest[1:], std)
@@ -142,6 +142,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nlsh: %v\n", err)
 		return exitUsage
 	}
+	opts.Guard = guard
 	switch {
 	case f.evalSet:
 		opts.AutoGlobals = true

@@ -41,6 +41,23 @@ func TestInterruptNotCaught(t *testing.T) {
 	}
 }
 
+// Not catching from the start, a guard (rtnl.batch about to send)
+// starts catching: SIGINT then cancels the run's context.
+func TestInterruptCaughtFromGuard(t *testing.T) {
+	ctx, guard, stop := interruptContext(context.Background(), false)
+	defer stop()
+	guard()
+	guard() // a second batch: still one handler
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGINT after the guard did not cancel the context")
+	}
+}
+
 // Who catches: --atomic and the engine modes (they roll back), and a
 // terminal; a script run on pipes does not.
 func TestCatchInterrupt(t *testing.T) {
