@@ -43,6 +43,13 @@ type RecordSpec struct {
 	// function gets a pointer to the struct value; ok false falls back
 	// to ToLua's field, a nil value leaves the field out.
 	Computed map[string]func(L *lua.LState, v any) (lua.LValue, bool)
+	// AppendComputed gives Computed fields whose value is a string a
+	// second form, for writers that only render it (JSON): it appends
+	// the bytes of the string Computed would give to dst, without making
+	// the string; ok false (dst unchanged) says Computed gives another
+	// value, and Computed is called. It must agree with Computed, and
+	// must not run Lua code.
+	AppendComputed map[string]func(dst []byte, v any) ([]byte, bool)
 	// DropEmpty leaves out fields whose value is "" (zero addresses,
 	// which ToLua renders as empty strings), nested tables included.
 	DropEmpty bool
@@ -65,6 +72,8 @@ type recordField struct {
 	ls       lua.LValue   // name, boxed once
 	path     []*fieldPlan // embedded structs, then the field; nil: computed only
 	computed func(L *lua.LState, v any) (lua.LValue, bool)
+	// appendComputed is computed's append form (RecordSpec.AppendComputed).
+	appendComputed func(dst []byte, v any) ([]byte, bool)
 }
 
 // record is what a record's hidden slot holds: its Go value and what
@@ -528,6 +537,11 @@ func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *re
 	for name, fn := range spec.Computed {
 		if _, ok := paths[name]; !ok {
 			s.fields = append(s.fields, recordField{name: name, ls: lua.LString(name), computed: fn})
+		}
+	}
+	for i := range s.fields {
+		if f := &s.fields[i]; f.computed != nil {
+			f.appendComputed = spec.AppendComputed[f.name]
 		}
 	}
 	// Sorted by name: JSON writes fields in that order, and a sorted list

@@ -233,6 +233,23 @@ func (r *record) appendJSON(t *lua.LTable, dst []byte, depth int, val JSONValue)
 				continue
 			}
 		}
+		if f.appendComputed != nil {
+			// Written in place; taken back when it is not a string.
+			mark, wrote := len(o.dst), o.wrote
+			dst := append(o.open(jf), '"')
+			n := len(dst)
+			dst, ok := f.appendComputed(dst, r.pointer())
+			switch {
+			case !ok:
+				o.dst, o.wrote = dst[:mark], wrote
+			case len(dst) == n && dropEmpty:
+				o.dst, o.wrote = dst[:mark], wrote
+				continue
+			default:
+				o.dst = endQuoted(dst, n)
+				continue
+			}
+		}
 		if jf.how == jsonNilable && f.computed == nil {
 			if base == nil {
 				base = reflect.ValueOf(r.pointer()).UnsafePointer()
@@ -392,12 +409,19 @@ func (r *record) jsonLuaValue(jf *jsonField) (v lua.LValue, ok bool) {
 // valid netip value) quoted, escaped as AppendJSONString would (a zone
 // may hold any byte).
 func appendText(dst []byte, x interface{ AppendTo([]byte) []byte }) []byte {
+	dst = append(dst, '"')
 	n := len(dst)
-	dst = x.AppendTo(append(dst, '"'))
-	for _, c := range dst[n+1:] {
+	return endQuoted(x.AppendTo(dst), n)
+}
+
+// endQuoted ends the string begun by the quote before dst[n]: dst[n:] is
+// its text, unescaped; the result is what AppendJSONString(dst[:n-1],
+// text) appends.
+func endQuoted(dst []byte, n int) []byte {
+	for _, c := range dst[n:] {
 		if jsonEscaped(c) {
-			s := string(dst[n+1:])
-			return AppendJSONString(dst[:n], s)
+			s := string(dst[n:])
+			return AppendJSONString(dst[:n-1], s)
 		}
 	}
 	return append(dst, '"')

@@ -198,7 +198,24 @@ func jsonSpecs() []*RecordSpec {
 		"flags":  func(L *lua.LState, _ any) (lua.LValue, bool) { return L.CreateTable(0, 0), true },
 		"family": func(*lua.LState, any) (lua.LValue, bool) { return lua.LBool(true), true },
 	}
-	return []*RecordSpec{{}, {DropEmpty: true}, {Computed: computed}, {DropEmpty: true, Computed: computed}}
+	// The append forms of some: the same strings (one that needs
+	// escapes, "" under DropEmpty and not, a plain one), and ones that
+	// decline (ok false), leaving it to the Computed function.
+	appended := map[string]func([]byte, any) ([]byte, bool){
+		"str":    func(dst []byte, _ any) ([]byte, bool) { return append(dst, "x\"<y>"...), true },
+		"dev":    func(dst []byte, _ any) ([]byte, bool) { return dst, true },
+		"int":    func(dst []byte, _ any) ([]byte, bool) { return dst, false },
+		"family": func(dst []byte, _ any) ([]byte, bool) { return dst, false },
+		"zz":     func(dst []byte, _ any) ([]byte, bool) { return append(dst, "10.0.0.0/8"...), true },
+	}
+	withAppend := map[string]func(*lua.LState, any) (lua.LValue, bool){
+		"zz": func(*lua.LState, any) (lua.LValue, bool) { return lua.LString("10.0.0.0/8"), true },
+	}
+	for k, v := range computed {
+		withAppend[k] = v
+	}
+	return []*RecordSpec{{}, {DropEmpty: true}, {Computed: computed}, {DropEmpty: true, Computed: computed},
+		{Computed: withAppend, AppendComputed: appended}, {DropEmpty: true, Computed: withAppend, AppendComputed: appended}}
 }
 
 // A record's JSON plan writes, at any depth, exactly what FromLua and

@@ -51,6 +51,11 @@ var routeSpec = &bindings.RecordSpec{
 			return tableNumber(r.TableName, r.Table)
 		},
 	},
+	AppendComputed: map[string]func([]byte, any) ([]byte, bool){
+		"dst": func(dst []byte, v any) ([]byte, bool) {
+			return v.(*rtnl.Route).AppendDst(dst), true
+		},
+	},
 }
 
 var ruleSpec = &bindings.RecordSpec{

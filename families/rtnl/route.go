@@ -90,13 +90,22 @@ type Nexthop struct {
 // DstString prints Dst as `ip -j` does: "default" for /0, a bare address
 // for a host prefix, else the prefix.
 func (r *Route) DstString() string {
+	if !r.Dst.IsValid() || r.Dst.Bits() == 0 {
+		return "default"
+	}
+	var b [64]byte // an IPv6 prefix's text is at most 43 bytes
+	return string(r.AppendDst(b[:0]))
+}
+
+// AppendDst appends DstString's text to b, without making the string.
+func (r *Route) AppendDst(b []byte) []byte {
 	switch {
 	case !r.Dst.IsValid() || r.Dst.Bits() == 0:
-		return "default"
+		return append(b, "default"...)
 	case r.Dst.Bits() == r.Dst.Addr().BitLen():
-		return r.Dst.Addr().String()
+		return r.Dst.Addr().AppendTo(b)
 	}
-	return r.Dst.String()
+	return r.Dst.AppendTo(b)
 }
 
 // HasFlag reports whether Flags holds name.

@@ -139,3 +139,30 @@ func FuzzRouteDecoder(f *testing.F) {
 		}
 	})
 }
+
+// AppendDst appends DstString's text, which is ip's: "default" for the
+// zero prefix and any /0, a host prefix's bare address, else the prefix.
+func TestAppendDst(t *testing.T) {
+	for _, c := range []struct {
+		dst  netip.Prefix
+		want string
+	}{
+		{netip.Prefix{}, "default"},
+		{netip.MustParsePrefix("0.0.0.0/0"), "default"},
+		{netip.MustParsePrefix("::/0"), "default"},
+		{netip.MustParsePrefix("10.0.0.1/32"), "10.0.0.1"},
+		{netip.MustParsePrefix("10.1.0.0/16"), "10.1.0.0/16"},
+		{netip.MustParsePrefix("2001:db8::1/128"), "2001:db8::1"},
+		{netip.MustParsePrefix("2001:db8::/32"), "2001:db8::/32"},
+		{netip.MustParsePrefix("::ffff:192.0.2.0/120"), "::ffff:192.0.2.0/120"},
+		{netip.MustParsePrefix("::ffff:192.0.2.1/128"), "::ffff:192.0.2.1"},
+	} {
+		r := Route{Dst: c.dst}
+		if got := r.DstString(); got != c.want {
+			t.Errorf("%v: DstString %q, want %q", c.dst, got, c.want)
+		}
+		if got := string(r.AppendDst([]byte("x"))); got != "x"+c.want {
+			t.Errorf("%v: AppendDst %q, want %q", c.dst, got, "x"+c.want)
+		}
+	}
+}
