@@ -38,7 +38,7 @@ type convCache struct {
 	nums    [256]lua.LValue // pre-boxed small integers: no allocation each
 	scratch []fieldValue
 	rec     *recordState // records' metatable and shapes, made on first use
-	streams map[*lua.LFunction]JSONStream
+	streams map[*lua.LFunction]jsonStreams
 }
 
 // fieldValue is one converted struct field waiting for its table.

@@ -13,8 +13,40 @@ import (
 // function; calling the function goes on working as before.
 type JSONStream func(L *lua.LState, dst []byte, depth int, val JSONValue) ([]byte, bool)
 
+// A JSONPush is the push form of a JSONStream: it writes every object
+// the iterator has left to sink, one after the other, and returns at the
+// end or when sink wants no more. The objects are those the stream
+// would give; writing them in one call lets a dump write each from the
+// memory it receives it in, which it may reuse for the next (nothing is
+// kept), without switching to another goroutine per batch. A writer
+// that has a stream's push form uses it instead of pulling.
+type JSONPush func(L *lua.LState, sink JSONSink)
+
+// A JSONSink is where a JSONPush writes: the writer's list of the
+// iterator's objects.
+type JSONSink interface {
+	// Next returns the output to append the next object to (what is
+	// before it in the list written) and the object's depth.
+	Next() (dst []byte, depth int)
+	// Put takes the output back after Next: with the object appended
+	// (ok), or as Next returned it (not ok: the object is left out, and
+	// what Next wrote for it is taken back). It reports whether the
+	// writer wants more (false once its output failed).
+	Put(dst []byte, ok bool) bool
+	// Value is the writer's rule for Lua values, for the objects'
+	// fields (a record's plan's JSONValue).
+	Value() JSONValue
+}
+
+// jsonStreams are the forms of one iterator's stream.
+type jsonStreams struct {
+	pull JSONStream
+	push JSONPush
+}
+
 // SetJSONStream ties s to iterator fn in L's state; nil unties it (when
-// the iterator is finished, so the state does not keep it).
+// the iterator is finished, so the state does not keep it), and its push
+// form with it.
 func SetJSONStream(L *lua.LState, fn *lua.LFunction, s JSONStream) {
 	c := convCacheOf(L)
 	if s == nil {
@@ -22,12 +54,27 @@ func SetJSONStream(L *lua.LState, fn *lua.LFunction, s JSONStream) {
 		return
 	}
 	if c.streams == nil {
-		c.streams = map[*lua.LFunction]JSONStream{}
+		c.streams = map[*lua.LFunction]jsonStreams{}
 	}
-	c.streams[fn] = s
+	c.streams[fn] = jsonStreams{pull: s, push: c.streams[fn].push}
+}
+
+// SetJSONPush ties p, the push form of fn's stream, to fn: after
+// SetJSONStream, which it needs.
+func SetJSONPush(L *lua.LState, fn *lua.LFunction, p JSONPush) {
+	c := convCacheOf(L)
+	if s, ok := c.streams[fn]; ok {
+		s.push = p
+		c.streams[fn] = s
+	}
 }
 
 // JSONStreamOf returns the stream tied to fn, or nil.
 func JSONStreamOf(L *lua.LState, fn *lua.LFunction) JSONStream {
-	return convCacheOf(L).streams[fn]
+	return convCacheOf(L).streams[fn].pull
+}
+
+// JSONPushOf returns the push form of the stream tied to fn, or nil.
+func JSONPushOf(L *lua.LState, fn *lua.LFunction) JSONPush {
+	return convCacheOf(L).streams[fn].push
 }

@@ -80,7 +80,17 @@ func (e *jsonWriter) top(v lua.LValue, depth int) {
 		return
 	}
 	// A dump's iterator has a JSON stream: its objects' JSON, without
-	// their tables. Any other function is called.
+	// their tables, pushed when it can be. Any other function is called.
+	if push := bindings.JSONPushOf(e.L, fn); push != nil {
+		s := &jsonSink{e: e, depth: depth + 1}
+		e.byte('[')
+		push(e.L, s)
+		if s.n > 0 {
+			e.newline(depth)
+		}
+		e.byte(']')
+		return
+	}
 	stream := bindings.JSONStreamOf(e.L, fn)
 	n := 0
 	e.byte('[')
@@ -121,6 +131,39 @@ func (e *jsonWriter) top(v lua.LValue, depth int) {
 	}
 	e.byte(']')
 }
+
+// jsonSink is a list of a pushed stream's objects (bindings.JSONPush)
+// being written.
+type jsonSink struct {
+	e     *jsonWriter
+	depth int // the objects'
+	n     int // objects written
+	mark  int // the output's length before the current object's separator
+}
+
+// Next writes the separator and the line of the next object; Put takes
+// them back if there is none (no flush in between).
+func (s *jsonSink) Next() ([]byte, int) {
+	e := s.e
+	e.flushFull()
+	s.mark = len(e.out)
+	if s.n > 0 {
+		e.byte(',')
+	}
+	return bindings.AppendJSONIndent(e.out, s.depth), s.depth
+}
+
+func (s *jsonSink) Put(dst []byte, ok bool) bool {
+	if ok {
+		s.e.out = dst
+		s.n++
+	} else {
+		s.e.out = dst[:s.mark]
+	}
+	return s.e.err == nil && s.e.werr == nil // a closed output ends the stream
+}
+
+func (s *jsonSink) Value() bindings.JSONValue { return s.e.val }
 
 // jsonWriter encodes Lua values the way json.MarshalIndent(v, "", "  ")
 // encodes bindings.FromLua(v).

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/netip"
 	"testing"
 
@@ -124,5 +125,82 @@ func TestPrintJSONStream(t *testing.T) {
 		if n == 5000 && got.Len() < 2*flushSize {
 			t.Errorf("%d bytes: not enough to cross flushes", got.Len())
 		}
+	}
+}
+
+// pushStream ties to a new function a stream of n recShapes that leaves
+// out every third from the second, in both forms; the push form writes
+// them all in one call, and counts how many it was asked for.
+func pushStream(L *lua.LState, n int, asked *int) *lua.LFunction {
+	m := bindings.NewRecordMaker[recShape](L, recSpec)
+	i := 0
+	fn := L.NewFunction(func(L *lua.LState) int { return 0 })
+	bindings.SetJSONStream(L, fn, func(L *lua.LState, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool) {
+		panic("pulled a stream that pushes")
+	})
+	bindings.SetJSONPush(L, fn, func(L *lua.LState, sink bindings.JSONSink) {
+		for ; i < n; i++ {
+			*asked++
+			dst, depth := sink.Next()
+			if i%3 == 1 {
+				sink.Put(dst, false)
+				continue
+			}
+			r := recShapeAt(i)
+			if !sink.Put(m.AppendJSON(L, &r, dst, depth, sink.Value()), true) {
+				return
+			}
+		}
+	})
+	return fn
+}
+
+// A stream's push form, when it has one, writes the list: the same bytes
+// as the list of its objects, with left-out objects taken back (first,
+// last, all of them), across the writer's flushes, beside other values.
+func TestPrintJSONPush(t *testing.T) {
+	rt, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	L := rt.L
+	for _, n := range []int{0, 1, 2, 3, 5000} {
+		list := L.CreateTable(0, 0)
+		for j := range n {
+			if j%3 != 1 {
+				r := recShapeAt(j)
+				list.Append(bindings.NewRecord(L, recSpec, &r))
+			}
+		}
+		var asked int
+		fn := pushStream(L, n, &asked)
+		var got bytes.Buffer
+		if err := rt.PrintJSON(context.Background(), &got, []lua.LValue{lua.LString("x"), fn, lua.LNumber(1)}); err != nil {
+			t.Fatal(err)
+		}
+		want, err := JSON([]lua.LValue{lua.LString("x"), list, lua.LNumber(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want)+"\n" {
+			t.Errorf("%d values:\n%.600s\nwant\n%.600s", n, got.String(), want)
+		}
+		if asked != n {
+			t.Errorf("%d values: asked for %d", n, asked)
+		}
+		if n == 5000 && got.Len() < 2*flushSize {
+			t.Errorf("%d bytes: not enough to cross flushes", got.Len())
+		}
+	}
+	// An output that fails stops the push (Put reports false) with the
+	// output's error.
+	var asked int
+	err = rt.PrintJSON(context.Background(), &closingWriter{n: 100 << 10}, []lua.LValue{pushStream(L, 1_000_000, &asked)})
+	if !errors.Is(err, errClosedOutput) {
+		t.Fatalf("PrintJSON = %v; want the output's error", err)
+	}
+	if asked >= 100_000 {
+		t.Errorf("the push ran on after the output failed: %d objects", asked)
 	}
 }

@@ -20,19 +20,22 @@ const maxOpenStreams = 4
 // errStopStream ends a dump whose iterator was closed.
 var errStopStream = errors.New("rtnl each: iterator closed")
 
-// stream is one each iterator. The dump runs as a pull iterator
-// (iter.Pull2) that hands out batches: the dump side collects up to
-// streamBatch decoded objects (a datagram's worth and more) before it
-// switches to the Lua side, which converts them one per call of the Lua
-// iterator without switching back; so there are two goroutine switches
-// per batch, not per object, and the dump is still never held whole. It
-// runs on its own connection (a dump holds its connection until it ends),
-// so the loop body can make other rtnl calls; when the loop runs to the
-// end the connection goes back to the runtime's spares, and when it breaks
-// out early the stream stays suspended until the runtime closes or
-// maxOpenStreams newer ones push it out (no finalizers).
+// stream is one each iterator. For the Lua loop the dump runs as a pull
+// iterator (iter.Pull2), started by the first call, that hands out
+// batches: the dump side collects up to streamBatch decoded objects (a
+// datagram's worth and more) before it switches to the Lua side, which
+// converts them one per call of the Lua iterator without switching back;
+// so there are two goroutine switches per batch, not per object, and the
+// dump is still never held whole. --json printing an iterator not yet
+// called runs the dump itself instead (its JSON stream's push form),
+// writing each object as it arrives, from the memory it arrives in. It
+// runs on its own connection (a dump holds its connection until it
+// ends), so the loop body can make other rtnl calls; when the loop runs
+// to the end the connection goes back to the runtime's spares, and when
+// it breaks out early the stream stays suspended until the runtime
+// closes or maxOpenStreams newer ones push it out (no finalizers).
 type stream struct {
-	stopFn func()
+	stopFn func() // nil until the pull iterator starts
 	cancel context.CancelFunc
 	cl     *rtnl.Client
 	target netns.Target
@@ -54,7 +57,9 @@ func (s *stream) finish(clean bool) {
 	if s.untie != nil {
 		s.untie()
 	}
-	s.stopFn()
+	if s.stopFn != nil {
+		s.stopFn()
+	}
 	s.cancel()
 	if clean {
 		s.c.release(s.target, s.cl)
@@ -72,13 +77,21 @@ func (s *stream) finish(clean bool) {
 // stop is finish for a stream abandoned by its loop.
 func (s *stream) stop() { s.finish(true) }
 
+// dumpFunc runs a family's Each call on cl, handing every item to yield.
+// keep says whether the items are kept after yield returns: when not
+// (--json writing each as it comes), an item may alias memory the dump
+// reuses for the next.
+type dumpFunc[E any] func(ctx context.Context, cl *rtnl.Client, keep bool, yield func(E) error) error
+
 // each is the each iterator of a dump of decoded objects: each object
 // reaches Lua as a record under spec, which points into the object's
 // batch instead of copying it, so a batch lives as long as one of its
 // records does.
 func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, spec *bindings.RecordSpec) int {
 	recs := bindings.NewRecordMaker[T](L, spec)
-	return eachItem(a, L, fn, dump, itemFuncs[T]{
+	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, _ bool, yield func(T) error) error {
+		return dump(ctx, cl, yield) // items are values: never shared
+	}, itemFuncs[T]{
 		record: func(L *lua.LState, p *T) (*lua.LTable, error) { return recs.Owned(L, p), nil },
 		json: func(L *lua.LState, p *T, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error) {
 			return recs.AppendJSON(L, p, dst, depth, val), true, nil
@@ -97,10 +110,11 @@ type itemFuncs[E any] struct {
 
 // eachItem is the one home of the each iterators: dump runs the family's
 // Each call on a connection of the stream's own, handing every item to
-// its yield; the items reach Lua through funcs. The dump side collects
-// the items into batches, a new one each time (the pull iterator
-// alternates strictly, so the two sides never touch one at once).
-func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(E) error) error, funcs itemFuncs[E]) int {
+// its yield; the items reach Lua through funcs. The pull iterator's dump
+// side collects the items into batches, a new one each time (the pull
+// iterator alternates strictly, so the two sides never touch one at
+// once).
+func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs itemFuncs[E]) int {
 	c := connsOf(a.env)
 	t := a.target()
 	cl, err := c.streamClient(t)
@@ -111,38 +125,42 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Con
 	// for --json to print): its context keeps the values of that call's
 	// but is cancelled only by the context of the call that resumes it.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(bindings.Context(L)))
-	seq := func(yield func([]E, error) bool) {
-		buf := make([]E, 0, streamBatch)
-		err := dump(ctx, cl, func(v E) error {
-			buf = append(buf, v)
-			if len(buf) < streamBatch {
-				return nil
-			}
-			if !yield(buf, nil) {
-				return errStopStream
-			}
-			// A new batch: the records of this one keep its items.
-			buf = make([]E, 0, streamBatch)
-			return nil
-		})
-		switch {
-		case errors.Is(err, errStopStream):
-		case err != nil:
-			yield(nil, err)
-		case len(buf) > 0:
-			yield(buf, nil)
-		}
-	}
-	next, stop := iter.Pull2(iter.Seq2[[]E, error](seq))
-	s := &stream{stopFn: stop, cancel: cancel, cl: cl, target: t, c: c}
+	s := &stream{cancel: cancel, cl: cl, target: t, c: c}
 	c.streams = append(c.streams, s)
 	if len(c.streams) > maxOpenStreams {
 		c.streams[0].stop()
 	}
 	var (
+		next  func() ([]E, error, bool) // nil: not started
 		batch []E
 		pos   int
 	)
+	// pull starts the dump as the pull iterator.
+	pull := func() {
+		seq := func(yield func([]E, error) bool) {
+			buf := make([]E, 0, streamBatch)
+			err := dump(ctx, cl, true, func(v E) error {
+				buf = append(buf, v)
+				if len(buf) < streamBatch {
+					return nil
+				}
+				if !yield(buf, nil) {
+					return errStopStream
+				}
+				// A new batch: the records of this one keep its items.
+				buf = make([]E, 0, streamBatch)
+				return nil
+			})
+			switch {
+			case errors.Is(err, errStopStream):
+			case err != nil:
+				yield(nil, err)
+			case len(buf) > 0:
+				yield(buf, nil)
+			}
+		}
+		next, s.stopFn = iter.Pull2(iter.Seq2[[]E, error](seq))
+	}
 	// nextItem is the next item, nil at the end; the iterator makes it a
 	// record, the JSON stream (--json) writes its JSON.
 	nextItem := func(L *lua.LState) *E {
@@ -150,6 +168,9 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Con
 			return nil
 		}
 		if pos == len(batch) {
+			if next == nil {
+				pull()
+			}
 			unwatch := context.AfterFunc(bindings.Context(L), cancel)
 			v, err, ok := next()
 			unwatch()
@@ -202,6 +223,62 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump func(ctx context.Con
 			}
 		}
 	})
+	bindings.SetJSONPush(L, iterFn, func(L *lua.LState, sink bindings.JSONSink) {
+		val := sink.Value()
+		if next != nil || s.done {
+			// Started by the iterator: what is left of its batches.
+			for {
+				p := nextItem(L)
+				if p == nil {
+					return
+				}
+				dst, depth := sink.Next()
+				out, ok, err := funcs.json(L, p, dst, depth, val)
+				if err != nil {
+					sink.Put(dst, false)
+					fail(L, err)
+				}
+				if !sink.Put(out, ok) {
+					return
+				}
+			}
+		}
+		// The dump runs here, each item written as it comes and kept by
+		// nothing: no batches, no copies, no goroutine switches.
+		next = func() ([]E, error, bool) { return nil, nil, false }
+		unwatch := context.AfterFunc(bindings.Context(L), cancel)
+		defer unwatch()
+		defer func() {
+			if !s.done { // a Lua error on the way out
+				s.finish(false)
+			}
+		}()
+		var (
+			cur     E
+			itemErr error
+		)
+		err := dump(ctx, cl, false, func(v E) error {
+			cur = v
+			dst, depth := sink.Next()
+			out, ok, err := funcs.json(L, &cur, dst, depth, val)
+			if err != nil {
+				itemErr = err
+				sink.Put(dst, false)
+				return errStopStream
+			}
+			if !sink.Put(out, ok) {
+				return errStopStream
+			}
+			return nil
+		})
+		switch {
+		case itemErr != nil:
+			fail(L, itemErr)
+		case err != nil && !errors.Is(err, errStopStream):
+			fail(L, err)
+		}
+		s.finish(true)
+	})
 	s.untie = func() { bindings.SetJSONStream(L, iterFn, nil) }
 	L.Push(iterFn)
 	return 1
@@ -217,7 +294,10 @@ const routeArena = 16 << 10
 // collector scans); the Lua side decodes a message when it hands the
 // route out, into one Route it reuses, so a malformed message raises
 // there, and the record keeps the bytes, decoded again only when it is
-// read after a newer one.
+// read after a newer one. --json's push reads each message where the
+// socket received it, decoded and written before the next is read, and
+// makes no record (the maker's last bytes then alias the socket's
+// buffer, which is harmless: no record of the maker is made after).
 func (a *api) routeEach(L *lua.LState) int {
 	const fn = "rtnl.route.each"
 	f := readRouteFilter(bindings.OptTable(L, 1, fn))
@@ -227,10 +307,13 @@ func (a *api) routeEach(L *lua.LState) int {
 	recs := bindings.NewLazyRecordMaker(L, routeSpec, func(r *rtnl.Route, b []byte) (bool, error) {
 		return dec.Decode(r, b)
 	})
-	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, yield func([]byte) error) error {
+	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func([]byte) error) error {
 		var arena []byte
 		return cl.EachRouteMessage(ctx, f, func(rd *rtnl.RouteDecoder, b []byte) error {
 			dec = rd
+			if !keep {
+				return yield(b) // written before the next message is read
+			}
 			if len(b) > cap(arena)-len(arena) {
 				arena = make([]byte, 0, max(routeArena, len(b)))
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -99,6 +100,20 @@ func TestEachJSONMatchesReference(t *testing.T) {
 			t.Errorf("%s.each{%s}'s records as JSON:\n%.600s\nFromLua + MarshalIndent:\n%.600s", c.kind, c.filter, got, want)
 		}
 	}
+	// An iterator the script called before returning it writes what is
+	// left of its dump (across its batches of 256), beside the records
+	// it handed out, read after it went on.
+	for _, kind := range []string{"route", "link"} {
+		want := reference(fmt.Sprintf(`local t = {} for x in require("rtnl").%s.each{} do t[#t + 1] = x end
+			local rest = {} for i = 3, #t do rest[#rest + 1] = t[i] end
+			return t[1], rest, t[2]`, kind))
+		got := printJSON(fmt.Sprintf(`local it = require("rtnl").%s.each{}
+			local a, b = it(), it()
+			return a, it, b`, kind))
+		if got != want {
+			t.Errorf("%s.each called twice, then returned, as JSON:\n%.600s\nFromLua + MarshalIndent:\n%.600s", kind, got, want)
+		}
+	}
 	// Against ip -j: every field both print, route by route.
 	var nlsh, ip []map[string]any
 	if err := json.Unmarshal([]byte(printJSON(`return require("rtnl").route.each{family = "inet6"}`)), &nlsh); err != nil {
@@ -153,4 +168,63 @@ func withoutStats(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// failingOutput takes n bytes, then fails every write.
+type failingOutput struct{ n int }
+
+var errOutputGone = errors.New("output gone")
+
+func (w *failingOutput) Write(p []byte) (int, error) {
+	if w.n <= 0 {
+		return 0, errOutputGone
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// --json of a dump whose output fails half way (a closed pipe) stops the
+// dump with the output's error and leaves its connection clean: the next
+// dump, on it again, writes every route.
+func TestEachJSONOutputFails(t *testing.T) {
+	ns := testutil.NewNetNS(t)
+	ns.IP("link", "add", "e0", "type", "veth", "peer", "name", "e1")
+	ns.IP("link", "set", "e0", "up")
+	ctx := context.Background()
+	rt, err := runtime.New(runtime.Options{Netns: ns.Target, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	const n = 3000 // some 600 KiB of JSON: many of the writer's flushes
+	if _, err := rt.EvalString(ctx, "add", fmt.Sprintf(`local rtnl = require "rtnl"
+		rtnl.batch(function()
+			for i = 0, %d - 1 do rtnl.route.add{dst = string.format("10.20.%%d.%%d/32", math.floor(i / 256), i %% 256), dev = "e0"} end
+		end)`, n)); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		vals, err := rt.EvalString(ctx, "each", `return require("rtnl").route.each{}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rt.PrintJSON(ctx, &failingOutput{n: 100 << 10}, vals); !errors.Is(err, errOutputGone) {
+			t.Fatalf("PrintJSON to a failing output = %v; want its error", err)
+		}
+	}
+	vals, err := rt.EvalString(ctx, "each", `return require("rtnl").route.each{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rt.PrintJSON(ctx, &b, vals); err != nil {
+		t.Fatal(err)
+	}
+	var routes []map[string]any
+	if err := json.Unmarshal(b.Bytes(), &routes); err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) != n {
+		t.Errorf("%d routes after the failed writes, want %d", len(routes), n)
+	}
 }
