@@ -141,6 +141,41 @@ func (a *Args) takeSnap() {
 	a.nkeys, a.snap = n, snapKept
 }
 
+// Fields returns the fields of a small argument table (at most 8, every
+// key a string, as the table of a bulk call is), keys[i] holding
+// vals[i], for a reader that dispatches on the fields present instead of
+// asking for every field it knows; ok is false for any other table. Such
+// a reader takes a table only when it knows every field and would accept
+// every value, then calls UseFields so that Done passes; otherwise it
+// reads the table again with getters, which raise as always (naming the
+// field, with the near miss): the fast reader never raises. The slices
+// are the Args' own, valid until it is read again.
+func (a *Args) Fields() (keys []string, vals []lua.LValue, ok bool) {
+	if a.snap == snapNone {
+		a.takeSnap()
+	}
+	if a.snap != snapKept {
+		return nil, nil, false
+	}
+	return a.keys[:a.nkeys], a.vals[:a.nkeys], true
+}
+
+// UseFields marks the fields of Fields that mask names (bit i: keys[i])
+// as asked for.
+func (a *Args) UseFields(mask uint16) { a.used |= mask }
+
+// IntValue is v as an integer in [lo, hi] when Int would take it so (a
+// number, integral, in range and within 2^53); ok is false otherwise.
+func IntValue(v lua.LValue, lo, hi int64) (n int64, ok bool) {
+	x, isNum := v.(lua.LNumber)
+	f := float64(x)
+	if !isNum || math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) ||
+		f < float64(lo) || f > float64(hi) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
 // Table returns the argument table at stack position n of function fn; a
 // missing or non-table argument raises.
 func Table(L *lua.LState, n int, fn string) *Args {

@@ -27,6 +27,14 @@ func (a *Args) Prefix(name string, req Req) netip.Prefix {
 
 // ParsePrefix parses "ADDR/LEN", with messages fit for a user.
 func ParsePrefix(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p, nil // what parsePrefix ends in for a good prefix
+	}
+	return parsePrefix(s)
+}
+
+// parsePrefix is ParsePrefix without its shortcut.
+func parsePrefix(s string) (netip.Prefix, error) {
 	addr, bits, ok := strings.Cut(s, "/")
 	if !ok {
 		return netip.Prefix{}, fmt.Errorf("want an address with prefix such as \"10.0.0.2/24\", got %q", s)

@@ -38,12 +38,105 @@ func readAddrFilter(args *bindings.Args) rtnl.AddrFilter {
 // reads only what identifies the address.
 func readAddr(args *bindings.Args, forDel bool) *rtnl.Address {
 	x := &rtnl.Address{}
-	readAddrInto(args, forDel, x)
+	readAddrInto(args, forDel, false, x)
 	return x
 }
 
+// addrScopes are the values of an address's scope field.
+var addrScopes = []string{"global", "site", "link", "host"}
+
 // readAddrInto reads an address argument table into x, which is zero.
-func readAddrInto(args *bindings.Args, forDel bool, x *rtnl.Address) {
+// existOK says the caller reads an exist_ok field after it.
+func readAddrInto(args *bindings.Args, forDel, existOK bool, x *rtnl.Address) {
+	if fastArgs && readAddrFast(args, forDel, existOK, x) {
+		return
+	}
+	*x = rtnl.Address{}
+	readAddrArgs(args, forDel, x)
+}
+
+// readAddrFast is readAddrArgs for a table of dev, address and common
+// optional fields, each with a value readAddrArgs takes, reading only
+// the fields present. It reports false, raising nothing, for any other
+// table, which readAddrArgs then reads (and raises for).
+func readAddrFast(args *bindings.Args, forDel, existOK bool, x *rtnl.Address) bool {
+	keys, vals, ok := args.Fields()
+	if !ok {
+		return false
+	}
+	var used uint16
+	var hasDev, hasAddr bool
+	for i, k := range keys {
+		v := vals[i]
+		switch k {
+		case "dev":
+			if x.Dev, ok = fastIfname(v); !ok {
+				return false
+			}
+			hasDev = true
+		case "address":
+			s, ok := v.(lua.LString)
+			if !ok {
+				return false
+			}
+			p, err := bindings.ParsePrefix(string(s))
+			if err != nil {
+				return false
+			}
+			x.Local, x.Prefixlen = p.Addr(), p.Bits()
+			hasAddr = true
+		case "label", "scope", "valid_life_time", "preferred_life_time", "metric":
+			if forDel {
+				return false
+			}
+			switch k {
+			case "label":
+				s, ok := v.(lua.LString)
+				if !ok {
+					return false
+				}
+				x.Label = string(s)
+			case "scope":
+				if x.Scope, ok = fastEnum(v, addrScopes); !ok {
+					return false
+				}
+			default:
+				n, ok := bindings.IntValue(v, 0, 1<<32-1)
+				if !ok {
+					return false
+				}
+				switch k {
+				case "valid_life_time":
+					x.ValidLifetime = uint32(n)
+				case "preferred_life_time":
+					x.PreferredLifetime = uint32(n)
+				default:
+					x.Metric = uint32(n)
+				}
+			}
+		case "exist_ok":
+			if !existOK {
+				return false
+			}
+			continue // the caller's to read
+		default:
+			return false
+		}
+		used |= 1 << i
+	}
+	if !hasDev || !hasAddr {
+		return false
+	}
+	if !forDel {
+		x.Flags = []string{} // as Strings gives for no flags
+	}
+	args.UseFields(used)
+	return true
+}
+
+// readAddrArgs reads an address argument table into x with a getter for
+// every field it may have.
+func readAddrArgs(args *bindings.Args, forDel bool, x *rtnl.Address) {
 	x.Dev = args.Ifname("dev", bindings.Required)
 	p := args.Prefix("address", bindings.Required)
 	x.Local, x.Prefixlen = p.Addr(), p.Bits()
@@ -65,7 +158,7 @@ func readAddrInto(args *bindings.Args, forDel bool, x *rtnl.Address) {
 		}
 	}
 	x.Label = args.String("label", bindings.Optional)
-	x.Scope = args.Enum("scope", bindings.Optional, "global", "site", "link", "host")
+	x.Scope = args.Enum("scope", bindings.Optional, addrScopes...)
 	x.ValidLifetime = args.Uint32("valid_life_time", bindings.Optional)
 	x.PreferredLifetime = args.Uint32("preferred_life_time", bindings.Optional)
 	x.Flags = args.Strings("flags", bindings.Optional)
@@ -92,7 +185,7 @@ func (a *api) addrAdd(L *lua.LState) int {
 	} else {
 		x = &rtnl.Address{}
 	}
-	readAddrInto(&args, false, x)
+	readAddrInto(&args, false, true, x)
 	existOK := args.Bool("exist_ok", bindings.Optional)
 	args.Done()
 	if queue && !existOK {

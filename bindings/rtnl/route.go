@@ -61,24 +61,214 @@ type routeOp struct {
 func readRoute(args *bindings.Args, forDel bool) *routeOp {
 	ro := &routeOp{}
 	ro.route = &ro.r
-	readRouteInto(args, forDel, &ro.r)
+	readRouteInto(args, forDel, false, &ro.r)
 	return ro
 }
 
-// readRouteInto reads a route argument table into r.
-func readRouteInto(args *bindings.Args, forDel bool, r *rtnl.Route) {
+// routeTypes, routeScopes and routePrefs are the values of a route's
+// type, scope and pref fields.
+var (
+	routeTypes = []string{"unicast", "local", "broadcast", "anycast", "multicast",
+		"blackhole", "unreachable", "prohibit", "throw", "nat"}
+	routeScopes = []string{"global", "site", "link", "host", "nowhere"}
+	routePrefs  = []string{"low", "medium", "high"}
+	families    = []string{"inet", "inet6"}
+)
+
+// fastArgs turns the readers that dispatch on the fields present
+// (readRouteFast, readAddrFast) on; tests turn them off to compare.
+var fastArgs = true
+
+// readRouteInto reads a route argument table into r, which is zero.
+// existOK says the caller reads an exist_ok field after it.
+func readRouteInto(args *bindings.Args, forDel, existOK bool, r *rtnl.Route) {
+	if fastArgs && readRouteFast(args, forDel, existOK, r) {
+		return
+	}
+	*r = rtnl.Route{}
+	readRouteArgs(args, forDel, r)
+}
+
+// readRouteFast is readRouteArgs for a table of the common fields, each
+// with a value readRouteArgs takes, reading only the fields present (a
+// bulk call gives two or three of the twenty readRouteArgs asks for). It
+// reports false, raising nothing, for any other table, which
+// readRouteArgs then reads (and raises for).
+func readRouteFast(args *bindings.Args, forDel, existOK bool, r *rtnl.Route) bool {
+	keys, vals, ok := args.Fields()
+	if !ok {
+		return false
+	}
+	var used uint16
+	for i, k := range keys {
+		v := vals[i]
+		switch k {
+		case "dst":
+			p, ok := fastPrefix(v)
+			if !ok {
+				return false
+			}
+			r.Dst = p
+		case "family":
+			if r.Family, ok = fastEnum(v, families); !ok {
+				return false
+			}
+		case "gateway":
+			if r.Gateway, ok = fastAddr(v); !ok {
+				return false
+			}
+		case "via":
+			if r.Via, ok = fastAddr(v); !ok {
+				return false
+			}
+		case "dev":
+			if r.Dev, ok = fastIfname(v); !ok {
+				return false
+			}
+		case "table":
+			switch x := v.(type) {
+			case lua.LNumber:
+				n, ok := bindings.IntValue(x, 1, 1<<32-1)
+				if !ok {
+					return false
+				}
+				r.Table = uint32(n)
+			case lua.LString:
+				if x == "" {
+					return false
+				}
+				r.TableName = string(x)
+			default:
+				return false
+			}
+		case "metric":
+			n, ok := bindings.IntValue(v, 0, 1<<32-1)
+			if !ok {
+				return false
+			}
+			r.Metric = uint32(n)
+		case "tos":
+			n, ok := bindings.IntValue(v, 0, 255)
+			if !ok {
+				return false
+			}
+			r.Tos = uint8(n)
+		case "type":
+			if r.Type, ok = fastEnum(v, routeTypes); !ok {
+				return false
+			}
+		case "protocol":
+			s, ok := v.(lua.LString)
+			if !ok || s == "" {
+				return false
+			}
+			r.Protocol = string(s)
+		case "scope":
+			if r.Scope, ok = fastEnum(v, routeScopes); !ok {
+				return false
+			}
+		case "prefsrc", "from", "onlink", "pref":
+			if forDel {
+				return false
+			}
+			switch k {
+			case "prefsrc":
+				if r.Prefsrc, ok = fastAddr(v); !ok {
+					return false
+				}
+			case "from":
+				if r.Src, ok = fastPrefix(v); !ok {
+					return false
+				}
+			case "onlink":
+				b, ok := v.(lua.LBool)
+				if !ok {
+					return false
+				}
+				if b {
+					r.Flags = []string{"onlink"}
+				}
+			case "pref":
+				if r.Pref, ok = fastEnum(v, routePrefs); !ok {
+					return false
+				}
+			}
+		case "exist_ok":
+			if !existOK {
+				return false
+			}
+			continue // the caller's to read
+		default:
+			return false
+		}
+		used |= 1 << i
+	}
+	if !forDel && r.Flags == nil {
+		r.Flags = []string{} // as Strings gives for no flags
+	}
+	args.UseFields(used)
+	return true
+}
+
+// fastPrefix is dstField's value for v when it is "default" or a prefix
+// dstField takes.
+func fastPrefix(v lua.LValue) (netipPrefix, bool) {
+	s, ok := v.(lua.LString)
+	if !ok || s == "" {
+		return netipPrefix{}, false
+	}
+	if s == "default" {
+		return netipPrefix{}, true
+	}
+	p, err := rtnl.ParsePrefix("", string(s), "")
+	return p, err == nil
+}
+
+// fastAddr is Args.Addr's value for v when it is an IP address.
+func fastAddr(v lua.LValue) (netipAddr, bool) {
+	s, ok := v.(lua.LString)
+	if !ok || s == "" {
+		return netipAddr{}, false
+	}
+	a, err := netipParseAddr(string(s))
+	return a, err == nil
+}
+
+// fastIfname is Args.Ifname's value for v when it is a valid name.
+func fastIfname(v lua.LValue) (string, bool) {
+	s, ok := v.(lua.LString)
+	if !ok || bindings.CheckIfname(string(s)) != nil {
+		return "", false
+	}
+	return string(s), true
+}
+
+// fastEnum is Args.Enum's value for v when it is one of allowed.
+func fastEnum(v lua.LValue, allowed []string) (string, bool) {
+	if s, ok := v.(lua.LString); ok {
+		for _, x := range allowed {
+			if string(s) == x {
+				return x, true
+			}
+		}
+	}
+	return "", false
+}
+
+// readRouteArgs reads a route argument table into r with a getter for
+// every field it may have.
+func readRouteArgs(args *bindings.Args, forDel bool, r *rtnl.Route) {
 	r.Dst, _ = dstField(args, "dst", bindings.Optional)
-	r.Family = args.Enum("family", bindings.Optional, "inet", "inet6")
+	r.Family = args.Enum("family", bindings.Optional, families...)
 	r.Gateway = args.Addr("gateway", bindings.Optional)
 	r.Via = args.Addr("via", bindings.Optional)
 	r.Dev = args.Ifname("dev", bindings.Optional)
 	r.Table, r.TableName = tableField(args, "table")
 	r.Metric = args.Uint32("metric", bindings.Optional)
 	r.Tos = args.Uint8("tos", bindings.Optional)
-	r.Type = args.Enum("type", bindings.Optional, "unicast", "local", "broadcast", "anycast", "multicast",
-		"blackhole", "unreachable", "prohibit", "throw", "nat")
+	r.Type = args.Enum("type", bindings.Optional, routeTypes...)
 	r.Protocol = nonEmpty(args, "protocol")
-	r.Scope = args.Enum("scope", bindings.Optional, "global", "site", "link", "host", "nowhere")
+	r.Scope = args.Enum("scope", bindings.Optional, routeScopes...)
 	if forDel {
 		return
 	}
@@ -90,7 +280,7 @@ func readRouteInto(args *bindings.Args, forDel bool, r *rtnl.Route) {
 	if args.Bool("onlink", bindings.Optional) {
 		r.Flags = append(r.Flags, "onlink")
 	}
-	r.Pref = args.Enum("pref", bindings.Optional, "low", "medium", "high")
+	r.Pref = args.Enum("pref", bindings.Optional, routePrefs...)
 	if m := args.Table("metrics", bindings.Optional); m != nil {
 		r.Metrics = map[string]uint32{}
 		m.LTable().ForEach(func(k, _ lua.LValue) {
@@ -206,26 +396,28 @@ func (a *api) routeGet(L *lua.LState) int {
 }
 
 func (a *api) routeAdd(L *lua.LState) int {
-	return a.routeWrite(L, "rtnl.route.add", "route.add", true, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, o *op) error {
+	return a.routeWrite(L, "rtnl.route.add", "route.add", true, func(ctx context.Context, a *api, cl *rtnl.Client, r rtnl.Route, o *op) error {
 		return cl.AddRoute(ctx, r, append(o.callOpts(), withTables(a.env))...)
 	})
 }
 
 func (a *api) routeAppend(L *lua.LState) int {
-	return a.routeWrite(L, "rtnl.route.append", "", false, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, _ *op) error {
+	return a.routeWrite(L, "rtnl.route.append", "", false, func(ctx context.Context, a *api, cl *rtnl.Client, r rtnl.Route, _ *op) error {
 		return cl.AppendRoute(ctx, r, withTables(a.env))
 	})
 }
 
 func (a *api) routeReplace(L *lua.LState) int {
-	return a.routeWrite(L, "rtnl.route.replace", "route.replace", false, func(ctx context.Context, cl *rtnl.Client, r rtnl.Route, _ *op) error {
+	return a.routeWrite(L, "rtnl.route.replace", "route.replace", false, func(ctx context.Context, a *api, cl *rtnl.Client, r rtnl.Route, _ *op) error {
 		return cl.ReplaceRoute(ctx, r, withTables(a.env))
 	})
 }
 
 // routeWrite sends an add, append or replace. The undo deletes the new
-// route, or, for a replace, puts back the route it replaced.
-func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func(context.Context, *rtnl.Client, rtnl.Route, *op) error) int {
+// route, or, for a replace, puts back the route it replaced. run takes a
+// so that the callers' function literals capture nothing: a closure
+// made per call would cost an allocation a queued call does not need.
+func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func(context.Context, *api, *rtnl.Client, rtnl.Route, *op) error) int {
 	var args bindings.Args // on the stack: no allocation per call
 	args.Read(L, 1, fn)
 	// A route add in a batch is read into the batch's scratch route and
@@ -236,9 +428,11 @@ func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func
 	var ro *routeOp
 	if queue {
 		b.route = rtnl.Route{}
-		readRouteInto(&args, false, &b.route)
+		readRouteInto(&args, false, existOK, &b.route)
 	} else {
-		ro = readRoute(&args, false)
+		ro = &routeOp{}
+		ro.route = &ro.r
+		readRouteInto(&args, false, existOK, &ro.r)
 	}
 	eok := false
 	if existOK {
@@ -256,7 +450,7 @@ func (a *api) routeWrite(L *lua.LState, fn, group string, existOK bool, run func
 	r := ro.route
 	o := &ro.op
 	o.fn, o.group, o.existOK = fn, group, eok
-	o.run = func(ctx context.Context, cl *rtnl.Client) error { return run(ctx, cl, *r, o) }
+	o.run = func(ctx context.Context, cl *rtnl.Client) error { return run(ctx, a, cl, *r, o) }
 	if a.journalled() {
 		var prev *rtnl.Route
 		if fn == "rtnl.route.replace" || eok {

@@ -74,6 +74,17 @@ func ipAddrFamily(a netip.Addr) uint8 {
 // mask are an error, as they would silently be dropped by the kernel for
 // routes. field names the argument in errors.
 func ParsePrefix(field, s, family string) (netip.Prefix, error) {
+	// The common case at once: a prefix netip reads (no spaces, no
+	// leading zeros in the length) whose address needs no unmapping and
+	// with no host bits set is what the checks below end in.
+	if p, err := netip.ParsePrefix(s); err == nil && !p.Addr().Is4In6() && p.Masked() == p {
+		return p, nil
+	}
+	return parsePrefix(field, s, family)
+}
+
+// parsePrefix is ParsePrefix without its shortcut.
+func parsePrefix(field, s, family string) (netip.Prefix, error) {
 	s = strings.TrimSpace(s)
 	switch s {
 	case "default", "all", "any":

@@ -1,0 +1,23 @@
+package bindings
+
+import (
+	"fmt"
+	"testing"
+)
+
+// ParsePrefix's shortcut gives what its checks give, error text included.
+func TestParsePrefixShortcut(t *testing.T) {
+	in := []string{"", "10.0.0.2/24", "10.0.0.2", "10.0.0.0/8", "fe80::1/64", "::ffff:1.2.3.4/96", "::ffff:1.2.3.4/128",
+		"10.0.0.2/33", "10.0.0.2/024", " 10.0.0.2/24", "10.0.0.2/24 ", "fe80::1%eth0/64", "10.0.0.2/", "/24",
+		"10.0.0.2/24/8", "10.0.0.2/+8", "junk/8", "::/0", "::/129", "0.0.0.0/0"}
+	for bits := range 34 {
+		in = append(in, fmt.Sprintf("192.168.%d.1/%d", bits, bits), fmt.Sprintf("2001:db8::%x/%d", bits, bits*4))
+	}
+	for _, s := range in {
+		p, err := ParsePrefix(s)
+		q, qerr := parsePrefix(s)
+		if p != q || fmt.Sprint(err) != fmt.Sprint(qerr) {
+			t.Errorf("ParsePrefix(%q) = %v, %v; its checks give %v, %v", s, p, err, q, qerr)
+		}
+	}
+}
