@@ -1,8 +1,11 @@
 package bindings
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -32,8 +35,21 @@ func (f Frame) String() string {
 	return f.Source + ":" + strconv.Itoa(f.Line) + ":"
 }
 
-// WhereFrame is Where's position, unformatted.
+// WhereFrame is Where's position, unformatted. For a call made from a
+// script line (the calling frame a Lua function of neither the stdlib
+// nor the protected-call trampoline, its line known) that is the calling
+// frame's line, read without allocating (see callerLine); otherwise it
+// walks out through gopher-lua's GetStack, which allocates a *Debug a
+// level.
 func WhereFrame(L *lua.LState) Frame {
+	if src, line, ok := callerLine(L); ok && line > 0 && src != trampolineName && !strings.HasPrefix(src, StdlibPrefix) {
+		return Frame{Source: src, Line: line}
+	}
+	return whereFrameWalk(L)
+}
+
+// whereFrameWalk is WhereFrame through GetStack, level by level.
+func whereFrameWalk(L *lua.LState) Frame {
 	var fallback Frame
 	for level := 1; ; level++ {
 		dbg, ok := L.GetStack(level)
@@ -56,4 +72,80 @@ func WhereFrame(L *lua.LState) Frame {
 		return WhereFrame(L.Parent)
 	}
 	return fallback
+}
+
+// frameOffsets are the offsets of the unexported gopher-lua fields
+// callerLine reads: LState.currentFrame, and the callFrame fields Fn,
+// Parent, Pc and TailCall (callFrame is unexported, its fields are not).
+// They are found and their types checked through reflect once; nil if
+// anything is not as expected, and callerLine then answers false.
+type frameOffsets struct {
+	current, fn, parent, pc, tailCall uintptr
+}
+
+var callerOffsets = sync.OnceValue(func() *frameOffsets {
+	field := func(t reflect.Type, name string, want reflect.Type) (uintptr, bool) {
+		f, ok := t.FieldByName(name)
+		if !ok || len(f.Index) != 1 || f.Type != want {
+			return 0, false
+		}
+		return f.Offset, true
+	}
+	ls := reflect.TypeFor[lua.LState]()
+	cur, ok := ls.FieldByName("currentFrame")
+	if !ok || len(cur.Index) != 1 || cur.Type.Kind() != reflect.Pointer || cur.Type.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	cf := cur.Type.Elem()
+	var o frameOffsets
+	o.current = cur.Offset
+	var okFn, okParent, okPc, okTail bool
+	o.fn, okFn = field(cf, "Fn", reflect.TypeFor[*lua.LFunction]())
+	o.parent, okParent = field(cf, "Parent", cur.Type)
+	o.pc, okPc = field(cf, "Pc", reflect.TypeFor[int]())
+	o.tailCall, okTail = field(cf, "TailCall", reflect.TypeFor[int]())
+	if !okFn || !okParent || !okPc || !okTail {
+		return nil
+	}
+	return &o
+})
+
+// callerLine is the source and current line of the frame gopher-lua's
+// GetStack(1) finds, as GetInfo("Sl") reports them, read without
+// allocating; ok is false when that frame is not a Lua function's, or
+// is found through a tail call, or anything is not as expected. The
+// frames are gopher-lua's own, read in place (fields at the offsets
+// callerOffsets checked), never written.
+func callerLine(L *lua.LState) (src string, line int, ok bool) {
+	o := callerOffsets()
+	if o == nil || L == nil {
+		return "", 0, false
+	}
+	frame := *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(L), o.current))
+	// GetStack's walk: a Lua frame's tail calls count as levels.
+	level := 1
+	for level > 0 && frame != nil {
+		level--
+		fn := *(**lua.LFunction)(unsafe.Add(frame, o.fn))
+		if fn == nil {
+			return "", 0, false
+		}
+		if !fn.IsG {
+			level -= *(*int)(unsafe.Add(frame, o.tailCall))
+		}
+		frame = *(*unsafe.Pointer)(unsafe.Add(frame, o.parent))
+	}
+	if level != 0 || frame == nil {
+		return "", 0, false
+	}
+	fn := *(**lua.LFunction)(unsafe.Add(frame, o.fn))
+	if fn == nil || fn.IsG || fn.Proto == nil {
+		return "", 0, false
+	}
+	pos := fn.Proto.DbgSourcePositions
+	pc := *(*int)(unsafe.Add(frame, o.pc))
+	if pc <= 0 || pc > len(pos) {
+		return "", 0, false
+	}
+	return fn.Proto.SourceName, pos[pc-1], true
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
-	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -371,11 +369,9 @@ func (a *api) queueCall(L *lua.LState, b *batchState, fn, group, what string, ne
 		rr = &queuedRun{q: newQueue(), what: what, journal: journal}
 		b.ops = append(b.ops, &op{fn: fn, group: group, target: t, queued: rr})
 	}
+	// WhereFrame allocates nothing for a call made from a script line
+	// (a loop's), which is what a run of queued calls mostly is.
 	n := len(rr.lines)
-	if n > 0 && sameCallLine(L, rr.lines[n-1].where) {
-		rr.lines[n-1].n++
-		return rr
-	}
 	w := bindings.WhereFrame(L)
 	if n > 0 && rr.lines[n-1].where == w {
 		rr.lines[n-1].n++
@@ -383,118 +379,6 @@ func (a *api) queueCall(L *lua.LState, b *batchState, fn, group, what string, ne
 		rr.lines = append(rr.lines, lineRun{where: w, n: 1})
 	}
 	return rr
-}
-
-// sameCallLine reports whether bindings.WhereFrame(L) would answer
-// last, found without calling it: it allocates (gopher-lua's GetStack
-// returns a new *Debug), about a fifth of the binding's cost of a queued
-// call when a loop queues thousands. WhereFrame takes the calling Lua
-// frame (GetStack level 1) when its line is known and its chunk is
-// neither the stdlib nor the protected-call trampoline, else looks
-// further out; so when that frame's source and line are last's, and
-// last is such a frame (a script line), WhereFrame answers last again.
-// The frame is read through reflect, as resultsDiscarded reads NRet:
-// anything unexpected answers false, and WhereFrame is asked.
-// TestSameCallLine pins it against WhereFrame.
-func sameCallLine(L *lua.LState, last bindings.Frame) bool {
-	if last.Line <= 0 || strings.HasPrefix(last.Source, bindings.StdlibPrefix) {
-		return false
-	}
-	src, line, ok := callerLine(L)
-	return ok && line == last.Line && src == last.Source
-}
-
-// frameFields are the indexes of the gopher-lua fields callerLine
-// reads, nil if they are not as expected.
-type frameFields struct {
-	current                     int // LState.currentFrame
-	fn, parent, pc, tailCall    int // callFrame
-	isG, proto                  int // LFunction
-	sourceName, sourcePositions int // FunctionProto
-}
-
-var callerFields = sync.OnceValue(func() *frameFields {
-	index := func(t reflect.Type, name string, kind reflect.Kind) int {
-		if t.Kind() != reflect.Struct {
-			return -1
-		}
-		f, ok := t.FieldByName(name)
-		if !ok || len(f.Index) != 1 || f.Type.Kind() != kind {
-			return -1
-		}
-		return f.Index[0]
-	}
-	var ff frameFields
-	ls := reflect.TypeFor[lua.LState]()
-	ff.current = index(ls, "currentFrame", reflect.Pointer)
-	if ff.current < 0 {
-		return nil
-	}
-	cf := ls.Field(ff.current).Type.Elem()
-	ff.fn = index(cf, "Fn", reflect.Pointer)
-	ff.parent = index(cf, "Parent", reflect.Pointer)
-	ff.pc = index(cf, "Pc", reflect.Int)
-	ff.tailCall = index(cf, "TailCall", reflect.Int)
-	fn := reflect.TypeFor[lua.LFunction]()
-	ff.isG = index(fn, "IsG", reflect.Bool)
-	ff.proto = index(fn, "Proto", reflect.Pointer)
-	proto := reflect.TypeFor[lua.FunctionProto]()
-	ff.sourceName = index(proto, "SourceName", reflect.String)
-	ff.sourcePositions = index(proto, "DbgSourcePositions", reflect.Slice)
-	for _, i := range []int{ff.fn, ff.parent, ff.pc, ff.tailCall, ff.isG, ff.proto, ff.sourceName, ff.sourcePositions} {
-		if i < 0 {
-			return nil
-		}
-	}
-	if cf.Field(ff.fn).Type != reflect.TypeFor[*lua.LFunction]() || cf.Field(ff.parent).Type != ls.Field(ff.current).Type ||
-		fn.Field(ff.proto).Type != reflect.TypeFor[*lua.FunctionProto]() || proto.Field(ff.sourcePositions).Type.Elem().Kind() != reflect.Int {
-		return nil
-	}
-	return &ff
-})
-
-// callerLine is the source and current line of the frame gopher-lua's
-// GetStack(1) finds, as GetInfo("Sl") reports them, read without
-// allocating; ok is false when that frame is not a Lua function's or
-// anything is not as expected.
-func callerLine(L *lua.LState) (src string, line int, ok bool) {
-	ff := callerFields()
-	if ff == nil || L == nil {
-		return "", 0, false
-	}
-	frame := reflect.ValueOf(L).Elem().Field(ff.current)
-	// GetStack's walk: a Lua frame's tail calls count as levels.
-	level := 1
-	for level > 0 && !frame.IsNil() {
-		level--
-		f := frame.Elem()
-		fn := f.Field(ff.fn)
-		if fn.IsNil() {
-			return "", 0, false
-		}
-		if !fn.Elem().Field(ff.isG).Bool() {
-			level -= int(f.Field(ff.tailCall).Int())
-		}
-		frame = f.Field(ff.parent)
-	}
-	if level != 0 || frame.IsNil() {
-		return "", 0, false
-	}
-	f := frame.Elem()
-	fn := f.Field(ff.fn)
-	if fn.IsNil() || fn.Elem().Field(ff.isG).Bool() {
-		return "", 0, false
-	}
-	proto := fn.Elem().Field(ff.proto)
-	if proto.IsNil() {
-		return "", 0, false
-	}
-	pos := proto.Elem().Field(ff.sourcePositions)
-	pc := int(f.Field(ff.pc).Int())
-	if pc <= 0 || pc > pos.Len() {
-		return "", 0, false
-	}
-	return proto.Elem().Field(ff.sourceName).String(), int(pos.Index(pc - 1).Int()), true
 }
 
 // sendQueuedRun sends run o through cl, appends the failures of its
