@@ -64,6 +64,8 @@ type recordShape struct {
 	byName map[string]*recordField // the same, by name
 	last   *recordField            // the field found last (field)
 	json   []jsonField             // the JSON plan, made on first use
+	// jsonLines are the plan's member lines by depth (jsonLinesAt).
+	jsonLines [][]jsonLine
 }
 
 // recordField is one field a record can show.

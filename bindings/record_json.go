@@ -106,27 +106,34 @@ func kindJSON[T any](L *lua.LState, k *recordKind, v *T, dst []byte, depth int, 
 	return r.appendJSON(nil, dst, depth, val)
 }
 
-// jsonAppend says how a plan writes a field's value.
+// jsonAppend says how a plan writes a field's value: the kinds the plan
+// appends itself first, then the ones it converts (from jsonLua on), so
+// that one comparison tells them apart.
 type jsonAppend uint8
 
 const (
-	jsonLua    jsonAppend = iota // converted as get does, then val
-	jsonString                   // a string kind without text methods
+	jsonString jsonAppend = iota // a string kind without text methods
 	jsonInt                      // a signed integer kind
 	jsonUint                     // an unsigned integer kind
 	jsonBool                     // a bool kind
 	jsonAddr                     // netip.Addr
 	jsonPrefix                   // netip.Prefix
+	jsonLua                      // converted as get does, then val
 	// jsonNilable is jsonLua for a slice, map, pointer or interface,
 	// which converts to nil (is left out) when nil: told at once.
 	jsonNilable
+	// jsonComputed is a field with a Computed function; how its struct
+	// field is written when it falls back is the jsonField's own.
+	jsonComputed
 )
 
 // jsonField is one field of a shape's JSON plan.
 type jsonField struct {
 	f   *recordField
 	key string     // `"name": `
-	how jsonAppend // for the struct's own field (f.path), when not computed
+	how jsonAppend // jsonComputed, or own
+	// own is how the struct's own field (f.path) is written.
+	own jsonAppend
 	// omit is the field's omission (omitempty, omitzero), for how other
 	// than jsonLua.
 	omit omission
@@ -138,6 +145,9 @@ type jsonField struct {
 	size uintptr
 }
 
+// jsonLineDepths is how many depths a shape keeps its fields' lines for.
+const jsonLineDepths = 8
+
 // jsonPlan returns s's JSON plan, made on first use.
 func (s *recordShape) jsonPlan() []jsonField {
 	if s.json != nil {
@@ -146,15 +156,15 @@ func (s *recordShape) jsonPlan() []jsonField {
 	plan := make([]jsonField, len(s.fields))
 	for i := range s.fields {
 		f := &s.fields[i]
-		jf := jsonField{f: f, key: string(AppendJSONString(nil, f.name)) + ": "}
+		jf := jsonField{f: f, key: string(AppendJSONString(nil, f.name)) + ": ", own: jsonLua}
 		// A field's own IsZero decides omitzero, which the appenders
 		// do not ask.
 		if n := len(f.path); n > 0 && n < maxDepth {
 			if fp := f.path[n-1]; !fp.deref && !fp.isZeroer {
-				jf.how, jf.omit, jf.size = jsonAppendOf(fp.typ), fp.omit, fp.typ.Size()
+				jf.own, jf.omit, jf.size = jsonAppendOf(fp.typ), fp.omit, fp.typ.Size()
 			}
-			if fp := f.path[n-1]; jf.how == jsonLua && !fp.deref && nilable(fp.typ) {
-				jf.how = jsonNilable
+			if fp := f.path[n-1]; jf.own == jsonLua && !fp.deref && nilable(fp.typ) {
+				jf.own = jsonNilable
 			}
 			t := s.typ
 			for _, fp := range f.path {
@@ -162,15 +172,81 @@ func (s *recordShape) jsonPlan() []jsonField {
 				jf.off += sf.Offset
 				t = sf.Type
 				if fp.embedPtr {
-					jf.how = jsonLua
+					jf.own = jsonLua
 					break
 				}
 			}
+		}
+		jf.how = jf.own
+		if f.computed != nil {
+			jf.how = jsonComputed
 		}
 		plan[i] = jf
 	}
 	s.json = plan
 	return plan
+}
+
+// jsonLine is one field's line at one depth: a comma, the newline and
+// indentation of a member and its key, as jsonObject.open writes them;
+// and the whole member as last written, for a dump whose objects repeat
+// a value (a family, a protocol, a device, an ifindex) to write in one
+// copy.
+type jsonLine struct {
+	open string
+	// The value last seen (s for a string field, n for an integer) and,
+	// once it came twice in a row, its member: open and the value.
+	s      string
+	n      uint64
+	member string
+}
+
+// repeat returns the member cached for x (a string field's value), or
+// "" when there is none yet; it caches one when x came twice in a row,
+// so a value that changes every object costs nothing (no allocation).
+func (l *jsonLine) repeatString(x string) string {
+	if x != l.s {
+		l.s, l.member = x, ""
+		return ""
+	}
+	if l.member == "" {
+		l.member = string(AppendJSONString([]byte(l.open), x))
+	}
+	return l.member
+}
+
+// repeatInt is repeatString for an integer field's value n (its bits),
+// which text writes.
+func (l *jsonLine) repeatInt(n uint64, text func(dst []byte, n uint64) []byte) string {
+	if n != l.n {
+		l.n, l.member = n, ""
+		return ""
+	}
+	if l.member == "" {
+		l.member = string(text([]byte(l.open), n))
+	}
+	return l.member
+}
+
+// jsonLinesAt returns the lines of s's fields at depth (of the object),
+// in plan order; nil past jsonLineDepths. Made on first use.
+func (s *recordShape) jsonLinesAt(depth int) []jsonLine {
+	if depth >= jsonLineDepths {
+		return nil
+	}
+	if s.jsonLines == nil {
+		s.jsonLines = make([][]jsonLine, jsonLineDepths)
+	}
+	if l := s.jsonLines[depth]; l != nil {
+		return l
+	}
+	plan := s.jsonPlan()
+	l := make([]jsonLine, len(plan))
+	for i := range plan {
+		l[i].open = string(append(AppendJSONIndent([]byte{','}, depth+1), plan[i].key...))
+	}
+	s.jsonLines[depth] = l
+	return l
 }
 
 // jsonAppendOf is how a plan writes a field of type t: the types whose
@@ -215,9 +291,10 @@ func nilable(t reflect.Type) bool {
 // ones (as EachField gives them). No fields write "[]", as FromLua makes
 // an empty table an empty list.
 func (r *record) appendJSON(t *lua.LTable, dst []byte, depth int, val JSONValue) []byte {
-	o := jsonObject{dst: dst, depth: depth}
-	dropEmpty := r.kind.shape.spec.DropEmpty
-	plan := r.kind.shape.jsonPlan()
+	shape := r.kind.shape
+	plan := shape.jsonPlan()
+	o := jsonObject{dst: dst, depth: depth, lines: shape.jsonLinesAt(depth)}
+	dropEmpty := shape.spec.DropEmpty
 	// base is the struct's address, taken again after anything that may
 	// have run other code (val, a computed field's function: they may
 	// read another record of a lazy maker, which decodes that one into
@@ -225,112 +302,164 @@ func (r *record) appendJSON(t *lua.LTable, dst []byte, depth int, val JSONValue)
 	var base unsafe.Pointer
 	for i := range plan {
 		jf := &plan[i]
-		f := jf.f
 		if t != nil {
-			if v := t.RawGetString(f.name); v != lua.LNil {
-				o.dst = val(o.open(jf), v, depth+1)
+			if v := t.RawGetString(jf.f.name); v != lua.LNil {
+				o.dst = val(o.open(i, jf), v, depth+1)
 				base = nil
 				continue
 			}
 		}
-		if f.appendComputed != nil {
-			// Written in place; taken back when it is not a string.
-			mark, wrote := len(o.dst), o.wrote
-			dst := append(o.open(jf), '"')
-			n := len(dst)
-			dst, ok := f.appendComputed(dst, r.pointer())
-			switch {
-			case !ok:
-				o.dst, o.wrote = dst[:mark], wrote
-			case len(dst) == n && dropEmpty:
-				o.dst, o.wrote = dst[:mark], wrote
-				continue
-			default:
-				o.dst = endQuoted(dst, n)
-				continue
-			}
-		}
-		if jf.how == jsonNilable && f.computed == nil {
-			if base == nil {
-				base = reflect.ValueOf(r.pointer()).UnsafePointer()
-			}
-			if *(*unsafe.Pointer)(unsafe.Add(base, jf.off)) == nil {
-				continue
-			}
-		}
-		if f.computed != nil || jf.how == jsonLua || jf.how == jsonNilable {
-			base = nil
-			if v, ok := r.jsonLuaValue(jf); ok {
-				switch x := v.(type) {
-				case *lua.LNilType:
-				case lua.LString:
-					o.dst = AppendJSONString(o.open(jf), string(x))
-				default:
-					o.dst = val(o.open(jf), v, depth+1)
+		how := jf.how
+		if how >= jsonLua {
+			if how == jsonNilable {
+				// Left out when nil, told without converting.
+				if base == nil {
+					base = reflect.ValueOf(r.pointer()).UnsafePointer()
 				}
+				if *(*unsafe.Pointer)(unsafe.Add(base, jf.off)) == nil {
+					continue
+				}
+			}
+			// An append form runs no Lua code: base stays.
+			if jf.f.appendComputed != nil && r.appendComputedJSON(&o, i, jf) {
 				continue
 			}
+			if r.appendJSONValue(&o, i, jf, val) {
+				base = nil
+				continue
+			}
+			// A computed field that falls back to the struct's own,
+			// which the appenders write.
+			base = nil
+			how = jf.own
 		}
 		// The field is read where it is, as the type it was planned for.
 		if base == nil {
 			base = reflect.ValueOf(r.pointer()).UnsafePointer()
 		}
 		p := unsafe.Add(base, jf.off)
-		switch jf.how {
+		switch how {
 		case jsonString:
 			s := *(*string)(p)
 			if s == "" && (dropEmpty || jf.omit != omitNever) {
 				continue
 			}
-			o.dst = AppendJSONString(o.open(jf), s)
+			if o.lines != nil {
+				if m := o.lines[i].repeatString(s); m != "" {
+					o.member(m)
+					continue
+				}
+			}
+			o.dst = AppendJSONString(o.open(i, jf), s)
 		case jsonInt:
 			n := loadInt(p, jf.size)
 			if n == 0 && jf.omit != omitNever {
 				continue
 			}
-			dst := o.open(jf)
-			if n > MaxExactInt || n < -MaxExactInt { // a string, as ToLua makes it
-				o.dst = append(strconv.AppendInt(append(dst, '"'), n, 10), '"')
-			} else {
-				o.dst = strconv.AppendInt(dst, n, 10)
+			if o.lines != nil {
+				if m := o.lines[i].repeatInt(uint64(n), appendJSONInt); m != "" {
+					o.member(m)
+					continue
+				}
 			}
+			o.dst = appendJSONInt(o.open(i, jf), uint64(n))
 		case jsonUint:
 			n := loadUint(p, jf.size)
 			if n == 0 && jf.omit != omitNever {
 				continue
 			}
-			dst := o.open(jf)
-			if n > MaxExactInt {
-				o.dst = append(strconv.AppendUint(append(dst, '"'), n, 10), '"')
-			} else {
-				o.dst = strconv.AppendUint(dst, n, 10)
+			if o.lines != nil {
+				if m := o.lines[i].repeatInt(n, appendJSONUint); m != "" {
+					o.member(m)
+					continue
+				}
 			}
+			o.dst = appendJSONUint(o.open(i, jf), n)
 		case jsonBool:
 			b := *(*bool)(p)
 			if !b && jf.omit != omitNever {
 				continue
 			}
-			o.dst = strconv.AppendBool(o.open(jf), b)
+			o.dst = strconv.AppendBool(o.open(i, jf), b)
 		case jsonAddr:
 			a := *(*netip.Addr)(p)
 			switch {
 			case a.IsValid():
-				o.dst = appendText(o.open(jf), a)
+				o.dst = appendText(o.open(i, jf), a)
 			case jf.omit == omitNever && !dropEmpty: // the zero Addr is ""
-				o.dst = append(o.open(jf), `""`...)
+				o.dst = append(o.open(i, jf), `""`...)
 			}
 		case jsonPrefix:
 			x := *(*netip.Prefix)(p)
 			switch {
 			case x == (netip.Prefix{}) && jf.omit != omitNever:
 			case x.IsValid():
-				o.dst = appendText(o.open(jf), x)
+				o.dst = appendText(o.open(i, jf), x)
 			case !dropEmpty: // an invalid Prefix is ""
-				o.dst = append(o.open(jf), `""`...)
+				o.dst = append(o.open(i, jf), `""`...)
 			}
 		}
 	}
 	return o.close()
+}
+
+// appendComputedJSON writes field i (jf) through its append form
+// (RecordSpec.AppendComputed) and reports true, or reports false when
+// that declines (the value is not a string).
+func (r *record) appendComputedJSON(o *jsonObject, i int, jf *jsonField) bool {
+	// Written in place; taken back when it is not a string.
+	mark, wrote := len(o.dst), o.wrote
+	dst := append(o.open(i, jf), '"')
+	n := len(dst)
+	dst, ok := jf.f.appendComputed(dst, r.pointer())
+	switch {
+	case !ok:
+		o.dst, o.wrote = dst[:mark], wrote
+		return false
+	case len(dst) == n && r.kind.shape.spec.DropEmpty:
+		o.dst, o.wrote = dst[:mark], wrote
+	default:
+		o.dst = endQuoted(dst, n)
+	}
+	return true
+}
+
+// appendJSONValue writes field i (jf) of the record when the plan writes
+// it as a Lua value (a computed field, a type without an appender): its
+// append form's text or its value through val, or nothing when the
+// value is nil. It reports false when a computed field falls back to the
+// struct's own field, which the caller writes.
+func (r *record) appendJSONValue(o *jsonObject, i int, jf *jsonField, val JSONValue) bool {
+	v, ok := r.jsonLuaValue(jf)
+	if !ok {
+		return false
+	}
+	switch x := v.(type) {
+	case *lua.LNilType:
+	case lua.LString:
+		o.dst = AppendJSONString(o.open(i, jf), string(x))
+	default:
+		o.dst = val(o.open(i, jf), v, o.depth+1)
+	}
+	return true
+}
+
+// appendJSONInt appends signed integer n (its bits) as ToLua's value of
+// it renders: a number, or a string past what a Lua number holds exactly.
+func appendJSONInt(dst []byte, bits uint64) []byte {
+	n := int64(bits)
+	if n > MaxExactInt || n < -MaxExactInt {
+		return append(strconv.AppendInt(append(dst, '"'), n, 10), '"')
+	}
+	return strconv.AppendInt(dst, n, 10)
+}
+
+// appendJSONUint is appendJSONInt for an unsigned integer.
+func appendJSONUint(dst []byte, n uint64) []byte {
+	if n > MaxExactInt {
+		return append(strconv.AppendUint(append(dst, '"'), n, 10), '"')
+	}
+	return strconv.AppendUint(dst, n, 10)
 }
 
 // loadInt reads a signed integer of size bytes at p.
@@ -359,17 +488,38 @@ func loadUint(p unsafe.Pointer, size uintptr) uint64 {
 	return *(*uint64)(p)
 }
 
-// jsonObject is an object being written: its output, its depth and
-// whether a member was written.
+// jsonObject is an object being written: its output, its depth, its
+// shape's lines at that depth (nil past jsonLineDepths) and whether a
+// member was written.
 type jsonObject struct {
 	dst   []byte
 	depth int
+	lines []jsonLine
 	wrote bool
 }
 
-// open starts a member: the brace or a comma, the line, the key; the
-// caller appends the value to what it returns.
-func (o *jsonObject) open(jf *jsonField) []byte {
+// member writes a whole member, m (a jsonLine's): m's comma is the
+// brace for the first.
+func (o *jsonObject) member(m string) {
+	if o.wrote {
+		o.dst = append(o.dst, m...)
+		return
+	}
+	o.wrote = true
+	o.dst = append(append(o.dst, '{'), m[1:]...)
+}
+
+// open starts member i (jf): the brace or a comma, the line, the key;
+// the caller appends the value to what it returns.
+func (o *jsonObject) open(i int, jf *jsonField) []byte {
+	if o.lines != nil {
+		l := o.lines[i].open // ",\n    \"key\": "
+		if o.wrote {
+			return append(o.dst, l...)
+		}
+		o.wrote = true
+		return append(append(o.dst, '{'), l[1:]...)
+	}
 	if o.wrote {
 		o.dst = append(o.dst, ',')
 	} else {
@@ -399,7 +549,7 @@ func (r *record) jsonLuaValue(jf *jsonField) (v lua.LValue, ok bool) {
 			return r.dropEmpty(v), true
 		}
 	}
-	if jf.how != jsonLua && jf.how != jsonNilable {
+	if jf.own != jsonLua && jf.own != jsonNilable {
 		return nil, false
 	}
 	return r.dropEmpty(r.convert(f)), true
@@ -408,7 +558,7 @@ func (r *record) jsonLuaValue(jf *jsonField) (v lua.LValue, ok bool) {
 // appendText appends x's text (its String, which AppendTo gives for a
 // valid netip value) quoted, escaped as AppendJSONString would (a zone
 // may hold any byte).
-func appendText(dst []byte, x interface{ AppendTo([]byte) []byte }) []byte {
+func appendText[T interface{ AppendTo([]byte) []byte }](dst []byte, x T) []byte {
 	dst = append(dst, '"')
 	n := len(dst)
 	return endQuoted(x.AppendTo(dst), n)

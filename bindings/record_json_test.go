@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -229,7 +230,7 @@ func TestRecordJSONMatchesMarshalIndent(t *testing.T) {
 		L := recordLua(t)
 		for _, spec := range jsonSpecs() {
 			for i := range n {
-				depth := i % 3
+				depth := []int{0, 1, 2, jsonLineDepths + 1}[i%4] // past the kept lines too
 				got, rec := one(L, spec, depth)
 				want := jsonRef(t, rec, depth)
 				for j, g := range got {
@@ -310,6 +311,36 @@ func jsonWays[T any](t *testing.T, rng *rand.Rand, val JSONValue) func(L *lua.LS
 	}
 }
 
+// Objects that repeat values (as a dump's do: one family, protocol,
+// device, ifindex after another) are written from the members the plan
+// keeps for them, which must be what it writes anew: runs of records at
+// one depth, then another, each changing a few fields, of every kind
+// (strings that need escapes, integers past 2^53, zero values written).
+func TestRecordJSONRepeats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	L := recordLua(t)
+	val := func(dst []byte, v lua.LValue, depth int) []byte { return append(dst, jsonRef(t, v, depth)...) }
+	for _, spec := range jsonSpecs() {
+		var v jsonShapes
+		fillRandom(rng, reflect.ValueOf(&v).Elem(), 0)
+		m := NewRecordMaker[jsonShapes](L, spec)
+		rv := reflect.ValueOf(&v).Elem()
+		for i := range 400 {
+			depth := i / 50 % 3
+			for range rng.IntN(3) { // change a few fields, or none
+				f := rv.Field(rng.IntN(rv.NumField()))
+				if f.CanSet() {
+					fillRandom(rng, f, 0)
+				}
+			}
+			got := m.AppendJSON(L, &v, nil, depth, val)
+			if want := jsonRef(t, NewRecord(L, spec, &v), depth); !bytes.Equal(got, want) {
+				t.Fatalf("record %d (spec %+v, depth %d):\n%s\nwant\n%s", i, *spec, depth, got, want)
+			}
+		}
+	}
+}
+
 // Fields a script read as tables are kept raw in the record; changed,
 // they are written as they are now, the others from the plan.
 func TestRecordJSONRawFields(t *testing.T) {
@@ -358,12 +389,60 @@ func TestAppendJSONStringIndent(t *testing.T) {
 	}
 }
 
+// routeJSONSpec has dst and table as bindings/rtnl's routeSpec has them.
+var routeJSONSpec = &RecordSpec{
+	Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+		"dst": func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString(v.(*rtnl.Route).DstString()), true },
+		"table": func(_ *lua.LState, v any) (lua.LValue, bool) {
+			if r := v.(*rtnl.Route); r.TableName == "" && r.Table != 0 {
+				return lua.LString(fmt.Sprint(r.Table)), true
+			}
+			return nil, false
+		},
+	},
+	AppendComputed: map[string]func([]byte, any) ([]byte, bool){
+		"dst": func(dst []byte, v any) ([]byte, bool) { return v.(*rtnl.Route).AppendDst(dst), true },
+		"table": func(dst []byte, v any) ([]byte, bool) {
+			if r := v.(*rtnl.Route); r.TableName == "" && r.Table != 0 {
+				return strconv.AppendUint(dst, uint64(r.Table), 10), true
+			}
+			return dst, false
+		},
+	},
+}
+
+// A route's JSON, addresses, prefixes, computed fields and all, is
+// written without allocating (a dump writes 100,000).
+func TestRecordJSONRouteAllocs(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	m := NewRecordMaker[rtnl.Route](L, routeJSONSpec)
+	r := benchRoute()
+	r.Gateway, r.Prefsrc, r.Src = netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("2001:db8::1"), netip.MustParsePrefix("10.1.0.0/16")
+	r.Metric, r.TableName, r.Table = 7, "", 1234
+	val := func(dst []byte, v lua.LValue, depth int) []byte { return append(dst, jsonRef(t, v, depth)...) }
+	buf := m.AppendJSON(L, r, nil, 1, val)
+	if !bytes.Contains(buf, []byte(`"gateway": "10.0.0.1"`)) || !bytes.Contains(buf, []byte(`"dst": "10.0.1.2"`)) {
+		t.Fatalf("unexpected JSON: %s", buf)
+	}
+	if !bytes.Contains(buf, []byte(`"table": "1234"`)) {
+		t.Fatalf("unexpected JSON: %s", buf)
+	}
+	if n := testing.AllocsPerRun(100, func() { buf = m.AppendJSON(L, r, buf[:0], 1, val) }); n != 0 {
+		t.Errorf("%v allocations a route, want 0", n)
+	}
+	r.TableName = "main"
+	if n := testing.AllocsPerRun(100, func() { buf = m.AppendJSON(L, r, buf[:0], 1, val) }); n != 0 {
+		t.Errorf("%v allocations a route in a named table, want 0", n)
+	}
+}
+
 // BenchmarkRecordJSONRoute: a route's JSON through its maker, as --json
 // writes a dump.
 func BenchmarkRecordJSONRoute(b *testing.B) {
 	L := lua.NewState()
 	defer L.Close()
-	m := NewRecordMaker[rtnl.Route](L, plainSpec)
+	m := NewRecordMaker[rtnl.Route](L, routeJSONSpec)
 	r := benchRoute()
 	val := func(dst []byte, v lua.LValue, depth int) []byte { return append(dst, jsonRef(b, v, depth)...) }
 	var buf []byte

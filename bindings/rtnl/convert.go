@@ -55,6 +55,12 @@ var routeSpec = &bindings.RecordSpec{
 		"dst": func(dst []byte, v any) ([]byte, bool) {
 			return v.(*rtnl.Route).AppendDst(dst), true
 		},
+		"table": func(dst []byte, v any) ([]byte, bool) {
+			if r := v.(*rtnl.Route); r.TableName == "" && r.Table != 0 {
+				return strconv.AppendUint(dst, uint64(r.Table), 10), true
+			}
+			return dst, false
+		},
 	},
 }
 
