@@ -217,6 +217,13 @@ func (a *Args) Fail(name, format string, args ...any) {
 	ArgError(a.L, a.Fn, "field %q: %s", a.path+name, fmt.Sprintf(format, args...))
 }
 
+// absent reports, marking name known, that optional field name is not
+// there: a getter then has nothing more to ask (one look, where
+// String and then Has took two).
+func (a *Args) absent(name string, req Req) bool {
+	return req == Optional && a.get(name) == lua.LNil
+}
+
 // Has reports whether field name is present (not nil), and marks it known.
 func (a *Args) Has(name string) bool {
 	return a.get(name) != lua.LNil
@@ -309,6 +316,9 @@ func (a *Args) Bool(name string, req Req) bool {
 
 // Enum returns string field name, which must be one of allowed.
 func (a *Args) Enum(name string, req Req, allowed ...string) string {
+	if a.absent(name, req) {
+		return ""
+	}
 	s := a.String(name, req)
 	if s == "" && !a.Has(name) {
 		return ""

@@ -11,6 +11,9 @@ import (
 // ("10.0.0.2/24", "2001:db8::1/64"); host bits are kept. A bare address,
 // a prefix length past the family's width or junk raises.
 func (a *Args) Prefix(name string, req Req) netip.Prefix {
+	if a.absent(name, req) {
+		return netip.Prefix{}
+	}
 	s := a.String(name, req)
 	if s == "" {
 		if a.Has(name) {
@@ -52,6 +55,9 @@ func parsePrefix(s string) (netip.Prefix, error) {
 
 // Addr returns field name as an IP address ("10.0.0.1", "fe80::1").
 func (a *Args) Addr(name string, req Req) netip.Addr {
+	if a.absent(name, req) {
+		return netip.Addr{}
+	}
 	s := a.String(name, req)
 	if s == "" {
 		if a.Has(name) {
@@ -68,6 +74,9 @@ func (a *Args) Addr(name string, req Req) netip.Addr {
 
 // MAC returns field name as a hardware address ("02:00:00:00:00:01").
 func (a *Args) MAC(name string, req Req) net.HardwareAddr {
+	if a.absent(name, req) {
+		return nil
+	}
 	s := a.String(name, req)
 	if s == "" {
 		if a.Has(name) {
@@ -85,6 +94,9 @@ func (a *Args) MAC(name string, req Req) net.HardwareAddr {
 // Ifname returns field name checked as an interface name: 1 to 15 bytes,
 // no '/', ':' or whitespace, not "." or "..".
 func (a *Args) Ifname(name string, req Req) string {
+	if a.absent(name, req) {
+		return ""
+	}
 	s := a.String(name, req)
 	if s == "" && !a.Has(name) {
 		return ""

@@ -260,3 +260,30 @@ func luaTableString(t *lua.LTable) string {
 	})
 	return s + "}"
 }
+
+// BenchmarkReadRoute reads W1's argument table ({dst=, dev=}) as a
+// queued rtnl.route.add does, by the fields present and with getters.
+func BenchmarkReadRoute(b *testing.B) {
+	L := lua.NewState()
+	defer L.Close()
+	tab := L.NewTable()
+	tab.RawSetString("dst", lua.LString("10.0.1.2/32"))
+	tab.RawSetString("dev", lua.LString("bench0"))
+	L.Push(tab)
+	for _, fast := range []bool{true, false} {
+		b.Run(map[bool]string{true: "fields", false: "getters"}[fast], func(b *testing.B) {
+			defer func(old bool) { fastArgs = old }(fastArgs)
+			fastArgs = fast
+			b.ReportAllocs()
+			var r rtnl.Route
+			for b.Loop() {
+				var args bindings.Args
+				args.Read(L, 1, "rtnl.route.add")
+				r = rtnl.Route{}
+				readRouteInto(&args, false, true, &r)
+				args.Bool("exist_ok", bindings.Optional)
+				args.Done()
+			}
+		})
+	}
+}
