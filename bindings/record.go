@@ -84,10 +84,9 @@ type recordField struct {
 type record struct {
 	kind *recordKind
 	ptr  any // pointer to the Go value, for Computed; nil when lazy
-	// lazy, when set, holds the value: decoded from src when read (a
-	// LazyRecordMaker's records).
-	lazy lazySource
-	src  []byte
+	// src, for a lazy record (its kind has a lazy source), is the bytes
+	// its value decodes from.
+	src []byte
 }
 
 // lazySource decodes the values of lazy records.
@@ -103,6 +102,9 @@ type recordKind struct {
 	mt    *lua.LTable
 	L     *lua.LState // the state they were made in
 	c     *convCache  // its conversion plans
+	// lazy, when set, holds the records' values: each decoded from its
+	// record's src when read (a LazyRecordMaker's own kind).
+	lazy lazySource
 }
 
 // String is how tostring shows the hidden slot, as a userdata.
@@ -114,8 +116,8 @@ func (r *record) Type() lua.LValueType { return lua.LTUserData }
 // pointer is the pointer to the Go value, decoded first if r is lazy: it
 // stays valid only until another record of r's maker is read.
 func (r *record) pointer() any {
-	if r.lazy != nil {
-		return r.lazy.load(r.src)
+	if l := r.kind.lazy; l != nil {
+		return l.load(r.src)
 	}
 	return r.ptr
 }
@@ -181,7 +183,7 @@ type RecordMaker[T any] struct {
 type recordPool []record
 
 // recordChunk is how many records a recordPool allocates at once; a
-// record kept alive keeps its chunk (24 bytes a record).
+// record kept alive keeps its chunk (48 bytes a record).
 const recordChunk = 256
 
 // next returns a zero record.
@@ -219,7 +221,8 @@ func (m *RecordMaker[T]) Owned(L *lua.LState, v *T) *lua.LTable {
 // and keeps only bytes, which hold no pointers and are a fraction of the
 // value's size. Not for use from several goroutines.
 type LazyRecordMaker[T any] struct {
-	kind   *recordKind
+	kind   *recordKind // the maker's own: its records decode through it
+	plain  *recordKind // the spec's, for values at hand (AppendJSON)
 	spec   *RecordSpec
 	free   recordPool
 	decode func(v *T, b []byte) (bool, error)
@@ -233,7 +236,11 @@ type LazyRecordMaker[T any] struct {
 // are decoded once by Load, which reports an error, and again, without
 // one, whenever the record is read after another.
 func NewLazyRecordMaker[T any](L *lua.LState, spec *RecordSpec, decode func(v *T, b []byte) (ok bool, err error)) *LazyRecordMaker[T] {
-	return &LazyRecordMaker[T]{kind: kindOf[T](L, spec), spec: spec, decode: decode}
+	m := &LazyRecordMaker[T]{spec: spec, decode: decode, plain: kindOf[T](L, spec)}
+	k := *m.plain
+	k.lazy = m
+	m.kind = &k
+	return m
 }
 
 // Load decodes b into the maker's value and returns it, with decode's ok
@@ -256,7 +263,7 @@ func (m *LazyRecordMaker[T]) Record(L *lua.LState) *lua.LTable {
 		return NewRecord(L, m.spec, &m.val)
 	}
 	r := m.free.next()
-	r.kind, r.lazy, r.src = k, m, m.src
+	r.kind, r.src = k, m.src
 	return k.table(L, r)
 }
 

@@ -92,7 +92,7 @@ func (m *RecordMaker[T]) AppendJSON(L *lua.LState, v *T, dst []byte, depth int, 
 
 // AppendJSON is RecordMaker's: v is usually what Load returned.
 func (m *LazyRecordMaker[T]) AppendJSON(L *lua.LState, v *T, dst []byte, depth int, val JSONValue) []byte {
-	return kindJSON(L, m.kind, v, dst, depth, val)
+	return kindJSON(L, m.plain, v, dst, depth, val)
 }
 
 // kindJSON appends the JSON of the record of kind k that *v would be:

@@ -92,6 +92,7 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, _ bool, yield func(T) error) error {
 		return dump(ctx, cl, yield) // items are values: never shared
 	}, itemFuncs[T]{
+		keeps:  true,
 		record: func(L *lua.LState, p *T) (*lua.LTable, error) { return recs.Owned(L, p), nil },
 		json: func(L *lua.LState, p *T, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error) {
 			return recs.AppendJSON(L, p, dst, depth, val), true, nil
@@ -104,6 +105,9 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 // stream (--json). Both may leave an item out (nil; dst and false) or
 // fail, which ends the stream with that error.
 type itemFuncs[E any] struct {
+	// keeps says whether a record points at its item, in its batch: then
+	// every batch is new; else the dump side reuses one.
+	keeps  bool
 	record func(L *lua.LState, p *E) (*lua.LTable, error)
 	json   func(L *lua.LState, p *E, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error)
 }
@@ -147,8 +151,14 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 				if !yield(buf, nil) {
 					return errStopStream
 				}
-				// A new batch: the records of this one keep its items.
-				buf = make([]E, 0, streamBatch)
+				// The Lua side asks for the next batch when it has
+				// handed out every item of this one.
+				if funcs.keeps {
+					buf = make([]E, 0, streamBatch) // its records keep its items
+				} else {
+					clear(buf)
+					buf = buf[:0]
+				}
 				return nil
 			})
 			switch {

@@ -144,6 +144,9 @@ type routeDecoder struct {
 	d      codec.Decoder
 	tables *Tables
 	names  map[uint32]string
+	// The table named last: a dump's routes come table by table.
+	lastTable uint32
+	lastName  string
 }
 
 // DecodeRoute decodes an RTM_NEWROUTE or RTM_DELROUTE message (a dump
@@ -157,14 +160,18 @@ func DecodeRoute(m codec.Message) (Route, error) {
 }
 
 func (rd *routeDecoder) tableName(id uint32) string {
-	if n, ok := rd.names[id]; ok {
-		return n
+	if rd.lastName != "" && rd.lastTable == id {
+		return rd.lastName
 	}
-	n := rd.tables.Name(id)
-	if rd.names == nil {
-		rd.names = make(map[uint32]string)
+	n, ok := rd.names[id]
+	if !ok {
+		n = rd.tables.Name(id)
+		if rd.names == nil {
+			rd.names = make(map[uint32]string)
+		}
+		rd.names[id] = n
 	}
-	rd.names[id] = n
+	rd.lastTable, rd.lastName = id, n
 	return n
 }
 
