@@ -72,6 +72,9 @@ func (a *api) batch(L *lua.LState) int {
 	if !ok {
 		L.Error(errv, 0) // nothing was sent
 	}
+	// From here an interrupt must roll the batch back, not end the
+	// process with part of it sent: the CLI catches it from now on.
+	a.env.Guarding()
 	errs := a.flush(L, b.ops, raiseFirst)
 	if discard {
 		// Nobody receives the results: build none (a table per call,
