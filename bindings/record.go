@@ -372,6 +372,16 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
+	if f.appendComputed != nil {
+		// The append form, cut from the state's text: no allocation
+		// for the string's bytes (one for the value).
+		c := r.kind.c
+		b, ok := f.appendComputed(c.textTmp[:0], r.pointer())
+		if ok {
+			c.textTmp = b[:0]
+			return r.dropEmpty(lua.LString(c.textString(b)))
+		}
+	}
 	if f.computed != nil {
 		if v, ok := f.computed(r.kind.L, r.pointer()); ok {
 			return r.dropEmpty(v)

@@ -344,3 +344,64 @@ func TestLazyRecordMaker(t *testing.T) {
 		t.Errorf("Load of bytes decode leaves out: %v %v", ok, err)
 	}
 }
+
+// textRec is a value whose computed field has an append form.
+type textRec struct {
+	N int `json:"n"`
+}
+
+// textName is textRec's computed name: short, long (past what is cut from
+// a chunk), or empty.
+func textName(n int) string {
+	switch n % 50 {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("long-%d-%0400d", n, n)
+	}
+	return fmt.Sprintf("n%d-%.*s", n, n%40, "abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+}
+
+// A computed field read in Lua through its append form gives the string
+// Computed gives (DropEmpty turning "" into nil), and the strings cut
+// from the state's chunks of text stay as they were: thousands read one
+// after the other, across many chunks, all kept and checked at the end.
+func TestRecordAppendComputedRead(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		L := recordLua(t)
+		spec := &RecordSpec{
+			DropEmpty: drop,
+			Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+				"name": func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString(textName(v.(*textRec).N)), true },
+			},
+			AppendComputed: map[string]func([]byte, any) ([]byte, bool){
+				"name": func(dst []byte, v any) ([]byte, bool) { return append(dst, textName(v.(*textRec).N)...), true },
+			},
+		}
+		const n = 5000
+		m := NewRecordMaker[textRec](L, spec)
+		i := 0
+		L.SetGlobal("each", L.NewFunction(func(L *lua.LState) int {
+			if i == n {
+				return 0
+			}
+			L.Push(m.Owned(L, &textRec{N: i}))
+			i++
+			return 1
+		}))
+		if err := L.DoString(`names = {} local k = 0
+			while true do local r = each() if not r then break end k = k + 1; names[k] = r.name or false end`); err != nil {
+			t.Fatal(err)
+		}
+		names := L.GetGlobal("names").(*lua.LTable)
+		for k := range n {
+			var want lua.LValue = lua.LString(textName(k))
+			if drop && textName(k) == "" {
+				want = lua.LFalse
+			}
+			if got := names.RawGetInt(k + 1); got != want {
+				t.Fatalf("DropEmpty %v: record %d read %q, want %q", drop, k, got, want)
+			}
+		}
+	}
+}
