@@ -48,7 +48,14 @@ var addrScopes = []string{"global", "site", "link", "host"}
 // readAddrInto reads an address argument table into x, which is zero.
 // existOK says the caller reads an exist_ok field after it.
 func readAddrInto(args *bindings.Args, forDel, existOK bool, x *rtnl.Address) {
-	if fastArgs && readAddrFast(args, forDel, existOK, x) {
+	readAddrUsing(args, forDel, existOK, true, x)
+}
+
+// readAddrUsing is readAddrInto, by the fields present (readAddrFast)
+// when fast and the table allows it, else with every getter (tests
+// compare the two).
+func readAddrUsing(args *bindings.Args, forDel, existOK, fast bool, x *rtnl.Address) {
+	if fast && readAddrFast(args, forDel, existOK, x) {
 		return
 	}
 	*x = rtnl.Address{}

@@ -145,14 +145,12 @@ type readOutcome struct {
 
 // readWith reads t as fn would, through read, with the fast readers on
 // or off.
-func readWith(L *lua.LState, fast bool, fn string, t *lua.LTable, existOK bool, read func(*bindings.Args) any) readOutcome {
-	defer func(old bool) { fastArgs = old }(fastArgs)
-	fastArgs = fast
+func readWith(L *lua.LState, fast bool, fn string, t *lua.LTable, existOK bool, read func(*bindings.Args, bool) any) readOutcome {
 	var out readOutcome
 	f := L.NewFunction(func(L *lua.LState) int {
 		var args bindings.Args
 		args.Read(L, 1, fn)
-		out.obj = read(&args)
+		out.obj = read(&args, fast)
 		if existOK {
 			out.existOK = args.Bool("exist_ok", bindings.Optional)
 		}
@@ -189,14 +187,14 @@ func TestFastArgsSameAsGetters(t *testing.T) {
 		{"rtnl.addr.replace", addrFieldValues, []string{"dev", "address"}, false, false},
 		{"rtnl.addr.del", addrFieldValues, []string{"dev", "address"}, true, false},
 	} {
-		read := func(args *bindings.Args) any {
+		read := func(args *bindings.Args, fast bool) any {
 			if rd.fv["address"] != nil {
 				var x rtnl.Address
-				readAddrInto(args, rd.forDel, rd.existOK, &x)
+				readAddrUsing(args, rd.forDel, rd.existOK, fast, &x)
 				return x
 			}
 			var r rtnl.Route
-			readRouteInto(args, rd.forDel, rd.existOK, &r)
+			readRouteUsing(args, rd.forDel, rd.existOK, fast, &r)
 			return r
 		}
 		for _, tab := range genTables(rng, rd.fv, rd.must, 4000) {
@@ -272,15 +270,13 @@ func BenchmarkReadRoute(b *testing.B) {
 	L.Push(tab)
 	for _, fast := range []bool{true, false} {
 		b.Run(map[bool]string{true: "fields", false: "getters"}[fast], func(b *testing.B) {
-			defer func(old bool) { fastArgs = old }(fastArgs)
-			fastArgs = fast
 			b.ReportAllocs()
 			var r rtnl.Route
 			for b.Loop() {
 				var args bindings.Args
 				args.Read(L, 1, "rtnl.route.add")
 				r = rtnl.Route{}
-				readRouteInto(&args, false, true, &r)
+				readRouteUsing(&args, false, true, fast, &r)
 				args.Bool("exist_ok", bindings.Optional)
 				args.Done()
 			}

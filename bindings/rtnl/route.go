@@ -75,14 +75,17 @@ var (
 	families    = []string{"inet", "inet6"}
 )
 
-// fastArgs turns the readers that dispatch on the fields present
-// (readRouteFast, readAddrFast) on; tests turn them off to compare.
-var fastArgs = true
-
 // readRouteInto reads a route argument table into r, which is zero.
 // existOK says the caller reads an exist_ok field after it.
 func readRouteInto(args *bindings.Args, forDel, existOK bool, r *rtnl.Route) {
-	if fastArgs && readRouteFast(args, forDel, existOK, r) {
+	readRouteUsing(args, forDel, existOK, true, r)
+}
+
+// readRouteUsing is readRouteInto, by the fields present (readRouteFast)
+// when fast and the table allows it, else with every getter (tests
+// compare the two).
+func readRouteUsing(args *bindings.Args, forDel, existOK, fast bool, r *rtnl.Route) {
+	if fast && readRouteFast(args, forDel, existOK, r) {
 		return
 	}
 	*r = rtnl.Route{}
