@@ -184,9 +184,9 @@ func (rd *routeDecoder) decode(r *Route, b []byte) error {
 	dstLen, srcLen := int(b[1]), int(b[2])
 	r.Tos = b[3]
 	r.Table = uint32(b[4])
-	r.Protocol = ipEnumName(uint32(b[5]), ipRouteProtocols)
-	r.Scope = ipEnumName(uint32(b[6]), ipScopes)
-	r.Type = ipEnumName(uint32(b[7]), ipRouteTypes)
+	r.Protocol = routeProtocolNames.name(b[5], ipRouteProtocols)
+	r.Scope = routeScopeNames.name(b[6], ipScopes)
+	r.Type = routeTypeNames.name(b[7], ipRouteTypes)
 	flags := binary.LittleEndian.Uint32(b[8:12])
 	var dst, src netip.Addr
 	d := &rd.d

@@ -200,3 +200,17 @@ func BenchmarkRouteDecode(b *testing.B) {
 		b.Fatalf("%+v", r)
 	}
 }
+
+// The decoder's tables by value name every byte as ipEnumName does.
+func TestRouteEnumNames(t *testing.T) {
+	for _, c := range []struct {
+		n     *u8Names
+		table []ipEnumEntry
+	}{{routeTypeNames, ipRouteTypes}, {routeProtocolNames, ipRouteProtocols}, {routeScopeNames, ipScopes}} {
+		for v := range 256 {
+			if got, want := c.n.name(uint8(v), c.table), ipEnumName(uint32(v), c.table); got != want {
+				t.Errorf("%d: %q, want %q", v, got, want)
+			}
+		}
+	}
+}

@@ -75,3 +75,33 @@ var ipRouteMetricNames = []ipEnumEntry{
 
 // ipRoutePrefs are the IPv6 router preferences of RTA_PREF.
 var ipRoutePrefs = []ipEnumEntry{{0, "medium"}, {1, "high"}, {3, "low"}}
+
+// u8Names are the names of an enumeration of one byte, by value, for the
+// route decoder: what ipEnumName gives, without its search ("" for a
+// value the enumeration does not name: ipEnumName spells the number).
+type u8Names [256]string
+
+func u8NamesOf(table []ipEnumEntry) *u8Names {
+	var n u8Names
+	for _, e := range table {
+		if e.v < 256 && n[e.v] == "" { // the first of a value, as ipEnumName
+			n[e.v] = e.name
+		}
+	}
+	return &n
+}
+
+// name is ipEnumName(v, table) for the table n was made of.
+func (n *u8Names) name(v uint8, table []ipEnumEntry) string {
+	if s := n[v]; s != "" {
+		return s
+	}
+	return ipEnumName(uint32(v), table)
+}
+
+// The rtmsg's enumerations by value (never changed after start-up).
+var (
+	routeTypeNames     = u8NamesOf(ipRouteTypes)
+	routeProtocolNames = u8NamesOf(ipRouteProtocols)
+	routeScopeNames    = u8NamesOf(ipScopes)
+)
