@@ -55,11 +55,7 @@ func readAddrInto(args *bindings.Args, forDel, existOK bool, x *rtnl.Address) {
 // when fast and the table allows it, else with every getter (tests
 // compare the two).
 func readAddrUsing(args *bindings.Args, forDel, existOK, fast bool, x *rtnl.Address) {
-	if fast && readAddrFast(args, forDel, existOK, x) {
-		return
-	}
-	*x = rtnl.Address{}
-	readAddrArgs(args, forDel, x)
+	readFastOr(args, forDel, existOK, fast, x, readAddrFast, readAddrArgs)
 }
 
 // readAddrFast is readAddrArgs for a table of dev, address and common

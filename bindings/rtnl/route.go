@@ -85,11 +85,21 @@ func readRouteInto(args *bindings.Args, forDel, existOK bool, r *rtnl.Route) {
 // when fast and the table allows it, else with every getter (tests
 // compare the two).
 func readRouteUsing(args *bindings.Args, forDel, existOK, fast bool, r *rtnl.Route) {
-	if fast && readRouteFast(args, forDel, existOK, r) {
+	readFastOr(args, forDel, existOK, fast, r, readRouteFast, readRouteArgs)
+}
+
+// readFastOr reads an argument table into x, which is zero: through
+// quick, which reads the fields present, when fast and quick takes the
+// table; else, from zero again, through full, which asks every getter
+// (and raises for a bad table).
+func readFastOr[T any](args *bindings.Args, forDel, existOK, fast bool, x *T,
+	quick func(*bindings.Args, bool, bool, *T) bool, full func(*bindings.Args, bool, *T)) {
+	if fast && quick(args, forDel, existOK, x) {
 		return
 	}
-	*r = rtnl.Route{}
-	readRouteArgs(args, forDel, r)
+	var zero T
+	*x = zero
+	full(args, forDel, x)
 }
 
 // readRouteFast is readRouteArgs for a table of the common fields, each
