@@ -76,6 +76,7 @@ type recordField struct {
 	computed func(L *lua.LState, v any) (lua.LValue, bool)
 	// appendComputed is computed's append form (RecordSpec.AppendComputed).
 	appendComputed func(dst []byte, v any) ([]byte, bool)
+	index          int // in the shape's fields
 }
 
 // record is what a record's hidden slot holds: its Go value and what
@@ -105,6 +106,9 @@ type recordKind struct {
 	// lazy, when set, holds the records' values: each decoded from its
 	// record's src when read (a LazyRecordMaker's own kind).
 	lazy lazySource
+	// raw, when set, are the append forms of fields read from a lazy
+	// record's bytes without decoding them, by field index (nil: none).
+	raw []func(dst, src []byte) ([]byte, bool)
 }
 
 // String is how tostring shows the hidden slot, as a userdata.
@@ -226,8 +230,36 @@ type LazyRecordMaker[T any] struct {
 	spec   *RecordSpec
 	free   recordPool
 	decode func(v *T, b []byte) (bool, error)
-	val    T      // the value decoded last
-	src    []byte // the bytes it was decoded from; nil: none
+	check  func(b []byte) (ok, sure bool) // nil: none (Fast)
+	val    T                              // the value decoded last
+	src    []byte                         // the bytes it was decoded from; nil: none
+	cur    []byte                         // the bytes of the last Load or Check, for Record
+}
+
+// Fast gives the maker ways to skip decoding. check, for bytes Load would
+// be given, reports what Load would report when it can tell without
+// decoding: sure true says decode gives no error for b, ok what decode's
+// ok would be; sure false, and Check decodes. raw gives fields (by name)
+// whose value is a string a form that appends that string, read from a
+// record's bytes without decoding them: it must append exactly the bytes
+// of the string the field's value is (before DropEmpty) for every b
+// decode decodes without an error, or report false (dst unchanged), and
+// then the field is read from the decoded value. Call it before the
+// first record is made.
+func (m *LazyRecordMaker[T]) Fast(check func(b []byte) (ok, sure bool), raw map[string]func(dst, b []byte) ([]byte, bool)) {
+	m.check = check
+	k := m.kind
+	k.raw = nil
+	for name, fn := range raw {
+		f := k.shape.field(name)
+		if f == nil {
+			continue
+		}
+		if k.raw == nil {
+			k.raw = make([]func(dst, src []byte) ([]byte, bool), len(k.shape.fields))
+		}
+		k.raw[f.index] = fn
+	}
 }
 
 // NewLazyRecordMaker returns a maker of records of T under spec in L.
@@ -247,23 +279,39 @@ func NewLazyRecordMaker[T any](L *lua.LState, spec *RecordSpec, decode func(v *T
 // and error. The value is the maker's: valid until the next Load or
 // field read of one of its records. A record of b is made by Record.
 func (m *LazyRecordMaker[T]) Load(b []byte) (*T, bool, error) {
-	m.src = b
+	m.src, m.cur = b, b
 	ok, err := m.decode(&m.val, b)
 	if err != nil {
-		m.src = nil
+		m.src, m.cur = nil, nil
 	}
 	return &m.val, ok, err
 }
 
-// Record returns the record of the value the last Load decoded without
-// error; the record keeps the bytes, which must not change afterwards.
+// Check is Load for a caller that only makes a record of b, which does
+// not need b decoded: it reports decode's ok and error, decoding b only
+// when the check given to Fast cannot tell them; a record of b is made by
+// Record.
+func (m *LazyRecordMaker[T]) Check(b []byte) (bool, error) {
+	if m.check != nil && m.kind.shape.plan != nil {
+		if ok, sure := m.check(b); sure {
+			m.cur = b // the value, and m.src, stay another's
+			return ok, nil
+		}
+	}
+	_, ok, err := m.Load(b)
+	return ok, err
+}
+
+// Record returns the record of the bytes the last Load decoded, or the
+// last Check checked, without error; the record keeps the bytes, which
+// must not change afterwards.
 func (m *LazyRecordMaker[T]) Record(L *lua.LState) *lua.LTable {
 	k := m.kind
 	if k.shape.plan == nil {
 		return NewRecord(L, m.spec, &m.val)
 	}
 	r := m.free.next()
-	r.kind, r.src = k, m.src
+	r.kind, r.src = k, m.cur
 	return k.table(L, r)
 }
 
@@ -372,6 +420,15 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
+	if raw := r.kind.raw; raw != nil && raw[f.index] != nil {
+		// Read from the bytes, without decoding them.
+		c := r.kind.c
+		b, ok := raw[f.index](c.textTmp[:0], r.src)
+		if ok {
+			c.textTmp = b[:0]
+			return r.dropEmpty(lua.LString(c.textString(b)))
+		}
+	}
 	if f.appendComputed != nil {
 		// The append form, cut from the state's text: no allocation
 		// for the string's bytes (one for the value).
@@ -567,6 +624,7 @@ func (rs *recordState) shape(c *convCache, spec *RecordSpec, t reflect.Type) *re
 	// sorts in one pass.
 	slices.SortFunc(s.fields, func(a, b recordField) int { return strings.Compare(a.name, b.name) })
 	for i := range s.fields {
+		s.fields[i].index = i
 		s.byName[s.fields[i].name] = &s.fields[i]
 	}
 	return s

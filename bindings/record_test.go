@@ -345,6 +345,116 @@ func TestLazyRecordMaker(t *testing.T) {
 	}
 }
 
+// A LazyRecordMaker given Fast hands out records of bytes it only
+// checked: a record's dst is read from its bytes, with no decode, and any
+// other field decodes them; every read, in any order, of records kept or
+// not, gives the values NewRecord's of the decoded value give. Check
+// reports what Load would: the check's answer when sure, else decode's
+// (its error too).
+func TestLazyRecordMakerFast(t *testing.T) {
+	L := recordLua(t)
+	spec := &RecordSpec{Computed: map[string]func(*lua.LState, any) (lua.LValue, bool){
+		"dst": func(_ *lua.LState, v any) (lua.LValue, bool) { return lua.LString(v.(*rtnl.Route).DstString()), true },
+	}}
+	decodes, raws := 0, 0
+	m := NewLazyRecordMaker(L, spec, func(r *rtnl.Route, b []byte) (bool, error) {
+		decodes++
+		if len(b) != 3 {
+			return false, fmt.Errorf("%d bytes", len(b))
+		}
+		*r = lazyRoute(int(binary.BigEndian.Uint16(b)))
+		return b[2] != 1, nil
+	})
+	// Sure of bytes whose last is 0 (shown) or 1 (left out), not of 2
+	// (shown, decoded) nor of a bad length; dst read raw except for
+	// every seventh route.
+	m.Fast(func(b []byte) (bool, bool) {
+		if len(b) != 3 || b[2] == 2 {
+			return false, false
+		}
+		return b[2] == 0, true
+	}, map[string]func(dst, b []byte) ([]byte, bool){
+		"dst": func(dst, b []byte) ([]byte, bool) {
+			i := int(binary.BigEndian.Uint16(b))
+			if i%7 == 0 {
+				return dst, false
+			}
+			raws++
+			return fmt.Appendf(dst, "10.1.%d.%d", i>>8, i&255), true
+		},
+		"nosuchfield": func(dst, _ []byte) ([]byte, bool) { return dst, false },
+	})
+	const n = recordChunk + 3
+	arena := make([]byte, 0, 3*n)
+	var recs []*lua.LTable
+	var idx []int
+	for i := range n {
+		arena = binary.BigEndian.AppendUint16(arena, uint16(i))
+		arena = append(arena, byte(i%3))
+		before := decodes
+		ok, err := m.Check(arena[3*i : 3*i+3 : 3*i+3])
+		if err != nil || ok != (i%3 != 1) {
+			t.Fatalf("Check %d: %v %v", i, ok, err)
+		}
+		if d := decodes - before; d != map[bool]int{true: 1, false: 0}[i%3 == 2] {
+			t.Fatalf("Check %d: %d decodes", i, d)
+		}
+		if !ok {
+			continue
+		}
+		rec := m.Record(L)
+		L.SetGlobal("r", rec)
+		before = decodes
+		if err := L.DoString(fmt.Sprintf(`assert(r.dst == "10.1.%d.%d", r.dst); assert(r.dst == "10.1.%d.%d")`, i>>8, i&255, i>>8, i&255)); err != nil {
+			t.Fatalf("route %d: %v", i, err)
+		}
+		if d := decodes - before; i%3 == 0 && i%7 != 0 && d != 0 {
+			t.Fatalf("route %d: dst read with %d decodes, want none", i, d)
+		}
+		if i%2 == 0 { // then other fields, and dst again
+			if err := L.DoString(fmt.Sprintf(`assert(r.ifindex == %d); assert(r.flags[1] == "f%d"); assert(r.dst == "10.1.%d.%d")`, i+1, i, i>>8, i&255)); err != nil {
+				t.Fatalf("route %d: %v", i, err)
+			}
+		}
+		recs, idx = append(recs, rec), append(idx, i)
+	}
+	if raws == 0 {
+		t.Fatal("no dst read raw")
+	}
+	// Kept records, read in another order: each as its own value.
+	for j := len(recs) - 1; j >= 0; j -= 3 {
+		i := idx[j]
+		L.SetGlobal("r", recs[j])
+		if err := L.DoString(fmt.Sprintf(`assert(r.dst == "10.1.%d.%d"); assert(r.ifindex == %d); assert(r.dst == "10.1.%d.%d")`, i>>8, i&255, i+1, i>>8, i&255)); err != nil {
+			t.Fatalf("route %d again: %v", i, err)
+		}
+	}
+	// Walked and materialised, with reads of another record between.
+	for j, rec := range recs {
+		i := idx[j]
+		v := lazyRoute(i)
+		want := NewRecord(L, spec, &v)
+		var fields, wantFields []string
+		other := recs[(j+1)%len(recs)]
+		EachField(rec, func(k, v lua.LValue) {
+			fields = append(fields, k.String()+"="+fmtLua(v))
+			L.GetField(other, "ifindex")
+		})
+		EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
+		slices.Sort(fields)
+		if !reflect.DeepEqual(fields, wantFields) {
+			t.Fatalf("route %d: EachField %v, want %v", i, fields, wantFields)
+		}
+		Materialize(want)
+		if got, w := fmtLua(rec), fmtLua(want); got != w {
+			t.Fatalf("route %d: %s, want %s", i, got, w)
+		}
+	}
+	if _, err := m.Check([]byte{1}); err == nil {
+		t.Error("Check of bad bytes: no error")
+	}
+}
+
 // textRec is a value whose computed field has an append form.
 type textRec struct {
 	N int `json:"n"`

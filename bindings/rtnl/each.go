@@ -304,7 +304,8 @@ const routeArena = 16 << 10
 // collector scans); the Lua side decodes a message when it hands the
 // route out, into one Route it reuses, so a malformed message raises
 // there, and the record keeps the bytes, decoded again only when it is
-// read after a newer one. --json's push reads each message where the
+// read after a newer one; a plain route is only checked when handed out
+// (RouteDecoder.Check) and decoded when a field other than dst is read. --json's push reads each message where the
 // socket received it, decoded and written before the next is read, and
 // makes no record (the maker's last bytes then alias the socket's
 // buffer, which is harmless: no record of the maker is made after).
@@ -317,6 +318,12 @@ func (a *api) routeEach(L *lua.LState) int {
 	recs := bindings.NewLazyRecordMaker(L, routeSpec, func(r *rtnl.Route, b []byte) (bool, error) {
 		return dec.Decode(r, b)
 	})
+	// A route handed out to the loop is checked, not decoded, when the
+	// decoder can tell it is well formed (a plain route, no filter by
+	// table or device), and its dst read from its bytes: a loop that
+	// reads r.dst decodes no route whole.
+	recs.Fast(func(b []byte) (bool, bool) { return dec.Check(b) },
+		map[string]func(dst, b []byte) ([]byte, bool){"dst": rtnl.AppendRouteDst})
 	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func([]byte) error) error {
 		var arena []byte
 		return cl.EachRouteMessage(ctx, f, func(rd *rtnl.RouteDecoder, b []byte) error {
@@ -333,7 +340,7 @@ func (a *api) routeEach(L *lua.LState) int {
 		}, withTables(a.env))
 	}, itemFuncs[[]byte]{
 		record: func(L *lua.LState, p *[]byte) (*lua.LTable, error) {
-			_, ok, err := recs.Load(*p)
+			ok, err := recs.Check(*p)
 			if err != nil || !ok {
 				return nil, err
 			}

@@ -384,3 +384,84 @@ func routeMatches(want, have *Route) bool {
 	}
 	return true
 }
+
+// Check tells, for b as EachRouteMessage hands it out, what Decode would
+// report, when it can without decoding: sure true says Decode decodes b
+// without an error, ok saying whether the dump's filter selects it. It is
+// sure only of a message whose attributes are all of the kinds a plain
+// route carries (addresses, numbers, the ones Decode skips), each of the
+// size Decode reads; for any other the caller decodes (which reports the
+// error of a malformed message). The filters by table and device are
+// Decode's: the last RTA_TABLE (else the rtmsg's table) and the last
+// RTA_OIF, as decode takes them.
+func (rd *RouteDecoder) Check(b []byte) (ok, sure bool) {
+	if len(b) < rtmsgLen {
+		return false, false
+	}
+	table, oif := uint32(b[4]), 0
+	var d codec.Decoder
+	d.Reset(b[rtmsgLen:])
+	for d.Next() {
+		n := d.Len()
+		switch d.Type() {
+		case rtaDst, rtaSrc, rtaGateway, rtaPrefsrc:
+			if n != 4 && n != 16 {
+				return false, false
+			}
+		case rtaTable:
+			if n != 4 {
+				return false, false
+			}
+			table = d.Uint32()
+		case rtaOif:
+			if n != 4 {
+				return false, false
+			}
+			oif = int(d.Uint32())
+		case rtaIif, rtaPriority, rtaMark, rtaUID, rtaExpires:
+			if n != 4 {
+				return false, false
+			}
+		case rtaPref:
+			if n != 1 {
+				return false, false
+			}
+		case rtaCacheinfo, rtaFlow, rtaEncapType, rtaEncap, rtaNhID, 24 /* RTA_PAD */ :
+			// Skipped by Decode, whatever their size.
+		default:
+			return false, false
+		}
+	}
+	if d.Err() != nil {
+		return false, false
+	}
+	return (rd.table == 0 || table == rd.table) && (rd.idx == 0 || oif == rd.idx), true
+}
+
+// AppendRouteDst appends the text of the Dst of the Route that b decodes
+// to (Route.AppendDst) without decoding the rest; ok false (dst unchanged)
+// when b is not a message Decode decodes without an error.
+func AppendRouteDst(dst, b []byte) ([]byte, bool) {
+	if len(b) < rtmsgLen {
+		return dst, false
+	}
+	var a netip.Addr
+	var d codec.Decoder
+	d.Reset(b[rtmsgLen:])
+	for d.Next() {
+		if d.Type() == rtaDst {
+			a = d.Addr() // the last one, as decode takes
+		}
+	}
+	if d.Err() != nil {
+		return dst, false
+	}
+	if !a.IsValid() {
+		a = zeroAddr(b[0])
+	}
+	var r Route
+	if a.IsValid() {
+		r.Dst = netip.PrefixFrom(a, int(b[1]))
+	}
+	return r.AppendDst(dst), true
+}

@@ -3,6 +3,7 @@ package rtnl
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -137,7 +138,89 @@ func FuzzRouteDecoder(f *testing.F) {
 		if (err == nil) != (want == nil) {
 			t.Errorf("Decode %v, DecodeRoute %v", err, want)
 		}
+		checkAgrees(t, data)
 	})
+}
+
+// checkAgrees fails t unless RouteDecoder.Check and AppendRouteDst agree
+// with Decode on b, under no filter and under filters by table and device
+// (those b selects and others); it reports whether Check was sure of b.
+func checkAgrees(t *testing.T, b []byte) bool {
+	t.Helper()
+	var r Route
+	plain := &RouteDecoder{rd: routeDecoder{tables: BuiltinTables()}, devs: &devResolver{byIdx: map[int]string{1: "lo"}, all: true}}
+	wantOK, err := plain.Decode(&r, b)
+	table, idx := r.Table, r.Ifindex
+	sure := false
+	for _, f := range [][2]int{{0, 0}, {int(table), 0}, {int(table) + 1, 0}, {0, idx}, {0, idx + 1}, {int(table), idx}} {
+		rd := &RouteDecoder{rd: routeDecoder{tables: BuiltinTables()}, devs: plain.devs, table: uint32(f[0]), idx: f[1]}
+		ok, s := rd.Check(b)
+		if !s {
+			continue
+		}
+		sure = true
+		var r2 Route
+		want, err := rd.Decode(&r2, b)
+		if err != nil || ok != want {
+			t.Fatalf("% x, table %d dev %d: Check ok %v (sure), Decode %v %v", b, f[0], f[1], ok, want, err)
+		}
+	}
+	got, ok := AppendRouteDst([]byte("x"), b)
+	switch {
+	case err == nil && (!ok || string(got) != "x"+r.DstString()):
+		t.Fatalf("% x: AppendRouteDst %q %v, want %q (Decode %v)", b, got, ok, "x"+r.DstString(), wantOK)
+	case err != nil && sure:
+		t.Fatalf("% x: Check sure of a message Decode fails: %v", b, err)
+	}
+	return sure
+}
+
+// Check is sure only of what Decode decodes without an error, and then
+// says what Decode's ok says, filters and all; AppendRouteDst appends
+// the decoded route's dst: the kernel's routes, routes as a W2 dump
+// carries them (of which Check is sure), and thousands of random changes
+// to them (lengths, types, bytes, cut short).
+func TestRouteCheck(t *testing.T) {
+	seeds := [][]byte{benchRouteMessage()}
+	for _, m := range kernelSeeds(t, "routes") {
+		if m.Header.Type == rtmNewRoute {
+			seeds = append(seeds, m.Data)
+		}
+	}
+	sure := 0
+	for _, b := range seeds {
+		if checkAgrees(t, b) {
+			sure++
+		}
+	}
+	if ok, s := (&RouteDecoder{table: 254, idx: 3}).Check(benchRouteMessage()); !ok || !s {
+		t.Errorf("Check of a plain route: %v %v, want sure and selected", ok, s)
+	}
+	if sure < 2 {
+		t.Errorf("Check sure of %d of %d seeds", sure, len(seeds))
+	}
+	rng := rand.New(rand.NewPCG(9, 2))
+	for range 20000 {
+		b := append([]byte(nil), seeds[rng.IntN(len(seeds))]...)
+		for range 1 + rng.IntN(3) {
+			if len(b) == 0 {
+				break
+			}
+			switch i := rng.IntN(len(b)); rng.IntN(4) {
+			case 0:
+				b[i] = byte(rng.IntN(256))
+			case 1:
+				b[i] = byte(rng.IntN(32)) // types, lengths, prefix lengths
+			case 2:
+				b = b[:i]
+			case 3:
+				if i >= rtmsgLen && (i-rtmsgLen)%4 == 0 { // an attribute's length
+					b[i] = byte(4 + 4*rng.IntN(5))
+				}
+			}
+		}
+		checkAgrees(t, b)
+	}
 }
 
 // AppendDst appends DstString's text, which is ip's: "default" for the
