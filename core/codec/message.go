@@ -74,6 +74,11 @@ func (it *MessageIter) Next() bool {
 // Message returns the current message.
 func (it *MessageIter) Message() Message { return it.m }
 
+// Current is the current message where the iterator holds it, for a
+// reader that would rather not copy it: it changes with the next call to
+// Next (or of the iterator's value).
+func (it *MessageIter) Current() *Message { return &it.m }
+
 // Err returns the first malformation found, if any.
 func (it *MessageIter) Err() error { return it.err }
 

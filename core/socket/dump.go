@@ -47,7 +47,7 @@ type Dump struct {
 	req   codec.Message
 	seq   uint32
 	it    codec.MessageIter
-	cur   codec.Message
+	cur   *codec.Message // in it; nil: none
 	err   error
 	intr  bool // the current attempt is inconsistent
 	again bool // restarted during the last Next
@@ -110,12 +110,14 @@ func (d *Dump) Next() bool {
 	d.again = false
 	for d.held {
 		for d.it.Next() {
-			m := d.it.Message()
+			m := d.it.Current() // not copied: read where the iterator holds it
 			if m.Header.Seq != d.seq || m.Header.PID != d.c.port {
-				d.c.traceMsg(Skipped, m)
+				d.c.traceMsg(Skipped, *m)
 				continue
 			}
-			d.c.traceMsg(Received, m)
+			if d.c.trace != nil {
+				d.c.traceMsg(Received, *m)
+			}
 			if m.Header.Flags&codec.DumpIntr != 0 {
 				d.intr = true
 			}
@@ -123,7 +125,7 @@ func (d *Dump) Next() bool {
 			case codec.TypeNoop:
 				continue
 			case codec.TypeDone:
-				if err := d.c.doneError(m, d.c.opName(d.req.Header.Type)); err != nil {
+				if err := d.c.doneError(*m, d.c.opName(d.req.Header.Type)); err != nil {
 					d.fin = true
 					d.fail(err)
 					return false
@@ -247,7 +249,7 @@ func (d *Dump) release() {
 		d.stop = nil
 	}
 	d.held = false
-	d.cur = codec.Message{}
+	d.cur = nil
 	d.c.mu.release()
 }
 
@@ -289,7 +291,12 @@ func (d *Dump) drain() {
 
 // Message returns the current message. Its Data aliases the Conn's buffer
 // and is valid until the next call to Next or Close; copy what you keep.
-func (d *Dump) Message() codec.Message { return d.cur }
+func (d *Dump) Message() codec.Message {
+	if d.cur == nil {
+		return codec.Message{}
+	}
+	return *d.cur
+}
 
 // Restarted reports whether the dump was found inconsistent and started
 // over during the last call to Next: the messages seen before are stale.
