@@ -44,10 +44,10 @@ type jsonStreams struct {
 	push JSONPush
 }
 
-// SetJSONStream ties s to iterator fn in L's state; nil unties it (when
-// the iterator is finished, so the state does not keep it), and its push
-// form with it.
-func SetJSONStream(L *lua.LState, fn *lua.LFunction, s JSONStream) {
+// SetJSONStream ties s and its push form p (nil: none) to iterator fn in
+// L's state; a nil s unties both (when the iterator is finished, so the
+// state does not keep it).
+func SetJSONStream(L *lua.LState, fn *lua.LFunction, s JSONStream, p JSONPush) {
 	c := convCacheOf(L)
 	if s == nil {
 		delete(c.streams, fn)
@@ -56,17 +56,7 @@ func SetJSONStream(L *lua.LState, fn *lua.LFunction, s JSONStream) {
 	if c.streams == nil {
 		c.streams = map[*lua.LFunction]jsonStreams{}
 	}
-	c.streams[fn] = jsonStreams{pull: s, push: c.streams[fn].push}
-}
-
-// SetJSONPush ties p, the push form of fn's stream, to fn: after
-// SetJSONStream, which it needs.
-func SetJSONPush(L *lua.LState, fn *lua.LFunction, p JSONPush) {
-	c := convCacheOf(L)
-	if s, ok := c.streams[fn]; ok {
-		s.push = p
-		c.streams[fn] = s
-	}
+	c.streams[fn] = jsonStreams{pull: s, push: p}
 }
 
 // JSONStreamOf returns the stream tied to fn, or nil.

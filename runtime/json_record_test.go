@@ -110,7 +110,7 @@ func TestPrintJSONStream(t *testing.T) {
 				return m.AppendJSON(L, &r, dst, depth, val), true
 			}
 			return dst, false
-		})
+		}, nil)
 		var got bytes.Buffer
 		if err := rt.PrintJSON(context.Background(), &got, []lua.LValue{lua.LString("x"), fn}); err != nil {
 			t.Fatal(err)
@@ -137,8 +137,7 @@ func pushStream(L *lua.LState, n int, asked *int) *lua.LFunction {
 	fn := L.NewFunction(func(L *lua.LState) int { return 0 })
 	bindings.SetJSONStream(L, fn, func(L *lua.LState, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool) {
 		panic("pulled a stream that pushes")
-	})
-	bindings.SetJSONPush(L, fn, func(L *lua.LState, sink bindings.JSONSink) {
+	}, func(L *lua.LState, sink bindings.JSONSink) {
 		for ; i < n; i++ {
 			*asked++
 			dst, depth := sink.Next()

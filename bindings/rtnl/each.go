@@ -218,7 +218,7 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 			}
 		}
 	})
-	bindings.SetJSONStream(L, iterFn, func(L *lua.LState, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool) {
+	pullJSON := func(L *lua.LState, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool) {
 		for {
 			p := nextItem(L)
 			if p == nil {
@@ -232,8 +232,8 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 				return out, true
 			}
 		}
-	})
-	bindings.SetJSONPush(L, iterFn, func(L *lua.LState, sink bindings.JSONSink) {
+	}
+	pushJSON := func(L *lua.LState, sink bindings.JSONSink) {
 		val := sink.Value()
 		if next != nil || s.done {
 			// Started by the iterator: what is left of its batches.
@@ -288,8 +288,9 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 			fail(L, err)
 		}
 		s.finish(true)
-	})
-	s.untie = func() { bindings.SetJSONStream(L, iterFn, nil) }
+	}
+	bindings.SetJSONStream(L, iterFn, pullJSON, pushJSON)
+	s.untie = func() { bindings.SetJSONStream(L, iterFn, nil, nil) }
 	L.Push(iterFn)
 	return 1
 }
@@ -305,10 +306,11 @@ const routeArena = 16 << 10
 // route out, into one Route it reuses, so a malformed message raises
 // there, and the record keeps the bytes, decoded again only when it is
 // read after a newer one; a plain route is only checked when handed out
-// (RouteDecoder.Check) and decoded when a field other than dst is read. --json's push reads each message where the
-// socket received it, decoded and written before the next is read, and
-// makes no record (the maker's last bytes then alias the socket's
-// buffer, which is harmless: no record of the maker is made after).
+// (RouteDecoder.Check) and decoded when a field other than dst is read.
+// --json's push reads each message where the socket received it, decoded
+// and written before the next is read, and makes no record (the maker's
+// last bytes then alias the socket's buffer, which is harmless: no record
+// of the maker is made after).
 func (a *api) routeEach(L *lua.LState) int {
 	const fn = "rtnl.route.each"
 	f := readRouteFilter(bindings.OptTable(L, 1, fn))
@@ -319,9 +321,9 @@ func (a *api) routeEach(L *lua.LState) int {
 		return dec.Decode(r, b)
 	})
 	// A route handed out to the loop is checked, not decoded, when the
-	// decoder can tell it is well formed (a plain route, no filter by
-	// table or device), and its dst read from its bytes: a loop that
-	// reads r.dst decodes no route whole.
+	// decoder can tell it is well formed and whether the filter takes it
+	// (a plain route), and its dst read from its bytes: a loop that reads
+	// r.dst decodes no plain route whole.
 	recs.Fast(func(b []byte) (bool, bool) { return dec.Check(b) },
 		map[string]func(dst, b []byte) ([]byte, bool){"dst": rtnl.AppendRouteDst})
 	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func([]byte) error) error {
