@@ -1753,7 +1753,7 @@ function rtnl.rule.add(args) end
 ---@param args rtnl.rule.del.args
 function rtnl.rule.del(args) end
 
---- Queues the changes fn makes and sends them in bulk (runs of the same kind share a sendmsg); returns one {fn=, ok=, error=} per call, or raises the first failure (naming its line) unless raise = false.
+--- Queues the changes fn makes and sends them in bulk (runs of the same kind share a sendmsg); a leading run of route or address adds is sent while fn runs (a read inside fn first waits for it; if fn raises it is deleted again); returns one {fn=, ok=, error=} per call, or raises the first failure (naming its line) unless raise = false.
 ---
 --- ```lua
 --- rtnl.batch(function()

@@ -251,6 +251,7 @@ func (a *api) queueAddrAdd(L *lua.LState, b *batchState, fn string) {
 	// A refused address is reported with the others when the batch is
 	// sent (an unknown device may be made by an earlier call).
 	_ = rr.q.(*rtnl.AddrQueue).Add(&b.addr)
+	a.pump(L, b, rr)
 }
 
 // findAddr returns the address x names if it exists (cleaned up to be

@@ -19,6 +19,7 @@ const batchKey = "rtnl.batch"
 // batchState collects the calls made inside rtnl.batch: ops in order,
 // a run of route adds or of address adds being one op (see queuedRun).
 type batchState struct {
+	ctx   context.Context // rtnl.batch's (fn runs in one of its own)
 	ops   []*op
 	route rtnl.Route   // read into by each queued route add, then encoded
 	addr  rtnl.Address // read into by each queued address add, then encoded
@@ -65,13 +66,29 @@ func (a *api) batch(L *lua.LState) int {
 		}
 		return len(res)
 	}
-	b := &batchState{}
+	b := &batchState{ctx: bindings.Context(L)}
 	a.env.SetValue(batchKey, b)
-	_, errv, ok := bindings.Call(L, body, nil, nil)
+	// Protect, not Call: an interrupted fn must still undo what its
+	// leading run sent before the interruption is raised.
+	_, errv, ok := bindings.Protect(L, body, nil, nil)
 	a.env.SetValue(batchKey, nil)
 	if !ok {
-		L.Error(errv, 0) // nothing was sent
+		// Nothing is sent; what the leading run sent while fn ran is
+		// deleted again (see batch_pipe.go).
+		rerr := a.abortEarly(bindings.Context(L), b)
+		if ctx := L.Context(); ctx != nil && ctx.Err() != nil {
+			errv = lua.LString(ctx.Err().Error()) // as bindings.Call raises it
+			if rerr != nil {
+				errv = withRollbackFailure(L, errv, rerr)
+			}
+			L.RaiseError("%s", errv.String())
+		}
+		if rerr != nil {
+			errv = withRollbackFailure(L, errv, rerr)
+		}
+		L.Error(errv, 0)
 	}
+	b.settle(a.env)
 	// From here an interrupt must roll the batch back, not end the
 	// process with part of it sent: the CLI catches it from now on.
 	a.env.Guarding()
@@ -312,6 +329,7 @@ func resultsDiscarded(L *lua.LState) bool {
 type callQueue interface {
 	Len() int
 	Send(ctx context.Context, c *rtnl.Client, failed func(i int, err error))
+	StartSending(ctx context.Context, c *rtnl.Client) *rtnl.QueueSender
 	DelAdded(ctx context.Context, c *rtnl.Client, skip []int) []error
 }
 
@@ -336,6 +354,12 @@ type queuedRun struct {
 	what    string // "routes", for the journal
 	lines   []lineRun
 	journal bool // the calls are journalled
+	// early: the run leads its batch and may be sent while fn runs
+	// (batch_pipe.go); pipe is its sender once it is; sealed: it was
+	// sent so while fn ran and takes no more calls.
+	early  bool
+	pipe   *rtnl.QueueSender
+	sealed bool
 }
 
 // lineRun is n consecutive calls made at where.
@@ -364,12 +388,14 @@ func (a *api) queueCall(L *lua.LState, b *batchState, fn, group, what string, ne
 	journal := a.journalled()
 	var rr *queuedRun
 	if n := len(b.ops); n > 0 {
-		if last := b.ops[n-1]; last.queued != nil && last.group == group && last.queued.journal == journal && sameTarget(last.target, t) {
+		if last := b.ops[n-1]; last.queued != nil && !last.queued.sealed && last.group == group && last.queued.journal == journal && sameTarget(last.target, t) {
 			rr = last.queued
 		}
 	}
 	if rr == nil {
+		b.settle(a.env) // a leading run sent early is sent whole first
 		rr = &queuedRun{q: newQueue(), what: what, journal: journal}
+		rr.early = len(b.ops) == 0 && a.pipelinable(journal)
 		b.ops = append(b.ops, &op{fn: fn, group: group, target: t, queued: rr})
 	}
 	// WhereFrame allocates nothing for a call made from a script line
@@ -391,6 +417,11 @@ func (a *api) queueCall(L *lua.LState, b *batchState, fn, group, what string, ne
 // if it cannot be asked, nothing is sent and every call fails with why.
 func (a *api) sendQueuedRun(ctx context.Context, cl *rtnl.Client, o *op, call int, out []callErr) []callErr {
 	rr := o.queued
+	if rr.pipe != nil { // sent while fn ran (batch_pipe.go)
+		rr.pipe.Wait()
+		rr.pipe.Report(func(k int, err error) { out = append(out, callErr{call + k, err}) })
+		return out
+	}
 	var skip []int // calls the kernel refused, never sent, or that add what was there
 	if ef, ok := rr.q.(existingFinder); ok && rr.journal {
 		had, err := ef.Existing(ctx, cl)

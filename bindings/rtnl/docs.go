@@ -173,7 +173,7 @@ rtnl.link.set{ifname = "veth0", master = "br0", port = {cost = 10, learning = fa
 				Example: `rtnl.rule.add{src = "10.1.0.0/24", table = 100, priority = 1000}`},
 			{Name: "rtnl.rule.del", Summary: "Removes the first rule matching every field given.", Params: args(false, ruleFields...),
 				Example: `rtnl.rule.del{priority = 1000}`},
-			{Name: "rtnl.batch", Summary: "Queues the changes fn makes and sends them in bulk (runs of the same kind share a sendmsg); returns one {fn=, ok=, error=} per call, or raises the first failure (naming its line) unless raise = false.",
+			{Name: "rtnl.batch", Summary: "Queues the changes fn makes and sends them in bulk (runs of the same kind share a sendmsg); a leading run of route or address adds is sent while fn runs (a read inside fn first waits for it; if fn raises it is deleted again); returns one {fn=, ok=, error=} per call, or raises the first failure (naming its line) unless raise = false.",
 				Params: []bindings.ParamDoc{{Name: "fn", Type: "fun()", Desc: "makes rtnl calls"},
 					{Name: "opts", Type: "{raise: boolean}", Desc: "raise = false returns failures instead", Optional: true}},
 				Returns: ret("table[]", "per-call results"),

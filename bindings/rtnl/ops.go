@@ -44,6 +44,7 @@ func (a *api) do(L *lua.LState, o *op) bool {
 	a.dryResolve(L, o)
 	if b := batchOf(a.env); b != nil {
 		o.where = bindings.WhereFrame(L)
+		b.settle(a.env) // a leading run sent early is sent whole first
 		b.ops = append(b.ops, o)
 		return false
 	}

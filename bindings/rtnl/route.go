@@ -522,6 +522,7 @@ func (a *api) queueRouteAdd(L *lua.LState, b *batchState, fn string) {
 	// A refused route is reported with the others when the batch is
 	// sent (an unknown device may be made by an earlier call).
 	_ = rr.q.(*rtnl.RouteQueue).Add(&b.route)
+	a.pump(L, b, rr)
 }
 
 func routeDesc(r *rtnl.Route) string {

@@ -156,81 +156,143 @@ func (q *requestQueue) each(fn func(i int, rec []byte) bool) {
 // caller journals those as maybe applied). Requests are patched in place
 // with the devices' indexes, which DelAdded uses.
 func (q *requestQueue) Send(ctx context.Context, c *Client, failed func(i int, err error)) {
-	devs := c.devs()
-	q.index, q.devErr = make([]int, len(q.devs)), make([]error, len(q.devs))
-	for k, d := range q.devs {
-		q.index[k], q.devErr[k] = devs.index(ctx, q.op, d.field, d.name)
+	s := q.newSend(ctx, c, failed)
+	s.resolve(q.devs)
+	for _, ch := range q.chunks {
+		s.records(ch.buf, ch.first, q.refused)
 	}
-	ms := make([]codec.Message, 0, min(q.n, queueWindow))
-	calls := make([]int, 0, cap(ms))
-	refused := q.refused
-	var broken error // the exchange failed: nothing more is sent
-	send := func() {
-		if len(ms) == 0 {
-			return
-		}
-		errs, err := c.batch(ctx, ms, func(j int) string { return q.kind.describe(ms[j].Data, q.devName) })
-		for j, i := range calls {
-			switch {
-			case j < len(errs) && errs[j] != nil:
-				failed(i, errs[j])
-			case err != nil:
-				failed(i, err)
+	s.flush()
+	q.sendDone(s)
+}
+
+// queueSend is one sending of a queue's requests, in order: the devices
+// resolved so far and the window of messages being filled. It reads the
+// queue's records and devices only as handed to it (records, resolve),
+// so that it can run on another goroutine than the one filling the
+// queue (see QueueSender); it writes only into the records it sends
+// (their device slots).
+type queueSend struct {
+	ctx    context.Context
+	c      *Client
+	op     string
+	header codec.Header
+	kind   requestKind
+	failed func(i int, err error)
+
+	devs   *devResolver
+	names  []devRef // devices resolved, by placeholder
+	index  []int    // their indexes (0: failed, see devErr)
+	devErr []error
+	ms     []codec.Message
+	calls  []int
+	slots  []int
+	broken error // the exchange failed: nothing more is sent
+	sent   int   // calls before this one were handed to the kernel
+}
+
+func (q *requestQueue) newSend(ctx context.Context, c *Client, failed func(i int, err error)) *queueSend {
+	return &queueSend{ctx: ctx, c: c, op: q.op, header: q.header, kind: q.kind, failed: failed,
+		devs: c.devs(), ms: make([]codec.Message, 0, min(q.n, queueWindow)), calls: make([]int, 0, min(q.n, queueWindow))}
+}
+
+// sendDone keeps what a finished sending learnt, for DelAdded and
+// errors: the devices' indexes and how far it went.
+func (q *requestQueue) sendDone(s *queueSend) {
+	q.index, q.devErr = s.index, s.devErr
+	q.sent = max(q.sent, s.sent)
+}
+
+// resolve resolves the devices of devs (the queue's, in placeholder
+// order) that it has not resolved yet.
+func (s *queueSend) resolve(devs []devRef) {
+	for k := len(s.index); k < len(devs); k++ {
+		d := devs[k]
+		i, err := s.devs.index(s.ctx, s.op, d.field, d.name)
+		s.names = append(s.names, d)
+		s.index, s.devErr = append(s.index, i), append(s.devErr, err)
+	}
+}
+
+// records sends (a window at a time) the records of buf, the first
+// being call first; refused holds the calls refused when queued
+// (ascending; those outside buf's are ignored).
+func (s *queueSend) records(buf []byte, first int, refused []queueError) {
+	for len(refused) > 0 && refused[0].call < first {
+		refused = refused[1:]
+	}
+	for i, b := first, buf; len(b) >= 2; i++ {
+		n := int(binary.LittleEndian.Uint16(b))
+		rec := b[2 : 2+n : 2+n]
+		b = b[2+n:]
+		switch {
+		case len(refused) > 0 && refused[0].call == i:
+			s.failed(i, refused[0].err)
+			refused = refused[1:]
+		case s.broken != nil:
+			s.failed(i, s.broken)
+		default:
+			if err := s.patch(rec); err != nil {
+				s.failed(i, err)
+				continue
+			}
+			s.ms = append(s.ms, codec.Message{Header: s.header, Data: rec})
+			s.calls = append(s.calls, i)
+			s.sent = i + 1
+			if len(s.ms) == queueWindow {
+				s.flush()
 			}
 		}
-		if err != nil {
-			broken = err
-		}
-		ms, calls = ms[:0], calls[:0]
 	}
-	q.each(func(i int, rec []byte) bool {
-		if len(refused) > 0 && refused[0].call == i {
-			failed(i, refused[0].err)
-			refused = refused[1:]
-			return true
+}
+
+// flush sends the window.
+func (s *queueSend) flush() {
+	if len(s.ms) == 0 {
+		return
+	}
+	errs, err := s.c.batch(s.ctx, s.ms, func(j int) string { return s.kind.describe(s.ms[j].Data, s.devName) })
+	for j, i := range s.calls {
+		switch {
+		case j < len(errs) && errs[j] != nil:
+			s.failed(i, errs[j])
+		case err != nil:
+			s.failed(i, err)
 		}
-		if broken != nil {
-			failed(i, broken)
-			return true
-		}
-		if err := q.patch(rec); err != nil {
-			failed(i, err)
-			return true
-		}
-		ms = append(ms, codec.Message{Header: q.header, Data: rec})
-		calls = append(calls, i)
-		q.sent = i + 1
-		if len(ms) == queueWindow {
-			send()
-		}
-		return true
-	})
-	send()
+	}
+	if err != nil {
+		s.broken = err
+	}
+	s.ms, s.calls = s.ms[:0], s.calls[:0]
+}
+
+// devName is the name of a device resolved to idx ("" if none).
+func (s *queueSend) devName(idx int) string {
+	return devNameOf(s.names, s.index, s.devErr, idx)
 }
 
 // patch replaces the device placeholders of request rec with the
-// indexes Send resolved; a device that does not exist is the error of
-// the request.
-func (q *requestQueue) patch(rec []byte) error {
-	q.slots = q.kind.devSlots(rec, q.slots[:0])
+// indexes resolved; a device that does not exist is the error of the
+// request.
+func (s *queueSend) patch(rec []byte) error {
+	s.slots = s.kind.devSlots(rec, s.slots[:0])
 	// Check every slot before patching any: a request that is not sent
 	// keeps all its placeholders (see unsent).
-	for _, off := range q.slots {
+	for _, off := range s.slots {
 		v := binary.LittleEndian.Uint32(rec[off:])
 		if v&devPlaceholder == 0 {
 			continue
 		}
 		k := int(v &^ devPlaceholder)
-		if k >= len(q.index) {
-			return fmt.Errorf("%s: device placeholder %d of %d", q.op, k, len(q.index))
+		if k >= len(s.index) {
+			return fmt.Errorf("%s: device placeholder %d of %d", s.op, k, len(s.index))
 		}
-		if q.devErr[k] != nil {
-			return q.devErr[k]
+		if s.devErr[k] != nil {
+			return s.devErr[k]
 		}
 	}
-	for _, off := range q.slots {
+	for _, off := range s.slots {
 		if v := binary.LittleEndian.Uint32(rec[off:]); v&devPlaceholder != 0 {
-			binary.LittleEndian.PutUint32(rec[off:], uint32(q.index[v&^devPlaceholder]))
+			binary.LittleEndian.PutUint32(rec[off:], uint32(s.index[v&^devPlaceholder]))
 		}
 	}
 	return nil
@@ -250,9 +312,14 @@ func (q *requestQueue) unsent(rec []byte) bool {
 
 // devName is the name of a device Send resolved to idx ("" if none).
 func (q *requestQueue) devName(idx int) string {
-	for k, i := range q.index {
-		if i == idx && idx != 0 && q.devErr[k] == nil {
-			return q.devs[k].name
+	return devNameOf(q.devs, q.index, q.devErr, idx)
+}
+
+// devNameOf is the name among devs of the device resolved to idx.
+func devNameOf(devs []devRef, index []int, devErr []error, idx int) string {
+	for k, i := range index {
+		if i == idx && idx != 0 && devErr[k] == nil {
+			return devs[k].name
 		}
 	}
 	return ""

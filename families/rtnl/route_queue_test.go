@@ -323,13 +323,13 @@ func TestRequestQueuePatchAllocs(t *testing.T) {
 	if err := q.Add(&r); err != nil {
 		t.Fatal(err)
 	}
-	q.index, q.devErr = []int{4, 3}, make([]error, 2)
+	s := &queueSend{op: q.op, kind: q.kind, index: []int{4, 3}, devErr: make([]error, 2)}
 	var rec []byte
 	q.each(func(_ int, b []byte) bool { rec = b; return false })
 	orig := bytes.Clone(rec)
 	allocs := testing.AllocsPerRun(100, func() {
 		copy(rec, orig)
-		if err := q.patch(rec); err != nil {
+		if err := s.patch(rec); err != nil {
 			t.Fatal(err)
 		}
 	})
