@@ -2,10 +2,19 @@ package rtnl
 
 import "context"
 
-// SendWindow is how many queued requests a QueueSender hands its
-// goroutine at a time: as many as the core's batch sends in one sendmsg
-// by default.
-const SendWindow = 256
+// How many queued requests a QueueSender hands its goroutine at a time:
+// FirstWindow first, so that the kernel starts early, then as many as
+// were handed before (the kernel's work doubles while the script keeps
+// up), up to SendWindow, as many as the core's batch sends in one
+// sendmsg by default; a run that ends mid-window waits for at most that
+// many more requests to be sent.
+const (
+	FirstWindow = 64
+	SendWindow  = 256
+)
+
+// window is the number of requests handed over next, handed having been.
+func window(handed int) int { return min(SendWindow, max(FirstWindow, handed)) }
 
 // QueueSender sends a queue's requests while the queue is still being
 // filled: the filling goroutine (a script's loop of adds) hands over each
@@ -62,9 +71,10 @@ func (q *requestQueue) StartSending(ctx context.Context, c *Client) *QueueSender
 	return qs
 }
 
-// Pump hands over the queued requests if a window of them is complete.
+// Pump hands over the queued requests if a window of them is complete
+// (FirstWindow, then doubling up to SendWindow).
 func (qs *QueueSender) Pump() {
-	if !qs.closed && qs.q.n-qs.handed >= SendWindow {
+	if !qs.closed && qs.q.n-qs.handed >= window(qs.handed) {
 		qs.hand()
 	}
 }

@@ -62,7 +62,7 @@ func TestQueueSenderSameAsSend(t *testing.T) {
 		r := routes[i]
 		_ = q2.Add(&r)
 		qs.Pump()
-		if h := qs.Handed(); h > q2.Len() || q2.Len()-h >= SendWindow {
+		if h := qs.Handed(); h > q2.Len() || q2.Len()-h >= SendWindow || (q2.Len() == FirstWindow && h != FirstWindow) {
 			t.Fatalf("after %d adds %d handed over", q2.Len(), h)
 		}
 	}
