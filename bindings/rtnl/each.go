@@ -3,7 +3,6 @@ package rtnl
 import (
 	"context"
 	"errors"
-	"iter"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -20,22 +19,24 @@ const maxOpenStreams = 4
 // errStopStream ends a dump whose iterator was closed.
 var errStopStream = errors.New("rtnl each: iterator closed")
 
-// stream is one each iterator. For the Lua loop the dump runs as a pull
-// iterator (iter.Pull2), started by the first call, that hands out
-// batches: the dump side collects up to streamBatch decoded objects (a
-// datagram's worth and more) before it switches to the Lua side, which
-// converts them one per call of the Lua iterator without switching back;
-// so there are two goroutine switches per batch, not per object, and the
-// dump is still never held whole. --json printing an iterator not yet
-// called runs the dump itself instead (its JSON stream's push form),
-// writing each object as it arrives, from the memory it arrives in. It
-// runs on its own connection (a dump holds its connection until it
-// ends), so the loop body can make other rtnl calls; when the loop runs
-// to the end the connection goes back to the runtime's spares, and when
-// it breaks out early the stream stays suspended until the runtime
-// closes or maxOpenStreams newer ones push it out (no finalizers).
+// stream is one each iterator. For the Lua loop the dump runs on a
+// goroutine of its own (a reader), started by the first call, that
+// collects up to streamBatch decoded objects (a datagram's worth and
+// more) per batch and keeps up to readAhead batches ready; the Lua side
+// converts them one per call of the Lua iterator, and waits only when no
+// batch is ready. So on two cores the kernel filling the dump's datagrams
+// and the decoding overlap the Lua loop, and the dump is still never held
+// whole. --json printing an iterator not yet called runs the dump itself
+// instead (its JSON stream's push form), writing each object as it
+// arrives, from the memory it arrives in. It runs on its own connection
+// (a dump holds its connection until it ends), so the loop body can make
+// other rtnl calls; when the loop runs to the end the connection goes
+// back to the runtime's spares, and when it breaks out early the stream
+// stays suspended (its reader waiting, at most readAhead batches ahead)
+// until the runtime closes or maxOpenStreams newer ones push it out (no
+// finalizers).
 type stream struct {
-	stopFn func() // nil until the pull iterator starts
+	stopFn func() // stops the reader and waits for it; nil until it starts
 	cancel context.CancelFunc
 	cl     *rtnl.Client
 	target netns.Target
@@ -44,11 +45,18 @@ type stream struct {
 	untie  func() // unties the iterator's field stream
 }
 
-// streamBatch is how many objects the dump side collects per switch.
+// streamBatch is how many objects the dump side collects per hand-over.
 const streamBatch = 256
 
+// readAhead is how many batches a stream's reader may have ready before
+// the Lua side takes them: enough that the Lua side seldom waits while
+// the reader reads the next datagram, few enough that a stream holds a
+// bounded part of the dump.
+const readAhead = 3
+
 // finish ends the dump (reading what is left, so the connection is clean)
-// and releases the connection.
+// and releases the connection, once the reader has returned: no
+// goroutine of the stream touches the connection after.
 func (s *stream) finish(clean bool) {
 	if s.done {
 		return
@@ -83,6 +91,127 @@ func (s *stream) stop() { s.finish(true) }
 // reuses for the next.
 type dumpFunc[E any] func(ctx context.Context, cl *rtnl.Client, keep bool, yield func(E) error) error
 
+// reader runs a stream's dump (keep true) on a goroutine of its own,
+// handing the Lua side batches of items through ready, up to readAhead
+// ahead of it. When items point into their batch (keeps), every batch is
+// new; else the Lua side hands each batch back through free when it takes
+// the next, and the reader reuses it.
+type reader[E any] struct {
+	ready chan []E      // full batches, then the last; closed at the end
+	free  chan []E      // batches the Lua side is done with; nil: keeps
+	quit  chan struct{} // closed to stop the dump
+	done  chan struct{} // closed when the goroutine has returned
+	// err is the error that ended the dump and panicked what the dump
+	// panicked with: written before ready is closed, read after.
+	err      error
+	panicked any
+	held     []E // the Lua side's batch (for free)
+}
+
+// startReader starts dump on a goroutine of its own: it stops at the
+// dump's end, when stop is called, or when ctx is cancelled (the dump's
+// error then).
+func startReader[E any](ctx context.Context, cl *rtnl.Client, dump dumpFunc[E], keeps bool) *reader[E] {
+	r := &reader[E]{
+		ready: make(chan []E, readAhead),
+		quit:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	if !keeps {
+		r.free = make(chan []E, readAhead+1)
+	}
+	go r.run(ctx, cl, dump)
+	return r
+}
+
+// run is the reader's goroutine. Items collected before an error are
+// handed out before it, unless ctx was cancelled (an interrupted wait,
+// which raises the dump's error at once, or a stop).
+func (r *reader[E]) run(ctx context.Context, cl *rtnl.Client, dump dumpFunc[E]) {
+	defer close(r.done)
+	defer func() {
+		if p := recover(); p != nil {
+			r.panicked = p // raised on the Lua side, as if it ran there
+		}
+		close(r.ready)
+	}()
+	buf := r.batch()
+	err := dump(ctx, cl, true, func(v E) error {
+		buf = append(buf, v)
+		if len(buf) < streamBatch {
+			return nil
+		}
+		if !r.send(buf) {
+			return errStopStream
+		}
+		buf = r.batch()
+		return nil
+	})
+	if errors.Is(err, errStopStream) {
+		return
+	}
+	if len(buf) > 0 && (err == nil || ctx.Err() == nil) && !r.send(buf) {
+		return
+	}
+	r.err = err
+}
+
+// batch returns an empty batch: one handed back, or a new one.
+func (r *reader[E]) batch() []E {
+	select {
+	case b := <-r.free: // nil channel (keeps): never ready
+		clear(b)
+		return b[:0]
+	default:
+		return make([]E, 0, streamBatch)
+	}
+}
+
+// send hands b to the Lua side, waiting while readAhead batches are
+// ready; false when the reader was stopped.
+func (r *reader[E]) send(b []E) bool {
+	select {
+	case r.ready <- b:
+		return true
+	case <-r.quit:
+		return false
+	}
+}
+
+// next returns the next batch, or ok false at the end of the dump with
+// the error that ended it. A wait for the reader is cut short, with
+// the dump's error, when ctx (the context of the Lua call waiting) is
+// done: cancel cancels the dump.
+func (r *reader[E]) next(ctx context.Context, cancel context.CancelFunc) (b []E, ok bool, err error) {
+	if r.free != nil && r.held != nil {
+		select {
+		case r.free <- r.held:
+		default: // the reader has enough (it may have ended)
+		}
+	}
+	r.held = nil
+	select {
+	case b, ok = <-r.ready:
+	default:
+		unwatch := context.AfterFunc(ctx, cancel)
+		b, ok = <-r.ready
+		unwatch()
+	}
+	if !ok {
+		return nil, false, r.err
+	}
+	r.held = b
+	return b, true, nil
+}
+
+// stop ends the dump (it reads what is left of it, so its connection is
+// clean) and waits for the reader's goroutine to return.
+func (r *reader[E]) stop(cancel context.CancelFunc) {
+	close(r.quit)
+	cancel() // a receive waiting for the kernel returns now
+	<-r.done
+}
+
 // each is the each iterator of a dump of decoded objects: each object
 // reaches Lua as a record under spec, which points into the object's
 // batch instead of copying it, so a batch lives as long as one of its
@@ -106,7 +235,8 @@ func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context
 // fail, which ends the stream with that error.
 type itemFuncs[E any] struct {
 	// keeps says whether a record points at its item, in its batch: then
-	// every batch is new; else the dump side reuses one.
+	// every batch is new; else the reader reuses the batches the Lua
+	// side is done with.
 	keeps  bool
 	record func(L *lua.LState, p *E) (*lua.LTable, error)
 	json   func(L *lua.LState, p *E, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error)
@@ -114,10 +244,10 @@ type itemFuncs[E any] struct {
 
 // eachItem is the one home of the each iterators: dump runs the family's
 // Each call on a connection of the stream's own, handing every item to
-// its yield; the items reach Lua through funcs. The pull iterator's dump
-// side collects the items into batches, a new one each time (the pull
-// iterator alternates strictly, so the two sides never touch one at
-// once).
+// its yield; the items reach Lua through funcs. For the iterator the
+// dump runs on a reader's goroutine (with keep true: what an item points
+// at is never reused), so dump must touch nothing the Lua side uses
+// (not L, not the env) once it has begun handing out items.
 func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs itemFuncs[E]) int {
 	c := connsOf(a.env)
 	t := a.target()
@@ -127,7 +257,7 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 	}
 	// The stream outlives the call that made it (a script may return it,
 	// for --json to print): its context keeps the values of that call's
-	// but is cancelled only by the context of the call that resumes it.
+	// but is cancelled only by the context of the call that waits for it.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(bindings.Context(L)))
 	s := &stream{cancel: cancel, cl: cl, target: t, c: c}
 	c.streams = append(c.streams, s)
@@ -135,42 +265,11 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 		c.streams[0].stop()
 	}
 	var (
-		next  func() ([]E, error, bool) // nil: not started
-		batch []E
-		pos   int
+		rd      *reader[E] // nil: not started, or pushed in place
+		started bool
+		batch   []E
+		pos     int
 	)
-	// pull starts the dump as the pull iterator.
-	pull := func() {
-		seq := func(yield func([]E, error) bool) {
-			buf := make([]E, 0, streamBatch)
-			err := dump(ctx, cl, true, func(v E) error {
-				buf = append(buf, v)
-				if len(buf) < streamBatch {
-					return nil
-				}
-				if !yield(buf, nil) {
-					return errStopStream
-				}
-				// The Lua side asks for the next batch when it has
-				// handed out every item of this one.
-				if funcs.keeps {
-					buf = make([]E, 0, streamBatch) // its records keep its items
-				} else {
-					clear(buf)
-					buf = buf[:0]
-				}
-				return nil
-			})
-			switch {
-			case errors.Is(err, errStopStream):
-			case err != nil:
-				yield(nil, err)
-			case len(buf) > 0:
-				yield(buf, nil)
-			}
-		}
-		next, s.stopFn = iter.Pull2(iter.Seq2[[]E, error](seq))
-	}
 	// nextItem is the next item, nil at the end; the iterator makes it a
 	// record, the JSON stream (--json) writes its JSON.
 	nextItem := func(L *lua.LState) *E {
@@ -178,20 +277,26 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 			return nil
 		}
 		if pos == len(batch) {
-			if next == nil {
-				pull()
+			if !started {
+				started = true
+				rd = startReader(ctx, cl, dump, funcs.keeps)
+				s.stopFn = func() { rd.stop(cancel) }
 			}
-			unwatch := context.AfterFunc(bindings.Context(L), cancel)
-			v, err, ok := next()
-			unwatch()
+			if rd == nil {
+				return nil // the push form runs the dump
+			}
+			v, ok, err := rd.next(bindings.Context(L), cancel)
 			batch, pos = v, 0
 			switch {
-			case !ok:
-				s.finish(true)
-				return nil
+			case !ok && rd.panicked != nil: // read once ready is closed
+				s.finish(false)
+				panic(rd.panicked)
 			case err != nil:
 				s.finish(false)
 				raise(L, fn, err)
+			case !ok:
+				s.finish(true)
+				return nil
 			}
 		}
 		pos++
@@ -235,7 +340,7 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 	}
 	pushJSON := func(L *lua.LState, sink bindings.JSONSink) {
 		val := sink.Value()
-		if next != nil || s.done {
+		if started || s.done {
 			// Started by the iterator: what is left of its batches.
 			for {
 				p := nextItem(L)
@@ -254,8 +359,8 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 			}
 		}
 		// The dump runs here, each item written as it comes and kept by
-		// nothing: no batches, no copies, no goroutine switches.
-		next = func() ([]E, error, bool) { return nil, nil, false }
+		// nothing: no batches, no copies, no goroutines.
+		started = true
 		unwatch := context.AfterFunc(bindings.Context(L), cancel)
 		defer unwatch()
 		defer func() {
@@ -314,8 +419,9 @@ const routeArena = 16 << 10
 func (a *api) routeEach(L *lua.LState) int {
 	const fn = "rtnl.route.each"
 	f := readRouteFilter(bindings.OptTable(L, 1, fn))
-	// dec is the dump's decoder, set by the dump side before it hands
-	// out the first message (the pull iterator orders the two sides).
+	// dec is the dump's decoder, set once by the dump side before it
+	// hands out the first message (the hand-over orders the two sides;
+	// the dump side reads no field of it after).
 	var dec *rtnl.RouteDecoder
 	recs := bindings.NewLazyRecordMaker(L, routeSpec, func(r *rtnl.Route, b []byte) (bool, error) {
 		return dec.Decode(r, b)
@@ -326,10 +432,14 @@ func (a *api) routeEach(L *lua.LState) int {
 	// r.dst decodes no plain route whole.
 	recs.Fast(func(b []byte) (bool, bool) { return dec.Check(b) },
 		map[string]func(dst, b []byte) ([]byte, bool){"dst": rtnl.AppendRouteDst})
+	tables := withTables(a.env) // here: the dump side must not touch the env
 	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func([]byte) error) error {
 		var arena []byte
+		first := true
 		return cl.EachRouteMessage(ctx, f, func(rd *rtnl.RouteDecoder, b []byte) error {
-			dec = rd
+			if first {
+				dec, first = rd, false
+			}
 			if !keep {
 				return yield(b) // written before the next message is read
 			}
@@ -339,7 +449,7 @@ func (a *api) routeEach(L *lua.LState) int {
 			n := len(arena)
 			arena = append(arena, b...)
 			return yield(arena[n:len(arena):len(arena)])
-		}, withTables(a.env))
+		}, tables)
 	}, itemFuncs[[]byte]{
 		record: func(L *lua.LState, p *[]byte) (*lua.LTable, error) {
 			ok, err := recs.Check(*p)
