@@ -19,15 +19,26 @@ const batchKey = "rtnl.batch"
 // batchState collects the calls made inside rtnl.batch: ops in order,
 // a run of route adds or of address adds being one op (see queuedRun).
 type batchState struct {
-	ctx   context.Context // rtnl.batch's (fn runs in one of its own)
-	ops   []*op
-	route rtnl.Route   // read into by each queued route add, then encoded
-	addr  rtnl.Address // read into by each queued address add, then encoded
+	ctx context.Context // rtnl.batch's (fn runs in one of its own)
+	// guarded: Env.Guarding was called for the batch (once, before its
+	// first send: an early one, or the flush).
+	guarded bool
+	ops     []*op
+	route   rtnl.Route   // read into by each queued route add, then encoded
+	addr    rtnl.Address // read into by each queued address add, then encoded
 }
 
 func batchOf(env *bindings.Env) *batchState {
 	b, _ := env.Value(batchKey).(*batchState)
 	return b
+}
+
+// guard calls env.Guarding once for the batch, before its first send.
+func (b *batchState) guard(env *bindings.Env) {
+	if !b.guarded {
+		b.guarded = true
+		env.Guarding()
+	}
 }
 
 // callErr is the failure of queued call number call, counted over the
@@ -91,7 +102,7 @@ func (a *api) batch(L *lua.LState) int {
 	b.settle(a.env)
 	// From here an interrupt must roll the batch back, not end the
 	// process with part of it sent: the CLI catches it from now on.
-	a.env.Guarding()
+	b.guard(a.env)
 	errs := a.flush(L, b.ops, raiseFirst)
 	if discard {
 		// Nobody receives the results: build none (a table per call,

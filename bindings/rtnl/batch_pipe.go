@@ -63,7 +63,7 @@ func (a *api) pump(L *lua.LState, b *batchState, rr *queuedRun) {
 			return
 		}
 		// An interrupt from now on must roll back what is sent.
-		a.env.Guarding()
+		b.guard(a.env)
 		rr.pipe = rr.q.StartSending(b.ctx, cl)
 		cs.before = func() { b.settle(a.env) }
 	}
