@@ -2,6 +2,7 @@ package rtnl_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -40,6 +41,23 @@ func pipeRuntime(t *testing.T, ns *testutil.NS, opts runtime.Options) *runtime.R
 		}
 	}))
 	return rt
+}
+
+// seenInside runs a batch whose fn makes call n times (i counting from
+// 0), then evaluates read, and returns what read gave.
+func seenInside(t *testing.T, rt *runtime.Runtime, n int, call, read string) int64 {
+	t.Helper()
+	res, err := rt.RunString(context.Background(), "inside.lua", fmt.Sprintf(`local rtnl = require "rtnl"
+local n
+rtnl.batch(function()
+  for i = 0, %d do %s end
+  n = %s
+end)
+return n`, n-1, call, read))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res[0].(int64)
 }
 
 // TestBatchSendsLeadingRunEarly: a batch that starts with a run of route
@@ -165,18 +183,9 @@ end)`)
 func TestBatchEarlyAddrs(t *testing.T) {
 	ns := benchVethNS(t)
 	rt := pipeRuntime(t, ns, runtime.Options{})
-	res, err := rt.RunString(context.Background(), "addrs.lua", `local rtnl = require "rtnl"
-local n
-rtnl.batch(function()
-  for i = 0, 599 do rtnl.addr.add{dev = "bench0", address = string.format("172.16.%d.%d/32", math.floor(i / 256), i % 256)} end
-  n = #rtnl.addr.list{dev = "bench0"}
-end)
-return n`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res[0].(int64) != 600 {
-		t.Fatalf("a read inside fn saw %v addresses, want 600", res[0])
+	if n := seenInside(t, rt, 600, `rtnl.addr.add{dev = "bench0", address = string.format("172.16.%d.%d/32", math.floor(i / 256), i % 256)}`,
+		`#rtnl.addr.list{dev = "bench0"}`); n != 600 {
+		t.Fatalf("a read inside fn saw %v addresses, want 600", n)
 	}
 	var as []map[string]any
 	ns.IPJSON(&as, "-4", "addr", "show", "dev", "bench0")
@@ -192,18 +201,9 @@ func TestBatchNotEarlyWhenJournalled(t *testing.T) {
 	for _, opts := range []runtime.Options{{Journal: true}, {Atomic: true}, {DryRun: true, Stderr: io.Discard}} {
 		ns := benchVethNS(t)
 		rt := pipeRuntime(t, ns, opts)
-		res, err := rt.RunString(context.Background(), "j.lua", `local rtnl = require "rtnl"
-local n
-rtnl.batch(function()
-  for i = 0, 999 do rtnl.route.add{dst = string.format("10.3.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
-  n = #rtnl.route.list{table = "main"}
-end)
-return n`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res[0].(int64) != 0 {
-			t.Fatalf("%+v: a read inside fn saw %v routes, want 0", opts, res[0])
+		if n := seenInside(t, rt, 1000, `rtnl.route.add{dst = string.format("10.3.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"}`,
+			`#rtnl.route.list{table = "main"}`); n != 0 {
+			t.Fatalf("%+v: a read inside fn saw %v routes, want 0", opts, n)
 		}
 	}
 }

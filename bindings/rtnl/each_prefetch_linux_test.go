@@ -282,6 +282,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// closeClean closes e's runtime and checks that it left nothing: no
+// goroutine beyond those before it, every connection it opened closed.
+func (e *eachEnv) closeClean(t *testing.T) {
+	t.Helper()
+	e.close()
+	goroutinesAtMost(t, e.base, "runtime closed")
+	if o, c := e.tp.opened.Load(), e.tp.closed.Load(); o != c {
+		t.Fatalf("%d connections opened, %d closed", o, c)
+	}
+}
+
 // goroutinesAtMost waits until at most n goroutines run.
 func goroutinesAtMost(t *testing.T, n int, what string) {
 	t.Helper()
@@ -335,11 +346,7 @@ func TestEachReaderEndsWhenLoopBreaks(t *testing.T) {
 	if got := e.tp.opened.Load(); got != opened {
 		t.Fatalf("the loop after the push-out dialled %d connections, want none (the released one)", got-opened)
 	}
-	e.close()
-	goroutinesAtMost(t, e.base, "runtime closed")
-	if o, c := e.tp.opened.Load(), e.tp.closed.Load(); o != c {
-		t.Fatalf("%d connections opened, %d closed", o, c)
-	}
+	e.closeClean(t)
 }
 
 // Closing the runtime while a stream's reader waits for a reply the
@@ -350,11 +357,7 @@ func TestEachReaderEndsWhenRuntimeCloses(t *testing.T) {
 	e.tp.holdAt.Store(e.tp.routes.Load() + 700)
 	e.run(`it = require("rtnl").route.each{family = "inet"}; it()`)
 	waitFor(t, "the reader waiting for the held reply", func() bool { return e.tp.holding.Load() == 1 })
-	e.close()
-	goroutinesAtMost(t, e.base, "runtime closed")
-	if o, c := e.tp.opened.Load(), e.tp.closed.Load(); o != c {
-		t.Fatalf("%d connections opened, %d closed", o, c)
-	}
+	e.closeClean(t)
 }
 
 // A loop whose call times out while it waits for the reader (the kernel
@@ -391,11 +394,7 @@ func TestEachReaderEndsWhenContextDone(t *testing.T) {
 	if _, err := e.call(ctx, `for r in require("rtnl").route.each{family = "inet"} do cancel() end`); !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want the call's context.Canceled", err)
 	}
-	e.close()
-	goroutinesAtMost(t, e.base, "runtime closed")
-	if o, c := e.tp.opened.Load(), e.tp.closed.Load(); o != c {
-		t.Fatalf("%d connections opened, %d closed", o, c)
-	}
+	e.closeClean(t)
 }
 
 // A dump that fails after 1,000 routes (not a whole number of batches)
