@@ -1,6 +1,10 @@
 package rtnl
 
-import "context"
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+)
 
 // How many queued requests a QueueSender hands its goroutine at a time:
 // FirstWindow first, so that the kernel starts early, then as many as
@@ -63,12 +67,41 @@ func (q *requestQueue) StartSending(ctx context.Context, c *Client) *QueueSender
 	go func() {
 		defer close(qs.done)
 		for j := range qs.jobs {
-			qs.s.resolve(j.devs)
-			qs.s.records(j.buf, j.first, j.refused)
-			qs.s.flush()
+			qs.send(j)
 		}
 	}()
 	return qs
+}
+
+// send sends the requests of j. A panic there (a bug) must not end the
+// process from this goroutine, as it would not have from the caller's: it
+// breaks the exchange instead, as a failed one would, so that j's calls
+// not yet reported and every later call fail with it (their outcome
+// unknown).
+func (qs *QueueSender) send(j sendJob) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		s := qs.s
+		err := fmt.Errorf("%s: sending queued calls: internal error: %v", s.op, p)
+		s.ms, s.calls, s.broken = s.ms[:0], s.calls[:0], err
+		last := -1
+		if n := len(qs.fails); n > 0 {
+			last = qs.fails[n-1].call
+		}
+		for i, b := j.first, j.buf; len(b) >= 2; i++ {
+			n := int(binary.LittleEndian.Uint16(b))
+			b = b[min(2+n, len(b)):]
+			if i > last {
+				s.failed(i, err)
+			}
+		}
+	}()
+	qs.s.resolve(j.devs)
+	qs.s.records(j.buf, j.first, j.refused)
+	qs.s.flush()
 }
 
 // Pump hands over the queued requests if a window of them is complete

@@ -1,9 +1,11 @@
 package rtnl
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -143,5 +145,50 @@ func TestQueueSenderAbort(t *testing.T) {
 	}
 	if first.Dst != last.Dst {
 		t.Errorf("first delete %v, last add sent %v", first.Dst, last.Dst)
+	}
+}
+
+// panicKind is routeKind whose devSlots panics on the route to 10.0.0.99.
+type panicKind struct{ routeKind }
+
+func (k panicKind) devSlots(rec []byte, dst []int) []int {
+	if bytes.Contains(rec, []byte{10, 0, 0, 99}) {
+		panic("devSlots: boom")
+	}
+	return k.routeKind.devSlots(rec, dst)
+}
+
+// TestQueueSenderPanic: a panic while the sender's goroutine sends (a
+// bug) does not end the process: the calls of its window and every later
+// one fail with an internal error naming it, those before are answered as
+// usual.
+func TestQueueSenderPanic(t *testing.T) {
+	ctx := context.Background()
+	q := NewRouteQueue(WithTables(BuiltinTables()))
+	q.kind = panicKind{q.kind.(routeKind)}
+	f := queueFake(t, "")
+	qs := q.StartSending(ctx, New(f))
+	const n = 400
+	for i := range n {
+		r := Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
+		if err := q.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+		qs.Pump()
+	}
+	qs.Wait()
+	var failed []int
+	qs.Report(func(i int, err error) {
+		if !strings.Contains(err.Error(), "internal error: devSlots: boom") {
+			t.Errorf("call %d: %v", i, err)
+		}
+		failed = append(failed, i)
+	})
+	// Windows of 64, 64, 128: the panic is in the second (call 99).
+	if len(failed) != n-64 || failed[0] != 64 || failed[len(failed)-1] != n-1 {
+		t.Fatalf("%d calls failed, from %v", len(failed), failed[:min(3, len(failed))])
+	}
+	if sent := len(onlyType(f.sent, rtmNewRoute)); sent != 64 {
+		t.Fatalf("%d routes sent, want the first window's 64", sent)
 	}
 }
