@@ -151,10 +151,11 @@ return #res, table.concat(bad, "; ")`)
 
 // BenchmarkBatchQueueRouteAdd is the Lua side of W1 alone: route adds
 // queued in rtnl.batch (the script's loop, argument reading, encoding),
-// per route, with nothing sent (the body raises at its end).
+// per route, with nothing sent (the body raises at its end; journalled,
+// the batch sends nothing while its body runs).
 func BenchmarkBatchQueueRouteAdd(b *testing.B) {
 	ns := testutil.NewNetNS(b)
-	rt, err := runtime.New(runtime.Options{Netns: ns.Target})
+	rt, err := runtime.New(runtime.Options{Netns: ns.Target, Journal: true})
 	if err != nil {
 		b.Fatal(err)
 	}
