@@ -48,6 +48,9 @@ type Env struct {
 	// back instead of the process ending with part of it applied.
 	Guard func()
 
+	// settle, when set, runs once before the next netlink call of any
+	// module (see Settle).
+	settle  func()
 	nsStack []netns.Target
 	thread  *netns.Thread // kept for making sockets in namespaces
 	closers []func()
@@ -70,6 +73,22 @@ func NewEnv() *Env {
 func (e *Env) Guarding() {
 	if e.Guard != nil {
 		e.Guard()
+	}
+}
+
+// OnSettle sets fn to run, once, before the next netlink call of any
+// module: work a module has in flight that the script's later calls must
+// come after (rtnl.batch sending its leading run while its fn runs). Nil
+// clears it.
+func (e *Env) OnSettle(fn func()) { e.settle = fn }
+
+// Settle runs and clears what OnSettle set. Every module calls it before
+// it hands out a connection, so calls take effect in the script's order
+// across modules.
+func (e *Env) Settle() {
+	if f := e.settle; f != nil {
+		e.settle = nil
+		f()
 	}
 }
 

@@ -100,6 +100,7 @@ func (c *conns) dial(ctx context.Context, t netns.Target) (*genl.Client, error) 
 
 // client returns the cached client of namespace t, dialling it once.
 func (c *conns) client(ctx context.Context, t netns.Target) (*client, error) {
+	c.env.Settle() // another module's work in flight comes first
 	key := t.String()
 	if cl, ok := c.clients[key]; ok {
 		return cl, nil

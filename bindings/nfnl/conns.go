@@ -54,6 +54,7 @@ func (c *conns) config(t netns.Target) *socket.Config {
 
 // client returns the cached client for namespace t, dialling it once.
 func (c *conns) client(t netns.Target) (*nfnl.Client, error) {
+	c.env.Settle() // another module's work in flight comes first
 	key := t.String()
 	if cl, ok := c.main[key]; ok {
 		return cl, nil

@@ -21,11 +21,13 @@ import (
 // anything sent. What the script sees stays as before but for one thing,
 // made deterministic:
 //
-//   - Anything else fn then does in rtnl (a read, a call of another kind
-//     or namespace) first waits until the whole run queued so far is sent,
+//   - Anything else fn then does through netlink (in rtnl a read, a call
+//     of another kind or namespace; any call of another module, through
+//     Env.Settle) first waits until the whole run queued so far is sent,
 //     and the run takes no more calls (a later add starts a run of its
 //     own, sent when fn returns). So a read inside fn sees the leading
-//     run, all of it, and nothing the batch queued after it.
+//     run, all of it, and nothing the batch queued after it, and calls
+//     take effect in the script's order across modules.
 //   - If fn raises, the calls already sent are deleted again, newest
 //     first, before the error goes on: a batch whose fn fails still
 //     leaves nothing behind (as when it sent nothing).
@@ -69,7 +71,7 @@ func (a *api) pump(L *lua.LState, b *batchState, rr *queuedRun) {
 		// thread of its own, and the sender, made second, waited for
 		// another (up to 7 ms on this VM; 0.1-0.3 ms so).
 		b.guard(a.env)
-		cs.before = func() { b.settle(a.env) }
+		a.env.OnSettle(func() { b.settle(a.env) })
 	}
 	rr.pipe.Pump()
 }
@@ -89,7 +91,7 @@ func (b *batchState) settle(env *bindings.Env) {
 	if rr.pipe == nil {
 		return // nothing sent yet: the run goes on as any other
 	}
-	connsOf(env).before = nil
+	env.OnSettle(nil)
 	rr.pipe.Wait()
 	rr.sealed = true
 }
@@ -99,7 +101,7 @@ func (b *batchState) settle(env *bindings.Env) {
 // what the kernel applied, newest first. It returns the failures of that
 // rollback.
 func (a *api) abortEarly(ctx context.Context, b *batchState) error {
-	connsOf(a.env).before = nil
+	a.env.OnSettle(nil)
 	if len(b.ops) == 0 || b.ops[0].queued == nil || b.ops[0].queued.pipe == nil {
 		return nil
 	}

@@ -136,6 +136,37 @@ return n1, n2, n3, #res, table.concat(bad, "; "), #rtnl.route.list{table = "main
 	}
 }
 
+// TestBatchEarlySettlesForOtherModules: a call of another netlink module
+// inside fn (nfnl, genl) also first waits for the leading run: calls take
+// effect in the script's order across modules. kernelRoutes(0) counts
+// at once, without waiting.
+func TestBatchEarlySettlesForOtherModules(t *testing.T) {
+	ns := benchVethNS(t)
+	rt := pipeRuntime(t, ns, runtime.Options{})
+	res, err := rt.RunString(context.Background(), "mods.lua", `local rtnl = require "rtnl"
+local after = {}
+rtnl.batch(function()
+  for i = 0, 2999 do rtnl.route.add{dst = string.format("10.1.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
+  require("nfnl").generation()
+  after[1] = kernelRoutes(0)
+  for i = 3000, 5999 do rtnl.route.add{dst = string.format("10.1.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
+  require("genl").families()
+  after[2] = kernelRoutes(0)
+end)
+return after[1], after[2]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run ends at the nfnl call: the later adds are a run of their
+	// own, sent when fn returns.
+	if res[0].(int64) != 3000 || res[1].(int64) != 3000 {
+		t.Fatalf("ip listed %v then %v routes after the other modules' calls, want 3000 and 3000", res[0], res[1])
+	}
+	if n := len(routesOf(t, ns, "main")); n != 6000 {
+		t.Fatalf("%d routes after the batch, want 6000", n)
+	}
+}
+
 // TestBatchEarlyRollback: when fn raises after part of its leading run
 // was sent, the routes it added are deleted again before the error goes
 // on, and a route that was there before (its add refused) stays; so

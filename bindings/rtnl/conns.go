@@ -35,18 +35,6 @@ type conns struct {
 	// tables are the routing table names, read from the iproute2 files
 	// on first use and kept for the runtime's life (see routeTables).
 	tables *rtnl.Tables
-	// before, when set, runs (once) before a client is handed out: a
-	// batch sending its leading run while its fn runs settles it, so a
-	// read sees all of it (batch_pipe.go).
-	before func()
-}
-
-// settle runs and clears c.before.
-func (c *conns) settle() {
-	if f := c.before; f != nil {
-		c.before = nil
-		f()
-	}
 }
 
 // cached is a client and the inode of the namespace its target named when
@@ -116,7 +104,8 @@ func (c *conns) config(t netns.Target) *socket.Config {
 // client returns the cached client for namespace t, dialling it once (and
 // again when t has come to name another namespace).
 func (c *conns) client(t netns.Target) (*rtnl.Client, error) {
-	c.settle()
+	c.env.Settle() // a batch's leading run in flight is sent first
+
 	key := t.String()
 	ino, ok := inode(t)
 	if e, found := c.main[key]; found {
@@ -137,7 +126,8 @@ func (c *conns) client(t netns.Target) (*rtnl.Client, error) {
 // streamClient returns a client only a streaming dump uses: a spare one,
 // or a new one.
 func (c *conns) streamClient(t netns.Target) (*rtnl.Client, error) {
-	c.settle()
+	c.env.Settle()
+
 	key := t.String()
 	ino, ok := inode(t)
 	for l := c.idle[key]; len(l) > 0; l = c.idle[key] {
