@@ -51,6 +51,11 @@ func repl(ctx context.Context, f *flags, opts runtime.Options, std stdio) int {
 	if hist != "" {
 		os.MkdirAll(filepath.Dir(hist), 0o700)
 	}
+	// readline's Close waits for its reading goroutine, which may be
+	// blocked reading the terminal (asked for a next key just before
+	// Ctrl-D was handled): closing a cancelable reader first ends that
+	// read, so leaving never hangs until another key comes.
+	in := readline.NewCancelableStdin(std.in)
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 prompt,
 		HistoryFile:            hist,
@@ -58,15 +63,17 @@ func repl(ctx context.Context, f *flags, opts runtime.Options, std stdio) int {
 		AutoComplete:           &completer{rt: rt, mu: &mu},
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
-		Stdin:                  io.NopCloser(std.in),
+		Stdin:                  in,
 		Stdout:                 std.out,
 		Stderr:                 std.err,
 	})
 	if err != nil {
+		in.Close()
 		fmt.Fprintf(std.err, "nlsh: %v\n", err)
 		return exitError
 	}
 	defer rl.Close()
+	defer in.Close() // first: see above
 	fmt.Fprintf(rl.Stdout(), "nlsh %s — help() lists the modules, Ctrl-D leaves\n", versionString())
 	var buf []string
 	for {
