@@ -87,15 +87,16 @@ func (a *api) batch(L *lua.LState) int {
 		// Nothing is sent; what the leading run sent while fn ran is
 		// deleted again (see batch_pipe.go).
 		rerr := a.abortEarly(bindings.Context(L), b)
-		if ctx := L.Context(); ctx != nil && ctx.Err() != nil {
+		ctx := L.Context()
+		interrupted := ctx != nil && ctx.Err() != nil
+		if interrupted {
 			errv = lua.LString(ctx.Err().Error()) // as bindings.Call raises it
-			if rerr != nil {
-				errv = withRollbackFailure(L, errv, rerr)
-			}
-			L.RaiseError("%s", errv.String())
 		}
 		if rerr != nil {
 			errv = withRollbackFailure(L, errv, rerr)
+		}
+		if interrupted {
+			L.RaiseError("%s", errv.String()) // with the script's position
 		}
 		L.Error(errv, 0)
 	}

@@ -2,7 +2,6 @@ package rtnl
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 )
 
@@ -22,7 +21,7 @@ func window(handed int) int { return min(SendWindow, max(FirstWindow, handed)) }
 
 // QueueSender sends a queue's requests while the queue is still being
 // filled: the filling goroutine (a script's loop of adds) hands over each
-// window of SendWindow requests as it is complete (Pump), and another
+// window of requests as it is complete (Pump, see window), and another
 // goroutine sends it through the core's batch meanwhile, so the kernel
 // applies one window while the script makes the next. On a machine of
 // two cores or more, the time of a long run of adds becomes the longer
@@ -47,14 +46,14 @@ type QueueSender struct {
 	fails []queueError
 }
 
-// sendJob is requests handed over: records buf whose first is call
-// first, the calls refused when queued among them, and the queue's
+// sendJob is requests handed over: records buf, calls first to end
+// (exclusive), the calls refused when queued among them, and the queue's
 // devices as known when it was handed (placeholder order).
 type sendJob struct {
-	buf     []byte
-	first   int
-	refused []queueError
-	devs    []devRef
+	buf        []byte
+	first, end int
+	refused    []queueError
+	devs       []devRef
 }
 
 // StartSending returns a sender of q's requests through c, in ctx: the
@@ -87,16 +86,12 @@ func (qs *QueueSender) send(j sendJob) {
 		s := qs.s
 		err := fmt.Errorf("%s: sending queued calls: internal error: %v", s.op, p)
 		s.ms, s.calls, s.broken = s.ms[:0], s.calls[:0], err
-		last := -1
+		from := j.first
 		if n := len(qs.fails); n > 0 {
-			last = qs.fails[n-1].call
+			from = max(from, qs.fails[n-1].call+1)
 		}
-		for i, b := j.first, j.buf; len(b) >= 2; i++ {
-			n := int(binary.LittleEndian.Uint16(b))
-			b = b[min(2+n, len(b)):]
-			if i > last {
-				s.failed(i, err)
-			}
+		for i := from; i < j.end; i++ {
+			s.failed(i, err)
 		}
 	}()
 	qs.s.resolve(j.devs)
@@ -128,7 +123,11 @@ func (qs *QueueSender) hand() {
 			if qs.off > 0 {
 				first = qs.handed
 			}
-			qs.jobs <- sendJob{buf: c.buf[qs.off:len(c.buf):len(c.buf)], first: first, refused: refused, devs: devs}
+			end := q.n
+			if qs.k < len(q.chunks)-1 {
+				end = q.chunks[qs.k+1].first
+			}
+			qs.jobs <- sendJob{buf: c.buf[qs.off:len(c.buf):len(c.buf)], first: first, end: end, refused: refused, devs: devs}
 		}
 		if qs.k == len(q.chunks)-1 {
 			qs.off = len(c.buf) // the chunk being filled
@@ -145,16 +144,13 @@ func (qs *QueueSender) hand() {
 func (qs *QueueSender) Wait() {
 	if !qs.closed {
 		qs.hand()
-		qs.closed = true
-		close(qs.jobs)
 	}
-	<-qs.done
-	qs.q.sendDone(qs.s)
+	qs.Abort()
 }
 
 // Abort hands over nothing more and returns once what was handed over has
 // been sent and answered: the requests not handed over are not sent
-// (DelAdded leaves them alone).
+// (DelAdded leaves them alone). After Wait it only waits.
 func (qs *QueueSender) Abort() {
 	if !qs.closed {
 		qs.closed = true
