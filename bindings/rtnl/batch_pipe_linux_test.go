@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/internal/testutil"
 	"github.com/nlsh/nlsh/runtime"
 )
@@ -206,6 +209,47 @@ end)`)
 	}
 	if after := routesOf(t, ns, "main"); len(after) != len(before) {
 		t.Fatalf("after the interrupted batch (%v): %d routes, want %d", err, len(after), len(before))
+	}
+}
+
+// sendsBreakable is a transport whose sends fail with EIO once broken is
+// set.
+type sendsBreakable struct {
+	socket.Transport
+	broken *atomic.Bool
+}
+
+func (t sendsBreakable) Send(b []byte) error {
+	if t.broken.Load() {
+		return syscall.EIO
+	}
+	return t.Transport.Send(b)
+}
+
+// TestBatchEarlyRollbackFailure: when fn raises and undoing what its
+// leading run sent fails too, the error says both (fn's message and the
+// rollback's failure), and the routes left are the ones ip still shows.
+func TestBatchEarlyRollbackFailure(t *testing.T) {
+	ns := benchVethNS(t)
+	var broken atomic.Bool
+	rt := pipeRuntime(t, ns, runtime.Options{WrapTransport: func(tr socket.Transport) socket.Transport {
+		return sendsBreakable{tr, &broken}
+	}})
+	L := rt.LState()
+	L.SetGlobal("breakSends", L.NewFunction(func(*lua.LState) int { broken.Store(true); return 0 }))
+	_, err := rt.RunString(context.Background(), "rbfail.lua", `local rtnl = require "rtnl"
+rtnl.batch(function()
+  for i = 0, 255 do rtnl.route.add{dst = string.format("10.5.%d.%d/32", math.floor(i / 256), i % 256), dev = "bench0"} end
+  assert(kernelRoutes(256) == 256) -- windows of 64, 64 and 128 sent
+  breakSends()
+  error("boom")
+end)`)
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "undoing the calls rtnl.batch had sent failed") ||
+		!strings.Contains(err.Error(), "input/output error") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(routesOf(t, ns, "main")); n != 256 {
+		t.Fatalf("%d routes left, want the 256 the failed rollback could not delete", n)
 	}
 }
 
