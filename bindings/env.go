@@ -52,7 +52,7 @@ type Env struct {
 	// module (see Settle).
 	settle  func()
 	nsStack []netns.Target
-	thread  *netns.Thread // kept for making sockets in namespaces
+	thread  *netns.Thread // makes sockets in other namespaces
 	closers []func()
 	values  map[string]any
 }
@@ -191,7 +191,7 @@ func (e *Env) TraceFunc(format func(socket.Direction, codec.Message) string) soc
 
 // SocketConfig is the configuration of a module's connection in
 // namespace t: its shared trace, the env's transport wrapper, the env's
-// kept thread for entering namespaces (netns.Thread, closed with the env)
+// netns.Thread for entering namespaces (closed with the env)
 // and, in a dry run, changesState to say which requests are kept back.
 func (e *Env) SocketConfig(t netns.Target, trace socket.TraceFunc, changesState func(codec.Message) bool) *socket.Config {
 	if e.thread == nil && !t.IsHost() {

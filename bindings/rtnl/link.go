@@ -366,8 +366,9 @@ func (a *api) journalLinkSet(o *op, prev *rtnl.Link, ch *rtnl.LinkChange, portCh
 		// Move it back from where it went, by name.
 		home := o.target
 		if home.IsHost() {
-			// The host namespace as a reference the kernel can take.
-			if t, err := corens.Path("/proc/self/ns/net"); err == nil {
+			// The host namespace as a reference the kernel can take
+			// (the thread's own: see netns.Target.ID).
+			if t, err := corens.Path("/proc/thread-self/ns/net"); err == nil {
 				home = t
 			}
 		}

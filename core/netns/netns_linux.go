@@ -119,8 +119,12 @@ func onDiscardedThread(fn func() error) error {
 // targets can be compared: equal IDs name the same namespace.
 func (t Target) ID() (uint64, error) {
 	if t.IsHost() {
+		// The calling thread's own, which is the process's: a thread
+		// that enters another namespace (Thread, Do) is locked to the
+		// goroutine doing so, while /proc/self follows the main thread,
+		// which may be one of them for a moment.
 		var st unix.Stat_t
-		if err := unix.Stat("/proc/self/ns/net", &st); err != nil {
+		if err := unix.Stat("/proc/thread-self/ns/net", &st); err != nil {
 			return 0, fmt.Errorf("stat host namespace: %w", err)
 		}
 		return st.Ino, nil
@@ -274,7 +278,7 @@ func (t Target) OpenFD() (int, error) {
 	)
 	switch t.kind {
 	case KindHost:
-		fd, err = unix.Open("/proc/self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		fd, err = unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0) // as in ID
 	case KindFD:
 		fd, err = unix.FcntlInt(uintptr(t.fd), unix.F_DUPFD_CLOEXEC, 0)
 	case KindPidFD:

@@ -10,7 +10,8 @@
 // Go discards it when the function returns: a thread that entered another
 // namespace never runs another goroutine. Sockets created inside Do stay
 // bound to the namespace they were created in and can be used from any
-// goroutine afterwards.
+// goroutine afterwards. Thread makes sockets in namespaces without a new
+// thread per call (see its doc).
 package netns
 
 import (

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -59,13 +62,38 @@ func netlinkIn(th *netns.Thread, tg netns.Target) (uint64, error) {
 	return socketNS(fd)
 }
 
-// One kept thread makes sockets in one namespace after another, each in
-// the namespace asked for, and between calls no thread of the process is
+// bothWays runs fn with a Thread of each way: sockets made on the calling
+// thread (what root gets) and on a kept thread.
+func bothWays(t *testing.T, fn func(t *testing.T, newThread func() *netns.Thread)) {
+	t.Run("here", func(t *testing.T) {
+		fn(t, func() *netns.Thread {
+			th := netns.NewThread()
+			if !th.Here() {
+				t.Fatal("as root, a Thread does not make sockets on the calling thread")
+			}
+			return th
+		})
+	})
+	t.Run("kept", func(t *testing.T) {
+		fn(t, func() *netns.Thread {
+			th := netns.NewThread()
+			th.ForceKept()
+			return th
+		})
+	})
+}
+
+// A Thread makes sockets in one namespace after another, each in the
+// namespace asked for, and between calls no thread of the process is
 // anywhere but home.
 func TestThreadSocketsLandWhereAsked(t *testing.T) {
+	bothWays(t, testSocketsLandWhereAsked)
+}
+
+func testSocketsLandWhereAsked(t *testing.T, newThread func() *netns.Thread) {
 	a, b := testutil.NewNetNS(t), testutil.NewNetNS(t)
 	want := map[string]uint64{"host": mustID(t, netns.Host()), a.Name: mustID(t, a.Target), b.Name: mustID(t, b.Target)}
-	th := netns.NewThread()
+	th := newThread()
 	defer th.Close()
 	for i := range 20 {
 		for name, tg := range map[string]netns.Target{"host": netns.Host(), a.Name: a.Target, b.Name: b.Target} {
@@ -129,12 +157,16 @@ func TestThreadFollowsARecreatedName(t *testing.T) {
 	}
 }
 
-// Many goroutines share one kept thread; each socket lands where asked.
+// Many goroutines share one Thread; each socket lands where asked.
 func TestThreadConcurrentCalls(t *testing.T) {
+	bothWays(t, testConcurrentCalls)
+}
+
+func testConcurrentCalls(t *testing.T, newThread func() *netns.Thread) {
 	a, b := testutil.NewNetNS(t), testutil.NewNetNS(t)
 	ids := []uint64{mustID(t, a.Target), mustID(t, b.Target)}
 	targets := []netns.Target{a.Target, b.Target}
-	th := netns.NewThread()
+	th := newThread()
 	defer th.Close()
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
@@ -161,12 +193,17 @@ func TestThreadConcurrentCalls(t *testing.T) {
 	}
 }
 
-// Close ends the kept thread; calls after it still land where asked (on
-// discarded threads), Close twice is fine, and the nil Thread works too.
+// Close ends the kept thread; calls after it still land where asked (here,
+// or on discarded threads), Close twice is fine, and the nil Thread works
+// too.
 func TestThreadAfterClose(t *testing.T) {
+	bothWays(t, testAfterClose)
+}
+
+func testAfterClose(t *testing.T, newThread func() *netns.Thread) {
 	ns := testutil.NewNetNS(t)
 	want := mustID(t, ns.Target)
-	th := netns.NewThread()
+	th := newThread()
 	if _, err := netlinkIn(th, ns.Target); err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +218,69 @@ func TestThreadAfterClose(t *testing.T) {
 		if got != want {
 			t.Fatalf("socket in namespace %d, want %d", got, want)
 		}
+	}
+	if err := testutil.CheckThreads(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A thread that cannot go home after making a socket elsewhere fails that
+// call and every later one, host included, with ErrStuck, and its
+// goroutine stays locked to it, so no other goroutine runs there. (The
+// injected setns does go home, then reports a failure, so the test
+// process is never left elsewhere.)
+func TestThreadStuckAwayFromHome(t *testing.T) {
+	ns := testutil.NewNetNS(t)
+	th := netns.NewThread()
+	defer th.Close()
+	if !th.Here() {
+		t.Skip("needs a Thread that works on the calling thread (root)")
+	}
+	type result struct {
+		first, host, again error
+		sameThread         bool
+	}
+	done := make(chan result)
+	go func() {
+		var r result
+		var tid int
+		calls := 0
+		th.SetSetns(func(fd, nstype int) error {
+			calls++
+			err := unix.Setns(fd, nstype)
+			if calls == 2 { // going home
+				tid = unix.Gettid()
+				if err == nil {
+					err = unix.EPERM
+				}
+			}
+			return err
+		})
+		_, r.first = netlinkIn(th, ns.Target)
+		_, r.host = netlinkIn(th, netns.Host())
+		_, r.again = netlinkIn(th, ns.Target)
+		// Still locked: however often it yields, the goroutine is on the
+		// thread that failed to go home.
+		r.sameThread = true
+		for range 100 {
+			runtime.Gosched()
+			if unix.Gettid() != tid {
+				r.sameThread = false
+			}
+		}
+		done <- r // the goroutine ends locked: Go discards the thread
+	}()
+	r := <-done
+	for name, err := range map[string]error{"the failing call": r.first, "a later host call": r.host, "a later call": r.again} {
+		if !errors.Is(err, netns.ErrStuck) {
+			t.Errorf("%s: %v, want ErrStuck", name, err)
+		}
+	}
+	if !errors.Is(r.first, unix.EPERM) {
+		t.Errorf("the failing call does not carry setns's error: %v", r.first)
+	}
+	if !r.sameThread {
+		t.Error("the goroutine left the thread that could not go home")
 	}
 	if err := testutil.CheckThreads(); err != nil {
 		t.Fatal(err)
@@ -251,5 +351,39 @@ func TestOpenFD(t *testing.T) {
 	if fd, err := byFD.OpenFD(); err == nil {
 		unix.Close(fd)
 		t.Fatal("pidfd target of an exited process still opens")
+	}
+}
+
+// As root a Thread makes sockets on the calling thread; in a user
+// namespace of its own (root there, but the network namespace belongs to
+// the parent user namespace, so a thread that left might not get back) it
+// keeps a thread instead. The child is this test binary, asked to say.
+func TestThreadWayFollowsWhoOwnsHome(t *testing.T) {
+	if os.Getenv("NLSH_THREAD_WAY_PROBE") != "" {
+		fmt.Printf("here=%v\n", netns.NewThread().Here())
+		return
+	}
+	testutil.RequireRoot(t)
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("needs unshare (util-linux)")
+	}
+	for _, c := range []struct {
+		name string
+		argv []string
+		want string
+	}{
+		{"root", []string{os.Args[0]}, "here=true"},
+		{"user namespace", []string{unshare, "--user", "--map-root-user", os.Args[0]}, "here=false"},
+	} {
+		cmd := exec.Command(c.argv[0], append(c.argv[1:], "-test.run=^TestThreadWayFollowsWhoOwnsHome$", "-test.count=1")...)
+		cmd.Env = append(os.Environ(), "NLSH_THREAD_WAY_PROBE=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, out)
+		}
+		if !strings.Contains(string(out), c.want+"\n") {
+			t.Errorf("%s: child says %q, want %s", c.name, out, c.want)
+		}
 	}
 }
