@@ -36,11 +36,124 @@ import (
 const loopGuard = "(nlsh loop guard)"
 
 // guardLoops walks the chunk (statements, expressions, function bodies)
-// and guards every generic for, while and repeat body.
+// and guards every generic for, while and repeat body. It walks gopher-lua's
+// node types directly; a node of a type it does not know (a later
+// gopher-lua's) is walked by reflection, field by field, which finds the
+// same loops at some 50 times the cost (60 µs for a ten-line script).
 func guardLoops(chunk []ast.Stmt) {
-	guardValue(reflect.ValueOf(chunk))
+	guardStmts(chunk)
 }
 
+// guardStmts guards the loops in a block, hoisting each generic for's
+// explist into a do block of its own (in place, in the slice).
+func guardStmts(stmts []ast.Stmt) {
+	for i, st := range stmts {
+		if f, ok := st.(*ast.GenericForStmt); ok && !hoisted(f) {
+			stmts[i] = hoist(f)
+		}
+		guardStmt(stmts[i])
+	}
+}
+
+func guardStmt(st ast.Stmt) {
+	switch st := st.(type) {
+	case nil, *ast.BreakStmt, *ast.LabelStmt, *ast.GotoStmt:
+	case *ast.AssignStmt:
+		guardExprs(st.Lhs)
+		guardExprs(st.Rhs)
+	case *ast.LocalAssignStmt:
+		guardExprs(st.Exprs)
+	case *ast.FuncCallStmt:
+		guardExpr(st.Expr)
+	case *ast.DoBlockStmt:
+		guardStmts(st.Stmts)
+	case *ast.WhileStmt:
+		guardExpr(st.Condition)
+		st.Stmts = guarded(st.Stmts, st.Line())
+		guardStmts(st.Stmts)
+	case *ast.RepeatStmt:
+		st.Stmts = guarded(st.Stmts, st.Line())
+		guardStmts(st.Stmts)
+		guardExpr(st.Condition)
+	case *ast.IfStmt:
+		guardExpr(st.Condition)
+		guardStmts(st.Then)
+		guardStmts(st.Else)
+	case *ast.NumberForStmt:
+		guardExpr(st.Init)
+		guardExpr(st.Limit)
+		guardExpr(st.Step)
+		guardStmts(st.Stmts)
+	case *ast.GenericForStmt:
+		st.Stmts = guarded(st.Stmts, st.Line())
+		guardExprs(st.Exprs)
+		guardStmts(st.Stmts)
+	case *ast.FuncDefStmt:
+		if st.Name != nil {
+			guardExpr(st.Name.Func)
+			guardExpr(st.Name.Receiver)
+		}
+		if st.Func != nil {
+			guardStmts(st.Func.Stmts)
+		}
+	case *ast.ReturnStmt:
+		guardExprs(st.Exprs)
+	default:
+		guardValue(reflect.ValueOf(st))
+	}
+}
+
+func guardExprs(es []ast.Expr) {
+	for _, e := range es {
+		guardExpr(e)
+	}
+}
+
+func guardExpr(e ast.Expr) {
+	switch e := e.(type) {
+	case nil, *ast.TrueExpr, *ast.FalseExpr, *ast.NilExpr, *ast.NumberExpr,
+		*ast.StringExpr, *ast.Comma3Expr, *ast.IdentExpr:
+	case *ast.AttrGetExpr:
+		guardExpr(e.Object)
+		guardExpr(e.Key)
+	case *ast.TableExpr:
+		for _, f := range e.Fields {
+			if f != nil {
+				guardExpr(f.Key)
+				guardExpr(f.Value)
+			}
+		}
+	case *ast.FuncCallExpr:
+		guardExpr(e.Func)
+		guardExpr(e.Receiver)
+		guardExprs(e.Args)
+	case *ast.LogicalOpExpr:
+		guardExpr(e.Lhs)
+		guardExpr(e.Rhs)
+	case *ast.RelationalOpExpr:
+		guardExpr(e.Lhs)
+		guardExpr(e.Rhs)
+	case *ast.StringConcatOpExpr:
+		guardExpr(e.Lhs)
+		guardExpr(e.Rhs)
+	case *ast.ArithmeticOpExpr:
+		guardExpr(e.Lhs)
+		guardExpr(e.Rhs)
+	case *ast.UnaryMinusOpExpr:
+		guardExpr(e.Expr)
+	case *ast.UnaryNotOpExpr:
+		guardExpr(e.Expr)
+	case *ast.UnaryLenOpExpr:
+		guardExpr(e.Expr)
+	case *ast.FunctionExpr:
+		guardStmts(e.Stmts)
+	default:
+		guardValue(reflect.ValueOf(e))
+	}
+}
+
+// guardValue is the walk by reflection, for nodes guardStmt and guardExpr
+// do not know: every exported field, every element, every pointer.
 func guardValue(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer:
