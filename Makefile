@@ -26,6 +26,7 @@ test: lint
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags nlshprof ./cmd/nlsh
 
 # Every fuzz target of every package, FUZZTIME each (30s by default).
 fuzz:

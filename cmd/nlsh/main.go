@@ -26,6 +26,10 @@ func main() {
 	os.Exit(code)
 }
 
+// profileTag is the build tag of a binary that writes profiles
+// (profile.go).
+const profileTag = "nlshprof"
+
 // stdio are the streams a command uses.
 type stdio struct {
 	in       io.Reader

@@ -1,3 +1,5 @@
+//go:build nlshprof
+
 package main
 
 import (
@@ -12,7 +14,9 @@ import (
 // by NLSH_CPUPROFILE, and a profile of every allocation (the "allocs"
 // profile, sampled at every 512 bytes) into the file named by
 // NLSH_MEMPROFILE, both for `go tool pprof`. Without the variables it does
-// nothing.
+// nothing. Only in a binary built with -tags nlshprof (profile_off.go):
+// runtime/pprof and its compression add some 70 µs of package set-up and
+// page faults to every start.
 func startProfile() (stop func()) {
 	stopCPU := startCPUProfile(os.Getenv("NLSH_CPUPROFILE"))
 	stopMem := startMemProfile(os.Getenv("NLSH_MEMPROFILE"))
