@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/metrics"
+	goruntime "runtime"
 	"strings"
 	"time"
 
@@ -32,14 +32,17 @@ const (
 const memPoll = 5 * time.Millisecond
 
 // watchMemory returns a context that is cancelled with ErrMemoryLimit once
-// the Go heap (objects, live or not yet swept) passes limit bytes, and the
-// function that ends the watch. The Lua VM checks the context between
-// instructions, so a growing string or table stops within one poll.
+// the Go heap (objects, live or not yet swept: MemStats.HeapAlloc) passes
+// limit bytes, and the function that ends the watch. The Lua VM checks the
+// context between instructions, so a growing string or table stops within
+// one poll. (ReadMemStats stops the world for some µs each poll, where
+// runtime/metrics would not; but runtime/metrics builds its table of
+// metrics at every start of every nlsh process, sandboxed or not, 80 µs.)
 func watchMemory(ctx context.Context, limit int64) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
 	go func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var ms goruntime.MemStats
 		tick := time.NewTicker(memPoll)
 		defer tick.Stop()
 		for {
@@ -49,8 +52,8 @@ func watchMemory(ctx context.Context, limit int64) (context.Context, func()) {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > limit {
+				goruntime.ReadMemStats(&ms)
+				if int64(ms.HeapAlloc) > limit {
 					cancel(ErrMemoryLimit)
 					return
 				}
