@@ -39,31 +39,36 @@ type convCache struct {
 	scratch []fieldValue
 	rec     *recordState // records' metatable and shapes, made on first use
 	streams map[*lua.LFunction]jsonStreams
-	// text is the chunk short strings are cut from (textString);
-	// textTmp is where their bytes are put together first.
-	text    strings.Builder
-	textTmp []byte
+	// text is where the short strings of records are cut from.
+	text textArena
 }
 
-// textChunk is the size of the chunks textString cuts strings from.
+// textChunk is the size of the chunks a textArena cuts strings from.
 const textChunk = 4 << 10
 
-// textString returns b as a string cut from the cache's chunk of text:
-// the strings a dump's records make one by one (a route's dst, read for
-// each of 100,000) cost one allocation a chunk, not one each. A Builder
-// never changes what it wrote, so the strings it gave stay as they are;
-// a string kept keeps its chunk.
-func (c *convCache) textString(b []byte) string {
+// textArena cuts short strings from chunks of text: the strings a dump's
+// records make one by one (a route's dst, read for each of 100,000) cost
+// one allocation a chunk, not one each. A Builder never changes what it
+// wrote, so the strings it gave stay as they are; a string kept keeps its
+// chunk. Not for use from several goroutines.
+type textArena struct {
+	text strings.Builder
+	// tmp is where a string's bytes are put together first (append).
+	tmp []byte
+}
+
+// cut returns b as a string cut from the arena's chunk of text.
+func (a *textArena) cut(b []byte) string {
 	if len(b) > textChunk/16 {
 		return string(b)
 	}
-	if c.text.Cap()-c.text.Len() < len(b) {
-		c.text.Reset() // the strings cut so far keep the old chunk
-		c.text.Grow(textChunk)
+	if a.text.Cap()-a.text.Len() < len(b) {
+		a.text.Reset() // the strings cut so far keep the old chunk
+		a.text.Grow(textChunk)
 	}
-	n := c.text.Len()
-	c.text.Write(b)
-	return c.text.String()[n:]
+	n := a.text.Len()
+	a.text.Write(b)
+	return a.text.String()[n:]
 }
 
 // fieldValue is one converted struct field waiting for its table.

@@ -84,7 +84,10 @@ type recordField struct {
 // its own, so the slot costs no lua.LUserData.
 type record struct {
 	kind *recordKind
-	ptr  any // pointer to the Go value, for Computed; nil when lazy
+	// val is, when the kind is not lazy, the pointer to the Go value
+	// (for Computed); when it is, the value (a lua.LValue) of the kind's
+	// field read ahead when the record was prepared (Preparer), or nil.
+	val any
 	// src, for a lazy record (its kind has a lazy source), is the bytes
 	// its value decodes from.
 	src []byte
@@ -109,6 +112,10 @@ type recordKind struct {
 	// raw, when set, are the append forms of fields read from a lazy
 	// record's bytes without decoding them, by field index (nil: none).
 	raw []func(dst, src []byte) ([]byte, bool)
+	// ahead is the index of the field a lazy record prepared by a
+	// Preparer holds the value of (LazyRecordMaker.ReadAhead); -1: none,
+	// as for every kind that is not lazy.
+	ahead int
 }
 
 // String is how tostring shows the hidden slot, as a userdata.
@@ -123,7 +130,7 @@ func (r *record) pointer() any {
 	if l := r.kind.lazy; l != nil {
 		return l.load(r.src)
 	}
-	return r.ptr
+	return r.val
 }
 
 // recordState is a Lua state's record metatable and shapes, kept in its
@@ -158,7 +165,7 @@ func NewRecord[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 	}
 	// The record and its copy of v are one allocation.
 	b := &recordBox[T]{val: *v}
-	b.record = record{kind: k, ptr: &b.val}
+	b.record = record{kind: k, val: &b.val}
 	return k.table(L, &b.record)
 }
 
@@ -170,7 +177,7 @@ func NewRecordOwned[T any](L *lua.LState, spec *RecordSpec, v *T) *lua.LTable {
 	if k.shape.plan == nil {
 		return NewRecord(L, spec, v)
 	}
-	return k.table(L, &record{kind: k, ptr: v})
+	return k.table(L, &record{kind: k, val: v})
 }
 
 // RecordMaker makes records of values of T under one spec in one state,
@@ -213,7 +220,7 @@ func (m *RecordMaker[T]) Owned(L *lua.LState, v *T) *lua.LTable {
 		return NewRecord(L, m.spec, v)
 	}
 	r := m.free.next()
-	r.kind, r.ptr = k, v
+	r.kind, r.val = k, v
 	return k.table(L, r)
 }
 
@@ -231,9 +238,11 @@ type LazyRecordMaker[T any] struct {
 	free   recordPool
 	decode func(v *T, b []byte) (bool, error)
 	check  func(b []byte) (ok, sure bool) // nil: none (Fast)
-	val    T                              // the value decoded last
-	src    []byte                         // the bytes it was decoded from; nil: none
-	cur    []byte                         // the bytes of the last Load or Check, for Record
+	// read is ReadAhead's check that reads a field (nil: none).
+	read func(dst, b []byte) (out []byte, ok, sure bool)
+	val  T      // the value decoded last
+	src  []byte // the bytes it was decoded from; nil: none
+	cur  []byte // the bytes of the last Load or Check, for Record
 }
 
 // Fast gives the maker ways to skip decoding. check, for bytes Load would
@@ -271,6 +280,7 @@ func NewLazyRecordMaker[T any](L *lua.LState, spec *RecordSpec, decode func(v *T
 	m := &LazyRecordMaker[T]{spec: spec, decode: decode, plain: kindOf[T](L, spec)}
 	k := *m.plain
 	k.lazy = m
+	k.ahead = -1
 	m.kind = &k
 	return m
 }
@@ -420,23 +430,28 @@ func (r *record) each(t *lua.LTable, fn func(k, v lua.LValue)) {
 // get converts field f of the record (nil when the table ToLua builds
 // would not have it).
 func (r *record) get(f *recordField) lua.LValue {
+	if f.index == r.kind.ahead && r.val != nil {
+		if v, ok := r.val.(lua.LValue); ok {
+			return v // read ahead
+		}
+	}
 	if raw := r.kind.raw; raw != nil && raw[f.index] != nil {
 		// Read from the bytes, without decoding them.
-		c := r.kind.c
-		b, ok := raw[f.index](c.textTmp[:0], r.src)
+		a := &r.kind.c.text
+		b, ok := raw[f.index](a.tmp[:0], r.src)
 		if ok {
-			c.textTmp = b[:0]
-			return r.dropEmpty(lua.LString(c.textString(b)))
+			a.tmp = b[:0]
+			return r.dropEmpty(lua.LString(a.cut(b)))
 		}
 	}
 	if f.appendComputed != nil {
 		// The append form, cut from the state's text: no allocation
 		// for the string's bytes (one for the value).
-		c := r.kind.c
-		b, ok := f.appendComputed(c.textTmp[:0], r.pointer())
+		a := &r.kind.c.text
+		b, ok := f.appendComputed(a.tmp[:0], r.pointer())
 		if ok {
-			c.textTmp = b[:0]
-			return r.dropEmpty(lua.LString(c.textString(b)))
+			a.tmp = b[:0]
+			return r.dropEmpty(lua.LString(a.cut(b)))
 		}
 	}
 	if f.computed != nil {
@@ -557,7 +572,7 @@ func (rs *recordState) kind(L *lua.LState, c *convCache, spec *RecordSpec, t ref
 	}
 	k, ok := rs.kinds[key]
 	if !ok {
-		k = &recordKind{shape: rs.shape(c, spec, t), mt: rs.mt, L: L, c: c}
+		k = &recordKind{shape: rs.shape(c, spec, t), mt: rs.mt, L: L, c: c, ahead: -1}
 		rs.kinds[key] = k
 	}
 	rs.lastKey, rs.last = key, k

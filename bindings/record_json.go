@@ -102,7 +102,7 @@ func kindJSON[T any](L *lua.LState, k *recordKind, v *T, dst []byte, depth int, 
 		// Not shown as a table of fields: ToLua's value.
 		return val(dst, ToLua(L, *v), depth)
 	}
-	r := record{kind: k, ptr: v}
+	r := record{kind: k, val: v}
 	return r.appendJSON(nil, dst, depth, val)
 }
 

@@ -407,21 +407,24 @@ const routeArena = 16 << 10
 // routeEach is rtnl.route.each{...}: routes one at a time (list's filters).
 // The dump side keeps each route's message, copied into blocks of bytes
 // that hold no pointers, instead of its decoded Route (290 bytes the
-// collector scans); the Lua side decodes a message when it hands the
-// route out, into one Route it reuses, so a malformed message raises
-// there, and the record keeps the bytes, decoded again only when it is
-// read after a newer one; a plain route is only checked when handed out
-// (RouteDecoder.Check) and decoded when a field other than dst is read.
-// --json's push reads each message where the socket received it, decoded
-// and written before the next is read, and makes no record (the maker's
-// last bytes then alias the socket's buffer, which is harmless: no record
-// of the maker is made after).
+// collector scans), and prepares its record there: a plain route is
+// checked (RouteDecoder.CheckDst: well formed, taken by the filter) as
+// its dst is read, so the Lua side only makes the record's table, and
+// decodes the message, into one Route it reuses, when a field other than
+// dst is read (again only when it is read after a newer one). A message
+// the check is not sure of is decoded by the Lua side when it hands the
+// route out, so a malformed message raises there. --json's push reads
+// each message where the socket received it, decoded and written before
+// the next is read, and makes no record (the maker's last bytes then
+// alias the socket's buffer, which is harmless: no record of the maker
+// is made after).
 func (a *api) routeEach(L *lua.LState) int {
 	const fn = "rtnl.route.each"
 	f := readRouteFilter(bindings.OptTable(L, 1, fn))
 	// dec is the dump's decoder, set once by the dump side before it
 	// hands out the first message (the hand-over orders the two sides;
-	// the dump side reads no field of it after).
+	// the dump side then only calls its CheckDst, which may run beside
+	// the Lua side's Decode).
 	var dec *rtnl.RouteDecoder
 	recs := bindings.NewLazyRecordMaker(L, routeSpec, func(r *rtnl.Route, b []byte) (bool, error) {
 		return dec.Decode(r, b)
@@ -429,37 +432,45 @@ func (a *api) routeEach(L *lua.LState) int {
 	// A route handed out to the loop is checked, not decoded, when the
 	// decoder can tell it is well formed and whether the filter takes it
 	// (a plain route), and its dst read from its bytes: a loop that reads
-	// r.dst decodes no plain route whole.
-	recs.Fast(func(b []byte) (bool, bool) { return dec.Check(b) },
-		map[string]func(dst, b []byte) ([]byte, bool){"dst": rtnl.AppendRouteDst})
+	// r.dst decodes no plain route whole. The dump side checks each as it
+	// reads its dst, the field nearly every loop reads (prep), so the
+	// loop only makes the route's table; the dst of a route it was not
+	// sure of is read from the bytes too.
+	recs.Fast(nil, map[string]func(dst, b []byte) ([]byte, bool){"dst": rtnl.AppendRouteDst})
+	recs.ReadAhead("dst", func(dst, b []byte) ([]byte, bool, bool) { return dec.CheckDst(dst, b) })
+	prep := recs.Preparer()
 	tables := withTables(a.env) // here: the dump side must not touch the env
-	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func([]byte) error) error {
-		var arena []byte
+	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func(bindings.Prepared) error) error {
+		var (
+			arena []byte
+			p     bindings.Prepared
+		)
 		first := true
 		return cl.EachRouteMessage(ctx, f, func(rd *rtnl.RouteDecoder, b []byte) error {
 			if first {
 				dec, first = rd, false
 			}
 			if !keep {
-				return yield(b) // written before the next message is read
+				prep.Unchecked(&p, b)
+				return yield(p) // written before the next message is read
 			}
 			if len(b) > cap(arena)-len(arena) {
 				arena = make([]byte, 0, max(routeArena, len(b)))
 			}
 			n := len(arena)
 			arena = append(arena, b...)
-			return yield(arena[n:len(arena):len(arena)])
-		}, tables)
-	}, itemFuncs[[]byte]{
-		record: func(L *lua.LState, p *[]byte) (*lua.LTable, error) {
-			ok, err := recs.Check(*p)
-			if err != nil || !ok {
-				return nil, err
+			if !prep.Prepare(&p, arena[n:len(arena):len(arena)]) {
+				return nil
 			}
-			return recs.Record(L), nil
+			return yield(p)
+		}, tables)
+	}, itemFuncs[bindings.Prepared]{
+		keeps: true,
+		record: func(L *lua.LState, p *bindings.Prepared) (*lua.LTable, error) {
+			return recs.Table(L, p)
 		},
-		json: func(L *lua.LState, p *[]byte, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error) {
-			r, ok, err := recs.Load(*p)
+		json: func(L *lua.LState, p *bindings.Prepared, dst []byte, depth int, val bindings.JSONValue) ([]byte, bool, error) {
+			r, ok, err := recs.Load(p.Bytes())
 			if err != nil || !ok {
 				return dst, false, err
 			}

@@ -395,8 +395,26 @@ func routeMatches(want, have *Route) bool {
 // Decode's: the last RTA_TABLE (else the rtmsg's table) and the last
 // RTA_OIF, as decode takes them.
 func (rd *RouteDecoder) Check(b []byte) (ok, sure bool) {
+	ok, sure, _ = rd.check(b)
+	return ok, sure
+}
+
+// CheckDst is Check that also, when sure and ok, appends to dst the text
+// of the route's Dst (what AppendRouteDst appends), in the same walk of
+// b's attributes; out is dst unchanged otherwise.
+func (rd *RouteDecoder) CheckDst(dst, b []byte) (out []byte, ok, sure bool) {
+	ok, sure, a := rd.check(b)
+	if !ok || !sure {
+		return dst, ok, sure
+	}
+	return appendRouteDst(dst, b, a), true, true
+}
+
+// check is Check, with the address of b's last RTA_DST (the invalid
+// Addr when it has none) when sure.
+func (rd *RouteDecoder) check(b []byte) (ok, sure bool, dst netip.Addr) {
 	if len(b) < rtmsgLen {
-		return false, false
+		return false, false, dst
 	}
 	table, oif := uint32(b[4]), 0
 	var d codec.Decoder
@@ -404,38 +422,43 @@ func (rd *RouteDecoder) Check(b []byte) (ok, sure bool) {
 	for d.Next() {
 		n := d.Len()
 		switch d.Type() {
-		case rtaDst, rtaSrc, rtaGateway, rtaPrefsrc:
+		case rtaDst:
 			if n != 4 && n != 16 {
-				return false, false
+				return false, false, dst
+			}
+			dst = d.Addr() // the last one, as decode takes
+		case rtaSrc, rtaGateway, rtaPrefsrc:
+			if n != 4 && n != 16 {
+				return false, false, dst
 			}
 		case rtaTable:
 			if n != 4 {
-				return false, false
+				return false, false, dst
 			}
 			table = d.Uint32()
 		case rtaOif:
 			if n != 4 {
-				return false, false
+				return false, false, dst
 			}
 			oif = int(d.Uint32())
 		case rtaIif, rtaPriority, rtaMark, rtaUID, rtaExpires:
 			if n != 4 {
-				return false, false
+				return false, false, dst
 			}
 		case rtaPref:
 			if n != 1 {
-				return false, false
+				return false, false, dst
 			}
 		case rtaCacheinfo, rtaFlow, rtaEncapType, rtaEncap, rtaNhID, 24 /* RTA_PAD */ :
 			// Skipped by Decode, whatever their size.
 		default:
-			return false, false
+			return false, false, dst
 		}
 	}
 	if d.Err() != nil {
-		return false, false
+		return false, false, dst
 	}
-	return (rd.table == 0 || table == rd.table) && (rd.idx == 0 || oif == rd.idx), true
+	return (rd.table == 0 || table == rd.table) && (rd.idx == 0 || oif == rd.idx), true, dst
 }
 
 // AppendRouteDst appends the text of the Dst of the Route that b decodes
@@ -456,6 +479,12 @@ func AppendRouteDst(dst, b []byte) ([]byte, bool) {
 	if d.Err() != nil {
 		return dst, false
 	}
+	return appendRouteDst(dst, b, a), true
+}
+
+// appendRouteDst appends the text of the Dst of route message b whose
+// last RTA_DST holds a (the invalid Addr: none).
+func appendRouteDst(dst, b []byte, a netip.Addr) []byte {
 	if !a.IsValid() {
 		a = zeroAddr(b[0])
 	}
@@ -463,5 +492,5 @@ func AppendRouteDst(dst, b []byte) ([]byte, bool) {
 	if a.IsValid() {
 		r.Dst = netip.PrefixFrom(a, int(b[1]))
 	}
-	return r.AppendDst(dst), true
+	return r.AppendDst(dst)
 }

@@ -142,8 +142,8 @@ func FuzzRouteDecoder(f *testing.F) {
 	})
 }
 
-// checkAgrees fails t unless RouteDecoder.Check and AppendRouteDst agree
-// with Decode on b, under no filter and under filters by table and device
+// checkAgrees fails t unless RouteDecoder.Check, CheckDst and
+// AppendRouteDst agree with Decode (and CheckDst with the other two) on b, under no filter and under filters by table and device
 // (those b selects and others); it reports whether Check was sure of b.
 func checkAgrees(t *testing.T, b []byte) bool {
 	t.Helper()
@@ -155,8 +155,18 @@ func checkAgrees(t *testing.T, b []byte) bool {
 	for _, f := range [][2]int{{0, 0}, {int(table), 0}, {int(table) + 1, 0}, {0, idx}, {0, idx + 1}, {int(table), idx}} {
 		rd := &RouteDecoder{rd: routeDecoder{tables: BuiltinTables()}, devs: plain.devs, table: uint32(f[0]), idx: f[1]}
 		ok, s := rd.Check(b)
+		out, dok, ds := rd.CheckDst([]byte("x"), b)
+		if dok != ok || ds != s {
+			t.Fatalf("% x, table %d dev %d: CheckDst %v %v, Check %v %v", b, f[0], f[1], dok, ds, ok, s)
+		}
 		if !s {
+			if string(out) != "x" {
+				t.Fatalf("% x, table %d dev %d: CheckDst not sure appended %q", b, f[0], f[1], out)
+			}
 			continue
+		}
+		if want, _ := AppendRouteDst([]byte("x"), b); ok && string(out) != string(want) || !ok && string(out) != "x" {
+			t.Fatalf("% x, table %d dev %d: CheckDst (ok %v) appended %q, AppendRouteDst %q", b, f[0], f[1], ok, out, want)
 		}
 		sure = true
 		var r2 Route

@@ -51,7 +51,8 @@ func (c *Client) eachRoute(ctx context.Context, f RouteFilter, fn func(Route) er
 // RouteDecoder decodes the route messages of one dump (EachRouteMessage):
 // it names devices and tables as they were named when the dump began, and
 // applies the dump's filters the kernel may not have applied. Not for use
-// from several goroutines at once.
+// from several goroutines at once, but for Check and CheckDst, which read
+// only the filters and may run on another goroutine beside the others.
 type RouteDecoder struct {
 	rd    routeDecoder
 	devs  *devResolver
