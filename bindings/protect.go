@@ -191,17 +191,17 @@ func callable(L *lua.LState, v lua.LValue) bool {
 }
 
 // InstallProtected replaces the globals pcall and xpcall with the
-// coroutine-based versions.
+// coroutine-based versions. Their companion, GuardYield, goes with the
+// coroutine library, which a runtime may open later.
 func InstallProtected(L *lua.LState) {
 	L.SetGlobal("pcall", L.NewFunction(pcall))
 	L.SetGlobal("xpcall", L.NewFunction(xpcall))
-	guardYield(L)
 }
 
 // errYieldAcrossGo is the error of a yield that would cross a Go call.
 const errYieldAcrossGo = "attempt to yield across a Go function call (pcall, a callback such as rtnl.batch's, or outside a coroutine)"
 
-// guardYield makes coroutine.yield raise an error, as Lua 5.1's does at
+// GuardYield makes coroutine.yield raise an error, as Lua 5.1's does at
 // a C-call boundary, when a Go function is between it and its coroutine's
 // start: pcall (which runs its function on a coroutine of its own), a Go
 // function that called back into Lua (rtnl.batch's body, netns.run's
@@ -209,9 +209,9 @@ const errYieldAcrossGo = "attempt to yield across a Go function call (pcall, a c
 // anyway, returning to that Go function as if the call had ended, and
 // crash a few steps later (a nil dereference in its VM). An error instead
 // unwinds as any error does: pcall returns false, batch and run restore
-// their state.
-func guardYield(L *lua.LState) {
-	co, ok := L.GetGlobal("coroutine").(*lua.LTable)
+// their state. The runtime calls it once coroutine is open.
+func GuardYield(L *lua.LState) {
+	co, ok := L.G.Global.RawGetString("coroutine").(*lua.LTable)
 	if !ok {
 		return
 	}

@@ -59,16 +59,15 @@ func New(opts Options) (*Runtime, error) {
 	}
 	rt.env = env
 	bindings.Attach(L, env)
-	if err := openLibs(L, !opts.Sandbox.Enabled); err != nil {
+	lazy, err := openLibs(L, stdLibs(!opts.Sandbox.Enabled), opts.LazyStdlib && opts.AutoGlobals && !opts.Sandbox.Enabled)
+	if err != nil {
 		L.Close()
 		return nil, err
 	}
 	bindings.InstallProtected(L)
 	bindings.InstallRecordFuncs(L)
 	installPrint(L, env)
-	installExit(L)
 	installFastFormat(L)
-	installExclusiveOpen(L)
 	installCompiler(L)
 	mods := opts.Modules
 	if mods == nil {
@@ -85,7 +84,7 @@ func New(opts Options) (*Runtime, error) {
 		}
 	}
 	if opts.AutoGlobals {
-		installAutoGlobals(L, rt.reg)
+		installAutoGlobals(L, rt.reg, lazy)
 	}
 	for name, v := range opts.Globals {
 		L.SetGlobal(name, bindings.ToLua(L, v))

@@ -157,6 +157,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if file, ok := stdin.(*os.File); ok && readline.IsTerminal(int(file.Fd())) {
 		opts.AutoGlobals = true
+		opts.LazyStdlib = false // completion lists what _G holds
 		return repl(ctx, &f, opts, std)
 	}
 	code, err := io.ReadAll(stdin)
@@ -173,6 +174,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func (f *flags) options(std stdio) (runtime.Options, error) {
 	opts := runtime.Options{
 		AutoGlobals: true, // modules are globals, loaded on first use
+		LazyStdlib:  true, // io, os, coroutine, debug too (not in the REPL)
 		Stdout:      std.out,
 		Stderr:      std.err,
 		DryRun:      f.dryRun,

@@ -45,6 +45,7 @@ func RunDir(t *testing.T, dir string, opts runtime.Options) {
 func Run(t *testing.T, path string, opts runtime.Options) {
 	t.Helper()
 	opts.AutoGlobals = true
+	opts.LazyStdlib = true // as the CLI runs scripts
 	rt, err := runtime.New(opts)
 	if err != nil {
 		t.Fatal(err)
