@@ -2,12 +2,8 @@ package rtnl
 
 import (
 	"bufio"
-	"errors"
+	"bytes"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -81,23 +77,12 @@ func LoadTables(paths ...string) (*Tables, error) {
 	}
 	t := BuiltinTables()
 	for _, p := range paths {
-		st, err := os.Stat(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
+		files, err := readTablePath(p)
 		if err != nil {
 			return nil, fmt.Errorf("routing table names: %w", err)
 		}
-		files := []string{p}
-		if st.IsDir() {
-			files, err = filepath.Glob(filepath.Join(p, "*.conf"))
-			if err != nil {
-				return nil, fmt.Errorf("routing table names: %w", err)
-			}
-			sort.Strings(files)
-		}
 		for _, f := range files {
-			if err := t.readFile(f); err != nil {
+			if err := t.parse(f.path, f.data); err != nil {
 				return nil, err
 			}
 		}
@@ -105,15 +90,19 @@ func LoadTables(paths ...string) (*Tables, error) {
 	return t, nil
 }
 
-// readFile reads lines of "NUMBER NAME" (decimal or 0x hex), with
-// comments after '#', as iproute2 does.
-func (t *Tables) readFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("routing table names: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+// tableFile is one file of table names and what it holds.
+type tableFile struct {
+	path string
+	data []byte
+}
+
+// isTableConf says whether a directory entry is read as table names.
+func isTableConf(name string) bool { return strings.HasSuffix(name, ".conf") }
+
+// parse reads lines of "NUMBER NAME" (decimal or 0x hex), with comments
+// after '#', as iproute2 does.
+func (t *Tables) parse(path string, data []byte) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {
 		s := sc.Text()
 		if i := strings.IndexByte(s, '#'); i >= 0 {

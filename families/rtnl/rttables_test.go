@@ -2,8 +2,10 @@ package rtnl
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,5 +40,38 @@ func TestLoadTables(t *testing.T) {
 	var nilTables *Tables
 	if id, err := nilTables.ID("main"); err != nil || id != 254 || nilTables.Name(255) != "local" {
 		t.Errorf("nil Tables: %d %v", id, err)
+	}
+}
+
+// A directory of many files is read whole (several getdents), in name
+// order, a later file overriding an earlier one; a *.conf that cannot be
+// read is an error naming it.
+func TestLoadTablesDirectory(t *testing.T) {
+	d := t.TempDir()
+	for i := range 300 {
+		// Names sort as numbers; each file names table 1000+i, and
+		// every one renames table 7: the last file's name wins.
+		body := fmt.Sprintf("%d t%d\n7 seven%03d\n", 1000+i, i, i)
+		if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("%03d-a-long-file-name-for-getdents.conf", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tb, err := LoadTables(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if got := tb.Name(uint32(1000 + i)); got != fmt.Sprintf("t%d", i) {
+			t.Fatalf("table %d is %q", 1000+i, got)
+		}
+	}
+	if tb.Name(7) != "seven299" {
+		t.Errorf("table 7 is %q, want the last file's name", tb.Name(7))
+	}
+	if err := os.Mkdir(filepath.Join(d, "zz.conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadTables(d); err == nil || !strings.Contains(err.Error(), "zz.conf") {
+		t.Errorf("a directory named zz.conf: %v", err)
 	}
 }
