@@ -294,6 +294,32 @@ func BenchmarkRouteDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkRouteCheckDst: what route.each's reader does per route (one
+// walk: checked, dst appended), beside Check then AppendRouteDst.
+func BenchmarkRouteCheckDst(b *testing.B) {
+	rd := &RouteDecoder{table: 254}
+	m := benchRouteMessage()
+	dst := make([]byte, 0, 64)
+	b.Run("one-walk", func(b *testing.B) {
+		for b.Loop() {
+			out, ok, sure := rd.CheckDst(dst[:0], m)
+			if !ok || !sure || string(out) != "10.0.1.2" {
+				b.Fatal(string(out), ok, sure)
+			}
+		}
+	})
+	b.Run("two-walks", func(b *testing.B) {
+		for b.Loop() {
+			if ok, sure := rd.Check(m); !ok || !sure {
+				b.Fatal(ok, sure)
+			}
+			if out, ok := AppendRouteDst(dst[:0], m); !ok || string(out) != "10.0.1.2" {
+				b.Fatal(string(out), ok)
+			}
+		}
+	})
+}
+
 // The decoder's tables by value name every byte as ipEnumName does.
 func TestRouteEnumNames(t *testing.T) {
 	for _, c := range []struct {
