@@ -18,9 +18,9 @@ import (
 // slot points at the Prepared's record, so a Prepared must not be copied
 // or reused once Table made its table (a batch of them is never reused).
 type Prepared struct {
+	// rec has no kind while its bytes are not checked: Table decodes
+	// them then.
 	rec record
-	// unchecked says the bytes were not checked: Table decodes them.
-	unchecked bool
 }
 
 // Bytes is the bytes the record decodes from.
@@ -68,7 +68,7 @@ func (m *LazyRecordMaker[T]) Preparer() *Preparer {
 // dropped. When the check is not sure, Table decodes b (and reports its
 // error).
 func (p *Preparer) Prepare(r *Prepared, b []byte) bool {
-	*r = Prepared{rec: record{kind: p.kind, src: b}}
+	*r = Prepared{rec: record{src: b}}
 	var ok, sure bool
 	switch {
 	case p.read != nil:
@@ -76,6 +76,7 @@ func (p *Preparer) Prepare(r *Prepared, b []byte) bool {
 		out, ok, sure = p.read(p.text.tmp[:0], b)
 		if ok && sure {
 			p.text.tmp = out[:0]
+			r.rec.kind = p.kind
 			r.rec.val = r.rec.dropEmpty(lua.LString(p.text.cut(out)))
 		}
 	case p.check != nil:
@@ -83,11 +84,11 @@ func (p *Preparer) Prepare(r *Prepared, b []byte) bool {
 	}
 	switch {
 	case !sure:
-		r.unchecked = true
-		return true
+		return true // no kind: Table decodes b
 	case !ok:
 		return false
 	}
+	r.rec.kind = p.kind
 	return true
 }
 
@@ -95,14 +96,14 @@ func (p *Preparer) Prepare(r *Prepared, b []byte) bool {
 // for a caller that only writes the record's JSON, which decodes it
 // anyway.
 func (p *Preparer) Unchecked(r *Prepared, b []byte) {
-	*r = Prepared{rec: record{kind: p.kind, src: b}, unchecked: true}
+	*r = Prepared{rec: record{src: b}}
 }
 
 // Table returns the table of prepared record r, decoding its bytes first
 // when they were not checked: nil (and decode's error) when decode fails
 // or leaves the value out, as Load reports them.
 func (m *LazyRecordMaker[T]) Table(L *lua.LState, r *Prepared) (*lua.LTable, error) {
-	if r.unchecked {
+	if r.rec.kind == nil { // not checked
 		_, ok, err := m.Load(r.rec.src)
 		if err != nil || !ok {
 			return nil, err
@@ -110,6 +111,7 @@ func (m *LazyRecordMaker[T]) Table(L *lua.LState, r *Prepared) (*lua.LTable, err
 		if m.kind.shape.plan == nil {
 			return NewRecord(L, m.spec, &m.val), nil
 		}
+		r.rec.kind = m.kind
 	}
 	return m.kind.table(L, &r.rec), nil
 }
