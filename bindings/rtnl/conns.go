@@ -152,9 +152,16 @@ func (c *conns) release(t netns.Target, cl *rtnl.Client) {
 	cl.Close()
 }
 
+// close closes every connection. A stream still open (a loop that broke
+// out of a dump) is not read to its end first, as a stream the runtime
+// goes on using is: its connection is closed before its reader is
+// stopped, so the dump lets go at once (socket.Dump reads no rest on a
+// closed Conn) instead of reading, say, 100,000 routes it drops.
 func (c *conns) close() {
 	for len(c.streams) > 0 {
-		c.streams[0].stop() // removes itself from c.streams
+		s := c.streams[0]
+		s.cl.Close()
+		s.finish(false) // removes itself from c.streams
 	}
 	for _, e := range c.main {
 		e.cl.Close()

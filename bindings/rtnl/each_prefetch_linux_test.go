@@ -566,3 +566,19 @@ func TestEachReadersBesideLoops(t *testing.T) {
 		t.Error("the route dump was not traced")
 	}
 }
+
+// Closing the runtime with a stream suspended (a loop that broke out of
+// the dump) does not read the rest of the dump, which nothing would use:
+// it closes the connection and the reader ends at once, having read no
+// more than its read-ahead.
+func TestEachRuntimeCloseDoesNotDrain(t *testing.T) {
+	const routes = 20000
+	e := newEachEnv(t, routes)
+	before := e.tp.routes.Load()
+	e.run(`for r in require("rtnl").route.each{family = "inet"} do break end`)
+	waitFor(t, "the reader waiting with its read-ahead full", func() bool { return readers() == 1 })
+	e.closeClean(t)
+	if got := e.tp.routes.Load() - before; got >= routes/2 {
+		t.Fatalf("closing the runtime read %d of the dump's %d routes; want no more than the read-ahead", got, routes)
+	}
+}
