@@ -172,6 +172,12 @@ func canGoHome() bool {
 	if err := unix.Capget(&hdr, &caps[0]); err != nil || caps[0].Effective&(1<<unix.CAP_SYS_ADMIN) == 0 {
 		return false
 	}
+	// In the initial user namespace, which owns every namespace there is
+	// or is an ancestor of its owner, the capability covers them all.
+	var self unix.Stat_t
+	if unix.Stat("/proc/thread-self/ns/user", &self) == nil && self.Ino == initUserNSIno {
+		return true
+	}
 	home, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return false
@@ -182,12 +188,16 @@ func canGoHome() bool {
 		return false
 	}
 	defer unix.Close(owner)
-	var own, self unix.Stat_t
+	var own unix.Stat_t
 	if unix.Fstat(owner, &own) != nil || unix.Stat("/proc/thread-self/ns/user", &self) != nil {
 		return false
 	}
 	return own.Ino == self.Ino && own.Dev == self.Dev
 }
+
+// initUserNSIno is the inode number of the initial user namespace, fixed
+// by the kernel (PROC_USER_INIT_INO).
+const initUserNSIno = 0xEFFFFFFD
 
 // runHere runs op inside the namespace fd names on the calling goroutine's
 // thread, locked to it until it is home again. If it cannot go home, the
