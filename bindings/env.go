@@ -55,6 +55,9 @@ type Env struct {
 	thread  *netns.Thread // makes sockets in other namespaces
 	closers []func()
 	values  map[string]any
+	// coroutines are those of protected calls that returned, for the
+	// next ones (protect.go).
+	coroutines []*lua.LState
 }
 
 // NewEnv returns an Env with empty registries writing to os.Stdout/Stderr.
