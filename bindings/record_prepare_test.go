@@ -3,8 +3,6 @@ package bindings
 import (
 	"encoding/binary"
 	"fmt"
-	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -134,17 +132,7 @@ func TestPrepared(t *testing.T) {
 		i := idx[j]
 		v := lazyRoute(i)
 		want := NewRecord(L, spec, &v)
-		var fields, wantFields []string
-		other := recs[(j+1)%len(recs)]
-		EachField(recs[j], func(k, v lua.LValue) {
-			fields = append(fields, k.String()+"="+fmtLua(v))
-			L.GetField(other, "ifindex")
-		})
-		EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
-		slices.Sort(fields)
-		if !reflect.DeepEqual(fields, wantFields) {
-			t.Fatalf("route %d: EachField %v, want %v", i, fields, wantFields)
-		}
+		sameFields(t, L, i, recs[j], want, recs[(j+1)%len(recs)])
 		got, _ := AppendRecordJSON(recs[j], nil, 0, val)
 		wantJSON, _ := AppendRecordJSON(want, nil, 0, val)
 		if string(got) != string(wantJSON) {

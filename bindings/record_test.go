@@ -434,17 +434,7 @@ func TestLazyRecordMakerFast(t *testing.T) {
 		i := idx[j]
 		v := lazyRoute(i)
 		want := NewRecord(L, spec, &v)
-		var fields, wantFields []string
-		other := recs[(j+1)%len(recs)]
-		EachField(rec, func(k, v lua.LValue) {
-			fields = append(fields, k.String()+"="+fmtLua(v))
-			L.GetField(other, "ifindex")
-		})
-		EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
-		slices.Sort(fields)
-		if !reflect.DeepEqual(fields, wantFields) {
-			t.Fatalf("route %d: EachField %v, want %v", i, fields, wantFields)
-		}
+		sameFields(t, L, i, rec, want, recs[(j+1)%len(recs)])
 		Materialize(want)
 		if got, w := fmtLua(rec), fmtLua(want); got != w {
 			t.Fatalf("route %d: %s, want %s", i, got, w)
@@ -513,5 +503,22 @@ func TestRecordAppendComputedRead(t *testing.T) {
 				t.Fatalf("DropEmpty %v: record %d read %q, want %q", drop, k, got, want)
 			}
 		}
+	}
+}
+
+// sameFields checks that EachField walks record rec (route i) as it walks
+// want, the record NewRecord makes of the same value, while other, another
+// record of the same maker, is read between fields.
+func sameFields(t *testing.T, L *lua.LState, i int, rec, want, other *lua.LTable) {
+	t.Helper()
+	var fields, wantFields []string
+	EachField(rec, func(k, v lua.LValue) {
+		fields = append(fields, k.String()+"="+fmtLua(v))
+		L.GetField(other, "ifindex")
+	})
+	EachField(want, func(k, v lua.LValue) { wantFields = append(wantFields, k.String()+"="+fmtLua(v)) })
+	slices.Sort(fields)
+	if !reflect.DeepEqual(fields, wantFields) {
+		t.Fatalf("route %d: EachField %v, want %v", i, fields, wantFields)
 	}
 }
