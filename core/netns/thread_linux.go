@@ -175,7 +175,10 @@ func canGoHome() bool {
 	// In the initial user namespace, which owns every namespace there is
 	// or is an ancestor of its owner, the capability covers them all.
 	var self unix.Stat_t
-	if unix.Stat("/proc/thread-self/ns/user", &self) == nil && self.Ino == initUserNSIno {
+	if unix.Stat("/proc/thread-self/ns/user", &self) != nil {
+		return false
+	}
+	if self.Ino == initUserNSIno {
 		return true
 	}
 	home, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -189,7 +192,7 @@ func canGoHome() bool {
 	}
 	defer unix.Close(owner)
 	var own unix.Stat_t
-	if unix.Fstat(owner, &own) != nil || unix.Stat("/proc/thread-self/ns/user", &self) != nil {
+	if unix.Fstat(owner, &own) != nil {
 		return false
 	}
 	return own.Ino == self.Ino && own.Dev == self.Dev

@@ -112,13 +112,7 @@ func TestQueueSenderAbort(t *testing.T) {
 	f := queueFake(t, "")
 	qs := q.StartSending(ctx, New(f))
 	const n = 3*SendWindow + 100
-	for i := range n {
-		r := Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
-		if err := q.Add(&r); err != nil {
-			t.Fatal(err)
-		}
-		qs.Pump()
-	}
+	addPumped(t, q, qs, n)
 	qs.Abort()
 	qs.Abort() // again: nothing happens
 	sent := onlyType(f.sent, rtmNewRoute)
@@ -169,13 +163,7 @@ func TestQueueSenderPanic(t *testing.T) {
 	f := queueFake(t, "")
 	qs := q.StartSending(ctx, New(f))
 	const n = 400
-	for i := range n {
-		r := Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
-		if err := q.Add(&r); err != nil {
-			t.Fatal(err)
-		}
-		qs.Pump()
-	}
+	addPumped(t, q, qs, n)
 	qs.Wait()
 	var failed []int
 	qs.Report(func(i int, err error) {
@@ -190,5 +178,18 @@ func TestQueueSenderPanic(t *testing.T) {
 	}
 	if sent := len(onlyType(f.sent, rtmNewRoute)); sent != 64 {
 		t.Fatalf("%d routes sent, want the first window's 64", sent)
+	}
+}
+
+// addPumped queues n routes 10.0.x.y/32 dev eth0 on q, pumping qs after
+// each, as rtnl.batch's leading run does.
+func addPumped(t *testing.T, q *RouteQueue, qs *QueueSender, n int) {
+	t.Helper()
+	for i := range n {
+		r := Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), 32), Dev: "eth0"}
+		if err := q.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+		qs.Pump()
 	}
 }

@@ -3,6 +3,7 @@ package rtnl
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 
@@ -62,20 +63,11 @@ func openTables(p string) (int, error) {
 			continue
 		}
 		if err != nil {
-			return -1, &pathError{p, err}
+			return -1, &fs.PathError{Op: "open", Path: p, Err: err}
 		}
 		return fd, nil
 	}
 }
-
-// pathError is an error of a path, which errors.Is matches to its errno.
-type pathError struct {
-	path string
-	err  error
-}
-
-func (e *pathError) Error() string { return e.path + ": " + e.err.Error() }
-func (e *pathError) Unwrap() error { return e.err }
 
 // tableConfs lists the *.conf names of the directory fd in name order;
 // ENOTDIR when fd is not a directory.
@@ -118,7 +110,7 @@ func readAll(fd int, p string) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &pathError{p, err}
+			return nil, &fs.PathError{Op: "read", Path: p, Err: err}
 		}
 		if n == 0 {
 			return b, nil
