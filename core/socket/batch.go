@@ -2,6 +2,7 @@ package socket
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -39,6 +40,16 @@ type BatchOptions struct {
 	// kernel's answers is recognised. A transaction of BATCH_BEGIN and
 	// BATCH_END alone asks for no answer and waits for none.
 	Transaction bool
+	// AckLast asks only the last request of each chunk for an
+	// acknowledgement: the others are answered only if they fail, as the
+	// kernel answers every failure whatever the flags. The kernel handles
+	// one sendmsg's requests in order and queues their answers in that
+	// order, so the last one's answer comes after every earlier failure,
+	// and a request it did not answer succeeded. The kernel then makes
+	// and queues one ack per chunk instead of one per request, which is
+	// much of its work for a small request such as a route. Ignored with
+	// KeepFlags (and so with Transaction).
+	AckLast bool
 }
 
 // ErrAborted is the entry of BatchWith's errs for every message of a
@@ -116,7 +127,7 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		for ; next < len(msgs); next++ {
 			m := msgs[next]
 			m.Header.Flags |= codec.Request
-			if !o.KeepFlags {
+			if !o.KeepFlags && !o.AckLast {
 				m.Header.Flags |= codec.Acknowledge
 			}
 			m.Header.PID = 0
@@ -149,6 +160,10 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		if len(idx) == 0 {
 			continue // everything left was a dry run
 		}
+		if o.AckLast && !o.KeepFlags {
+			askAck(c.sbuf[offs[len(offs)-1]:])
+			acks[len(acks)-1] = 1
+		}
 		if o.Atomic && (len(c.sbuf) > maxBytes || cost > budget) {
 			return errs, fmt.Errorf("netlink batch: %d bytes and %d acks do not fit one sendmsg (buffers %d/%d bytes)", len(c.sbuf), len(idx), snd, rcv)
 		}
@@ -165,6 +180,12 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		}
 	}
 	return errs, nil
+}
+
+// askAck sets NLM_F_ACK in the header of the message b starts with.
+func askAck(b []byte) {
+	f := binary.NativeEndian.Uint16(b[6:8])
+	binary.NativeEndian.PutUint16(b[6:8], f|codec.Acknowledge)
 }
 
 // batchChunk is the bookkeeping of the chunk Batch has in flight, by
@@ -186,6 +207,10 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 	for _, a := range acks {
 		pending += int(a)
 	}
+	// open counts the requests not answered yet: any of them may fail,
+	// so as many answers may be waiting (more than pending when some
+	// asked for no ack).
+	open := len(acks)
 	// acks holds 0 (no ack asked), 1 (ack awaited) or 2 (answered).
 	last := len(idx) - 1
 	var tx txState
@@ -202,7 +227,7 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 		return err
 	}
 	for !finished() {
-		ds, err := c.recvAcks(ctx, pending, slot)
+		ds, err := c.recvAcks(ctx, open, slot)
 		if err != nil {
 			return fail(fmt.Errorf("netlink batch: %w", err))
 		}
@@ -238,6 +263,9 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 					if transaction {
 						tx.answered(pos, acks[pos], false)
 					}
+					if acks[pos] != 2 {
+						open--
+					}
 					acks[pos] = 2
 					continue
 				}
@@ -259,6 +287,9 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 				}
 				if transaction {
 					tx.answered(pos, acks[pos], errs[i] != nil)
+				}
+				if acks[pos] != 2 {
+					open--
 				}
 				acks[pos] = 2 // answered (also an error for a message sent without NLM_F_ACK)
 			}

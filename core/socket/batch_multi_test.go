@@ -147,3 +147,58 @@ func TestBatchMultiReceiveCutShort(t *testing.T) {
 		t.Fatalf("batch answered with an oversized error: %v %v, want errs[1] and the batch failing", errs, err)
 	}
 }
+
+// With AckLast only the last request of each chunk asks for an
+// acknowledgement. The others are answered only when they fail, as the
+// kernel answers them, and every failure still lands on its own request;
+// the failures of a chunk are read many at a time, not one per receive.
+func TestBatchAckLast(t *testing.T) {
+	var asked [][]int
+	c, f := dialMulti(func(req []codec.Message) ([]codec.Message, error) {
+		var ack []int
+		var out []codec.Message
+		for i, r := range req {
+			if r.Header.Flags&codec.Acknowledge != 0 {
+				ack = append(ack, i)
+			}
+			if strings.HasPrefix(string(r.Data), "bad") {
+				out = append(out, nltest.Ack(r, &codec.Error{Errno: syscall.EINVAL, Msg: string(r.Data)}))
+			}
+		}
+		asked = append(asked, ack)
+		return out, nil // nltest acknowledges the rest of those that asked
+	}, &socket.Config{BatchSize: 40, Protocol: rtNames})
+	defer c.Close()
+	msgs := make([]codec.Message, 100)
+	bad := map[int]bool{3: true, 39: true, 99: true} // 39 and 99 end a chunk
+	for i := 40; i < 60; i++ {
+		bad[i] = true
+	}
+	for i := range msgs {
+		msgs[i] = msg(typAddr, codec.Create, "good")
+		if bad[i] {
+			msgs[i].Data = fmt.Appendf(nil, "bad %d", i)
+		}
+	}
+	errs, err := c.BatchWith(context.Background(), msgs, socket.BatchOptions{AckLast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(asked) != "[[39] [39] [19]]" {
+		t.Fatalf("requests asking for an ack, by chunk: %v, want the last of each of 40, 40, 20", asked)
+	}
+	for i, e := range errs {
+		if !bad[i] {
+			if e != nil {
+				t.Errorf("errs[%d] = %v", i, e)
+			}
+			continue
+		}
+		if !errors.Is(e, syscall.EINVAL) || !strings.HasSuffix(e.Error(), fmt.Sprintf("bad %d", i)) {
+			t.Errorf("errs[%d] = %v, want EINVAL for its own request", i, e)
+		}
+	}
+	if f.receives != 0 || f.receiveManys != 3 {
+		t.Errorf("%d Receive and %d ReceiveMany calls for 3 chunks, want 0 and 3", f.receives, f.receiveManys)
+	}
+}

@@ -81,6 +81,14 @@ func isDumpRestart(m codec.Message) bool {
 	return m.Header.Type == codec.TypeNoop && m.Header.Flags&codec.DumpIntr != 0 && len(m.Data) == 0
 }
 
+// Batch sends many requests through the core's batch, asking only the
+// last of each sendmsg for an acknowledgement (socket.BatchOptions
+// AckLast): rtnetlink answers every failure anyway, and an ack per route
+// or address was a good part of the kernel's work for a bulk add.
+func (s *SocketConn) Batch(ctx context.Context, ms []codec.Message) ([]error, error) {
+	return s.Conn.BatchWith(ctx, ms, socket.BatchOptions{AckLast: true})
+}
+
 // Dump streams a dump to fn. After a restart (NLM_F_DUMP_INTR) fn first
 // receives a NLMSG_NOOP message flagged NLM_F_DUMP_INTR with no data.
 func (s *SocketConn) Dump(ctx context.Context, m codec.Message, fn func(codec.Message) error) error {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/internal/testutil"
 )
 
@@ -280,5 +281,77 @@ func TestRouteLiveBatch(t *testing.T) {
 	count := 0
 	if err := c.EachRoute(ctx, RouteFilter{Table: 1000}, func(Route) error { count++; return nil }); err != nil || count != n-2 {
 		t.Errorf("EachRoute: %d routes, %v", count, err)
+	}
+}
+
+// countDatagrams passes the kernel transport through, counting the
+// datagrams received.
+type countDatagrams struct {
+	socket.Transport
+	n int
+}
+
+func (c *countDatagrams) Receive(b []byte) ([]byte, uint32, error) {
+	c.n++
+	return c.Transport.Receive(b)
+}
+
+func (c *countDatagrams) ReceiveMany(ds []socket.Datagram) (int, error) {
+	n, err := c.Transport.(socket.MultiReceiver).ReceiveMany(ds)
+	c.n += n
+	return n, err
+}
+
+func (c *countDatagrams) BufferSizes() (int, int) {
+	return c.Transport.(socket.BufferSizer).BufferSizes()
+}
+func (c *countDatagrams) CapAck() bool { return c.Transport.(socket.CapAcker).CapAck() }
+
+// A batch of routes asks the kernel for an ack per sendmsg, not per
+// route: 3,000 routes come back as a few dozen datagrams, and the
+// kernel's refusals, one of them the last route, still land on their own
+// routes.
+func TestRouteLiveBatchAcksPerChunk(t *testing.T) {
+	ns, _, ctx := ipLiveNS(t)
+	var cd *countDatagrams
+	c, err := Dial(&socket.Config{NetNS: ns.Target, WrapTransport: func(tr socket.Transport) socket.Transport {
+		cd = &countDatagrams{Transport: tr}
+		return cd
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const n = 3000
+	rs := make([]Route, n)
+	for i := range rs {
+		rs[i] = Route{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 101, byte(i >> 8), byte(i)}), 32), Dev: "v0", Table: 1001}
+	}
+	refused := []int{700, n - 1}
+	for _, i := range refused {
+		rs[i].Gateway = netip.MustParseAddr("10.99.99.99") // no route to it
+	}
+	before := cd.n
+	errs, err := c.AddRoutes(ctx, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []int
+	for i, e := range errs {
+		if e != nil {
+			failed = append(failed, i)
+			if !strings.Contains(e.Error(), fmt.Sprintf("%s via 10.99.99.99", rs[i].Dst.Addr())) {
+				t.Errorf("errs[%d] = %v: not its own route", i, e)
+			}
+		}
+	}
+	if !slices.Equal(failed, refused) {
+		t.Fatalf("failed %v, want %v", failed, refused)
+	}
+	if got := cd.n - before; got > n/30 {
+		t.Errorf("%d datagrams answered %d routes, want at most %d (an ack per sendmsg, plus the refusals)", got, n, n/30)
+	}
+	if got := strings.Count(ns.IP("-j", "route", "show", "table", "1001"), `"dst"`); got != n-len(refused) {
+		t.Errorf("ip shows %d routes in table 1001, want %d", got, n-len(refused))
 	}
 }
