@@ -4,7 +4,8 @@
 //	luabound each N    W2's loop (for r in each do if r.dst ... end) over a
 //	                   Go iterator handing out N records that hold nothing:
 //	                   each a fresh table with a metatable whose Go __index
-//	                   gives one string made beforehand
+//	                   gives one string made beforehand, run as nlsh
+//	                   runs a script (under a context, GC at 300)
 //
 // A record of nlsh's route.each is that and more (its route is decoded,
 // its dst made a string), so floor + this process's time over a bare Go
@@ -12,6 +13,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -39,6 +41,12 @@ func main() {
 	debug.SetGCPercent(300) // as nlsh runs scripts (cmd/nlsh/gc.go)
 	L := lua.NewState()
 	defer L.Close()
+	// As nlsh runs a script: under a context that can be cancelled, so
+	// that Ctrl-C or a timeout stops a loop. gopher-lua then checks it
+	// before every instruction (some 10% of this loop).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	L.SetContext(ctx)
 	mt := L.CreateTable(0, 1)
 	dst := lua.LString("10.0.0.0/32")
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
