@@ -84,6 +84,7 @@ var (
 	isZeroerType      = reflect.TypeFor[interface{ IsZero() bool }]()
 	addrType          = reflect.TypeFor[netip.Addr]()
 	prefixType        = reflect.TypeFor[netip.Prefix]()
+	stringsType       = reflect.TypeFor[[]string]()
 )
 
 // convCacheOf returns L's plan cache, making it on first use.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strconv"
 	"unsafe"
 
@@ -112,13 +113,14 @@ func kindJSON[T any](L *lua.LState, k *recordKind, v *T, dst []byte, depth int, 
 type jsonAppend uint8
 
 const (
-	jsonString jsonAppend = iota // a string kind without text methods
-	jsonInt                      // a signed integer kind
-	jsonUint                     // an unsigned integer kind
-	jsonBool                     // a bool kind
-	jsonAddr                     // netip.Addr
-	jsonPrefix                   // netip.Prefix
-	jsonLua                      // converted as get does, then val
+	jsonString     jsonAppend = iota // a string kind without text methods
+	jsonInt                          // a signed integer kind
+	jsonUint                         // an unsigned integer kind
+	jsonBool                         // a bool kind
+	jsonAddr                         // netip.Addr
+	jsonPrefix                       // netip.Prefix
+	jsonStringList                   // []string (a route's or link's flags)
+	jsonLua                          // converted as get does, then val
 	// jsonNilable is jsonLua for a slice, map, pointer or interface,
 	// which converts to nil (is left out) when nil: told at once.
 	jsonNilable
@@ -258,6 +260,8 @@ func jsonAppendOf(t reflect.Type) jsonAppend {
 		return jsonAddr
 	case prefixType:
 		return jsonPrefix
+	case stringsType:
+		return jsonStringList
 	}
 	if t.Implements(textMarshalerType) || t.Implements(stringerType) {
 		return jsonLua
@@ -389,6 +393,19 @@ func (r *record) appendJSON(t *lua.LTable, dst []byte, depth int, val JSONValue)
 			case jf.omit == omitNever && !dropEmpty: // the zero Addr is ""
 				o.dst = append(o.open(i, jf), `""`...)
 			}
+		case jsonStringList:
+			ss := *(*[]string)(p)
+			if ss == nil || len(ss) == 0 && jf.omit == omitEmpty {
+				continue // converts to nil
+			}
+			if dropEmpty && slices.Contains(ss, "") {
+				// DropEmpty leaves holes in the list, which then
+				// writes as an object: the Lua path writes that.
+				o.dst = val(o.open(i, jf), r.dropEmpty(r.convert(jf.f)), o.depth+1)
+				base = nil
+				continue
+			}
+			o.dst = appendJSONStrings(o.open(i, jf), ss, o.depth+1)
 		case jsonPrefix:
 			x := *(*netip.Prefix)(p)
 			switch {
@@ -442,6 +459,22 @@ func (r *record) appendJSONValue(o *jsonObject, i int, jf *jsonField, val JSONVa
 		o.dst = val(o.open(i, jf), v, o.depth+1)
 	}
 	return true
+}
+
+// appendJSONStrings appends ss at depth as the JSON writer writes the
+// list ToLua makes of it, without making the list.
+func appendJSONStrings(dst []byte, ss []string, depth int) []byte {
+	if len(ss) == 0 {
+		return append(dst, "[]"...)
+	}
+	dst = append(dst, '[')
+	for k, s := range ss {
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendJSONString(AppendJSONIndent(dst, depth+1), s)
+	}
+	return append(AppendJSONIndent(dst, depth), ']')
 }
 
 // appendJSONInt appends signed integer n (its bits) as ToLua's value of

@@ -54,6 +54,8 @@ type jsonShapes struct {
 	Z      zeroer            `json:"z,omitzero"`
 	F      float64           `json:"f,omitempty"`
 	List   []string          `json:"list"`
+	ListS  []string          `json:"list_s,omitempty"`
+	ListZ  []string          `json:"list_z,omitzero"`
 	ListE  []uint64          `json:"list_e,omitempty"`
 	Map    map[string]uint32 `json:"map,omitempty"`
 	Ptr    *jsonInner        `json:"ptr"`
