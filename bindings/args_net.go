@@ -92,7 +92,7 @@ func (a *Args) MAC(name string, req Req) net.HardwareAddr {
 }
 
 // Ifname returns field name checked as an interface name: 1 to 15 bytes,
-// no '/', ':' or whitespace, not "." or "..".
+// no '/', ':', whitespace or NUL (see CheckIfname), not "." or "..".
 func (a *Args) Ifname(name string, req Req) string {
 	if a.absent(name, req) {
 		return ""
@@ -116,8 +116,16 @@ func CheckIfname(s string) error {
 		return fmt.Errorf("interface name %q is longer than 15 bytes", s)
 	case s == "." || s == "..":
 		return fmt.Errorf("%q is not a valid interface name", s)
-	case strings.ContainsAny(s, "/: \t\n\x00"):
-		return fmt.Errorf("interface name %q contains '/', ':' or whitespace", s)
+	}
+	// What the kernel's dev_valid_name refuses: '/', ':' and what its
+	// isspace calls space (byte 0xa0 too), and a NUL, which would cut the
+	// name short. A byte loop: strings.ContainsAny builds its set on
+	// every call, and a bulk call checks a device name per object.
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '/', ':', ' ', '\t', '\n', '\v', '\f', '\r', 0xa0, 0:
+			return fmt.Errorf("interface name %q contains '/', ':', whitespace or NUL", s)
+		}
 	}
 	return nil
 }

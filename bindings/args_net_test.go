@@ -21,3 +21,23 @@ func TestParsePrefixShortcut(t *testing.T) {
 		}
 	}
 }
+
+// CheckIfname takes what the kernel's dev_valid_name takes: 1 to 15
+// bytes, not "." or "..", none of '/', ':', the bytes its isspace calls
+// space (0xa0 among them) or NUL.
+func TestCheckIfname(t *testing.T) {
+	for _, s := range []string{"eth0", "a", "br-lan.100", "veth@x", "wg0_é", "abcdefghijklmno", "...", "-"} {
+		if err := CheckIfname(s); err != nil {
+			t.Errorf("CheckIfname(%q) = %v, want nil", s, err)
+		}
+	}
+	bad := []string{"", ".", "..", "abcdefghijklmnop"}
+	for _, c := range []byte{'/', ':', ' ', '\t', '\n', '\v', '\f', '\r', 0xa0, 0} {
+		bad = append(bad, string([]byte{'e', c, '0'}), string([]byte{c}))
+	}
+	for _, s := range bad {
+		if err := CheckIfname(s); err == nil {
+			t.Errorf("CheckIfname(%q) = nil, want an error", s)
+		}
+	}
+}
