@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+
+	"github.com/nlsh/nlsh/core/codec"
 )
 
 // Prefix returns field name as an address with prefix length
@@ -116,16 +118,8 @@ func CheckIfname(s string) error {
 		return fmt.Errorf("interface name %q is longer than 15 bytes", s)
 	case s == "." || s == "..":
 		return fmt.Errorf("%q is not a valid interface name", s)
-	}
-	// What the kernel's dev_valid_name refuses: '/', ':' and what its
-	// isspace calls space (byte 0xa0 too), and a NUL, which would cut the
-	// name short. A byte loop: strings.ContainsAny builds its set on
-	// every call, and a bulk call checks a device name per object.
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '/', ':', ' ', '\t', '\n', '\v', '\f', '\r', 0xa0, 0:
-			return fmt.Errorf("interface name %q contains '/', ':', whitespace or NUL", s)
-		}
+	case codec.IfnameBadByte(s) >= 0:
+		return fmt.Errorf("interface name %q contains '/', ':', whitespace or NUL", s)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/core/netns"
 )
 
@@ -127,7 +128,7 @@ func checkIfname(field, name string) error {
 		return argErr(field, name, fmt.Sprintf("interface names are at most 15 bytes, this is %d", len(name)))
 	case name == "." || name == "..":
 		return argErr(field, name, "not a valid interface name")
-	case strings.ContainsAny(name, "/: \t\n\x00"):
+	case codec.IfnameBadByte(name) >= 0:
 		return argErr(field, name, "interface names cannot contain '/', ':', NUL or white space")
 	}
 	return nil

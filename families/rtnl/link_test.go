@@ -481,3 +481,21 @@ func TestKindSchemas(t *testing.T) {
 		}
 	}
 }
+
+// A link request refuses, before sending, a name the kernel would refuse:
+// a byte dev_valid_name refuses (codec.IfnameBadByte), the length, "."
+// and "..", each as an *ArgError on its field.
+func TestCheckIfname(t *testing.T) {
+	for _, name := range []string{"eth0", "br-lan.100", "veth@x", "abcdefghijklmno"} {
+		if err := checkIfname("ifname", name); err != nil {
+			t.Errorf("checkIfname(%q) = %v", name, err)
+		}
+	}
+	for _, name := range []string{"", ".", "..", "abcdefghijklmnop", "e/0", "e:0", "e 0", "e\r0", "e\xa00", "e\x000"} {
+		err := checkIfname("peer.ifname", name)
+		var ae *ArgError
+		if !errors.As(err, &ae) || ae.Field != "peer.ifname" {
+			t.Errorf("checkIfname(%q) = %v, want an *ArgError on peer.ifname", name, err)
+		}
+	}
+}
