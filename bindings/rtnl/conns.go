@@ -105,7 +105,6 @@ func (c *conns) config(t netns.Target) *socket.Config {
 // again when t has come to name another namespace).
 func (c *conns) client(t netns.Target) (*rtnl.Client, error) {
 	c.env.Settle() // a batch's leading run in flight is sent first
-
 	key := t.String()
 	ino, ok := inode(t)
 	if e, found := c.main[key]; found {
@@ -127,7 +126,6 @@ func (c *conns) client(t netns.Target) (*rtnl.Client, error) {
 // or a new one.
 func (c *conns) streamClient(t netns.Target) (*rtnl.Client, error) {
 	c.env.Settle()
-
 	key := t.String()
 	ino, ok := inode(t)
 	for l := c.idle[key]; len(l) > 0; l = c.idle[key] {

@@ -90,6 +90,9 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 			msgs[last-1].Header.Flags |= codec.Acknowledge
 		}
 	}
+	if o.KeepFlags {
+		o.AckLast = false // the caller's flags say who asks
+	}
 	if o.KeepFlags && !o.Transaction && msgs[len(msgs)-1].Header.Flags&codec.Acknowledge == 0 {
 		return errs, fmt.Errorf("netlink batch: the last message must carry NLM_F_ACK")
 	}
@@ -160,7 +163,7 @@ func (c *Conn) BatchWith(ctx context.Context, msgs []codec.Message, o BatchOptio
 		if len(idx) == 0 {
 			continue // everything left was a dry run
 		}
-		if o.AckLast && !o.KeepFlags {
+		if o.AckLast {
 			askAck(c.sbuf[offs[len(offs)-1]:])
 			acks[len(acks)-1] = 1
 		}
@@ -218,6 +221,19 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 		tx = newTxState(acks)
 	}
 	finished := func() bool { return pending == 0 || (transaction && tx.done()) }
+	// answered records the answer to request pos (failed: an error).
+	answered := func(pos int, failed bool) {
+		if transaction {
+			tx.answered(pos, acks[pos], failed)
+		}
+		if acks[pos] == 1 {
+			pending--
+		}
+		if acks[pos] != 2 {
+			open--
+		}
+		acks[pos] = 2 // also for an error to a request sent without NLM_F_ACK
+	}
 	fail := func(err error) error {
 		for pos, a := range acks {
 			if a != 2 && errs[idx[pos]] == nil {
@@ -257,16 +273,7 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 				}
 				c.traceMsg(Received, r)
 				if plainSuccess(r) {
-					if acks[pos] == 1 {
-						pending--
-					}
-					if transaction {
-						tx.answered(pos, acks[pos], false)
-					}
-					if acks[pos] != 2 {
-						open--
-					}
-					acks[pos] = 2
+					answered(pos, false)
 					continue
 				}
 				ack, err := codec.ParseAck(r.Header, r.Data)
@@ -282,16 +289,7 @@ func (c *Conn) collectAcks(ctx context.Context, base uint32, idx, offs []int, ac
 				case ack.Err != nil:
 					errs[i] = c.kernelError(ack.Err, c.opName(reqType(req)), req)
 				}
-				if acks[pos] == 1 {
-					pending--
-				}
-				if transaction {
-					tx.answered(pos, acks[pos], errs[i] != nil)
-				}
-				if acks[pos] != 2 {
-					open--
-				}
-				acks[pos] = 2 // answered (also an error for a message sent without NLM_F_ACK)
+				answered(pos, errs[i] != nil)
 			}
 			if err := it.Err(); err != nil {
 				return fail(fmt.Errorf("netlink batch: reply: %w", err))
