@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/core/netns"
 	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/internal/kernel"
@@ -540,5 +541,44 @@ func TestWaitAddrNotTentative(t *testing.T) {
 	out := ns.IP("-j", "addr", "show", "dev", "d0", "to", "2001:db8::1/128")
 	if !strings.Contains(out, "2001:db8::1") || strings.Contains(out, "tentative") {
 		t.Errorf("ip still shows it tentative: %s", out)
+	}
+}
+
+// The interface-name byte rule (codec.IfnameBadByte, which every name
+// check uses) is the kernel's: an ifb named "e<byte>0", sent with the
+// check bypassed, is refused by the kernel exactly for the bytes the rule
+// refuses. NUL is the one the rule refuses on its own: the kernel stops
+// the name there ("e"), which is not the name asked for. '%' is left out:
+// it makes the name a template ("e%d" becomes e0), which "e%0" is not a
+// valid one of, a rule of dev_alloc_name, not of dev_valid_name.
+func TestIfnameRuleIsTheKernels(t *testing.T) {
+	_, c := linkLiveNS(t)
+	for b := 1; b < 256; b++ {
+		if b == '%' {
+			continue
+		}
+		name := string([]byte{'e', byte(b), '0'})
+		e := codec.NewEncoder(appendIfinfomsg(nil, 0, 0, 0))
+		e.String(iflaIfname, name)
+		e.Begin(iflaLinkInfo)
+		e.String(iflaInfoKind, "ifb")
+		e.End()
+		data, err := e.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.conn.Execute(ctx(t), codec.Message{Header: codec.Header{Type: rtmNewLink, Flags: codec.Create | codec.Excl}, Data: data})
+		refused := codec.IfnameBadByte(name) >= 0
+		switch {
+		case refused && !errors.Is(err, syscall.EINVAL):
+			t.Errorf("byte %#x: the rule refuses %q, the kernel says %v", b, name, err)
+		case !refused && err != nil:
+			t.Errorf("byte %#x: the rule takes %q, the kernel refuses it: %v", b, name, err)
+		}
+		if err == nil {
+			if err := c.DelLink(ctx(t), ByName(name)); err != nil {
+				t.Fatalf("delete %q: %v", name, err)
+			}
+		}
 	}
 }
