@@ -94,7 +94,7 @@ func (a *Args) MAC(name string, req Req) net.HardwareAddr {
 }
 
 // Ifname returns field name checked as an interface name: 1 to 15 bytes,
-// no '/', ':', whitespace or NUL (see CheckIfname), not "." or "..".
+// no '/', ':', '%', whitespace or NUL (see CheckIfname), not "." or "..".
 func (a *Args) Ifname(name string, req Req) string {
 	if a.absent(name, req) {
 		return ""
@@ -118,8 +118,9 @@ func CheckIfname(s string) error {
 		return fmt.Errorf("interface name %q is longer than 15 bytes", s)
 	case s == "." || s == "..":
 		return fmt.Errorf("%q is not a valid interface name", s)
-	case codec.IfnameBadByte(s) >= 0:
-		return fmt.Errorf("interface name %q contains '/', ':', whitespace or NUL", s)
+	}
+	if i := codec.IfnameBadByte(s); i >= 0 {
+		return fmt.Errorf("interface name %q: %s", s, codec.IfnameBadByteReason(s, i))
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ func TestCheckIfname(t *testing.T) {
 		}
 	}
 	bad := []string{"", ".", "..", "abcdefghijklmnop"}
-	for _, c := range []byte{'/', ':', ' ', '\t', '\n', '\v', '\f', '\r', 0xa0, 0} {
+	for _, c := range []byte{'/', ':', '%', ' ', '\t', '\n', '\v', '\f', '\r', 0xa0, 0} {
 		bad = append(bad, string([]byte{'e', c, '0'}), string([]byte{c}))
 	}
 	for _, s := range bad {

@@ -1293,7 +1293,7 @@ function rtnl.link.get(args) end
 
 --- Argument table of rtnl.link.add.
 ---@class rtnl.link.add.args
----@field ifname string name, at most 15 bytes
+---@field ifname string name: 1 to 15 bytes, none of / : % white space NUL (% makes a kernel template)
 ---@field kind string veth, bridge, vxlan, vlan, macvlan, ... any kind by name
 ---@field mtu? integer 68..65536
 ---@field address? string MAC address

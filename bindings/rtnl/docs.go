@@ -61,7 +61,7 @@ func moduleDoc() *bindings.ModuleDoc {
 		f("protocol", "string", "who installed it"), f("family", "string", "inet or inet6 (when no prefix tells)"),
 	}
 	linkSpec := []bindings.FieldDoc{
-		req("ifname", "string", "name, at most 15 bytes"), req("kind", "string", "veth, bridge, vxlan, vlan, macvlan, ... any kind by name"),
+		req("ifname", "string", "name: 1 to 15 bytes, none of / : % white space NUL (% makes a kernel template)"), req("kind", "string", "veth, bridge, vxlan, vlan, macvlan, ... any kind by name"),
 		f("mtu", "integer", "68..65536"), f("address", "string", "MAC address"), f("txqlen", "integer", "queue length"),
 		f("ifalias", "string", "alias"), f("group", "integer", "device group"), f("up", "boolean", "bring it up"),
 		f("master", "string", "bridge/bond/vrf to enslave it to"), f("link", "string", "lower device (vlan, macvlan)"),

@@ -13,16 +13,17 @@ import (
 
 // In a binary built with -tags nlshprof, NLSH_CPUPROFILE and
 // NLSH_MEMPROFILE leave pprof profiles (gzipped protocol buffers) that
-// name the functions that ran and allocated.
+// name the functions that ran and allocated, and NLSH_TRACE an execution
+// trace that go tool trace reads.
 func TestProfilesFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	withProfiles := filepath.Join(dir, "nlsh-prof")
 	if out, err := exec.Command("go", "build", "-tags", profileTag, "-o", withProfiles, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags %s: %v\n%s", profileTag, err, out)
 	}
-	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	cpu, mem, trace := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof"), filepath.Join(dir, "trace.out")
 	cmd := exec.Command(withProfiles, "-e", `local t = {} for i = 1, 200000 do t[i] = {i} end return #t`)
-	cmd.Env = append(os.Environ(), "NLSH_CPUPROFILE="+cpu, "NLSH_MEMPROFILE="+mem)
+	cmd.Env = append(os.Environ(), "NLSH_CPUPROFILE="+cpu, "NLSH_MEMPROFILE="+mem, "NLSH_TRACE="+trace)
 	if out, err := cmd.CombinedOutput(); err != nil || string(out) != "200000\n" {
 		t.Fatalf("nlsh: %v: %q", err, out)
 	}
@@ -43,6 +44,15 @@ func TestProfilesFromEnvironment(t *testing.T) {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("%s (%d bytes) does not name %s", filepath.Base(path), len(b), want)
 		}
+	}
+	// go tool trace reads the trace: goroutines that changed state, in
+	// the script's Lua functions among others.
+	out, err := exec.Command("go", "tool", "trace", "-d=parsed", trace).Output()
+	if err != nil {
+		t.Fatalf("go tool trace: %v", err)
+	}
+	if !bytes.Contains(out, []byte("StateTransition")) || !bytes.Contains(out, []byte("gopher-lua")) {
+		t.Errorf("the trace (%d bytes parsed) has no goroutine state changes in gopher-lua", len(out))
 	}
 }
 

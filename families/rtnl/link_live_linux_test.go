@@ -548,15 +548,13 @@ func TestWaitAddrNotTentative(t *testing.T) {
 // check uses) is the kernel's: an ifb named "e<byte>0", sent with the
 // check bypassed, is refused by the kernel exactly for the bytes the rule
 // refuses. NUL is the one the rule refuses on its own: the kernel stops
-// the name there ("e"), which is not the name asked for. '%' is left out:
-// it makes the name a template ("e%d" becomes e0), which "e%0" is not a
-// valid one of, a rule of dev_alloc_name, not of dev_valid_name.
+// the name there ("e"), which is not the name asked for. '%' the kernel
+// refuses in "e%0" because it is not a template it can fill in (only "%d"
+// is); the last part shows why the rule refuses every '%': "e%d" the
+// kernel takes, and names the link e0, not "e%d".
 func TestIfnameRuleIsTheKernels(t *testing.T) {
-	_, c := linkLiveNS(t)
+	ns, c := linkLiveNS(t)
 	for b := 1; b < 256; b++ {
-		if b == '%' {
-			continue
-		}
 		name := string([]byte{'e', byte(b), '0'})
 		e := codec.NewEncoder(appendIfinfomsg(nil, 0, 0, 0))
 		e.String(iflaIfname, name)
@@ -580,5 +578,20 @@ func TestIfnameRuleIsTheKernels(t *testing.T) {
 				t.Fatalf("delete %q: %v", name, err)
 			}
 		}
+	}
+	e := codec.NewEncoder(appendIfinfomsg(nil, 0, 0, 0))
+	e.String(iflaIfname, "e%d")
+	e.Begin(iflaLinkInfo)
+	e.String(iflaInfoKind, "ifb")
+	e.End()
+	data, err := e.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.conn.Execute(ctx(t), codec.Message{Header: codec.Header{Type: rtmNewLink, Flags: codec.Create | codec.Excl}, Data: data}); err != nil {
+		t.Fatalf(`the kernel refuses "e%%d": %v`, err)
+	}
+	if out := ns.IP("-j", "link", "show", "dev", "e0"); !strings.Contains(out, `"ifname":"e0"`) {
+		t.Errorf(`after "e%%d", ip shows no e0: %s`, out)
 	}
 }

@@ -128,8 +128,9 @@ func checkIfname(field, name string) error {
 		return argErr(field, name, fmt.Sprintf("interface names are at most 15 bytes, this is %d", len(name)))
 	case name == "." || name == "..":
 		return argErr(field, name, "not a valid interface name")
-	case codec.IfnameBadByte(name) >= 0:
-		return argErr(field, name, "interface names cannot contain '/', ':', NUL or white space")
+	}
+	if i := codec.IfnameBadByte(name); i >= 0 {
+		return argErr(field, name, codec.IfnameBadByteReason(name, i))
 	}
 	return nil
 }

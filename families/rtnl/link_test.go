@@ -491,7 +491,7 @@ func TestCheckIfname(t *testing.T) {
 			t.Errorf("checkIfname(%q) = %v", name, err)
 		}
 	}
-	for _, name := range []string{"", ".", "..", "abcdefghijklmnop", "e/0", "e:0", "e 0", "e\r0", "e\xa00", "e\x000"} {
+	for _, name := range []string{"", ".", "..", "abcdefghijklmnop", "e/0", "e:0", "x%d", "e 0", "e\r0", "e\xa00", "e\x000"} {
 		err := checkIfname("peer.ifname", name)
 		var ae *ArgError
 		if !errors.As(err, &ae) || ae.Field != "peer.ifname" {

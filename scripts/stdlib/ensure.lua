@@ -58,10 +58,11 @@ local function check(spec, fields, fn)
   end
   local name = spec.ifname
   if type(name) ~= "string" then error(fn .. ': field "ifname": required string', 3) end
-  -- The kernel's rule (dev_valid_name): '/', ':', NUL and what its isspace
-  -- calls space, byte 160 among them.
-  if name == "" or #name > 15 or name == "." or name == ".." or name:find("[/:%z \t\n\v\f\r\160]") then
-    error(string.format("%s: field \"ifname\": %s is not a valid interface name (1 to 15 bytes, no '/', ':', whitespace or NUL)", fn, describe(name)), 3)
+  -- The rule of codec.IfnameBadByte: the kernel's (dev_valid_name: '/',
+  -- ':', NUL and what its isspace calls space, byte 160 among them) and
+  -- '%', which makes the name a template the kernel fills in.
+  if name == "" or #name > 15 or name == "." or name == ".." or name:find("[/:%%%z \t\n\v\f\r\160]") then
+    error(string.format("%s: field \"ifname\": %s is not a valid interface name (1 to 15 bytes, no '/', ':', '%%', whitespace or NUL)", fn, describe(name)), 3)
   end
 end
 

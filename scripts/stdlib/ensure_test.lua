@@ -88,7 +88,7 @@ function TestEnsureAbsentAndErrors(t)
     if #ensure.absent{ifname = "old"} ~= 0 then t:error("absent not idempotent") end
     local ok, err = pcall(ensure.link, {ifname = "x", mtuu = 1})
     if ok or not tostring(err):find('unknown field "mtuu"', 1, true) then t:error("unknown field:", tostring(err)) end
-    for _, bad in ipairs{"e/0", "e:0", "e 0", "e\r0", "e\1600", "e\0000", "", "..", "abcdefghijklmnop"} do
+    for _, bad in ipairs{"e/0", "e:0", "x%d", "e 0", "e\r0", "e\1600", "e\0000", "", "..", "abcdefghijklmnop"} do
       ok, err = pcall(ensure.link, {ifname = bad, kind = "bridge"})
       if ok or not tostring(err):find("not a valid interface name", 1, true) then t:error("ifname", bad, ":", tostring(err)) end
     end
