@@ -1304,7 +1304,7 @@ function rtnl.link.get(args) end
 ---@field master? string bridge/bond/vrf to enslave it to
 ---@field link? string lower device (vlan, macvlan)
 ---@field netns? netns.Target create it in that namespace
----@field info_data? table kind options by ip -j names ({vlan_filtering=1}, {id=100}, ...)
+---@field info_data? table kind options by ip -j names and shapes ({vlan_filtering=1}, {id=100}, vxlan {port_range={low=, high=}}, vlan {flags={"REORDER_HDR"}}, ...)
 ---@field peer? table veth peer: {ifname=, netns=, address=, mtu=, txqlen=}
 ---@field exist_ok? boolean succeed when an equal object exists already
 

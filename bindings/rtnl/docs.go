@@ -66,7 +66,7 @@ func moduleDoc() *bindings.ModuleDoc {
 		f("ifalias", "string", "alias"), f("group", "integer", "device group"), f("up", "boolean", "bring it up"),
 		f("master", "string", "bridge/bond/vrf to enslave it to"), f("link", "string", "lower device (vlan, macvlan)"),
 		f("netns", "netns.Target", "create it in that namespace"),
-		f("info_data", "table", "kind options by ip -j names ({vlan_filtering=1}, {id=100}, ...)"),
+		f("info_data", "table", "kind options by ip -j names and shapes ({vlan_filtering=1}, {id=100}, vxlan {port_range={low=, high=}}, vlan {flags={\"REORDER_HDR\"}}, ...)"),
 		f("peer", "table", "veth peer: {ifname=, netns=, address=, mtu=, txqlen=}"), fExistOK,
 	}
 	withExist := func(fs []bindings.FieldDoc) []bindings.FieldDoc {

@@ -41,5 +41,6 @@ var bondKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "peer_notify_delay", Const: "IFLA_BOND_PEER_NOTIF_DELAY", Type: 28, Kind: codec.KindU32},
 		kindOption{Name: "ad_lacp_active", Const: "IFLA_BOND_AD_LACP_ACTIVE", Type: 29, Kind: codec.KindU8, Enum: map[uint64]string{0: "off", 1: "on"}},
 		kindOption{Name: "arp_missed_max", Const: "IFLA_BOND_MISSED_MAX", Type: 30, Kind: codec.KindU8},
+		kindOption{Name: "coupled_control", Const: "IFLA_BOND_COUPLED_CONTROL", Type: 32, Kind: codec.KindU8, Bool: true},
 	)
 })

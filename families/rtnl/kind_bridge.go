@@ -21,9 +21,9 @@ var bridgeKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "priority", Const: "IFLA_BR_PRIORITY", Type: 6, Kind: codec.KindU16},
 		kindOption{Name: "vlan_filtering", Const: "IFLA_BR_VLAN_FILTERING", Type: 7, Kind: codec.KindU8, Max: 1},
 		kindOption{Name: "vlan_protocol", Const: "IFLA_BR_VLAN_PROTOCOL", Type: 8, Kind: codec.KindBe16, Enum: vlanProtocols()},
-		kindOption{Name: "group_fwd_mask", Const: "IFLA_BR_GROUP_FWD_MASK", Type: 9, Kind: codec.KindU16},
-		kindOption{Name: "root_id", Const: "IFLA_BR_ROOT_ID", Type: 10, Kind: codec.KindBinary, ReadOnly: true},
-		kindOption{Name: "bridge_id", Const: "IFLA_BR_BRIDGE_ID", Type: 11, Kind: codec.KindBinary, ReadOnly: true},
+		kindOption{Name: "group_fwd_mask", Const: "IFLA_BR_GROUP_FWD_MASK", Type: 9, Kind: codec.KindU16, Format: fmtHex},
+		kindOption{Name: "root_id", Const: "IFLA_BR_ROOT_ID", Type: 10, Kind: codec.KindBinary, ReadOnly: true, Format: fmtBridgeID},
+		kindOption{Name: "bridge_id", Const: "IFLA_BR_BRIDGE_ID", Type: 11, Kind: codec.KindBinary, ReadOnly: true, Format: fmtBridgeID},
 		kindOption{Name: "root_port", Const: "IFLA_BR_ROOT_PORT", Type: 12, Kind: codec.KindU16, ReadOnly: true},
 		kindOption{Name: "root_path_cost", Const: "IFLA_BR_ROOT_PATH_COST", Type: 13, Kind: codec.KindU32, ReadOnly: true},
 		kindOption{Name: "topology_change", Const: "IFLA_BR_TOPOLOGY_CHANGE", Type: 14, Kind: codec.KindU8, ReadOnly: true},
@@ -56,5 +56,21 @@ var bridgeKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "mcast_igmp_version", Const: "IFLA_BR_MCAST_IGMP_VERSION", Type: 43, Kind: codec.KindU8, Min: 2, Max: 3},
 		kindOption{Name: "mcast_mld_version", Const: "IFLA_BR_MCAST_MLD_VERSION", Type: 44, Kind: codec.KindU8, Min: 1, Max: 2},
 		kindOption{Name: "vlan_stats_per_port", Const: "IFLA_BR_VLAN_STATS_PER_PORT", Type: 45, Kind: codec.KindU8, Max: 1},
+		// struct br_boolopt_multi, listed (and set) as ip does: by its
+		// bits, enum br_boolopt_id.
+		kindOption{Name: "multi_boolopt", Const: "IFLA_BR_MULTI_BOOLOPT", Type: 46, Kind: codec.KindStruct, Struct: brBooloptMulti, Format: fmtOmit},
+		kindOption{Name: "no_linklocal_learn", BitOf: "multi_boolopt", Bit: 0},
+		kindOption{Name: "mcast_vlan_snooping", BitOf: "multi_boolopt", Bit: 1},
+		kindOption{Name: "mst_enabled", BitOf: "multi_boolopt", Bit: 2},
+		kindOption{Name: "mdb_offload_fail_notification", BitOf: "multi_boolopt", Bit: 3},
+		kindOption{Name: "fdb_local_vlan_0", BitOf: "multi_boolopt", Bit: 4},
+		kindOption{Name: "fdb_n_learned", Const: "IFLA_BR_FDB_N_LEARNED", Type: 48, Kind: codec.KindU32, ReadOnly: true},
+		kindOption{Name: "fdb_max_learned", Const: "IFLA_BR_FDB_MAX_LEARNED", Type: 49, Kind: codec.KindU32},
 	)
 })
+
+// brBooloptMulti is struct br_boolopt_multi: the values of the bits in
+// optval, the bits that count in optmask.
+var brBooloptMulti = codec.NewStruct("br_boolopt_multi", 8,
+	codec.Attr{Name: "optval", Kind: codec.KindU32, Offset: 0},
+	codec.Attr{Name: "optmask", Kind: codec.KindU32, Offset: 4})

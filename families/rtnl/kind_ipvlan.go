@@ -11,7 +11,7 @@ func ipvlanOptions() []kindOption {
 		{Name: "mode", Const: "IFLA_IPVLAN_MODE", Type: 1, Kind: codec.KindU16,
 			Enum: map[uint64]string{0: "l2", 1: "l3", 2: "l3s"}},
 		{Name: "flags", Const: "IFLA_IPVLAN_FLAGS", Type: 2, Kind: codec.KindU16,
-			Enum: map[uint64]string{0: "bridge", 1: "private", 2: "vepa"}},
+			Enum: map[uint64]string{0: "bridge", 1: "private", 2: "vepa"}, Format: fmtKeyToo},
 	}
 }
 

@@ -17,6 +17,8 @@ func macvlanOptions() []kindOption {
 		{Name: "flags", Const: "IFLA_MACVLAN_FLAGS", Type: 2, Kind: codec.KindU16},
 		{Name: "bcqueuelen", Const: "IFLA_MACVLAN_BC_QUEUE_LEN", Type: 7, Kind: codec.KindU32},
 		{Name: "usedbcqueuelen", Const: "IFLA_MACVLAN_BC_QUEUE_LEN_USED", Type: 8, Kind: codec.KindU32, ReadOnly: true},
+		{Name: "macaddr_count", Const: "IFLA_MACVLAN_MACADDR_COUNT", Type: 6, Kind: codec.KindU32, ReadOnly: true},
+		{Name: "bc_cutoff", Const: "IFLA_MACVLAN_BC_CUTOFF", Type: 9, Kind: codec.KindS32},
 	}
 }
 

@@ -51,6 +51,25 @@ type kindOption struct {
 	// Format is how ip -j prints the value when that is not the plain
 	// number (see optFormat).
 	Format optFormat
+	// Struct lays out a KindStruct option, a C struct such as vxlan's
+	// port_range: it reads as a table of the struct's fields (ip -j's
+	// object) and is given as one.
+	Struct *codec.Struct
+	// BitOf makes this row bit Bit of option BitOf, a struct of
+	// "optval" and "optmask" (struct br_boolopt_multi) listed only
+	// through its bits (fmtOmit): the mask says which bits the kernel
+	// reports and which bits a request sets. The bit reads as 0 or 1,
+	// or false or true with Bool, and is given as either.
+	BitOf string
+	Bit   uint8
+	// Flags names the bits of a fmtFlagList option, in ip's order.
+	Flags []flagName
+}
+
+// flagName names one bit of a fmtFlagList option.
+type flagName struct {
+	Bit  uint64
+	Name string
 }
 
 // optFormat names a way ip -j prints an option's value.
@@ -70,6 +89,15 @@ const (
 	fmtHWAddr
 	// fmtOmit: never listed (padding).
 	fmtOmit
+	// fmtFlagList: a struct of "flags" and "mask" (struct
+	// ifla_vlan_flags) as the list of the names (kindOption.Flags) of
+	// the bits set in both, as ip prints it; given as such a list, it
+	// sets exactly those of the named bits.
+	fmtFlagList
+	// fmtKeyToo: an Enum value is listed also as a key of its own set
+	// to true, which is how ip prints it (ipvlan's flags: "private":
+	// true); the option keeps its name, which is how it is set.
+	fmtKeyToo
 )
 
 // format turns a decoded value into ip -j's spelling.
@@ -131,10 +159,10 @@ func (k *linkKind) schema() *codec.Schema {
 	k.dataOnce.Do(func() {
 		var attrs []codec.Attr
 		for _, o := range k.options {
-			if o.AliasOf != "" {
+			if o.AliasOf != "" || o.BitOf != "" {
 				continue
 			}
-			attrs = append(attrs, codec.Attr{Name: o.Name, Const: o.Const, Type: o.Type, Kind: o.Kind, Enum: o.Enum})
+			attrs = append(attrs, codec.Attr{Name: o.Name, Const: o.Const, Type: o.Type, Kind: o.Kind, Enum: o.Enum, Struct: o.Struct})
 		}
 		if k.peerType != 0 {
 			attrs = append(attrs, codec.Attr{Name: "peer", Const: "VETH_INFO_PEER", Type: k.peerType, Kind: codec.KindBinary})
@@ -241,6 +269,7 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 		return nil
 	}
 	norm := make(map[string]any, len(opts))
+	bits := map[string]*[2]uint64{} // by parent option: value, mask
 	for name, v := range opts {
 		if _, raw := rawAttrType(name); raw {
 			norm[name] = v
@@ -253,9 +282,32 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 		if o.ReadOnly {
 			return argErr(k.field+"."+name, v, "is reported by the kernel and cannot be set")
 		}
+		if o.BitOf != "" {
+			on, ok := optBit(v)
+			if !ok {
+				return argErr(k.field+"."+name, v, "takes 0 or 1 (or false or true)")
+			}
+			b := bits[o.BitOf]
+			if b == nil {
+				b = new([2]uint64)
+				bits[o.BitOf] = b
+			}
+			b[1] |= 1 << o.Bit
+			if on {
+				b[0] |= 1 << o.Bit
+			}
+			continue
+		}
 		target := o
 		if o.AliasOf != "" {
 			target = k.option(o.AliasOf)
+		}
+		if target.Format == fmtFlagList {
+			fv, err := flagStruct(target.Flags, v)
+			if err != nil {
+				return argErr(k.field+"."+name, v, err.Error())
+			}
+			v = fv
 		}
 		if str, ok := v.(string); ok && target.Format == fmtHex {
 			u, err := strconv.ParseUint(str, 0, 64)
@@ -296,6 +348,12 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 		}
 		norm[target.Name] = v
 	}
+	for parent, b := range bits {
+		if _, dup := norm[parent]; dup {
+			return argErr(k.field+"."+parent, norm[parent], "given together with its bits")
+		}
+		norm[parent] = map[string]any{"optval": b[0], "optmask": b[1]}
+	}
 	b, err := k.schema().EncodeMap(norm)
 	if err != nil {
 		return argErr(k.field, nil, err.Error())
@@ -317,6 +375,79 @@ func (k *linkKind) encodeData(e *codec.Encoder, opts Options) error {
 	}
 	e.Raw(b)
 	return nil
+}
+
+// flagList lists the names of the bits set in both "flags" and "mask"
+// of t, in the order of names; a set bit names do not name is listed as
+// its number ("0x40").
+func flagList(names []flagName, t *codec.Tree) []string {
+	f, _ := t.Get("flags")
+	m, _ := t.Get("mask")
+	fu, _ := f.(uint64)
+	mu, _ := m.(uint64)
+	set := fu & mu
+	out := []string{}
+	for _, n := range names {
+		if set&n.Bit != 0 {
+			out = append(out, n.Name)
+			set &^= n.Bit
+		}
+	}
+	for b := uint64(1); set != 0; b <<= 1 {
+		if set&b != 0 {
+			out = append(out, "0x"+strconv.FormatUint(b, 16))
+			set &^= b
+		}
+	}
+	return out
+}
+
+// flagStruct turns a list of flag names (as flagList gives them, any
+// case) into the struct that sets exactly those of the named bits.
+func flagStruct(names []flagName, v any) (map[string]any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		if s, isStr := v.([]string); isStr {
+			for _, x := range s {
+				list = append(list, x)
+			}
+		} else {
+			return nil, fmt.Errorf("want a list of flag names, not %T", v)
+		}
+	}
+	var flags, mask uint64
+	for _, n := range names {
+		mask |= n.Bit
+	}
+	for _, x := range list {
+		s, _ := x.(string)
+		i := slices.IndexFunc(names, func(n flagName) bool { return strings.EqualFold(n.Name, s) })
+		if i < 0 {
+			known := make([]string, len(names))
+			for j, n := range names {
+				known[j] = n.Name
+			}
+			return nil, fmt.Errorf("unknown flag %v (flags: %s)", x, strings.Join(known, ", "))
+		}
+		flags |= names[i].Bit
+	}
+	return map[string]any{"flags": flags, "mask": mask}, nil
+}
+
+// optBit reads a bit option's value: true, false, 0 or 1.
+func optBit(v any) (on, ok bool) {
+	switch v := v.(type) {
+	case bool:
+		return v, true
+	case int, int64, uint64, uint8, float64:
+		switch fmt.Sprint(v) {
+		case "0":
+			return false, true
+		case "1":
+			return true, true
+		}
+	}
+	return false, false
 }
 
 func optAddr(v any) (netip.Addr, error) {
@@ -351,10 +482,24 @@ func (k *linkKind) decodeData(b []byte) (Options, error) {
 		}
 		o := k.option(f.Name)
 		name, v := f.Name, f.Value
+		if o != nil {
+			k.decodeBits(opts, o, v)
+		}
 		if o != nil && o.Format == fmtOmit {
 			continue
 		}
 		if o != nil {
+			if t, ok := v.(*codec.Tree); ok && o.Struct != nil {
+				if o.Format == fmtFlagList {
+					v = flagList(o.Flags, t)
+				} else {
+					v = t.Map()
+				}
+			}
+			// A flag the kernel reports as a u8 (vxlan's ttl_inherit).
+			if r, ok := v.(codec.Raw); ok && o.Kind == codec.KindFlag && len(r) == 1 {
+				v = r[0] != 0
+			}
 			if u, ok := v.(uint64); ok {
 				switch {
 				case o.Enum != nil && o.Enum[u] != "":
@@ -364,6 +509,9 @@ func (k *linkKind) decodeData(b []byte) (Options, error) {
 				}
 			}
 			v = o.Format.format(v)
+			if s, ok := v.(string); ok && o.Format == fmtKeyToo {
+				opts[s] = true
+			}
 			if a, ok := v.(netip.Addr); ok {
 				name = k.spelling(o, a)
 			}
@@ -371,6 +519,35 @@ func (k *linkKind) decodeData(b []byte) (Options, error) {
 		opts[name] = v
 	}
 	return opts, nil
+}
+
+// decodeBits lists in opts the bits of option o (the rows that are
+// BitOf it) that the mask of its value v, an optval/optmask struct,
+// holds.
+func (k *linkKind) decodeBits(opts Options, o *kindOption, v any) {
+	t, ok := v.(*codec.Tree)
+	if !ok {
+		return
+	}
+	x, _ := t.Get("optval")
+	m, _ := t.Get("optmask")
+	val, _ := x.(uint64)
+	mask, _ := m.(uint64)
+	for i := range k.options {
+		b := &k.options[i]
+		if b.BitOf != o.Name || mask>>b.Bit&1 == 0 {
+			continue
+		}
+		on := val>>b.Bit&1 == 1
+		switch {
+		case b.Bool:
+			opts[b.Name] = on
+		case on:
+			opts[b.Name] = uint64(1)
+		default:
+			opts[b.Name] = uint64(0)
+		}
+	}
 }
 
 // spelling picks, among o and the rows that are aliases of it, the name

@@ -9,7 +9,10 @@ import (
 // vxlan: IFLA_VXLAN_*. "remote" and "group" are the same attribute (a
 // unicast or multicast peer), as are "remote6" and "group6"; an IPv6
 // value given as "remote"/"local"/"group" goes to the IPv6 attribute.
-// "link" is the underlay device's ifindex (ip's "dev").
+// "link" is the underlay device (ip's "dev"): given by name or ifindex,
+// listed by name where the link's names are resolved (ListLinks,
+// GetLink), else by ifindex. "ttl_inherit" is set as a flag and
+// reported as a u8 (vxlan_fill_info). "port_range" is {low=, high=}.
 var vxlanKind = sync.OnceValue(func() *linkKind {
 	return newKind("vxlan", 0,
 		kindOption{Name: "id", Const: "IFLA_VXLAN_ID", Type: 1, Kind: codec.KindU32, Max: 1<<24 - 1},
@@ -22,7 +25,7 @@ var vxlanKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "learning", Const: "IFLA_VXLAN_LEARNING", Type: 7, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "ageing", Const: "IFLA_VXLAN_AGEING", Type: 8, Kind: codec.KindU32},
 		kindOption{Name: "limit", Const: "IFLA_VXLAN_LIMIT", Type: 9, Kind: codec.KindU32},
-		kindOption{Name: "port_range", Const: "IFLA_VXLAN_PORT_RANGE", Type: 10, Kind: codec.KindBinary},
+		kindOption{Name: "port_range", Const: "IFLA_VXLAN_PORT_RANGE", Type: 10, Kind: codec.KindStruct, Struct: vxlanPortRange},
 		kindOption{Name: "proxy", Const: "IFLA_VXLAN_PROXY", Type: 11, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "rsc", Const: "IFLA_VXLAN_RSC", Type: 12, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "l2miss", Const: "IFLA_VXLAN_L2MISS", Type: 13, Kind: codec.KindU8, Bool: true},
@@ -45,5 +48,14 @@ var vxlanKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "df", Const: "IFLA_VXLAN_DF", Type: 29, Kind: codec.KindU8, Enum: map[uint64]string{0: "unset", 1: "set", 2: "inherit"}},
 		kindOption{Name: "vnifilter", Const: "IFLA_VXLAN_VNIFILTER", Type: 30, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "localbypass", Const: "IFLA_VXLAN_LOCALBYPASS", Type: 31, Kind: codec.KindU8, Bool: true},
+		kindOption{Name: "label_policy", Const: "IFLA_VXLAN_LABEL_POLICY", Type: 32, Kind: codec.KindU32, Enum: map[uint64]string{0: "fixed", 1: "inherit"}},
+		kindOption{Name: "reserved_bits", Const: "IFLA_VXLAN_RESERVED_BITS", Type: 33, Kind: codec.KindBe64, Format: fmtHex},
+		kindOption{Name: "mcroute", Const: "IFLA_VXLAN_MC_ROUTE", Type: 34, Kind: codec.KindU8, Bool: true},
 	)
 })
+
+// vxlanPortRange is struct ifla_vxlan_port_range: the UDP source ports,
+// in network byte order.
+var vxlanPortRange = codec.NewStruct("ifla_vxlan_port_range", 4,
+	codec.Attr{Name: "low", Kind: codec.KindBe16, Offset: 0},
+	codec.Attr{Name: "high", Kind: codec.KindBe16, Offset: 2})

@@ -75,6 +75,9 @@ type kindRow struct {
 	ipArgs []string
 	// data lists the info_data fields to compare.
 	data []string
+	// ipData is what ip must print under info_data for the link nlsh
+	// made, where ip spells it otherwise than nlsh is given it.
+	ipData map[string]any
 	// prepare creates what the row needs first (a parent device).
 	prepare []string
 	// hostUnsupported: the host kernel lacks this variant (a config
@@ -92,12 +95,18 @@ func kindRows() []kindRow {
 		{name: "bridge-stp", spec: LinkSpec{Kind: "bridge", Data: Options{"stp_state": 1, "forward_delay": 400, "priority": 4096}},
 			ipArgs: []string{"type", "bridge", "stp_state", "1", "forward_delay", "400", "priority", "4096"},
 			data:   []string{"stp_state", "forward_delay", "priority"}},
+		{name: "bridge-boolopt", spec: LinkSpec{Kind: "bridge", Data: Options{"no_linklocal_learn": 1, "group_fwd_mask": "0x8"}},
+			ipArgs: []string{"type", "bridge", "no_linklocal_learn", "1", "group_fwd_mask", "0x8"},
+			data:   []string{"no_linklocal_learn", "group_fwd_mask"}},
 		{name: "bridge-vlan", spec: LinkSpec{Kind: "bridge", Data: Options{"vlan_filtering": 1, "vlan_protocol": "802.1ad"}},
 			ipArgs: []string{"type", "bridge", "vlan_filtering", "1", "vlan_protocol", "802.1ad"},
 			data:   []string{"vlan_filtering", "vlan_protocol"}, hostUnsupported: true},
 		{name: "vxlan", spec: LinkSpec{Kind: "vxlan", Data: Options{"id": 42, "port": 4789, "local": "10.0.0.1", "remote": "10.0.0.2", "ttl": 5, "learning": false}},
 			ipArgs: []string{"type", "vxlan", "id", "42", "dstport", "4789", "local", "10.0.0.1", "remote", "10.0.0.2", "ttl", "5", "nolearning"},
 			data:   []string{"id", "port", "local", "remote", "ttl", "learning"}},
+		{name: "vxlan-ports", spec: LinkSpec{Kind: "vxlan", Data: Options{"id": 9, "port": 4789, "port_range": map[string]any{"low": 1000, "high": 2000}, "ttl_inherit": true}},
+			ipArgs: []string{"type", "vxlan", "id", "9", "dstport", "4789", "srcport", "1000", "2000", "ttl", "inherit"},
+			data:   []string{"id", "port", "port_range"}},
 		{name: "vxlan-group", spec: LinkSpec{Kind: "vxlan", Data: Options{"id": 7, "group": "239.1.1.1", "link": "lo", "port": 8472}},
 			ipArgs: []string{"type", "vxlan", "id", "7", "group", "239.1.1.1", "dev", "lo", "dstport", "8472"},
 			data:   []string{"id", "group", "port"}},
@@ -109,11 +118,13 @@ func kindRows() []kindRow {
 			ipArgs: []string{"link", "lower0", "type", "macvlan", "mode", "private"}, data: []string{"mode"}},
 		{name: "ifb", spec: LinkSpec{Kind: "ifb"}, ipArgs: []string{"type", "ifb"}},
 		{name: "vlan", require: []kernel.Feature{kernel.LinkKind("vlan")}, prepare: []string{"link", "add", "lower0", "type", "ifb"},
-			spec:   LinkSpec{Kind: "vlan", Parent: ByName("lower0"), Data: Options{"id": 100, "protocol": "802.1ad"}},
-			ipArgs: []string{"link", "lower0", "type", "vlan", "id", "100", "protocol", "802.1ad"}, data: []string{"id", "protocol"}},
+			spec:   LinkSpec{Kind: "vlan", Parent: ByName("lower0"), Data: Options{"id": 100, "protocol": "802.1ad", "flags": []any{"REORDER_HDR", "loose_binding"}}},
+			ipArgs: []string{"link", "lower0", "type", "vlan", "id", "100", "protocol", "802.1ad", "loose_binding", "on"}, data: []string{"id", "protocol"},
+			ipData: map[string]any{"flags": []string{"REORDER_HDR", "LOOSE_BINDING"}}},
 		{name: "ipvlan", require: []kernel.Feature{kernel.LinkKind("ipvlan")}, prepare: []string{"link", "add", "lower0", "type", "ifb"},
-			spec:   LinkSpec{Kind: "ipvlan", Parent: ByName("lower0"), Data: Options{"mode": "l3"}},
-			ipArgs: []string{"link", "lower0", "type", "ipvlan", "mode", "l3"}, data: []string{"mode"}, parentAddress: true},
+			spec:   LinkSpec{Kind: "ipvlan", Parent: ByName("lower0"), Data: Options{"mode": "l3", "flags": "private"}},
+			ipArgs: []string{"link", "lower0", "type", "ipvlan", "mode", "l3", "private"}, data: []string{"mode"},
+			ipData: map[string]any{"private": true}, parentAddress: true},
 		{name: "bond", require: []kernel.Feature{kernel.LinkKind("bond")},
 			spec:   LinkSpec{Kind: "bond", Data: Options{"mode": "active-backup", "miimon": 100}},
 			ipArgs: []string{"type", "bond", "mode", "active-backup", "miimon", "100"}, data: []string{"mode", "miimon"}},
@@ -160,6 +171,11 @@ func TestLinkKindsCrossCheckIP(t *testing.T) {
 			for _, k := range row.data {
 				if !sameValue(normalizeOpt(spec.Data[k]), got.LinkInfo.Data[k]) {
 					t.Errorf("info_data.%s: nlsh set %v, ip reads %v", k, spec.Data[k], got.LinkInfo.Data[k])
+				}
+			}
+			for k, want := range row.ipData {
+				if !sameValue(want, got.LinkInfo.Data[k]) {
+					t.Errorf("info_data.%s: ip reads %v, want %v", k, got.LinkInfo.Data[k], want)
 				}
 			}
 

@@ -23,7 +23,9 @@ func unknownIfname(i int) string { return "if" + strconv.Itoa(i) }
 
 // resolveLink fills the fields of l that ip -j prints as names: group,
 // and, when lookup is not nil, master and link (the parent) with the
-// M-DOWN flag. lookup returns the link of an ifindex, nil when there is
+// M-DOWN flag, and the kind and port options that are interfaces (Dev:
+// vxlan's link, bond's primary): the ifindex becomes the name, when a
+// link has it. lookup returns the link of an ifindex, nil when there is
 // none. Without lookup only what l itself tells is filled.
 func resolveLink(l *Link, lookup func(int) *Link) {
 	l.GroupName = groupName(l.Group)
@@ -49,6 +51,28 @@ func resolveLink(l *Link, lookup func(int) *Link) {
 		}
 		if !p.IsUp() { // as ip: a parent it cannot find counts as down
 			l.Flags |= FlagMasterDown
+		}
+	}
+	if l.Info != nil {
+		nameDevOptions(l.Info.Data, kinds.get(l.Info.Kind), lookup)
+		nameDevOptions(l.Info.SlaveData, slaveKinds.get(l.Info.SlaveKind), lookup)
+	}
+}
+
+// nameDevOptions replaces, in opts of kind k, the ifindex of each
+// interface option by the name of the link lookup finds for it (0 and
+// unknown indexes stay numbers).
+func nameDevOptions(opts Options, k *linkKind, lookup func(int) *Link) {
+	if opts == nil || k == nil {
+		return
+	}
+	for _, o := range k.options {
+		u, ok := opts[o.Name].(uint64)
+		if !o.Dev || !ok || u == 0 || u > 1<<31 {
+			continue
+		}
+		if d := lookup(int(u)); d != nil {
+			opts[o.Name] = d.Name
 		}
 	}
 }

@@ -468,8 +468,11 @@ func TestKindSchemas(t *testing.T) {
 				t.Fatalf("%s %s: schema %v", table.what, name, s)
 			}
 			for _, o := range k.options {
-				if o.AliasOf == "" && s.ByName(o.Name) == nil {
+				if o.AliasOf == "" && o.BitOf == "" && s.ByName(o.Name) == nil {
 					t.Errorf("%s %s: option %q missing from its schema", table.what, name, o.Name)
+				}
+				if p := k.option(o.BitOf); o.BitOf != "" && (p == nil || p.Format != fmtOmit || o.Bit >= 64) {
+					t.Errorf("%s %s: bit option %q of %q, which is not a listed-by-bits option", table.what, name, o.Name, o.BitOf)
 				}
 			}
 			if table.pick(name) != s {
