@@ -1,12 +1,14 @@
 package rtnl
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"testing"
 
 	"github.com/nlsh/nlsh/internal/kernel"
+	"github.com/nlsh/nlsh/internal/testutil"
 )
 
 // kindFieldsIPDoesNotPrint are info_data options the kernel reports that
@@ -105,7 +107,70 @@ func TestLinkKindDataMatchesIP(t *testing.T) {
 			}
 			n := compareKindData(t, row.name, row.spec.Kind, nl, ip)
 			t.Logf("%d of %d info_data fields equal to ip's", n, len(ip))
-			_ = fmt.Sprint
 		})
+	}
+}
+
+// linkFieldsIPDoesNotPrint are link fields nlsh lists that ip -j -d (6.1)
+// does not print: the carrier, and limits newer than it.
+var linkFieldsIPDoesNotPrint = map[string]bool{
+	"carrier": true, "carrier_changes": true, "gso_ipv4_max_size": true, "gro_ipv4_max_size": true,
+}
+
+// Every link of a namespace with links of several kinds, one a bridge
+// port, one with its peer elsewhere: ListLinks's JSON has every
+// top-level field ip -j -d link show prints, with ip's value (linkinfo
+// is TestLinkKindDataMatchesIP's), and no field ip does not print but
+// those it never does.
+func TestLinkFieldsMatchIP(t *testing.T) {
+	kernel.Require(t, kernel.Root())
+	ns, c := linkLiveNS(t)
+	other := testutil.NewNetNS(t)
+	for _, args := range [][]string{
+		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+		{"link", "add", "x0", "type", "veth", "peer", "name", "x1", "netns", other.Name},
+		{"link", "add", "br0", "type", "bridge"},
+		{"link", "set", "v1", "master", "br0"},
+		{"link", "add", "vx0", "type", "vxlan", "id", "5", "dstport", "4789", "dev", "v0"},
+		{"link", "add", "i0", "type", "ifb"},
+		{"link", "set", "v0", "up", "mtu", "1400"},
+		{"link", "set", "i0", "alias", "an ifb"},
+	} {
+		ns.IP(args...)
+	}
+	var want []map[string]any
+	ns.IPJSON(&want, "-d", "link", "show")
+	ls, err := c.ListLinks(ctx(t), LinkFilter{NoStats: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != len(want) {
+		t.Fatalf("nlsh lists %d links, ip %d", len(ls), len(want))
+	}
+	for i, ip := range want {
+		b, err := json.Marshal(ls[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nl map[string]any
+		if err := json.Unmarshal(b, &nl); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprint(ip["ifname"])
+		for _, k := range slices.Sorted(maps.Keys(ip)) {
+			if k == "linkinfo" {
+				continue
+			}
+			if v, ok := nl[k]; !ok {
+				t.Errorf("%s: ip prints %s = %v, nlsh does not list it", name, k, ip[k])
+			} else if !sameValue(v, ip[k]) {
+				t.Errorf("%s: %s: nlsh %v (%T), ip %v (%T)", name, k, v, v, ip[k], ip[k])
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(nl)) {
+			if _, ok := ip[k]; !ok && !linkFieldsIPDoesNotPrint[k] {
+				t.Errorf("%s: nlsh lists %s = %v, ip does not print it", name, k, nl[k])
+			}
+		}
 	}
 }

@@ -35,7 +35,7 @@ type Link struct {
 	ParentName string    `json:"link,omitempty"`
 	LinkIndex  int       `json:"link_index,omitempty"`
 	OperState  OperState `json:"operstate"`
-	LinkMode   uint8     `json:"linkmode"`
+	LinkMode   LinkMode  `json:"linkmode"`
 	// Group is IFLA_GROUP; GroupName is how ip -j prints it ("default"
 	// for 0, else the number).
 	Group      uint32   `json:"-"`
@@ -58,6 +58,19 @@ type Link struct {
 	// for it) where Parent lives, for a veth whose peer is elsewhere; nil
 	// when absent.
 	NetNSID *int32 `json:"link_netnsid,omitempty"`
+	// The device's offload limits (IFLA_GSO_MAX_SIZE, ...), as ip -d
+	// prints them; 0 when the kernel does not report one.
+	GSOMaxSize     uint32 `json:"gso_max_size,omitempty"`
+	GSOMaxSegs     uint32 `json:"gso_max_segs,omitempty"`
+	TSOMaxSize     uint32 `json:"tso_max_size,omitempty"`
+	TSOMaxSegs     uint32 `json:"tso_max_segs,omitempty"`
+	GROMaxSize     uint32 `json:"gro_max_size,omitempty"`
+	GSOIPv4MaxSize uint32 `json:"gso_ipv4_max_size,omitempty"`
+	GROIPv4MaxSize uint32 `json:"gro_ipv4_max_size,omitempty"`
+	// Inet6AddrGenMode is how the kernel makes the link's IPv6
+	// link-local address (IFLA_AF_SPEC's IFLA_INET6_ADDR_GEN_MODE):
+	// "eui64", "none", "stable_secret" or "random"; "" when not reported.
+	Inet6AddrGenMode string `json:"inet6_addr_gen_mode,omitempty"`
 
 	Info    *LinkInfo    `json:"linkinfo,omitempty"`
 	Stats64 *LinkStats64 `json:"stats64,omitempty"`
@@ -252,6 +265,22 @@ func (s OperState) String() string {
 
 // MarshalJSON writes the state's name.
 func (s OperState) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// LinkMode is IFLA_LINKMODE, printed as ip prints it: "DEFAULT" or
+// "DORMANT" (else the number).
+type LinkMode uint8
+
+var linkModeNames = [...]string{"DEFAULT", "DORMANT"}
+
+func (m LinkMode) String() string {
+	if int(m) < len(linkModeNames) {
+		return linkModeNames[m]
+	}
+	return strconv.Itoa(int(m))
+}
+
+// MarshalJSON writes the mode's name.
+func (m LinkMode) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }
 
 // LinkType is the device type (ifinfomsg.ifi_type, ARPHRD_*), printed as
 // ip prints it ("ether", "loopback", "none").

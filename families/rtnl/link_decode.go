@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/nlsh/nlsh/core/codec"
 )
@@ -57,7 +58,23 @@ func decodeLinkInto(l *Link, data []byte, stats bool) error {
 		case iflaOperState:
 			l.OperState = OperState(d.Uint8())
 		case iflaLinkMode:
-			l.LinkMode = d.Uint8()
+			l.LinkMode = LinkMode(d.Uint8())
+		case iflaGSOMaxSize:
+			l.GSOMaxSize = d.Uint32()
+		case iflaGSOMaxSegs:
+			l.GSOMaxSegs = d.Uint32()
+		case iflaTSOMaxSize:
+			l.TSOMaxSize = d.Uint32()
+		case iflaTSOMaxSegs:
+			l.TSOMaxSegs = d.Uint32()
+		case iflaGROMaxSize:
+			l.GROMaxSize = d.Uint32()
+		case iflaGSOIPv4Max:
+			l.GSOIPv4MaxSize = d.Uint32()
+		case iflaGROIPv4Max:
+			l.GROIPv4MaxSize = d.Uint32()
+		case iflaAFSpec:
+			l.Inet6AddrGenMode = inet6AddrGenMode(d.Bytes())
 		case iflaIfAlias:
 			l.Alias = d.String()
 		case iflaGroup:
@@ -101,6 +118,34 @@ func decodeLinkInto(l *Link, data []byte, stats bool) error {
 		return fmt.Errorf("link %d: %w", l.Index, err)
 	}
 	return nil
+}
+
+// inet6AddrGenModes names IN6_ADDR_GEN_MODE_* as ip prints them.
+var inet6AddrGenModes = [...]string{"eui64", "none", "stable_secret", "random"}
+
+// inet6AddrGenMode reads IFLA_INET6_ADDR_GEN_MODE from IFLA_AF_SPEC's
+// AF_INET6 nest b: its name, the number for one ip has no name for, ""
+// when absent or malformed (the rest of the link still decodes).
+func inet6AddrGenMode(b []byte) string {
+	const afInet6, addrGenMode = 10, 8 // AF_INET6, IFLA_INET6_ADDR_GEN_MODE
+	var d, nd codec.Decoder
+	d.Reset(b)
+	for d.Next() {
+		if d.Type() != afInet6 {
+			continue
+		}
+		nd.Reset(d.Bytes())
+		for nd.Next() {
+			if nd.Type() == addrGenMode && len(nd.Bytes()) == 1 {
+				m := nd.Bytes()[0]
+				if int(m) < len(inet6AddrGenModes) {
+					return inet6AddrGenModes[m]
+				}
+				return strconv.Itoa(int(m))
+			}
+		}
+	}
+	return ""
 }
 
 func decodeLinkInfo(d *codec.Decoder) (*LinkInfo, error) {

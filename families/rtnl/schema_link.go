@@ -38,6 +38,13 @@ const (
 	iflaMaxMTU       uint16 = 51
 	iflaPermAddress  uint16 = 54
 	iflaAllMulti     uint16 = 61
+	iflaGSOMaxSegs   uint16 = 40
+	iflaGSOMaxSize   uint16 = 41
+	iflaGROMaxSize   uint16 = 58
+	iflaTSOMaxSize   uint16 = 59
+	iflaTSOMaxSegs   uint16 = 60
+	iflaGSOIPv4Max   uint16 = 63
+	iflaGROIPv4Max   uint16 = 64
 	iflaInfoKind     uint16 = 1
 	iflaInfoData     uint16 = 2
 	iflaInfoXstats   uint16 = 3
