@@ -1717,6 +1717,16 @@ function rtnl.rule.list(args) end
 ---@field suppress_prefixlen? integer reject routes with this prefix or shorter
 ---@field protocol? string who installed it
 ---@field family? string inet or inet6 (when no prefix tells)
+---@field ipproto? string IP protocol: tcp, udp, icmp, ipv6-icmp, ... or a number
+---@field sport? integer source port
+---@field sport_start? integer source port range, with sport_end
+---@field sport_end? integer
+---@field dport? integer destination port
+---@field dport_start? integer destination port range, with dport_end
+---@field dport_end? integer
+---@field uid_start? integer uid range of the socket's owner, with uid_end
+---@field uid_end? integer
+---@field l3mdev? boolean use the table of the packet's VRF
 ---@field exist_ok? boolean succeed when an equal object exists already
 
 --- Adds a rule (ip rule add).
@@ -1744,6 +1754,16 @@ function rtnl.rule.add(args) end
 ---@field suppress_prefixlen? integer reject routes with this prefix or shorter
 ---@field protocol? string who installed it
 ---@field family? string inet or inet6 (when no prefix tells)
+---@field ipproto? string IP protocol: tcp, udp, icmp, ipv6-icmp, ... or a number
+---@field sport? integer source port
+---@field sport_start? integer source port range, with sport_end
+---@field sport_end? integer
+---@field dport? integer destination port
+---@field dport_start? integer destination port range, with dport_end
+---@field dport_end? integer
+---@field uid_start? integer uid range of the socket's owner, with uid_end
+---@field uid_end? integer
+---@field l3mdev? boolean use the table of the packet's VRF
 
 --- Removes the first rule matching every field given.
 ---

@@ -92,4 +92,7 @@ func populate(t *testing.T, ns *testutil.NS) {
 	ns.IP("link", "set", "br0", "up")
 	ns.IP("addr", "add", "10.0.0.2/24", "dev", "br0")
 	ns.IP("route", "add", "10.20.0.0/16", "via", "10.0.0.1")
+	// two rules told apart only by their port
+	ns.IP("rule", "add", "pref", "600", "ipproto", "tcp", "dport", "443", "uidrange", "0-999", "table", "60")
+	ns.IP("rule", "add", "pref", "600", "ipproto", "tcp", "dport", "8443", "table", "60")
 }

@@ -59,6 +59,11 @@ func moduleDoc() *bindings.ModuleDoc {
 		f("action", "string", "to_tbl, goto, nop, blackhole, unreachable, prohibit"), f("goto", "integer", "rule to jump to"),
 		f("suppress_prefixlen", "integer", "reject routes with this prefix or shorter"),
 		f("protocol", "string", "who installed it"), f("family", "string", "inet or inet6 (when no prefix tells)"),
+		f("ipproto", "string", "IP protocol: tcp, udp, icmp, ipv6-icmp, ... or a number"),
+		f("sport", "integer", "source port"), f("sport_start", "integer", "source port range, with sport_end"), f("sport_end", "integer", ""),
+		f("dport", "integer", "destination port"), f("dport_start", "integer", "destination port range, with dport_end"), f("dport_end", "integer", ""),
+		f("uid_start", "integer", "uid range of the socket's owner, with uid_end"), f("uid_end", "integer", ""),
+		f("l3mdev", "boolean", "use the table of the packet's VRF"),
 	}
 	linkSpec := []bindings.FieldDoc{
 		req("ifname", "string", "name: 1 to 15 bytes, none of / : % white space NUL (% makes a kernel template)"), req("kind", "string", "veth, bridge, vxlan, vlan, macvlan, ... any kind by name"),

@@ -2,6 +2,7 @@ package rtnl
 
 import (
 	"context"
+	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -60,6 +61,27 @@ func readRule(args *bindings.Args) *rtnl.Rule {
 		n := int(args.Int("suppress_prefixlen", bindings.Optional, 0, 128))
 		r.SuppressPrefixlen = &n
 	}
+	switch v := args.Value("ipproto", bindings.Optional).(type) {
+	case lua.LNumber:
+		r.IPProto = strconv.Itoa(int(args.Int("ipproto", bindings.Optional, 0, 255)))
+	case lua.LString:
+		r.IPProto = string(v)
+	case *lua.LNilType:
+	default:
+		args.Fail("ipproto", "want a protocol name or number, got %s", bindings.Describe(v))
+	}
+	r.Sport, r.SportStart, r.SportEnd = args.Uint16("sport", bindings.Optional), args.Uint16("sport_start", bindings.Optional), args.Uint16("sport_end", bindings.Optional)
+	r.Dport, r.DportStart, r.DportEnd = args.Uint16("dport", bindings.Optional), args.Uint16("dport_start", bindings.Optional), args.Uint16("dport_end", bindings.Optional)
+	for _, u := range []struct {
+		name string
+		p    **uint32
+	}{{"uid_start", &r.UIDStart}, {"uid_end", &r.UIDEnd}} {
+		if args.Has(u.name) {
+			n := args.Uint32(u.name, bindings.Optional)
+			*u.p = &n
+		}
+	}
+	r.L3mdev = args.Bool("l3mdev", bindings.Optional)
 	return r
 }
 
@@ -103,22 +125,17 @@ func (a *api) ruleAdd(L *lua.LState) int {
 	return 0
 }
 
-// findRule returns the first rule matching every field r sets (as the
-// kernel matches a delete), or nil.
+// findRule returns the first rule a delete of r matches
+// (rtnl.Rule.Selects), or nil.
 func (a *api) findRule(L *lua.LState, fn string, r *rtnl.Rule) *rtnl.Rule {
 	rs, err := a.client(L, fn).ListRules(bindings.Context(L), rtnl.RuleFilter{Family: r.Family}, withTables(a.env))
 	if err != nil {
 		raise(L, fn, err)
 	}
 	for i := range rs {
-		y := &rs[i]
-		if (r.Priority != 0 && y.Priority != r.Priority) || (r.Src.IsValid() && y.Src != r.Src) ||
-			(r.Dst.IsValid() && y.Dst != r.Dst) || (r.Iif != "" && y.Iif != r.Iif) || (r.Oif != "" && y.Oif != r.Oif) ||
-			(r.Fwmark != 0 && y.Fwmark != r.Fwmark) || (r.TableName != "" && y.TableName != r.TableName) ||
-			(r.Table != 0 && y.Table != r.Table) || (r.Family != "" && y.Family != r.Family) {
-			continue
+		if r.Selects(&rs[i]) {
+			return &rs[i]
 		}
-		return y
 	}
 	return nil
 }

@@ -124,3 +124,29 @@ func TestKindOptionShapeErrors(t *testing.T) {
 		}
 	}
 }
+
+// A rule delete selects by every field it sets, the protocol by number
+// whichever way it is spelt, the ports and uids as ranges.
+func TestRuleSelects(t *testing.T) {
+	u := func(n uint32) *uint32 { return &n }
+	y := Rule{Priority: 5, Family: "inet", IPProto: "tcp", Dport: 443, UIDStart: u(0), UIDEnd: u(9), Table: 60}
+	for _, c := range []struct {
+		r    Rule
+		want bool
+	}{
+		{Rule{Priority: 5}, true},
+		{Rule{IPProto: "6"}, true},
+		{Rule{IPProto: "udp"}, false},
+		{Rule{Dport: 443}, true},
+		{Rule{Dport: 8443}, false},
+		{Rule{DportStart: 400, DportEnd: 500}, false},
+		{Rule{UIDStart: u(0), UIDEnd: u(9)}, true},
+		{Rule{UIDStart: u(0), UIDEnd: u(10)}, false},
+		{Rule{L3mdev: true}, false},
+		{Rule{Table: 61}, false},
+	} {
+		if got := c.r.Selects(&y); got != c.want {
+			t.Errorf("%+v selects %+v: %v, want %v", c.r, y, got, c.want)
+		}
+	}
+}

@@ -64,6 +64,24 @@ type Rule struct {
 	// this long or shorter (`suppress_prefixlength`).
 	SuppressPrefixlen *int   `json:"suppress_prefixlen,omitempty"`
 	Protocol          string `json:"protocol,omitempty"`
+	// IPProto matches the IP protocol: "tcp", "udp", "icmp", "ipv6-icmp",
+	// ... or its number, as ip prints it.
+	IPProto string `json:"ipproto,omitempty"`
+	// Sport matches one source port, SportStart..SportEnd a range (1 to
+	// 65534); a listed range of one port reads as Sport, as ip prints
+	// it. Dport and its range match the destination port.
+	Sport      uint16 `json:"sport,omitempty"`
+	SportStart uint16 `json:"sport_start,omitempty"`
+	SportEnd   uint16 `json:"sport_end,omitempty"`
+	Dport      uint16 `json:"dport,omitempty"`
+	DportStart uint16 `json:"dport_start,omitempty"`
+	DportEnd   uint16 `json:"dport_end,omitempty"`
+	// UIDStart..UIDEnd matches the uid owning the socket (both or
+	// neither).
+	UIDStart *uint32 `json:"uid_start,omitempty"`
+	UIDEnd   *uint32 `json:"uid_end,omitempty"`
+	// L3mdev takes the table of the packet's l3mdev device (a VRF's).
+	L3mdev bool `json:"l3mdev,omitempty"`
 }
 
 func (r *Rule) object() string {
@@ -142,7 +160,7 @@ func encodeRule(r *Rule, tables *Tables, del bool) ([]byte, error) {
 	if action == frActGoto && r.Goto == 0 {
 		return nil, badArg("goto", "", "a goto rule needs the priority to jump to")
 	}
-	if action == frActToTbl && table == 0 && !del {
+	if action == frActToTbl && table == 0 && !del && !r.L3mdev {
 		table = TableMain
 	}
 	if table != 0 {
@@ -207,6 +225,9 @@ func encodeRule(r *Rule, tables *Tables, del bool) ([]byte, error) {
 		}
 		e.Uint8(fraProtocol, uint8(v))
 	}
+	if err := encodeRuleSelectors(e, r); err != nil {
+		return nil, err
+	}
 	return e.Encode()
 }
 
@@ -254,6 +275,8 @@ func decodeRule(b []byte, tables *Tables) (Rule, error) {
 			}
 		case fraProtocol:
 			r.Protocol = ipEnumName(uint32(d.Uint8()), ipRouteProtocols)
+		default:
+			decodeRuleSelector(d, &r)
 		}
 	}
 	if err := d.Err(); err != nil {

@@ -2,7 +2,9 @@ package rtnl
 
 import (
 	"encoding/json"
+	"errors"
 	"net/netip"
+	"os"
 	"testing"
 )
 
@@ -93,7 +95,91 @@ func ruleAsIP(r *Rule) map[string]any {
 	if r.SuppressPrefixlen != nil {
 		m["suppress_prefixlen"] = float64(*r.SuppressPrefixlen)
 	}
+	if r.IPProto != "" {
+		m["ipproto"] = r.IPProto
+	}
+	for k, v := range map[string]uint16{"sport": r.Sport, "sport_start": r.SportStart, "sport_end": r.SportEnd,
+		"dport": r.Dport, "dport_start": r.DportStart, "dport_end": r.DportEnd} {
+		if v != 0 {
+			m[k] = float64(v)
+		}
+	}
+	if r.UIDStart != nil {
+		m["uid_start"], m["uid_end"] = float64(*r.UIDStart), float64(*r.UIDEnd)
+	}
+	if r.L3mdev {
+		m["l3mdev"] = nil
+		delete(m, "table")
+	}
 	return m
+}
+
+// Rules with transport and owner selectors: what nlsh adds, ip lists the
+// same; what ip adds, nlsh lists the same; a rule told from another only
+// by its port is the one deleted.
+func TestRuleSelectorsCrossCheck(t *testing.T) {
+	ns, c, ctx := ipLiveNS(t)
+	uid0, uid999 := uint32(0), uint32(999)
+	for _, r := range []Rule{
+		{Priority: 400, Family: "inet", IPProto: "udp", Sport: 53, DportStart: 5000, DportEnd: 5100, UIDStart: &uid0, UIDEnd: &uid999, Table: 300},
+		{Priority: 401, Family: "inet", L3mdev: true},
+		{Priority: 402, Family: "inet6", IPProto: "6", Dport: 22, Table: 301},
+		{Priority: 403, Family: "inet", IPProto: "tcp", Dport: 443, Table: 302},
+	} {
+		if err := c.AddRule(ctx, r); err != nil {
+			t.Fatalf("AddRule %+v: %v", r, err)
+		}
+	}
+	ns.IP("rule", "add", "pref", "500", "ipproto", "tcp", "sport", "1000-2000", "dport", "80", "uidrange", "100-200", "table", "9")
+	ns.IP("-6", "rule", "add", "pref", "501", "ipproto", "ipv6-icmp", "table", "10")
+	// 403 and 503 differ only in the port: deleting by port deletes 503.
+	ns.IP("rule", "add", "pref", "403", "ipproto", "tcp", "dport", "8443", "table", "302")
+	if err := c.DelRule(ctx, Rule{Priority: 403, Family: "inet", IPProto: "tcp", Dport: 8443, Table: 302}); err != nil {
+		t.Fatal(err)
+	}
+	named := true
+	if _, err := os.Stat("/etc/protocols"); err != nil {
+		named = false // ip prints "ipproto-6" without it (the VM lane's root)
+	}
+	for _, fam := range []string{"-4", "-6"} {
+		var want []map[string]any
+		ns.IPJSON(&want, fam, "rule", "show")
+		rs, err := c.ListRules(ctx, RuleFilter{Family: map[string]string{"-4": "inet", "-6": "inet6"}[fam]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != len(want) {
+			t.Fatalf("%s: nlsh lists %d rules, ip %d", fam, len(rs), len(want))
+		}
+		for i, r := range rs {
+			got := ruleAsIP(&r)
+			if !named {
+				delete(got, "ipproto")
+				delete(want[i], "ipproto")
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want[i])
+			if string(g) != string(w) {
+				t.Errorf("%s rule %d:\n nlsh %s\n ip   %s", fam, i, g, w)
+			}
+			if r.Priority == 403 && r.Dport != 443 {
+				t.Errorf("rule 403 left is dport %d, want 443", r.Dport)
+			}
+		}
+	}
+	for _, bad := range []Rule{
+		{Priority: 1, Family: "inet", Dport: 80, DportStart: 1, DportEnd: 2},
+		{Priority: 1, Family: "inet", DportStart: 9, DportEnd: 8},
+		{Priority: 1, Family: "inet", SportStart: 9},
+		{Priority: 1, Family: "inet", Sport: 65535},
+		{Priority: 1, Family: "inet", UIDStart: &uid999},
+		{Priority: 1, Family: "inet", UIDStart: &uid999, UIDEnd: &uid0},
+		{Priority: 1, Family: "inet", IPProto: "tcpx"},
+	} {
+		if err := c.AddRule(ctx, bad); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("AddRule %+v: %v, want ErrInvalidArgument", bad, err)
+		}
+	}
 }
 
 func ruleHex(v uint32) string {
