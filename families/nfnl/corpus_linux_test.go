@@ -26,6 +26,9 @@ func TestCorpusNlshToNft(t *testing.T) {
 	for _, ch := range chains {
 		tx.AddChain(ch)
 	}
+	for _, o := range corpusObjects() {
+		tx.AddObject(o)
+	}
 	for _, r := range rules {
 		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
 	}
@@ -114,7 +117,7 @@ func TestCorpusNlshToNft(t *testing.T) {
 func TestCorpusNftToNlsh(t *testing.T) {
 	rules := readCorpus(t)
 	ns, c := setup(t, nil)
-	script := skeletonNft
+	script := skeletonNft + corpusObjectsNft
 	for _, r := range rules {
 		script += fmt.Sprintf("add rule %s %s %s %s\n", r.family, r.table, r.chain, r.text)
 	}

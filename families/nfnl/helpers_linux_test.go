@@ -53,6 +53,17 @@ func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
 		}
 }
 
+// corpusObjects are the named objects corpus rules refer to
+// (corpusObjectsNft for nft -f).
+func corpusObjects() []*nfnl.Object {
+	return []*nfnl.Object{
+		{Family: "inet", Table: "filter", Name: "cnt1", Type: "counter"},
+		{Family: "inet", Table: "filter", Name: "q1", Type: "quota", Quota: &expr.Quota{Bytes: 1000}},
+	}
+}
+
+const corpusObjectsNft = "add counter inet filter cnt1\nadd quota inet filter q1 { 1000 bytes }\n"
+
 const skeletonNft = `table inet filter {
 	chain input { type filter hook input priority filter; policy accept; }
 	chain other { }

@@ -104,7 +104,13 @@ func (s *state) statement() error {
 		return s.metaMatch(t)
 	case "ct":
 		return s.ctMatch(l.next())
-	case "counter":
+	case "counter", "quota":
+		if l.accept("name") {
+			return s.objref(t)
+		}
+		if t == "quota" {
+			return fmt.Errorf("quota: only a named quota (quota name \"...\")")
+		}
 		cn := &expr.Counter{}
 		if l.accept("packets") {
 			v, err := strconv.ParseUint(l.next(), 10, 64)
@@ -123,6 +129,9 @@ func (s *state) statement() error {
 	case "log":
 		return s.log()
 	case "limit":
+		if l.accept("name") {
+			return s.objref(t)
+		}
 		return s.limit()
 	case "accept", "drop", "return", "continue", "queue", "jump", "goto":
 		v := t
@@ -209,12 +218,43 @@ func (s *state) payloadMatch(proto string) error {
 		if err != nil {
 			return err
 		}
+		if s.l.accept("/") {
+			// "tcp flags syn / syn,ack": the flags of the mask, those of
+			// the value set, the others clear
+			m := s.l.next()
+			for s.l.peek() == "," {
+				s.l.next()
+				m += "," + s.l.next()
+			}
+			mask, err := typ.Parse(m)
+			if err != nil {
+				return err
+			}
+			for i := range v {
+				if v[i]&^mask[i] != 0 {
+					return fmt.Errorf("%s %s %s / %s: the value has flags the mask leaves out", proto, fname, t, m)
+				}
+			}
+			s.emit(load(f.offset, f.len),
+				&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: f.len, Mask: mask, Xor: make([]byte, len(mask))},
+				&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: v})
+			return nil
+		}
 		s.emit(load(f.offset, f.len),
 			&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: f.len, Mask: v, Xor: make([]byte, len(v))},
 			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpNeq, Data: make([]byte, len(v))})
 		return nil
 	}
-	return s.relational(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
+	start := len(s.out.Exprs)
+	err := s.relational(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
+	if err == nil && h.base == expr.PayloadNetwork && typ.Name == "inet_proto" && len(s.out.Exprs) == start+2 {
+		// "ip protocol tcp", "ip6 nexthdr ipv6-icmp": as nft, the match
+		// is the dependency of what follows on that protocol's header
+		if c, ok := s.out.Exprs[start+1].(*expr.Cmp); ok && c.Op == expr.CmpEq {
+			s.l4 = c.Data[0]
+		}
+	}
+	return err
 }
 
 var cmpOps = map[string]uint32{"==": expr.CmpEq, "!=": expr.CmpNeq, "<": expr.CmpLt, "<=": expr.CmpLte, ">": expr.CmpGt, ">=": expr.CmpGte}
@@ -440,6 +480,9 @@ func (s *state) metaMatch(key string) error {
 			continue
 		}
 		typ := s.c.types.ByName(m.typ)
+		if s.l.accept("set") {
+			return s.set(typ, m.key == expr.MetaMark, &expr.Meta{Key: m.key, SourceRegister: expr.Reg1}, "meta "+key)
+		}
 		start := len(s.out.Exprs)
 		err := s.relational(typ, func(uint32) expr.Expr {
 			return &expr.Meta{Key: m.key, DestRegister: expr.Reg1}
@@ -458,12 +501,67 @@ func (s *state) ctMatch(key string) error {
 	for _, k := range s.c.ct {
 		if k.name == key {
 			typ := s.c.types.ByName(k.typ)
+			if s.l.accept("set") {
+				return s.set(typ, k.key == expr.CtMark, &expr.Ct{Key: k.key, SourceRegister: expr.Reg1}, "ct "+key)
+			}
 			return s.relational(typ, func(uint32) expr.Expr {
 				return &expr.Ct{Key: k.key, DestRegister: expr.Reg1}
 			}, typ.Len)
 		}
 	}
 	return fmt.Errorf("unknown ct key %q", key)
+}
+
+// set compiles "... set VALUE" into target (a meta or ct set from
+// register 1): VALUE is a constant of typ or a "meta KEY" / "ct KEY" of
+// the same type. settable says the key is one nft sets (the mark).
+func (s *state) set(typ *Type, settable bool, target expr.Expr, what string) error {
+	if !settable {
+		return fmt.Errorf("%s cannot be set (only meta mark and ct mark)", what)
+	}
+	switch src := s.l.next(); src {
+	case "meta", "ct":
+		key := s.l.next()
+		if src == "meta" {
+			for _, m := range s.c.meta {
+				if m.name == key && m.typ == typ.Name {
+					s.emit(&expr.Meta{Key: m.key, DestRegister: expr.Reg1}, target)
+					return nil
+				}
+			}
+		} else {
+			for _, k := range s.c.ct {
+				if k.name == key && k.typ == typ.Name {
+					s.emit(&expr.Ct{Key: k.key, DestRegister: expr.Reg1}, target)
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("%s set %s %s: not a %s", what, src, key, typ.Name)
+	case "":
+		return fmt.Errorf("%s set: no value", what)
+	default:
+		v, err := typ.Parse(src)
+		if err != nil {
+			return err
+		}
+		s.emit(&expr.Immediate{DestRegister: expr.Reg1, Data: v}, target)
+	}
+	return nil
+}
+
+// objTypes are the stateful objects a rule names (NFT_OBJECT_*).
+var objTypes = map[string]uint32{"counter": 1, "quota": 2, "limit": 4}
+
+// objref compiles "counter name NAME" (quota, limit): a reference to a
+// named object of the table.
+func (s *state) objref(kind string) error {
+	name := unquote(s.l.next())
+	if name == "" {
+		return fmt.Errorf("%s name: no name", kind)
+	}
+	s.emit(&expr.Objref{Type: objTypes[kind], Name: name})
+	return nil
 }
 
 var logLevels = []string{"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit"}

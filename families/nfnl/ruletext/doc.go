@@ -5,9 +5,13 @@
 // It covers the common matches and statements: iif/oif/iifname/oifname,
 // ip/ip6 saddr/daddr/protocol/nexthdr with prefixes, ranges and anonymous
 // or named sets, meta l4proto/mark/nfproto, tcp/udp ports with ranges and
-// sets, tcp flags, icmp/icmpv6 type, ct state/status/mark, counter, log,
-// limit rate, verdicts (accept, drop, return, continue, jump, goto,
-// queue), vmap, reject variants, masquerade, snat/dnat and redirect with
-// ports, notrack and comments. Rules using anything else stay available
-// as expressions (package expr).
+// sets, tcp flags (and "flags / mask"), icmp/icmpv6 type, ct
+// state/status/mark, meta mark and ct mark set (to a value or to the
+// other mark), counter, log, limit rate, named counters, quotas and
+// limits ("counter name ..."), verdicts (accept, drop, return, continue,
+// jump, goto, queue), vmap, reject variants, masquerade, snat/dnat and
+// redirect with ports, notrack and comments. An "ip protocol" or "ip6
+// nexthdr" match is the dependency of the transport header after it, as
+// in nft. Rules using anything else stay available as expressions
+// (package expr).
 package ruletext

@@ -101,7 +101,100 @@ func (s *pstate) nfprotoConsumed() bool {
 	return false
 }
 
+// keyName returns how nft names a meta or ct load or set: "meta mark",
+// "ct mark", "iifname"; its datatype; "" when it has no name here.
+func (s *pstate) keyName(x expr.Expr) (string, *Type) {
+	switch x := x.(type) {
+	case *expr.Meta:
+		for _, m := range s.p.meta {
+			if m.key == x.Key {
+				if m.bare {
+					return m.name, s.p.types.ByName(m.typ)
+				}
+				return "meta " + m.name, s.p.types.ByName(m.typ)
+			}
+		}
+	case *expr.Ct:
+		for _, k := range s.p.ct {
+			if k.key == x.Key && x.Direction == 0 {
+				return "ct " + k.name, s.p.types.ByName(k.typ)
+			}
+		}
+	}
+	return "", nil
+}
+
+// setFrom prints a meta or ct set at s.i+k whose register the load at
+// s.i (k 1) or an immediate (k 0) filled: "meta mark set ct mark",
+// "ct mark set 0x00000001". False when s.at(k) is no such set.
+func (s *pstate) setFrom(k int, reg uint32, value func(*Type) string) bool {
+	var src uint32
+	switch x := s.at(k).(type) {
+	case *expr.Meta:
+		src = x.SourceRegister
+	case *expr.Ct:
+		src = x.SourceRegister
+	default:
+		return false
+	}
+	name, typ := s.keyName(s.at(k))
+	if src == 0 || src != reg || name == "" {
+		return false
+	}
+	v := value(typ)
+	if v == "" {
+		return false
+	}
+	s.out = append(s.out, name+" set "+v)
+	s.i += k
+	return true
+}
+
 func (s *pstate) one() error {
+	if x, ok := s.at(0).(*expr.Meta); ok && x.DestRegister == 0 {
+		// a set from a register an immediate filled
+		if s.setFrom(0, x.SourceRegister, func(t *Type) string {
+			if b, ok := s.imm[x.SourceRegister]; ok && len(b) == t.Len {
+				return t.Format(b)
+			}
+			return ""
+		}) {
+			s.i++
+			return nil
+		}
+		return s.fail()
+	}
+	if x, ok := s.at(0).(*expr.Ct); ok && x.DestRegister == 0 {
+		if s.setFrom(0, x.SourceRegister, func(t *Type) string {
+			if b, ok := s.imm[x.SourceRegister]; ok && len(b) == t.Len {
+				return t.Format(b)
+			}
+			return ""
+		}) {
+			s.i++
+			return nil
+		}
+		return s.fail()
+	}
+	// a load whose register a set reads: "ct mark set meta mark"
+	if name, typ := s.keyName(s.at(0)); name != "" {
+		var reg uint32
+		switch x := s.at(0).(type) {
+		case *expr.Meta:
+			reg = x.DestRegister
+		case *expr.Ct:
+			reg = x.DestRegister
+		}
+		if s.setFrom(1, reg, func(t *Type) string {
+			if t != typ {
+				return ""
+			}
+			return name
+		}) {
+			s.i++
+			return nil
+		}
+	}
 	switch x := s.at(0).(type) {
 	case *expr.Meta:
 		if x.DestRegister == 0 {
@@ -157,6 +250,11 @@ func (s *pstate) one() error {
 						prefix = int(x.Len) * 8
 					}
 					typ := s.p.types.ByName(f.typ)
+					if c, ok := s.at(1).(*expr.Cmp); ok && h.base == expr.PayloadNetwork && typ.Name == "inet_proto" &&
+						prefix == 0 && c.Op == expr.CmpEq && len(c.Data) == 1 {
+						// the dependency of what follows on that protocol's header
+						s.l4 = c.Data[0]
+					}
 					return s.relational(h.name+" "+f.name, typ, x.DestRegister, prefix)
 				}
 			}
@@ -212,6 +310,17 @@ func (s *pstate) one() error {
 		s.out = append(s.out, w)
 	case *expr.Notrack:
 		s.out = append(s.out, "notrack")
+	case *expr.Objref:
+		kind := ""
+		for k, v := range objTypes {
+			if v == x.Type {
+				kind = k
+			}
+		}
+		if kind == "" || x.Name == "" || x.SourceRegister != 0 {
+			return s.fail()
+		}
+		s.out = append(s.out, kind+" name "+quote(x.Name))
 	default:
 		return s.fail()
 	}
@@ -337,6 +446,12 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 				op = "!= "
 			}
 			s.out = append(s.out, w+op+typ.Format(bw.Mask))
+			s.i += 3
+			return nil
+		}
+		if typ.Bits && cm.Op == expr.CmpEq && len(cm.Data) == len(bw.Mask) && isZero(bw.Xor) {
+			// "tcp flags syn / syn,ack"
+			s.out = append(s.out, w+typ.Format(cm.Data)+" / "+typ.Format(bw.Mask))
 			s.i += 3
 			return nil
 		}
