@@ -263,12 +263,36 @@ var cmpOps = map[string]uint32{"==": expr.CmpEq, "!=": expr.CmpNeq, "<": expr.Cm
 // range, a wildcard name or an anonymous set.
 func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) error {
 	l := s.l
+	reg := expr.Reg1
+	if l.accept("&") {
+		// "meta mark & 0xff == 0x10": the bits of the mask compared
+		mask, err := typ.Parse(l.next())
+		if err != nil {
+			return err
+		}
+		o := l.next()
+		if o != "==" && o != "!=" {
+			return fmt.Errorf("& %s: want == or != after the mask, got %q", typ.Format(mask), o)
+		}
+		v, err := typ.Parse(l.next())
+		if err != nil {
+			return err
+		}
+		for i := range v {
+			if v[i]&^mask[i] != 0 {
+				return fmt.Errorf("& %s %s %s: the value has bits the mask leaves out", typ.Format(mask), o, typ.Format(v))
+			}
+		}
+		s.emit(load(uint32(flen)),
+			&expr.Bitwise{SourceRegister: reg, DestRegister: reg, Len: uint32(flen), Mask: mask, Xor: make([]byte, len(mask))},
+			&expr.Cmp{SourceRegister: reg, Op: cmpOps[o], Data: v})
+		return nil
+	}
 	op := expr.CmpEq
 	if o, ok := cmpOps[l.peek()]; ok {
 		op = o
 		l.next()
 	}
-	reg := expr.Reg1
 	if l.peek() == "vmap" {
 		l.next()
 		name := l.next()

@@ -455,12 +455,25 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			s.i += 3
 			return nil
 		}
-		if n, ok := prefixLen(cm.Data, bw.Mask); ok {
-			s.out = append(s.out, w+opNames[cm.Op]+typ.Format(cm.Data)+"/"+strconv.Itoa(n))
-			s.i += 3
-			return nil
+		if !isZero(bw.Xor) || len(bw.Mask) != len(cm.Data) {
+			return s.fail()
 		}
-		return s.fail()
+		if typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr {
+			if n, ok := prefixLen(cm.Data, bw.Mask); ok {
+				s.out = append(s.out, w+opNames[cm.Op]+typ.Format(cm.Data)+"/"+strconv.Itoa(n))
+				s.i += 3
+				return nil
+			}
+		}
+		// "meta mark & 0x000000ff == 0x00000010" (a mask of another type
+		// is no prefix: a mark's bytes are in host order)
+		op := "== "
+		if cm.Op == expr.CmpNeq {
+			op = "!= "
+		}
+		s.out = append(s.out, w+"& "+typ.Format(bw.Mask)+" "+op+typ.Format(cm.Data))
+		s.i += 3
+		return nil
 	case *expr.Lookup:
 		if c.IsMap {
 			if c.DestRegister != expr.RegVerdict || c.SourceRegister != reg {
