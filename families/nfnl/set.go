@@ -176,11 +176,11 @@ func wireElements(s *ruletext.AnonSet) []wireElement {
 	if !s.Interval {
 		out := make([]wireElement, len(s.Elements))
 		for i, e := range s.Elements {
-			out[i] = wireElement{key: e.Key}
+			out[i] = wireElement{key: e.Key, verdict: e.Verdict}
 		}
 		return out
 	}
-	return intervalElements(s.Elements, nil)
+	return intervalElements(s.Elements, func(i int, w *wireElement) { w.verdict = s.Elements[i].Verdict })
 }
 
 func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []wireElement {
@@ -380,15 +380,23 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 
 // anonFromWire rebuilds an anonymous set's contents for the printer.
 func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.AnonSet {
-	a := &ruletext.AnonSet{Key: sc.key, Interval: interval}
+	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict}
 	if interval {
 		for _, r := range sc.ranges(ws) {
-			a.Elements = append(a.Elements, r.e)
+			e := r.e
+			if sc.verdict {
+				e.Verdict = r.w.verdict
+			}
+			a.Elements = append(a.Elements, e)
 		}
 		return a
 	}
 	for _, w := range ws {
-		a.Elements = append(a.Elements, ruletext.Element{Key: w.key})
+		e := ruletext.Element{Key: w.key}
+		if sc.verdict {
+			e.Verdict = w.verdict
+		}
+		a.Elements = append(a.Elements, e)
 	}
 	return a
 }

@@ -228,6 +228,9 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 			ids[i] = tx.nextID
 			s := &Set{Family: r.Family, Table: r.Table, Name: "__set%d", id: tx.nextID, anon: as,
 				Flags: SetAnonymous | SetConstant}
+			if as.VerdictMap {
+				s.Name, s.Map = "__map%d", "verdict"
+			}
 			if as.Interval {
 				s.Flags |= SetInterval
 			}
@@ -240,7 +243,7 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 			sets = append(sets, ms...)
 		}
 		for _, x := range xs {
-			if lk, ok := x.(*expr.Lookup); ok && lk.SetID > 0 && int(lk.SetID) <= len(ids) && lk.Set == "__set%d" {
+			if lk, ok := x.(*expr.Lookup); ok && lk.SetID > 0 && int(lk.SetID) <= len(ids) && (lk.Set == "__set%d" || lk.Set == "__map%d") {
 				lk.SetID = ids[lk.SetID-1]
 			}
 		}

@@ -11,20 +11,26 @@ import (
 )
 
 // AnonSet is an anonymous set a compiled rule needs, created in the same
-// transaction as the rule. The rule's lookup names it "__set%d" and carries
-// its index in Sets plus one as SetID until the transaction assigns ids.
+// transaction as the rule. The rule's lookup names it "__set%d" ("__map%d"
+// for a verdict map) and carries its index in Sets plus one as SetID
+// until the transaction assigns ids.
 type AnonSet struct {
 	Key      KeyType
 	Interval bool
+	// VerdictMap marks an anonymous verdict map ("vmap { k : v }"): each
+	// element has its Verdict.
+	VerdictMap bool
 	// Elements are inclusive [Key, KeyEnd] ranges; KeyEnd is nil for a
 	// single value.
 	Elements []Element
 }
 
-// Element is one value or inclusive range of a set, in register bytes.
+// Element is one value or inclusive range of a set, in register bytes,
+// and in a verdict map the verdict it maps to.
 type Element struct {
-	Key    []byte
-	KeyEnd []byte
+	Key     []byte
+	KeyEnd  []byte
+	Verdict *expr.Verdict
 }
 
 // Rule is compiled rule text.
@@ -295,6 +301,16 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	}
 	if l.peek() == "vmap" {
 		l.next()
+		if l.peek() == "{" {
+			set, err := s.anonVmap(typ)
+			if err != nil {
+				return err
+			}
+			s.out.Sets = append(s.out.Sets, set)
+			s.emit(load(uint32(flen)), &expr.Lookup{Set: "__map%d", SetID: uint32(len(s.out.Sets)), SourceRegister: reg,
+				DestRegister: expr.RegVerdict, IsMap: true})
+			return nil
+		}
 		name := l.next()
 		if !strings.HasPrefix(name, "@") {
 			return fmt.Errorf("vmap needs a named map, got %q", name)
@@ -466,6 +482,47 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		return nil, fmt.Errorf("empty set")
 	}
 	return set, nil
+}
+
+// anonVmap reads "{ a : accept, b-c : jump x, ... }".
+func (s *state) anonVmap(typ *Type) (*AnonSet, error) {
+	l := s.l
+	if err := l.expect("{"); err != nil {
+		return nil, err
+	}
+	set := &AnonSet{Key: KeyType{typ}, VerdictMap: true}
+	for {
+		v := l.next()
+		switch v {
+		case "":
+			return nil, fmt.Errorf("unterminated map")
+		case "}":
+			if len(set.Elements) == 0 {
+				return nil, fmt.Errorf("empty map")
+			}
+			return set, nil
+		case ",":
+			continue
+		}
+		e, interval, err := ParseElement(typ, v)
+		if err != nil {
+			return nil, err
+		}
+		if err := l.expect(":"); err != nil {
+			return nil, err
+		}
+		vs := l.next()
+		if vs == "jump" || vs == "goto" {
+			vs += " " + l.next()
+		}
+		vd, err := expr.ParseVerdict(vs)
+		if err != nil {
+			return nil, err
+		}
+		e.Verdict = &vd
+		set.Interval = set.Interval || interval
+		set.Elements = append(set.Elements, e)
+	}
 }
 
 // ParseElement reads one set element of typ: a value, "a-b" or a prefix.

@@ -9,7 +9,7 @@
 // state/status/mark, meta mark and ct mark set (to a value or to the
 // other mark), counter, log, limit rate, named counters, quotas and
 // limits ("counter name ..."), verdicts (accept, drop, return, continue,
-// jump, goto, queue), vmap, reject variants, masquerade, snat/dnat and
+// jump, goto, queue), vmap (named or anonymous: "vmap { k : v }"), reject variants, masquerade, snat/dnat and
 // redirect with ports, notrack and comments. An "ip protocol" or "ip6
 // nexthdr" match is the dependency of the transport header after it, as
 // in nft. Rules using anything else stay available as expressions

@@ -479,6 +479,13 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			if c.DestRegister != expr.RegVerdict || c.SourceRegister != reg {
 				return s.fail()
 			}
+			if strings.HasPrefix(c.Set, "__map") && s.sets != nil {
+				if set := s.sets(c.Set, c.SetID); set != nil && set.VerdictMap {
+					s.out = append(s.out, w+"vmap "+FormatElements(typ, set.Elements))
+					s.i += 2
+					return nil
+				}
+			}
 			s.out = append(s.out, w+"vmap @"+c.Set)
 			s.i += 2
 			return nil
@@ -552,8 +559,14 @@ func FormatElements(typ *Type, es []Element) string {
 	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
-// FormatElement prints one element: a value, a prefix or a range.
+// FormatElement prints one element: a value, a prefix or a range, and
+// in a verdict map " : " and its verdict.
 func FormatElement(typ *Type, e Element) string {
+	if e.Verdict != nil {
+		k := e
+		k.Verdict = nil
+		return FormatElement(typ, k) + " : " + e.Verdict.String()
+	}
 	if e.KeyEnd == nil || bytes.Equal(e.Key, e.KeyEnd) {
 		return typ.Format(e.Key)
 	}
