@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -132,6 +133,8 @@ func (s *state) statement() error {
 			}
 		}
 		s.emit(cn)
+	case "fib":
+		return s.fib()
 	case "log":
 		return s.log()
 	case "limit":
@@ -643,6 +646,49 @@ func (s *state) objref(kind string) error {
 	}
 	s.emit(&expr.Objref{Type: objTypes[kind], Name: name})
 	return nil
+}
+
+// fib compiles "fib saddr . iif oif missing", "fib daddr type local".
+func (s *state) fib() error {
+	f := &expr.Fib{DestRegister: expr.Reg1}
+	for {
+		w := s.l.next()
+		i := slices.IndexFunc(fibFlags, func(x struct {
+			name string
+			bit  uint32
+		}) bool {
+			return x.name == w
+		})
+		if i < 0 {
+			return fmt.Errorf("fib: unknown key %q (saddr, daddr, mark, iif, oif)", w)
+		}
+		f.Flags |= fibFlags[i].bit
+		if !s.l.accept(".") {
+			break
+		}
+	}
+	if f.Flags&3 == 0 || f.Flags&3 == 3 {
+		return fmt.Errorf("fib: want one of saddr and daddr")
+	}
+	res := s.l.next()
+	for _, r := range fibResults {
+		if r.name != res {
+			continue
+		}
+		f.Result = r.v
+		if r.v == 1 && (s.l.peek() == "missing" || s.l.peek() == "exists") {
+			f.Flags |= fibPresent
+			v := byte(0)
+			if s.l.next() == "exists" {
+				v = 1
+			}
+			s.emit(f, &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{v, 0, 0, 0}})
+			return nil
+		}
+		typ := s.c.types.ByName(r.typ)
+		return s.relational(typ, func(uint32) expr.Expr { return f }, typ.Len)
+	}
+	return fmt.Errorf("fib: unknown result %q (oif, oifname, type)", res)
 }
 
 var logLevels = []string{"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit"}

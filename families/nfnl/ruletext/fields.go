@@ -86,3 +86,22 @@ func ctKeys() []ctKey {
 		{"mark", expr.CtMark, "mark"},
 	}
 }
+
+// fibFlags are the NFTA_FIB_F_* keys of a fib lookup, in the order nft
+// prints them ("fib saddr . iif").
+var fibFlags = []struct {
+	name string
+	bit  uint32
+}{{"saddr", 1}, {"daddr", 2}, {"mark", 4}, {"iif", 8}, {"oif", 16}}
+
+// fibPresent is NFTA_FIB_F_PRESENT: the result is whether there is one
+// ("oif exists", "oif missing").
+const fibPresent = 32
+
+// fibResults are the NFT_FIB_RESULT_* a fib lookup loads, with the
+// datatype of each.
+var fibResults = []struct {
+	name string
+	v    uint32
+	typ  string
+}{{"oif", 1, "iface_index"}, {"oifname", 2, "ifname"}, {"type", 3, "fib_addrtype"}}

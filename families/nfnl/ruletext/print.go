@@ -260,6 +260,8 @@ func (s *pstate) one() error {
 			}
 		}
 		return s.fail()
+	case *expr.Fib:
+		return s.fib(x)
 	case *expr.Counter:
 		s.out = append(s.out, fmt.Sprintf("counter packets %d bytes %d", x.Packets, x.Bytes))
 	case *expr.Log:
@@ -326,6 +328,48 @@ func (s *pstate) one() error {
 	}
 	s.i++
 	return nil
+}
+
+// fib prints a fib lookup and the match on its result.
+func (s *pstate) fib(x *expr.Fib) error {
+	if x.DestRegister == 0 {
+		return s.fail()
+	}
+	var keys []string
+	rest := x.Flags &^ fibPresent
+	for _, f := range fibFlags {
+		if rest&f.bit != 0 {
+			keys = append(keys, f.name)
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || len(keys) == 0 {
+		return s.fail()
+	}
+	for _, r := range fibResults {
+		if r.v != x.Result {
+			continue
+		}
+		name := "fib " + strings.Join(keys, " . ") + " " + r.name
+		if x.Flags&fibPresent != 0 {
+			c, ok := s.at(1).(*expr.Cmp)
+			if !ok || c.SourceRegister != x.DestRegister || c.Op != expr.CmpEq || len(c.Data) != 4 || r.v != 1 {
+				return s.fail()
+			}
+			switch {
+			case isZero(c.Data):
+				s.out = append(s.out, name+" missing")
+			case c.Data[0] == 1 && isZero(c.Data[1:]):
+				s.out = append(s.out, name+" exists")
+			default:
+				return s.fail()
+			}
+			s.i += 2
+			return nil
+		}
+		return s.relational(name, s.p.types.ByName(r.typ), x.DestRegister, 0)
+	}
+	return s.fail()
 }
 
 func (s *pstate) ports(min, max uint32, lead string) string {

@@ -48,6 +48,7 @@ const (
 	TypeCtState      = 26
 	TypeCtStatus     = 28
 	TypeICMP6Type    = 29
+	TypeFibAddr      = 38
 	TypeIfName       = 41
 	concatTypeBits   = 6
 	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
@@ -87,6 +88,9 @@ func NewTypes() *Types {
 			1: "fin", 2: "syn", 4: "rst", 8: "psh", 16: "ack", 32: "urg", 64: "ecn", 128: "cwr"}},
 		{ID: TypeCtState, Name: "ct_state", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
 			1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}},
+		{ID: TypeFibAddr, Name: "fib_addrtype", Len: 4, Order: HostEndian, Symbols: map[uint64]string{
+			0: "unspec", 1: "unicast", 2: "local", 3: "broadcast", 4: "anycast", 5: "multicast",
+			6: "blackhole", 7: "unreachable", 8: "prohibit"}},
 		{ID: TypeCtStatus, Name: "ct_status", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
 			1: "expected", 2: "seen-reply", 4: "assured", 8: "confirmed", 16: "snat", 32: "dnat", 512: "dying"}},
 	}
