@@ -103,7 +103,7 @@ func (s *state) statement() error {
 	l := s.l
 	t := l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6":
+	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6", "th":
 		return s.payloadMatch(t)
 	case "meta":
 		return s.metaMatch(l.next())

@@ -3,8 +3,9 @@
 // prints expressions back as that text.
 //
 // It covers the common matches and statements: iif/oif/iifname/oifname,
-// ip/ip6 saddr/daddr/protocol/nexthdr with prefixes, ranges and anonymous
-// or named sets, meta l4proto/mark/nfproto, masked values ("meta mark &
+// ip/ip6 saddr/daddr/protocol/nexthdr, ip ttl/length and ip6 hoplimit,
+// with prefixes, ranges and anonymous or named sets (and adjacent fields
+// nft compares in one go), th sport/dport, meta l4proto/mark/nfproto/pkttype, masked values ("meta mark &
 // 0xff == 0x10"), tcp/udp ports with ranges and sets, tcp flags (and
 // "flags / mask"), icmp/icmpv6 type, fib lookups ("fib daddr type local",
 // "fib saddr . iif oif missing"), ct state/status/mark, meta mark and ct

@@ -24,12 +24,15 @@ type hfield struct {
 func headers() []header {
 	return []header{
 		{name: "ip", base: expr.PayloadNetwork, nfp: 2, fields: []hfield{
+			{name: "length", offset: 2, len: 2, typ: "integer16"},
+			{name: "ttl", offset: 8, len: 1, typ: "integer8"},
 			{name: "protocol", offset: 9, len: 1, typ: "inet_proto"},
 			{name: "saddr", offset: 12, len: 4, typ: "ipv4_addr"},
 			{name: "daddr", offset: 16, len: 4, typ: "ipv4_addr"},
 		}},
 		{name: "ip6", base: expr.PayloadNetwork, nfp: 10, fields: []hfield{
 			{name: "nexthdr", offset: 6, len: 1, typ: "inet_proto"},
+			{name: "hoplimit", offset: 7, len: 1, typ: "integer8"},
 			{name: "saddr", offset: 8, len: 16, typ: "ipv6_addr"},
 			{name: "daddr", offset: 24, len: 16, typ: "ipv6_addr"},
 		}},
@@ -47,6 +50,12 @@ func headers() []header {
 		}},
 		{name: "icmpv6", base: expr.PayloadTransport, l4: 58, nfp: 10, fields: []hfield{
 			{name: "type", offset: 0, len: 1, typ: "icmpv6_type"},
+		}},
+		// the ports of any transport header, with no protocol dependency
+		// (after the headers above, which name a known protocol's)
+		{name: "th", base: expr.PayloadTransport, fields: []hfield{
+			{name: "sport", offset: 0, len: 2, typ: "inet_service"},
+			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
 		}},
 	}
 }
@@ -69,6 +78,7 @@ func metaKeys() []metaKey {
 		{"l4proto", expr.MetaL4proto, "inet_proto", false},
 		{"nfproto", expr.MetaNfproto, "nf_proto", false},
 		{"mark", expr.MetaMark, "mark", false},
+		{"pkttype", expr.MetaPkttype, "pkt_type", false},
 	}
 }
 

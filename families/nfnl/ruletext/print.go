@@ -243,6 +243,9 @@ func (s *pstate) one() error {
 			if h.base != x.Base || (h.nfp != 0 && h.nfp != s.nfp && h.l4 == 0) || (h.l4 != 0 && h.l4 != s.l4) {
 				continue
 			}
+			if s.mergedPayload(&h, x) {
+				return nil
+			}
 			for _, f := range h.fields {
 				if f.offset == x.Offset && x.Len <= f.len {
 					prefix := 0
@@ -328,6 +331,41 @@ func (s *pstate) one() error {
 	}
 	s.i++
 	return nil
+}
+
+// mergedPayload prints one load of adjacent fields of h compared in one
+// go, as nft merges "tcp sport 1000 tcp dport 22": "h f1 v1 h f2 v2".
+// False when the load at s.i is not that.
+func (s *pstate) mergedPayload(h *header, x *expr.Payload) bool {
+	c, ok := s.at(1).(*expr.Cmp)
+	if !ok || c.Op != expr.CmpEq || c.SourceRegister != x.DestRegister || uint32(len(c.Data)) != x.Len {
+		return false
+	}
+	var parts []string
+	off := x.Offset
+	for off < x.Offset+x.Len {
+		var f *hfield
+		for i := range h.fields {
+			if h.fields[i].offset == off && !h.fields[i].bits {
+				f = &h.fields[i]
+			}
+		}
+		if f == nil || off+f.len > x.Offset+x.Len {
+			return false
+		}
+		typ := s.p.types.ByName(f.typ)
+		if typ.Len != int(f.len) {
+			return false
+		}
+		parts = append(parts, h.name+" "+f.name+" "+s.value(typ, c.Data[off-x.Offset:off-x.Offset+f.len]))
+		off += f.len
+	}
+	if len(parts) < 2 {
+		return false
+	}
+	s.out = append(s.out, parts...)
+	s.i += 2
+	return true
 }
 
 // fib prints a fib lookup and the match on its result.

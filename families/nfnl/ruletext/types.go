@@ -49,6 +49,7 @@ const (
 	TypeCtStatus     = 28
 	TypeICMP6Type    = 29
 	TypeFibAddr      = 38
+	TypePktType      = 31
 	TypeIfName       = 41
 	concatTypeBits   = 6
 	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
@@ -88,6 +89,12 @@ func NewTypes() *Types {
 			1: "fin", 2: "syn", 4: "rst", 8: "psh", 16: "ack", 32: "urg", 64: "ecn", 128: "cwr"}},
 		{ID: TypeCtState, Name: "ct_state", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
 			1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}},
+		{ID: TypePktType, Name: "pkt_type", Len: 1, Order: HostEndian, Symbols: map[uint64]string{
+			0: "host", 1: "broadcast", 2: "multicast", 3: "other"}},
+		// integers of header fields narrower than a register (ip ttl,
+		// ip length): nft's integer type, in network order
+		{ID: TypeInteger, Name: "integer8", Len: 1, Order: BigEndian},
+		{ID: TypeInteger, Name: "integer16", Len: 2, Order: BigEndian},
 		{ID: TypeFibAddr, Name: "fib_addrtype", Len: 4, Order: HostEndian, Symbols: map[uint64]string{
 			0: "unspec", 1: "unicast", 2: "local", 3: "broadcast", 4: "anycast", 5: "multicast",
 			6: "blackhole", 7: "unreachable", 8: "prohibit"}},
@@ -97,7 +104,9 @@ func NewTypes() *Types {
 	t := &Types{byName: map[string]*Type{}, byID: map[uint32]*Type{}}
 	for _, x := range list {
 		t.byName[x.Name] = x
-		t.byID[x.ID] = x
+		if t.byID[x.ID] == nil { // the sized integers stay "integer" by id
+			t.byID[x.ID] = x
+		}
 	}
 	return t
 }
