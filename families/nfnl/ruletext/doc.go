@@ -2,19 +2,20 @@
 // it) into nftables expressions laid out the way nft lays them out, and
 // prints expressions back as that text.
 //
-// It covers the common matches and statements: iif/oif/iifname/oifname,
+// It covers the common matches and statements: iif/oif/iifname/oifname;
 // ip/ip6 saddr/daddr/protocol/nexthdr, ip ttl/length and ip6 hoplimit,
 // with prefixes, ranges and anonymous or named sets (and adjacent fields
-// nft compares in one go), th sport/dport, meta l4proto/mark/nfproto/pkttype, masked values ("meta mark &
-// 0xff == 0x10"), tcp/udp ports with ranges and sets, tcp flags (and
-// "flags / mask"), icmp/icmpv6 type, fib lookups ("fib daddr type local",
-// "fib saddr . iif oif missing"), ct state/status/mark, meta mark and ct
-// mark set (to a value or to the other mark), counter, log, limit rate,
-// named counters, quotas and limits ("counter name ..."), verdicts
-// (accept, drop, return, continue, jump, goto, queue), vmap (named or
-// anonymous: "vmap { k : v }"), reject variants, masquerade, snat/dnat
-// and redirect with ports, notrack and comments. An "ip protocol" or "ip6
-// nexthdr" match is the dependency of the transport header after it, as
-// in nft. Rules using anything else stay available as expressions
-// (package expr).
+// nft compares in one go); th sport/dport; meta
+// l4proto/mark/nfproto/pkttype; masked values ("meta mark & 0xff ==
+// 0x10"); tcp/udp ports with ranges and sets; tcp flags (and "flags /
+// mask"); icmp/icmpv6 type; fib lookups ("fib daddr type local", "fib
+// saddr . iif oif missing"); ct state/status/mark; meta mark and ct mark
+// set (to a value or to the other mark); counter, log, limit rate; named
+// counters, quotas and limits ("counter name ..."); verdicts (accept,
+// drop, return, continue, jump, goto, queue); vmap (named or anonymous:
+// "vmap { k : v }"); reject variants, masquerade, snat/dnat and redirect
+// with ports, notrack and comments. An "ip protocol" or "ip6 nexthdr"
+// match is the dependency of the transport header after it, as in nft.
+// Rules using anything else stay available as expressions (package
+// expr).
 package ruletext
