@@ -41,6 +41,8 @@ func buildObjects(tx *nfnl.Tx) {
 	tx.AddChain(&nfnl.Chain{Family: in, Table: "obj", Name: "in", Type: "filter", Hook: "input", Priority: "filter + 5", Policy: "drop"})
 	tx.AddRule(&nfnl.Rule{Family: in, Table: "obj", Chain: "in", Text: "ip saddr @a4 accept"})
 	tx.AddRule(&nfnl.Rule{Family: in, Table: "obj", Chain: "in", Text: "tcp dport vmap @vm"})
+	tx.AddRule(&nfnl.Rule{Family: in, Table: "obj", Chain: "in", Text: "ip saddr . tcp dport @pairs accept"})
+	tx.AddRule(&nfnl.Rule{Family: in, Table: "obj", Chain: "in", Text: `udp dport 53 counter name "cnt" accept`})
 	tx.AddTable(&nfnl.Table{Family: "netdev", Name: "nd"})
 	tx.AddChain(&nfnl.Chain{Family: "netdev", Table: "nd", Name: "ing", Type: "filter", Hook: "ingress", Dev: "lo", Prio: -10})
 	tx.AddTable(&nfnl.Table{Family: "ip", Name: "dorm", Flags: nfnl.TableDormant})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/nfnl/expr"
@@ -291,37 +290,11 @@ func (sc *setCodec) parseKey(s string) (key, keyEnd []byte, err error) {
 		e, _, err := ruletext.ParseElement(sc.key[0], s)
 		return e.Key, e.KeyEnd, err
 	}
-	parts := strings.Split(s, " . ")
-	if len(parts) != len(sc.key) {
-		return nil, nil, fmt.Errorf("want %d parts joined by \" . \"", len(sc.key))
-	}
-	for i, p := range parts {
-		b, err := sc.key[i].Parse(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		pad := make([]byte, (len(b)+3)&^3)
-		copy(pad, b)
-		key = append(key, pad...)
-	}
-	return key, nil, nil
+	key, err = sc.key.Parse(s)
+	return key, nil, err
 }
 
-func (sc *setCodec) formatKey(b []byte) string {
-	if len(sc.key) == 1 {
-		return sc.key[0].Format(b)
-	}
-	var parts []string
-	for _, t := range sc.key {
-		n := (t.Len + 3) &^ 3
-		if len(b) < n {
-			break
-		}
-		parts = append(parts, t.Format(b[:t.Len]))
-		b = b[n:]
-	}
-	return strings.Join(parts, " . ")
-}
+func (sc *setCodec) formatKey(b []byte) string { return sc.key.Format(b) }
 
 // textElements turns dumped wire elements back into text elements,
 // joining interval starts and ends into ranges and prefixes.

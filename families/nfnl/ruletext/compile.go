@@ -190,12 +190,24 @@ func (s *state) needL4(p uint8) {
 	s.l4 = p
 }
 
-func (s *state) payloadMatch(proto string) error {
+// member is one selector of a concatenation ("ip saddr . tcp dport"):
+// its datatype and its load into a register.
+type member struct {
+	typ  *Type
+	load func(reg uint32) expr.Expr
+}
+
+// payloadField reads the field of header proto, emitting the header's
+// dependencies.
+func (s *state) payloadField(proto string) (*header, *hfield, error) {
 	var h *header
 	for i := range s.c.headers {
 		if s.c.headers[i].name == proto {
 			h = &s.c.headers[i]
 		}
+	}
+	if h == nil {
+		return nil, nil, fmt.Errorf("unknown header %q", proto)
 	}
 	fname := s.l.next()
 	var f *hfield
@@ -205,15 +217,28 @@ func (s *state) payloadMatch(proto string) error {
 		}
 	}
 	if f == nil {
-		return fmt.Errorf("unknown field %s %s", proto, fname)
+		return nil, nil, fmt.Errorf("unknown field %s %s", proto, fname)
 	}
-	typ := s.c.types.ByName(f.typ)
 	s.needNfproto(h.nfp)
 	if h.l4 != 0 {
 		s.needL4(h.l4)
 	}
+	return h, f, nil
+}
+
+func (s *state) payloadMatch(proto string) error {
+	h, f, err := s.payloadField(proto)
+	if err != nil {
+		return err
+	}
+	typ := s.c.types.ByName(f.typ)
 	load := func(off, n uint32) expr.Expr {
 		return &expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: off, Len: n}
+	}
+	if s.l.peek() == "." && !f.bits {
+		return s.concat(member{typ, func(reg uint32) expr.Expr {
+			return &expr.Payload{DestRegister: reg, Base: h.base, Offset: f.offset, Len: f.len}
+		}})
 	}
 	if f.bits {
 		// "tcp flags syn": (field & value) != 0; "syn,ack" as the
@@ -241,7 +266,7 @@ func (s *state) payloadMatch(proto string) error {
 			}
 			for i := range v {
 				if v[i]&^mask[i] != 0 {
-					return fmt.Errorf("%s %s %s / %s: the value has flags the mask leaves out", proto, fname, t, m)
+					return fmt.Errorf("%s %s %s / %s: the value has flags the mask leaves out", proto, f.name, t, m)
 				}
 			}
 			s.emit(load(f.offset, f.len),
@@ -255,7 +280,7 @@ func (s *state) payloadMatch(proto string) error {
 		return nil
 	}
 	start := len(s.out.Exprs)
-	err := s.relational(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
+	err = s.relational(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
 	if err == nil && h.base == expr.PayloadNetwork && typ.Name == "inet_proto" && len(s.out.Exprs) == start+2 {
 		// "ip protocol tcp", "ip6 nexthdr ipv6-icmp": as nft, the match
 		// is the dependency of what follows on that protocol's header
@@ -567,6 +592,10 @@ func (s *state) metaMatch(key string) error {
 		if s.l.accept("set") {
 			return s.set(typ, m.key == expr.MetaMark, &expr.Meta{Key: m.key, SourceRegister: expr.Reg1}, "meta "+key)
 		}
+		if s.l.peek() == "." {
+			mk := m.key
+			return s.concat(member{typ, func(reg uint32) expr.Expr { return &expr.Meta{Key: mk, DestRegister: reg} }})
+		}
 		start := len(s.out.Exprs)
 		err := s.relational(typ, func(uint32) expr.Expr {
 			return &expr.Meta{Key: m.key, DestRegister: expr.Reg1}
@@ -594,6 +623,119 @@ func (s *state) ctMatch(key string) error {
 		}
 	}
 	return fmt.Errorf("unknown ct key %q", key)
+}
+
+// concat compiles a concatenation whose first member is first, at ". "
+// after it: "ip saddr . tcp dport @set", "... { a . b, c . d }". The
+// members' dependencies come first, then their loads into consecutive
+// 32-bit registers (the first is register 1), then the lookup, as nft
+// lays them out.
+func (s *state) concat(first member) error {
+	ms := []member{first}
+	for s.l.accept(".") {
+		m, err := s.concatMember()
+		if err != nil {
+			return err
+		}
+		ms = append(ms, m)
+	}
+	key := make(KeyType, len(ms))
+	for i, m := range ms {
+		key[i] = m.typ
+	}
+	inv := s.l.accept("!=")
+	var lk *expr.Lookup
+	switch {
+	case strings.HasPrefix(s.l.peek(), "@"):
+		lk = &expr.Lookup{Set: s.l.next()[1:], SourceRegister: expr.Reg1}
+	case s.l.peek() == "{":
+		set, err := s.anonConcatSet(key)
+		if err != nil {
+			return err
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk = &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1}
+	default:
+		return fmt.Errorf("a concatenation (%s) is matched against a set: want @name or { ... }", key)
+	}
+	if inv {
+		lk.Flags = expr.LookupInvert
+	}
+	reg := uint32(expr.Reg1)
+	words := uint32(0)
+	for _, m := range ms {
+		s.emit(m.load(reg))
+		words += uint32(m.typ.Len+3) / 4
+		reg = reg32First + words
+	}
+	s.emit(lk)
+	return nil
+}
+
+// reg32First is NFT_REG32_00, the first 32-bit register (register 1's
+// first word).
+const reg32First = 8
+
+// concatMember reads the member after a ". ": a header field or a meta
+// key.
+func (s *state) concatMember() (member, error) {
+	t := s.l.next()
+	switch t {
+	case "ip", "ip6", "tcp", "udp", "th":
+		h, f, err := s.payloadField(t)
+		if err != nil {
+			return member{}, err
+		}
+		if f.bits {
+			return member{}, fmt.Errorf("%s %s in a concatenation", t, f.name)
+		}
+		return member{s.c.types.ByName(f.typ), func(reg uint32) expr.Expr {
+			return &expr.Payload{DestRegister: reg, Base: h.base, Offset: f.offset, Len: f.len}
+		}}, nil
+	case "meta":
+		t = s.l.next()
+	}
+	for _, m := range s.c.meta {
+		if m.name == t {
+			mk := m.key
+			return member{s.c.types.ByName(m.typ), func(reg uint32) expr.Expr { return &expr.Meta{Key: mk, DestRegister: reg} }}, nil
+		}
+	}
+	return member{}, fmt.Errorf("%q in a concatenation: want a header field or a meta key", t)
+}
+
+// anonConcatSet reads "{ a . b, c . d }" of key.
+func (s *state) anonConcatSet(key KeyType) (*AnonSet, error) {
+	if err := s.l.expect("{"); err != nil {
+		return nil, err
+	}
+	set := &AnonSet{Key: key}
+	for {
+		var parts []string
+		for {
+			v := s.l.next()
+			if v == "" {
+				return nil, fmt.Errorf("unterminated set")
+			}
+			if v == "}" || v == "," {
+				if len(parts) > 0 {
+					b, err := key.Parse(strings.Join(parts, " "))
+					if err != nil {
+						return nil, err
+					}
+					set.Elements = append(set.Elements, Element{Key: b})
+				}
+				if v == "}" {
+					if len(set.Elements) == 0 {
+						return nil, fmt.Errorf("empty set")
+					}
+					return set, nil
+				}
+				break
+			}
+			parts = append(parts, v)
+		}
+	}
 }
 
 // set compiles "... set VALUE" into target (a meta or ct set from

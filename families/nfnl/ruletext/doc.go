@@ -5,7 +5,8 @@
 // It covers the common matches and statements: iif/oif/iifname/oifname;
 // ip/ip6 saddr/daddr/protocol/nexthdr, ip ttl/length and ip6 hoplimit,
 // with prefixes, ranges and anonymous or named sets (and adjacent fields
-// nft compares in one go); th sport/dport; meta
+// nft compares in one go); concatenations matched against sets ("ip
+// saddr . tcp dport { 10.0.0.1 . 22 }", "... @pairs"); th sport/dport; meta
 // l4proto/mark/nfproto/pkttype; masked values ("meta mark & 0xff ==
 // 0x10"); tcp/udp ports with ranges and sets; tcp flags (and "flags /
 // mask"); icmp/icmpv6 type; fib lookups ("fib daddr type local", "fib

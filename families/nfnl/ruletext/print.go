@@ -176,6 +176,9 @@ func (s *pstate) one() error {
 		}
 		return s.fail()
 	}
+	if s.concatLookup() {
+		return nil
+	}
 	// a load whose register a set reads: "ct mark set meta mark"
 	if name, typ := s.keyName(s.at(0)); name != "" {
 		var reg uint32
@@ -208,7 +211,7 @@ func (s *pstate) one() error {
 					return nil
 				}
 			case expr.MetaL4proto:
-				if pl, ok := s.at(2).(*expr.Payload); ok && pl.Base == expr.PayloadTransport && pl.DestRegister != 0 {
+				if s.transportLoadAhead(2) {
 					s.l4, s.i = c.Data[0], s.i+2
 					return nil
 				}
@@ -331,6 +334,124 @@ func (s *pstate) one() error {
 	}
 	s.i++
 	return nil
+}
+
+// transportLoadAhead reports whether the loads from s.i+k on (a
+// concatenation's, or one) include a transport header's: the meta
+// l4proto match before them is its dependency, which nft does not print.
+func (s *pstate) transportLoadAhead(k int) bool {
+	for ; ; k++ {
+		switch x := s.at(k).(type) {
+		case *expr.Payload:
+			if x.DestRegister == 0 {
+				return false
+			}
+			if x.Base == expr.PayloadTransport {
+				return true
+			}
+		case *expr.Meta:
+			if x.DestRegister == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+}
+
+// loadName names the load x as rule text does ("ip saddr", "meta mark"),
+// with its datatype; "" when it has no name or loads part of a field.
+func (s *pstate) loadName(x expr.Expr) (string, *Type) {
+	switch x := x.(type) {
+	case *expr.Payload:
+		for _, h := range s.p.headers {
+			if h.base != x.Base || (h.nfp != 0 && h.nfp != s.nfp && h.l4 == 0) || (h.l4 != 0 && h.l4 != s.l4) {
+				continue
+			}
+			for _, f := range h.fields {
+				if f.offset == x.Offset && f.len == x.Len && !f.bits {
+					return h.name + " " + f.name, s.p.types.ByName(f.typ)
+				}
+			}
+		}
+	case *expr.Meta:
+		return s.keyName(x)
+	}
+	return "", nil
+}
+
+// concatLookup prints loads into consecutive 32-bit registers that a
+// set lookup reads as one key: "ip saddr . tcp dport @pairs". False when
+// the expressions at s.i are not that.
+func (s *pstate) concatLookup() bool {
+	var names []string
+	var key KeyType
+	words := uint32(0)
+	k := 0
+	for ; ; k++ {
+		var reg uint32
+		switch x := s.at(k).(type) {
+		case *expr.Payload:
+			reg = x.DestRegister
+		case *expr.Meta:
+			reg = x.DestRegister
+		}
+		if reg == 0 || reg32Index(reg) != reg32Index(reg32First)+words {
+			break
+		}
+		name, typ := s.loadName(s.at(k))
+		if name == "" {
+			return false
+		}
+		names, key = append(names, name), append(key, typ)
+		words += uint32(typ.Len+3) / 4
+	}
+	lk, ok := s.at(k).(*expr.Lookup)
+	if k < 2 || !ok || lk.IsMap {
+		return false
+	}
+	if reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
+		return false
+	}
+	v := "@" + lk.Set
+	if strings.HasPrefix(lk.Set, "__set") && s.sets != nil {
+		if set := s.sets(lk.Set, lk.SetID); set != nil && len(set.Key) == len(key) {
+			v = FormatKeyElements(set.Key, set.Elements)
+		}
+	}
+	op := ""
+	if lk.Flags&expr.LookupInvert != 0 {
+		op = "!= "
+	}
+	s.out = append(s.out, strings.Join(names, " . ")+" "+op+v)
+	s.i += k + 1
+	return true
+}
+
+// reg32Index maps a register number to the 32-bit word it starts at:
+// NFT_REG_1..4 are words 0, 4, 8, 12, NFT_REG32_00.. words 0, 1, ... The
+// kernel dumps a member loaded at a 128-bit boundary by its 128-bit
+// number (NFT_REG32_04 comes back as NFT_REG_2).
+func reg32Index(reg uint32) uint32 {
+	if reg < reg32First {
+		return (reg - 1) * 4
+	}
+	return reg - reg32First
+}
+
+// FormatKeyElements prints the elements of a set of key k (a
+// concatenation) as nft does: "{ a . b, c . d }", in key order.
+func FormatKeyElements(k KeyType, es []Element) string {
+	if len(k) == 1 {
+		return FormatElements(k[0], es)
+	}
+	sorted := append([]Element(nil), es...)
+	sort.SliceStable(sorted, func(i, j int) bool { return bytes.Compare(sorted[i].Key, sorted[j].Key) < 0 })
+	parts := make([]string, len(sorted))
+	for i, e := range sorted {
+		parts[i] = k.Format(e.Key)
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
 // mergedPayload prints one load of adjacent fields of h compared in one

@@ -183,6 +183,47 @@ func (k KeyType) String() string {
 	return strings.Join(s, " . ")
 }
 
+// Parse reads one value of the key: a value of a single type, or the
+// members of a concatenation joined by " . ", each padded to whole
+// 32-bit words as registers hold them.
+func (k KeyType) Parse(s string) ([]byte, error) {
+	if len(k) == 1 {
+		return k[0].Parse(s)
+	}
+	parts := strings.Split(s, " . ")
+	if len(parts) != len(k) {
+		return nil, fmt.Errorf("%q: want %d values joined by \" . \" (%s)", s, len(k), k)
+	}
+	var key []byte
+	for i, p := range parts {
+		b, err := k[i].Parse(p)
+		if err != nil {
+			return nil, err
+		}
+		pad := make([]byte, (len(b)+3)&^3)
+		copy(pad, b)
+		key = append(key, pad...)
+	}
+	return key, nil
+}
+
+// Format prints one value of the key, as Parse reads it.
+func (k KeyType) Format(b []byte) string {
+	if len(k) == 1 {
+		return k[0].Format(b)
+	}
+	var parts []string
+	for _, t := range k {
+		n := (t.Len + 3) &^ 3
+		if len(b) < n {
+			break
+		}
+		parts = append(parts, t.Format(b[:t.Len]))
+		b = b[n:]
+	}
+	return strings.Join(parts, " . ")
+}
+
 // Names lists the member type names.
 func (k KeyType) Names() []string {
 	s := make([]string, len(k))
