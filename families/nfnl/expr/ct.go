@@ -59,6 +59,16 @@ const (
 // Kind returns "ct".
 func (x *Ct) Kind() string { return "ct" }
 
+// SetDirection gives the expression a direction, 0 (original) included:
+// the keys of one direction's tuple (addresses, ports) need one.
+func (x *Ct) SetDirection(d uint8) {
+	x.Direction = d
+	x.has.add(attrCtDirection)
+}
+
+// DirectionSet reports whether the expression carries a direction.
+func (x *Ct) DirectionSet() bool { return x.Direction != 0 || x.has.has(attrCtDirection) }
+
 func (x *Ct) fields() []field {
 	return []field{
 		{attrCtDreg, fBe32, &x.DestRegister, false},

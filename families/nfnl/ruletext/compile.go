@@ -3,6 +3,7 @@ package ruletext
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -503,6 +504,11 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		if err != nil {
 			return nil, err
 		}
+		if typ.Bits && bits.OnesCount64(typ.Uint(e.Key)) > 1 {
+			// one flag per element ("{ established, new }"): several in
+			// one would print as a list of elements
+			return nil, fmt.Errorf("set element %s holds several %s flags: give them as elements of their own", v, typ.Name)
+		}
 		set.Interval = set.Interval || interval
 		set.Elements = append(set.Elements, e)
 	}
@@ -590,7 +596,8 @@ func (s *state) metaMatch(key string) error {
 		}
 		typ := s.c.types.ByName(m.typ)
 		if s.l.accept("set") {
-			return s.set(typ, m.key == expr.MetaMark, &expr.Meta{Key: m.key, SourceRegister: expr.Reg1}, "meta "+key)
+			settable := m.key == expr.MetaMark || m.key == expr.MetaNftrace || m.key == expr.MetaPriority
+			return s.set(typ, settable, &expr.Meta{Key: m.key, SourceRegister: expr.Reg1}, "meta "+key)
 		}
 		if s.l.peek() == "." {
 			mk := m.key
@@ -611,6 +618,23 @@ func (s *state) metaMatch(key string) error {
 }
 
 func (s *state) ctMatch(key string) error {
+	if dir := slices.Index(ctDirs, key); dir >= 0 {
+		name := s.l.next()
+		if name == "ip" || name == "ip6" {
+			name += " " + s.l.next()
+		}
+		for _, k := range ctTupleKeys() {
+			if k.name == name {
+				typ := s.c.types.ByName(k.typ)
+				return s.relational(typ, func(uint32) expr.Expr {
+					c := &expr.Ct{Key: k.key, DestRegister: expr.Reg1}
+					c.SetDirection(uint8(dir))
+					return c
+				}, typ.Len)
+			}
+		}
+		return fmt.Errorf("unknown ct %s key %q (ip saddr, ip daddr, ip6 saddr, ip6 daddr, proto-src, proto-dst)", key, name)
+	}
 	for _, k := range s.c.ct {
 		if k.name == key {
 			typ := s.c.types.ByName(k.typ)
@@ -743,7 +767,7 @@ func (s *state) anonConcatSet(key KeyType) (*AnonSet, error) {
 // the same type. settable says the key is one nft sets (the mark).
 func (s *state) set(typ *Type, settable bool, target expr.Expr, what string) error {
 	if !settable {
-		return fmt.Errorf("%s cannot be set (only meta mark and ct mark)", what)
+		return fmt.Errorf("%s cannot be set (meta mark, nftrace and priority, ct mark can)", what)
 	}
 	switch src := s.l.next(); src {
 	case "meta", "ct":

@@ -10,8 +10,10 @@
 // l4proto/mark/nfproto/pkttype; masked values ("meta mark & 0xff ==
 // 0x10"); tcp/udp ports with ranges and sets; tcp flags (and "flags /
 // mask"); icmp/icmpv6 type; fib lookups ("fib daddr type local", "fib
-// saddr . iif oif missing"); ct state/status/mark; meta mark and ct mark
-// set (to a value or to the other mark); counter, log, limit rate; named
+// saddr . iif oif missing"); ct state/status/mark/direction and a
+// direction's tuple ("ct original ip daddr", "ct reply proto-dst"); meta
+// mark, nftrace and priority and ct mark set (to a value or to the other
+// mark); counter, log, limit rate; named
 // counters, quotas and limits ("counter name ..."); verdicts (accept,
 // drop, return, continue, jump, goto, queue); vmap (named or anonymous:
 // "vmap { k : v }"); reject variants, masquerade, snat/dnat and redirect

@@ -79,8 +79,29 @@ func metaKeys() []metaKey {
 		{"nfproto", expr.MetaNfproto, "nf_proto", false},
 		{"mark", expr.MetaMark, "mark", false},
 		{"pkttype", expr.MetaPkttype, "pkt_type", false},
+		{"nftrace", expr.MetaNftrace, "integer8", false},
+		{"priority", expr.MetaPriority, "classid", false},
 	}
 }
+
+// ctTupleKey is a conntrack key of one direction's tuple: "ct original ip
+// saddr", "ct reply proto-dst".
+type ctTupleKey struct {
+	name string // after the direction: "ip saddr", "proto-dst"
+	key  uint32 // NFT_CT_*
+	typ  string
+}
+
+func ctTupleKeys() []ctTupleKey {
+	return []ctTupleKey{
+		{"ip saddr", 19, "ipv4_addr"}, {"ip daddr", 20, "ipv4_addr"},
+		{"ip6 saddr", 21, "ipv6_addr"}, {"ip6 daddr", 22, "ipv6_addr"},
+		{"proto-src", expr.CtProtoSrc, "inet_service"}, {"proto-dst", expr.CtProtoDst, "inet_service"},
+	}
+}
+
+// ctDirs names a tuple's direction.
+var ctDirs = []string{"original", "reply"}
 
 // ctKey is a conntrack key nft prints.
 type ctKey struct {
@@ -94,6 +115,7 @@ func ctKeys() []ctKey {
 		{"state", expr.CtState, "ct_state"},
 		{"status", expr.CtStatus, "ct_status"},
 		{"mark", expr.CtMark, "mark"},
+		{"direction", expr.CtDirection, "ct_dir"},
 	}
 }
 

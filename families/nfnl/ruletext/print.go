@@ -115,8 +115,16 @@ func (s *pstate) keyName(x expr.Expr) (string, *Type) {
 			}
 		}
 	case *expr.Ct:
+		if x.DirectionSet() {
+			for _, k := range ctTupleKeys() {
+				if k.key == x.Key && int(x.Direction) < len(ctDirs) {
+					return "ct " + ctDirs[x.Direction] + " " + k.name, s.p.types.ByName(k.typ)
+				}
+			}
+			return "", nil
+		}
 		for _, k := range s.p.ct {
-			if k.key == x.Key && x.Direction == 0 {
+			if k.key == x.Key {
 				return "ct " + k.name, s.p.types.ByName(k.typ)
 			}
 		}
@@ -232,10 +240,8 @@ func (s *pstate) one() error {
 		if x.DestRegister == 0 {
 			return s.fail()
 		}
-		for _, k := range s.p.ct {
-			if k.key == x.Key {
-				return s.relational("ct "+k.name, s.p.types.ByName(k.typ), x.DestRegister, 0)
-			}
+		if name, typ := s.keyName(x); name != "" {
+			return s.relational(name, typ, x.DestRegister, 0)
 		}
 		return s.fail()
 	case *expr.Payload:
@@ -619,6 +625,11 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			s.out = append(s.out, w+typ.Format(c.Data)+"-"+typ.Format(c2.Data))
 			s.i += 3
 			return nil
+		}
+		if prefix == 0 && (typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr) && len(c.Data) < typ.Len {
+			// a whole-byte prefix compares its bytes only (the load of a
+			// ct or meta key is the whole address)
+			prefix = len(c.Data) * 8
 		}
 		v := s.value(typ, c.Data)
 		if prefix > 0 {

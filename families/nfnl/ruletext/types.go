@@ -50,6 +50,8 @@ const (
 	TypeICMP6Type    = 29
 	TypeFibAddr      = 38
 	TypePktType      = 31
+	TypeClassID      = 23
+	TypeCtDir        = 27
 	TypeIfName       = 41
 	concatTypeBits   = 6
 	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
@@ -89,6 +91,8 @@ func NewTypes() *Types {
 			1: "fin", 2: "syn", 4: "rst", 8: "psh", 16: "ack", 32: "urg", 64: "ecn", 128: "cwr"}},
 		{ID: TypeCtState, Name: "ct_state", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
 			1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}},
+		{ID: TypeCtDir, Name: "ct_dir", Len: 1, Order: HostEndian, Symbols: map[uint64]string{0: "original", 1: "reply"}},
+		{ID: TypeClassID, Name: "classid", Len: 4, Order: HostEndian},
 		{ID: TypePktType, Name: "pkt_type", Len: 1, Order: HostEndian, Symbols: map[uint64]string{
 			0: "host", 1: "broadcast", 2: "multicast", 3: "other"}},
 		// integers of header fields narrower than a register (ip ttl,
@@ -260,6 +264,21 @@ func (x *Type) Parse(s string) ([]byte, error) {
 			return nil, fmt.Errorf("bad ether_addr %q", s)
 		}
 		return hw, nil
+	case TypeClassID:
+		// "1:2" (major:minor in hex), "root", "none"
+		switch s {
+		case "root":
+			return x.put(0xffffffff), nil
+		case "none":
+			return x.put(0), nil
+		}
+		maj, min, ok := strings.Cut(s, ":")
+		a, err1 := strconv.ParseUint(maj, 16, 16)
+		b, err2 := strconv.ParseUint(min, 16, 16)
+		if !ok || err1 != nil || err2 != nil || maj == "" || min == "" {
+			return nil, fmt.Errorf("bad classid %q (want major:minor in hex)", s)
+		}
+		return x.put(a<<16 | b), nil
 	}
 	if x.Bits {
 		var v uint64
@@ -338,6 +357,15 @@ func (x *Type) Format(b []byte) string {
 		return net.HardwareAddr(b).String()
 	case TypeMark:
 		return fmt.Sprintf("0x%08x", x.Uint(b))
+	case TypeClassID:
+		switch v := x.Uint(b); v {
+		case 0xffffffff:
+			return "root"
+		case 0:
+			return "none"
+		default:
+			return fmt.Sprintf("%x:%x", v>>16, v&0xffff)
+		}
 	}
 	v := x.Uint(b)
 	if x.Bits {
