@@ -1,11 +1,14 @@
 package nfnl_test
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nlsh/nlsh/families/nfnl"
+	"github.com/nlsh/nlsh/families/nfnl/expr"
 )
 
 // TestCorpusNlshToNft loads every corpus rule through nlsh in one
@@ -112,8 +115,33 @@ func TestCorpusNlshToNft(t *testing.T) {
 	}
 }
 
+// exprWire is the wire form of xs as the kernel lists them, but for a
+// lookup's set name and id (the kernel numbers anonymous sets in the
+// order they were made).
+func exprWire(t *testing.T, xs []expr.Expr) []string {
+	t.Helper()
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		if lk, ok := x.(*expr.Lookup); ok {
+			c := *lk
+			c.Set, c.SetID = "", 0
+			x = &c
+		}
+		b, err := expr.Marshal(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = x.Kind() + " " + hex.EncodeToString(b)
+	}
+	return out
+}
+
 // TestCorpusNftToNlsh loads the corpus with `nft -f` and lists it through
-// nlsh: every rule must come back as the same text.
+// nlsh: every rule must come back as the same text. The same rules loaded
+// through nlsh (in another namespace) must list as the same expressions
+// as nft's, anonymous sets' names aside: nlsh writes what nft writes (the
+// same dependencies, byte orders and registers), not only text that nft
+// prints alike.
 func TestCorpusNftToNlsh(t *testing.T) {
 	rules := readCorpus(t)
 	ns, c := setup(t, nil)
@@ -134,6 +162,33 @@ func TestCorpusNftToNlsh(t *testing.T) {
 		k := o.Family + " " + o.Table + " " + o.Chain
 		byChain[k] = append(byChain[k], o)
 	}
+	_, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tables, chains := skeleton()
+	for _, tb := range tables {
+		tx.AddTable(tb)
+	}
+	for _, ch := range chains {
+		tx.AddChain(ch)
+	}
+	for _, o := range corpusObjects() {
+		tx.AddObject(o)
+	}
+	for _, r := range rules {
+		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	byNlsh, err := c2.Rules(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nlshByChain := map[string][]*nfnl.Rule{}
+	for _, o := range byNlsh {
+		k := o.Family + " " + o.Table + " " + o.Chain
+		nlshByChain[k] = append(nlshByChain[k], o)
+	}
 	seen := map[string]int{}
 	for i, r := range rules {
 		key := r.family + " " + r.table + " " + r.chain
@@ -143,8 +198,16 @@ func TestCorpusNftToNlsh(t *testing.T) {
 			if n >= len(byChain[key]) {
 				t.Fatalf("rule %d of %s not listed", n, key)
 			}
-			if o := byChain[key][n]; o.Text != r.text {
+			o := byChain[key][n]
+			if o.Text != r.text {
 				t.Errorf("nlsh lists %q", o.Text)
+			}
+			if n >= len(nlshByChain[key]) {
+				t.Fatalf("rule %d of %s not made by nlsh", n, key)
+			}
+			got, want := exprWire(t, nlshByChain[key][n].Exprs), exprWire(t, o.Exprs)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("nlsh made\n %s\nnft made\n %s", strings.Join(got, "\n "), strings.Join(want, "\n "))
 			}
 		})
 	}

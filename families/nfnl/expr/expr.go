@@ -77,6 +77,7 @@ func constructors() []func() Expr {
 		func() Expr { return &Objref{} },
 		func() Expr { return &Dynset{} },
 		func() Expr { return &Queue{} },
+		func() Expr { return &Byteorder{} },
 	}
 }
 

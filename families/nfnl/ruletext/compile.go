@@ -95,7 +95,48 @@ func (c *Compiler) Compile(family, text string) (*Rule, error) {
 			return nil, fmt.Errorf("rule %q: at %q: %w", text, strings.Join(toks[start:min(start+3, len(toks))], " "), err)
 		}
 	}
+	s.out.Exprs = mergePayloads(s.out.Exprs)
 	return s.out, nil
+}
+
+// mergePayloads merges two header fields compared one after the other
+// with == into one load and one comparison where nft does ("tcp sport
+// 1000 tcp dport 22" loads the 4 bytes of both ports): adjacent fields of
+// one header, together at most 4 bytes (the kernel's fast path), or of
+// the link layer, or one of them longer than 4 bytes, and at most 16.
+func mergePayloads(xs []expr.Expr) []expr.Expr {
+	for i := 0; i+3 < len(xs); {
+		p1, ok1 := xs[i].(*expr.Payload)
+		c1, ok2 := xs[i+1].(*expr.Cmp)
+		p2, ok3 := xs[i+2].(*expr.Payload)
+		c2, ok4 := xs[i+3].(*expr.Cmp)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !mergeable(p1, c1, p2, c2) {
+			i++
+			continue
+		}
+		if p2.Offset < p1.Offset {
+			p1, c1, p2, c2 = p2, c2, p1, c1
+		}
+		merged := []expr.Expr{
+			&expr.Payload{DestRegister: p1.DestRegister, Base: p1.Base, Offset: p1.Offset, Len: p1.Len + p2.Len},
+			&expr.Cmp{SourceRegister: c1.SourceRegister, Op: expr.CmpEq, Data: append(slices.Clone(c1.Data), c2.Data...)},
+		}
+		xs = slices.Replace(xs, i, i+4, merged...)
+	}
+	return xs
+}
+
+func mergeable(p1 *expr.Payload, c1 *expr.Cmp, p2 *expr.Payload, c2 *expr.Cmp) bool {
+	if p1.DestRegister != expr.Reg1 || p2.DestRegister != expr.Reg1 || p1.Base != p2.Base || p1.SourceRegister != 0 || p2.SourceRegister != 0 ||
+		c1.SourceRegister != expr.Reg1 || c2.SourceRegister != expr.Reg1 || c1.Op != expr.CmpEq || c2.Op != expr.CmpEq ||
+		uint32(len(c1.Data)) != p1.Len || uint32(len(c2.Data)) != p2.Len {
+		return false
+	}
+	if p1.Offset+p1.Len != p2.Offset && p2.Offset+p2.Len != p1.Offset {
+		return false
+	}
+	total := p1.Len + p2.Len
+	return total <= 16 && (total <= 4 || p1.Base == expr.PayloadLL || p1.Len > 4 || p2.Len > 4)
 }
 
 func (s *state) emit(x ...expr.Expr) { s.out.Exprs = append(s.out.Exprs, x...) }
@@ -292,6 +333,16 @@ func (s *state) payloadMatch(proto string) error {
 	return err
 }
 
+// opName spells a comparison operator.
+func opName(op uint32) string {
+	for n, v := range cmpOps {
+		if v == op {
+			return n
+		}
+	}
+	return "?"
+}
+
 var cmpOps = map[string]uint32{"==": expr.CmpEq, "!=": expr.CmpNeq, "<": expr.CmpLt, "<=": expr.CmpLte, ">": expr.CmpGt, ">=": expr.CmpGte}
 
 // relational compiles "[op] value" after a load: a value, a prefix, a
@@ -396,7 +447,11 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: typ.put(uint64(idx))})
 		return nil
 	}
+	ordered := op != expr.CmpEq && op != expr.CmpNeq
 	if typ.Bits && typ.ID != 15 {
+		if ordered {
+			return fmt.Errorf("%s is a set of flags: it has no order (want == or !=)", typ.Name)
+		}
 		b, err := typ.Parse(v)
 		if err != nil {
 			return err
@@ -431,7 +486,26 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 			&expr.Cmp{SourceRegister: reg, Op: op, Data: a})
 		return nil
 	}
+	// The kernel orders register bytes as a big-endian number: a value in
+	// host order is turned first (nft's byteorder), and so are the bounds.
+	hostOrder := typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName
+	loadOrdered := func() {
+		s.emit(load(uint32(flen)))
+		if hostOrder {
+			s.emit(&expr.Byteorder{SourceRegister: reg, DestRegister: reg, Op: expr.ByteorderHton, Len: uint32(typ.Len), Size: uint32(typ.Len)})
+		}
+	}
+	order := func(b []byte) []byte {
+		if hostOrder {
+			b = slices.Clone(b)
+			slices.Reverse(b)
+		}
+		return b
+	}
 	if lo, hi, ok := splitRange(v, typ); ok {
+		if ordered {
+			return fmt.Errorf("%s %s: a range takes == or !=", opName(op), v)
+		}
 		a, err := typ.Parse(lo)
 		if err != nil {
 			return err
@@ -440,18 +514,23 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		if err != nil {
 			return err
 		}
+		loadOrdered()
 		if op == expr.CmpNeq {
-			s.emit(load(uint32(flen)), &expr.Range{SourceRegister: reg, Op: expr.CmpNeq, From: a, To: b})
+			s.emit(&expr.Range{SourceRegister: reg, Op: expr.CmpNeq, From: order(a), To: order(b)})
 			return nil
 		}
-		s.emit(load(uint32(flen)),
-			&expr.Cmp{SourceRegister: reg, Op: expr.CmpGte, Data: a},
-			&expr.Cmp{SourceRegister: reg, Op: expr.CmpLte, Data: b})
+		s.emit(&expr.Cmp{SourceRegister: reg, Op: expr.CmpGte, Data: order(a)},
+			&expr.Cmp{SourceRegister: reg, Op: expr.CmpLte, Data: order(b)})
 		return nil
 	}
 	b, err := typ.Parse(v)
 	if err != nil {
 		return err
+	}
+	if ordered {
+		loadOrdered()
+		s.emit(&expr.Cmp{SourceRegister: reg, Op: op, Data: order(b)})
+		return nil
 	}
 	s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: b})
 	return nil

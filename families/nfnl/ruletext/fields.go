@@ -80,6 +80,7 @@ func metaKeys() []metaKey {
 		{"mark", expr.MetaMark, "mark", false},
 		{"pkttype", expr.MetaPkttype, "pkt_type", false},
 		{"nftrace", expr.MetaNftrace, "integer8", false},
+		{"length", expr.MetaLen, "integer", false},
 		{"priority", expr.MetaPriority, "classid", false},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -616,6 +617,44 @@ var opNames = map[uint32]string{expr.CmpEq: "", expr.CmpNeq: "!= ", expr.CmpLt: 
 func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) error {
 	next := s.at(1)
 	w := name + " "
+	if bo, ok := next.(*expr.Byteorder); ok {
+		// "meta mark > 0x10": the load turned to network order, then
+		// ordered comparisons or a range of network-order bounds
+		if bo.Op != expr.ByteorderHton || bo.SourceRegister != reg || bo.DestRegister != reg ||
+			int(bo.Len) != typ.Len || bo.Len != bo.Size || typ.Order != HostEndian {
+			return s.fail()
+		}
+		host := func(b []byte) []byte {
+			b = slices.Clone(b)
+			slices.Reverse(b)
+			return b
+		}
+		switch c := s.at(2).(type) {
+		case *expr.Cmp:
+			if c.SourceRegister != reg || len(c.Data) != typ.Len {
+				return s.fail()
+			}
+			if c2, ok := s.at(3).(*expr.Cmp); ok && c.Op == expr.CmpGte && c2.Op == expr.CmpLte && c2.SourceRegister == reg && len(c2.Data) == typ.Len {
+				s.out = append(s.out, w+typ.Format(host(c.Data))+"-"+typ.Format(host(c2.Data)))
+				s.i += 4
+				return nil
+			}
+			if c.Op == expr.CmpEq || c.Op == expr.CmpNeq {
+				return s.fail()
+			}
+			s.out = append(s.out, w+opNames[c.Op]+typ.Format(host(c.Data)))
+			s.i += 3
+			return nil
+		case *expr.Range:
+			if c.SourceRegister != reg || c.Op != expr.CmpNeq || len(c.From) != typ.Len || len(c.To) != typ.Len {
+				return s.fail()
+			}
+			s.out = append(s.out, w+"!= "+typ.Format(host(c.From))+"-"+typ.Format(host(c.To)))
+			s.i += 3
+			return nil
+		}
+		return s.fail()
+	}
 	switch c := next.(type) {
 	case *expr.Cmp:
 		if c.SourceRegister != reg {
