@@ -25,6 +25,7 @@ func buildObjects(tx *nfnl.Tx) {
 		{Name: "ifs", Type: "ifname", Elements: []nfnl.Element{{Key: `"eth0"`}, {Key: `"lo"`}}},
 		{Name: "macs", Type: "ether_addr", Elements: []nfnl.Element{{Key: "02:00:00:00:00:01"}}},
 		{Name: "marks", Type: "mark", Elements: []nfnl.Element{{Key: "0x00000001"}}},
+		{Name: "markr", Type: "mark", Flags: nfnl.SetInterval, Elements: []nfnl.Element{{Key: "0x00000001-0x00000005"}, {Key: "0x00000010"}}},
 		{Name: "protos", Type: "inet_proto", Elements: []nfnl.Element{{Key: "tcp"}, {Key: "udp"}}},
 		{Name: "pairs", Type: "ipv4_addr . inet_service", Elements: []nfnl.Element{{Key: "10.0.0.1 . 22"}}},
 		{Name: "tmo", Type: "ipv4_addr", Timeout: 3600},

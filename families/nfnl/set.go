@@ -3,6 +3,7 @@ package nfnl
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/nlsh/nlsh/core/codec"
@@ -267,6 +268,9 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 			}
 		}
 		if interval && len(sc.key) == 1 {
+			if sc.key.IntervalsInNetworkOrder() {
+				key, keyEnd = swapped(key), swapped(keyEnd)
+			}
 			ranges = append(ranges, ruletext.Element{Key: key, KeyEnd: keyEnd})
 			out = append(out, w)
 			continue
@@ -324,9 +328,23 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 	}
 	var out []Element
 	for _, r := range sc.ranges(ws) {
-		out = append(out, Element{Key: ruletext.FormatElement(sc.key[0], r.e), Value: value(r.w)})
+		e := r.e
+		if sc.key.IntervalsInNetworkOrder() {
+			e.Key, e.KeyEnd = swapped(e.Key), swapped(e.KeyEnd)
+		}
+		out = append(out, Element{Key: ruletext.FormatElement(sc.key[0], e), Value: value(r.w)})
 	}
 	return out
+}
+
+// swapped returns b's bytes in the other byte order (nil stays nil).
+func swapped(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	b = bytes.Clone(b)
+	slices.Reverse(b)
+	return b
 }
 
 type wrange struct {

@@ -333,6 +333,38 @@ func (s *state) payloadMatch(proto string) error {
 	return err
 }
 
+// hostOrdered reports whether the kernel would order values of typ wrong:
+// numbers in host byte order, which it compares as big-endian bytes.
+func hostOrdered(typ *Type) bool {
+	return typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName
+}
+
+// setLookup emits load and lk, a lookup in the rule's anonymous set. An
+// interval set orders its keys as the kernel compares them: of a
+// host-order type, nft keeps them in network order and turns the loaded
+// value so too (a byteorder before the lookup).
+func (s *state) setLookup(load expr.Expr, typ *Type, set *AnonSet, lk *expr.Lookup) {
+	s.emit(load)
+	if set.Interval && hostOrdered(typ) {
+		for i := range set.Elements {
+			e := &set.Elements[i]
+			e.Key = reversed(e.Key)
+			if e.KeyEnd != nil {
+				e.KeyEnd = reversed(e.KeyEnd)
+			}
+		}
+		s.emit(&expr.Byteorder{SourceRegister: lk.SourceRegister, DestRegister: lk.SourceRegister, Op: expr.ByteorderHton,
+			Len: uint32(typ.Len), Size: uint32(typ.Len)})
+	}
+	s.emit(lk)
+}
+
+func reversed(b []byte) []byte {
+	b = slices.Clone(b)
+	slices.Reverse(b)
+	return b
+}
+
 // opName spells a comparison operator.
 func opName(op uint32) string {
 	for n, v := range cmpOps {
@@ -387,7 +419,7 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 				return err
 			}
 			s.out.Sets = append(s.out.Sets, set)
-			s.emit(load(uint32(flen)), &expr.Lookup{Set: "__map%d", SetID: uint32(len(s.out.Sets)), SourceRegister: reg,
+			s.setLookup(load(uint32(flen)), typ, set, &expr.Lookup{Set: "__map%d", SetID: uint32(len(s.out.Sets)), SourceRegister: reg,
 				DestRegister: expr.RegVerdict, IsMap: true})
 			return nil
 		}
@@ -416,7 +448,7 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		if op == expr.CmpNeq {
 			lk.Flags = expr.LookupInvert
 		}
-		s.emit(load(uint32(flen)), lk)
+		s.setLookup(load(uint32(flen)), typ, set, lk)
 		return nil
 	}
 	v := l.next()
@@ -488,7 +520,7 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	}
 	// The kernel orders register bytes as a big-endian number: a value in
 	// host order is turned first (nft's byteorder), and so are the bounds.
-	hostOrder := typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName
+	hostOrder := hostOrdered(typ)
 	loadOrdered := func() {
 		s.emit(load(uint32(flen)))
 		if hostOrder {

@@ -652,6 +652,38 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			s.out = append(s.out, w+"!= "+typ.Format(host(c.From))+"-"+typ.Format(host(c.To)))
 			s.i += 3
 			return nil
+		case *expr.Lookup:
+			// an interval set of network-order keys (setLookup)
+			if c.SourceRegister != reg || !strings.HasPrefix(c.Set, "__") || s.sets == nil {
+				return s.fail()
+			}
+			set := s.sets(c.Set, c.SetID)
+			if set == nil || !set.Interval {
+				return s.fail()
+			}
+			es := make([]Element, len(set.Elements))
+			for i, e := range set.Elements {
+				es[i] = e
+				if len(e.Key) != typ.Len || (e.KeyEnd != nil && len(e.KeyEnd) != typ.Len) {
+					return s.fail()
+				}
+				es[i].Key = host(e.Key)
+				if e.KeyEnd != nil {
+					es[i].KeyEnd = host(e.KeyEnd)
+				}
+			}
+			op, v := "", FormatElements(typ, es)
+			if c.IsMap {
+				if c.DestRegister != expr.RegVerdict || !set.VerdictMap {
+					return s.fail()
+				}
+				op = "vmap "
+			} else if c.Flags&expr.LookupInvert != 0 {
+				op = "!= "
+			}
+			s.out = append(s.out, w+op+v)
+			s.i += 3
+			return nil
 		}
 		return s.fail()
 	}

@@ -228,6 +228,12 @@ func (k KeyType) Format(b []byte) string {
 	return strings.Join(parts, " . ")
 }
 
+// IntervalsInNetworkOrder reports whether an interval set of the key
+// holds its keys in network byte order, turned from the host order its
+// values are in (a number in host order, such as a mark), as nft keeps
+// them: the kernel orders an interval set's keys as big-endian numbers.
+func (k KeyType) IntervalsInNetworkOrder() bool { return len(k) == 1 && hostOrdered(k[0]) }
+
 // Names lists the member type names.
 func (k KeyType) Names() []string {
 	s := make([]string, len(k))
