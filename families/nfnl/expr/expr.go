@@ -78,6 +78,7 @@ func constructors() []func() Expr {
 		func() Expr { return &Dynset{} },
 		func() Expr { return &Queue{} },
 		func() Expr { return &Byteorder{} },
+		func() Expr { return &Connlimit{} },
 	}
 }
 

@@ -306,6 +306,9 @@ func (s *state) payloadMatch(proto string) error {
 			if err != nil {
 				return err
 			}
+			if isZero(mask) {
+				return fmt.Errorf("%s %s %s / %s: the mask names no flag", proto, f.name, t, m)
+			}
 			for i := range v {
 				if v[i]&^mask[i] != 0 {
 					return fmt.Errorf("%s %s %s / %s: the value has flags the mask leaves out", proto, f.name, t, m)
@@ -729,6 +732,20 @@ func (s *state) metaMatch(key string) error {
 }
 
 func (s *state) ctMatch(key string) error {
+	if key == "count" {
+		// "ct count 10", "ct count over 10"
+		cl := &expr.Connlimit{}
+		if s.l.accept("over") {
+			cl.Flags = expr.ConnlimitInvert
+		}
+		n, err := strconv.ParseUint(s.l.next(), 10, 32)
+		if err != nil {
+			return fmt.Errorf("ct count: want a number of connections")
+		}
+		cl.Count = uint32(n)
+		s.emit(cl)
+		return nil
+	}
 	if dir := slices.Index(ctDirs, key); dir >= 0 {
 		name := s.l.next()
 		if name == "ip" || name == "ip6" {

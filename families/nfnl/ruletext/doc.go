@@ -7,7 +7,8 @@
 // with prefixes, ranges and anonymous or named sets (and adjacent fields
 // nft compares in one go); concatenations matched against sets ("ip
 // saddr . tcp dport { 10.0.0.1 . 22 }", "... @pairs"); th sport/dport; meta
-// l4proto/mark/nfproto/pkttype; masked values ("meta mark & 0xff ==
+// l4proto/mark/nfproto/pkttype/length/skuid/skgid (ordered comparisons
+// of host-order values as nft makes them); ct count; masked values ("meta mark & 0xff ==
 // 0x10"); tcp/udp ports with ranges and sets; tcp flags (and "flags /
 // mask"); icmp/icmpv6 type; fib lookups ("fib daddr type local", "fib
 // saddr . iif oif missing"); ct state/status/mark/direction and a

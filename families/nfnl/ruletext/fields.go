@@ -81,6 +81,8 @@ func metaKeys() []metaKey {
 		{"pkttype", expr.MetaPkttype, "pkt_type", false},
 		{"nftrace", expr.MetaNftrace, "integer8", false},
 		{"length", expr.MetaLen, "integer", false},
+		{"skuid", expr.MetaSkuid, "uid", false},
+		{"skgid", expr.MetaSkgid, "gid", false},
 		{"priority", expr.MetaPriority, "classid", false},
 	}
 }

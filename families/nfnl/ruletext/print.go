@@ -275,6 +275,16 @@ func (s *pstate) one() error {
 		return s.fail()
 	case *expr.Fib:
 		return s.fib(x)
+	case *expr.Connlimit:
+		w := "ct count "
+		switch x.Flags {
+		case 0:
+		case expr.ConnlimitInvert:
+			w += "over "
+		default:
+			return s.fail()
+		}
+		s.out = append(s.out, w+strconv.FormatUint(uint64(x.Count), 10))
 	case *expr.Counter:
 		s.out = append(s.out, fmt.Sprintf("counter packets %d bytes %d", x.Packets, x.Bytes))
 	case *expr.Log:

@@ -51,6 +51,8 @@ const (
 	TypeFibAddr      = 38
 	TypePktType      = 31
 	TypeClassID      = 23
+	TypeUID          = 24
+	TypeGID          = 25
 	TypeCtDir        = 27
 	TypeIfName       = 41
 	concatTypeBits   = 6
@@ -93,6 +95,9 @@ func NewTypes() *Types {
 			1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}},
 		{ID: TypeCtDir, Name: "ct_dir", Len: 1, Order: HostEndian, Symbols: map[uint64]string{0: "original", 1: "reply"}},
 		{ID: TypeClassID, Name: "classid", Len: 4, Order: HostEndian},
+		// printed as numbers, as nft prints them by default
+		{ID: TypeUID, Name: "uid", Len: 4, Order: HostEndian},
+		{ID: TypeGID, Name: "gid", Len: 4, Order: HostEndian},
 		{ID: TypePktType, Name: "pkt_type", Len: 1, Order: HostEndian, Symbols: map[uint64]string{
 			0: "host", 1: "broadcast", 2: "multicast", 3: "other"}},
 		// integers of header fields narrower than a register (ip ttl,
