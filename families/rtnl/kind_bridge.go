@@ -58,7 +58,7 @@ var bridgeKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "vlan_stats_per_port", Const: "IFLA_BR_VLAN_STATS_PER_PORT", Type: 45, Kind: codec.KindU8, Max: 1},
 		// struct br_boolopt_multi, listed (and set) as ip does: by its
 		// bits, enum br_boolopt_id.
-		kindOption{Name: "multi_boolopt", Const: "IFLA_BR_MULTI_BOOLOPT", Type: 46, Kind: codec.KindStruct, Struct: brBooloptMulti, Format: fmtOmit},
+		kindOption{Name: "multi_boolopt", Const: "IFLA_BR_MULTI_BOOLOPT", Type: 46, Kind: codec.KindStruct, Struct: brBooloptMulti(), Format: fmtOmit},
 		kindOption{Name: "no_linklocal_learn", BitOf: "multi_boolopt", Bit: 0},
 		kindOption{Name: "mcast_vlan_snooping", BitOf: "multi_boolopt", Bit: 1},
 		kindOption{Name: "mst_enabled", BitOf: "multi_boolopt", Bit: 2},
@@ -70,7 +70,10 @@ var bridgeKind = sync.OnceValue(func() *linkKind {
 })
 
 // brBooloptMulti is struct br_boolopt_multi: the values of the bits in
-// optval, the bits that count in optmask.
-var brBooloptMulti = codec.NewStruct("br_boolopt_multi", 8,
-	codec.Attr{Name: "optval", Kind: codec.KindU32, Offset: 0},
-	codec.Attr{Name: "optmask", Kind: codec.KindU32, Offset: 4})
+// optval, the bits that count in optmask. (Built with the kind's rows,
+// not at start-up.)
+func brBooloptMulti() *codec.Struct {
+	return codec.NewStruct("br_boolopt_multi", 8,
+		codec.Attr{Name: "optval", Kind: codec.KindU32, Offset: 0},
+		codec.Attr{Name: "optmask", Kind: codec.KindU32, Offset: 4})
+}

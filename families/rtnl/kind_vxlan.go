@@ -25,7 +25,7 @@ var vxlanKind = sync.OnceValue(func() *linkKind {
 		kindOption{Name: "learning", Const: "IFLA_VXLAN_LEARNING", Type: 7, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "ageing", Const: "IFLA_VXLAN_AGEING", Type: 8, Kind: codec.KindU32},
 		kindOption{Name: "limit", Const: "IFLA_VXLAN_LIMIT", Type: 9, Kind: codec.KindU32},
-		kindOption{Name: "port_range", Const: "IFLA_VXLAN_PORT_RANGE", Type: 10, Kind: codec.KindStruct, Struct: vxlanPortRange},
+		kindOption{Name: "port_range", Const: "IFLA_VXLAN_PORT_RANGE", Type: 10, Kind: codec.KindStruct, Struct: vxlanPortRange()},
 		kindOption{Name: "proxy", Const: "IFLA_VXLAN_PROXY", Type: 11, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "rsc", Const: "IFLA_VXLAN_RSC", Type: 12, Kind: codec.KindU8, Bool: true},
 		kindOption{Name: "l2miss", Const: "IFLA_VXLAN_L2MISS", Type: 13, Kind: codec.KindU8, Bool: true},
@@ -56,6 +56,8 @@ var vxlanKind = sync.OnceValue(func() *linkKind {
 
 // vxlanPortRange is struct ifla_vxlan_port_range: the UDP source ports,
 // in network byte order.
-var vxlanPortRange = codec.NewStruct("ifla_vxlan_port_range", 4,
-	codec.Attr{Name: "low", Kind: codec.KindBe16, Offset: 0},
-	codec.Attr{Name: "high", Kind: codec.KindBe16, Offset: 2})
+func vxlanPortRange() *codec.Struct {
+	return codec.NewStruct("ifla_vxlan_port_range", 4,
+		codec.Attr{Name: "low", Kind: codec.KindBe16, Offset: 0},
+		codec.Attr{Name: "high", Kind: codec.KindBe16, Offset: 2})
+}

@@ -929,7 +929,10 @@ func (s *state) set(typ *Type, settable bool, target expr.Expr, what string) err
 }
 
 // objTypes are the stateful objects a rule names (NFT_OBJECT_*).
-var objTypes = map[string]uint32{"counter": 1, "quota": 2, "limit": 4}
+var objTypes = [...]struct {
+	name string
+	typ  uint32
+}{{"counter", 1}, {"quota", 2}, {"limit", 4}}
 
 // objref compiles "counter name NAME" (quota, limit): a reference to a
 // named object of the table.
@@ -938,7 +941,11 @@ func (s *state) objref(kind string) error {
 	if name == "" {
 		return fmt.Errorf("%s name: no name", kind)
 	}
-	s.emit(&expr.Objref{Type: objTypes[kind], Name: name})
+	for _, o := range objTypes {
+		if o.name == kind {
+			s.emit(&expr.Objref{Type: o.typ, Name: name})
+		}
+	}
 	return nil
 }
 

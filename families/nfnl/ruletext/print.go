@@ -337,9 +337,9 @@ func (s *pstate) one() error {
 		s.out = append(s.out, "notrack")
 	case *expr.Objref:
 		kind := ""
-		for k, v := range objTypes {
-			if v == x.Type {
-				kind = k
+		for _, o := range objTypes {
+			if o.typ == x.Type {
+				kind = o.name
 			}
 		}
 		if kind == "" || x.Name == "" || x.SourceRegister != 0 {
