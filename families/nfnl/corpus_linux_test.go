@@ -21,23 +21,7 @@ func TestCorpusNlshToNft(t *testing.T) {
 		t.Fatalf("corpus has %d rules, want at least 60", len(rules))
 	}
 	ns, c := setup(t, nil)
-	tx := c.Begin()
-	tables, chains := skeleton()
-	for _, tb := range tables {
-		tx.AddTable(tb)
-	}
-	for _, ch := range chains {
-		tx.AddChain(ch)
-	}
-	for _, o := range corpusObjects() {
-		tx.AddObject(o)
-	}
-	for _, r := range rules {
-		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
-	}
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
+	loadCorpus(t, c, rules)
 	listed := nft(t, ns, "list", "ruleset")
 	byChain := chainRules(listed)
 	seen := map[string]int{}
@@ -115,6 +99,29 @@ func TestCorpusNlshToNft(t *testing.T) {
 	}
 }
 
+// loadCorpus makes the skeleton, the corpus objects and rules through c
+// in one transaction.
+func loadCorpus(t *testing.T, c *nfnl.Client, rules []corpusRule) {
+	t.Helper()
+	tx := c.Begin()
+	tables, chains := skeleton()
+	for _, tb := range tables {
+		tx.AddTable(tb)
+	}
+	for _, ch := range chains {
+		tx.AddChain(ch)
+	}
+	for _, o := range corpusObjects() {
+		tx.AddObject(o)
+	}
+	for _, r := range rules {
+		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // exprWire is the wire form of xs as the kernel lists them, but for a
 // lookup's set name and id (the kernel numbers anonymous sets in the
 // order they were made).
@@ -163,23 +170,7 @@ func TestCorpusNftToNlsh(t *testing.T) {
 		byChain[k] = append(byChain[k], o)
 	}
 	_, c2 := setup(t, nil)
-	tx := c2.Begin()
-	tables, chains := skeleton()
-	for _, tb := range tables {
-		tx.AddTable(tb)
-	}
-	for _, ch := range chains {
-		tx.AddChain(ch)
-	}
-	for _, o := range corpusObjects() {
-		tx.AddObject(o)
-	}
-	for _, r := range rules {
-		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
-	}
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
+	loadCorpus(t, c2, rules)
 	byNlsh, err := c2.Rules(ctx(t), nfnl.Filter{})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"os"
 	"testing"
+
+	"github.com/nlsh/nlsh/internal/testutil"
 )
 
 func TestRuleLiveCrossCheck(t *testing.T) {
@@ -29,10 +31,27 @@ func TestRuleLiveCrossCheck(t *testing.T) {
 	}
 	ns.IP("rule", "add", "pref", "300", "from", "10.1.0.0/16", "fwmark", "7", "table", "7")
 	ns.IP("-6", "rule", "add", "pref", "301", "to", "2001:db8:1::/48", "iif", "v1", "table", "main")
+	compareRulesWithIP(t, ns, c, nil)
+	if err := c.DelRule(ctx, Rule{Priority: 101, Family: "inet"}); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := c.ListRules(ctx, RuleFilter{Family: "inet"})
+	for _, r := range rs {
+		if r.Priority == 101 {
+			t.Error("rule 101 still listed after DelRule")
+		}
+	}
+}
+
+// compareRulesWithIP requires nlsh to list both families' rules as ip -j
+// rule show prints them (ruleAsIP); adjust, if not nil, sees each pair
+// first.
+func compareRulesWithIP(t *testing.T, ns *testutil.NS, c *Client, adjust func(r *Rule, got, want map[string]any)) {
+	t.Helper()
 	for _, fam := range []string{"-4", "-6"} {
 		var want []map[string]any
 		ns.IPJSON(&want, fam, "rule", "show")
-		rs, err := c.ListRules(ctx, RuleFilter{Family: map[string]string{"-4": "inet", "-6": "inet6"}[fam]})
+		rs, err := c.ListRules(ctx(t), RuleFilter{Family: map[string]string{"-4": "inet", "-6": "inet6"}[fam]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,20 +60,14 @@ func TestRuleLiveCrossCheck(t *testing.T) {
 		}
 		for i, r := range rs {
 			got := ruleAsIP(&r)
+			if adjust != nil {
+				adjust(&r, got, want[i])
+			}
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(want[i])
 			if string(g) != string(w) {
 				t.Errorf("%s rule %d:\n nlsh %s\n ip   %s", fam, i, g, w)
 			}
-		}
-	}
-	if err := c.DelRule(ctx, Rule{Priority: 101, Family: "inet"}); err != nil {
-		t.Fatal(err)
-	}
-	rs, _ := c.ListRules(ctx, RuleFilter{Family: "inet"})
-	for _, r := range rs {
-		if r.Priority == 101 {
-			t.Error("rule 101 still listed after DelRule")
 		}
 	}
 }
@@ -141,32 +154,15 @@ func TestRuleSelectorsCrossCheck(t *testing.T) {
 	if _, err := os.Stat("/etc/protocols"); err != nil {
 		named = false // ip prints "ipproto-6" without it (the VM lane's root)
 	}
-	for _, fam := range []string{"-4", "-6"} {
-		var want []map[string]any
-		ns.IPJSON(&want, fam, "rule", "show")
-		rs, err := c.ListRules(ctx, RuleFilter{Family: map[string]string{"-4": "inet", "-6": "inet6"}[fam]})
-		if err != nil {
-			t.Fatal(err)
+	compareRulesWithIP(t, ns, c, func(r *Rule, got, want map[string]any) {
+		if !named {
+			delete(got, "ipproto")
+			delete(want, "ipproto")
 		}
-		if len(rs) != len(want) {
-			t.Fatalf("%s: nlsh lists %d rules, ip %d", fam, len(rs), len(want))
+		if r.Priority == 403 && r.Dport != 443 {
+			t.Errorf("rule 403 left is dport %d, want 443", r.Dport)
 		}
-		for i, r := range rs {
-			got := ruleAsIP(&r)
-			if !named {
-				delete(got, "ipproto")
-				delete(want[i], "ipproto")
-			}
-			g, _ := json.Marshal(got)
-			w, _ := json.Marshal(want[i])
-			if string(g) != string(w) {
-				t.Errorf("%s rule %d:\n nlsh %s\n ip   %s", fam, i, g, w)
-			}
-			if r.Priority == 403 && r.Dport != 443 {
-				t.Errorf("rule 403 left is dport %d, want 443", r.Dport)
-			}
-		}
-	}
+	})
 	for _, bad := range []Rule{
 		{Priority: 1, Family: "inet", Dport: 80, DportStart: 1, DportEnd: 2},
 		{Priority: 1, Family: "inet", DportStart: 9, DportEnd: 8},

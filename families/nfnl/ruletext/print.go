@@ -133,6 +133,18 @@ func (s *pstate) keyName(x expr.Expr) (string, *Type) {
 	return "", nil
 }
 
+// setSource returns the register a meta or ct set reads; false when x is
+// no set.
+func setSource(x expr.Expr) (uint32, bool) {
+	switch x := x.(type) {
+	case *expr.Meta:
+		return x.SourceRegister, x.DestRegister == 0
+	case *expr.Ct:
+		return x.SourceRegister, x.DestRegister == 0
+	}
+	return 0, false
+}
+
 // setFrom prints a meta or ct set at s.i+k whose register the load at
 // s.i (k 1) or an immediate (k 0) filled: "meta mark set ct mark",
 // "ct mark set 0x00000001". False when s.at(k) is no such set.
@@ -160,22 +172,10 @@ func (s *pstate) setFrom(k int, reg uint32, value func(*Type) string) bool {
 }
 
 func (s *pstate) one() error {
-	if x, ok := s.at(0).(*expr.Meta); ok && x.DestRegister == 0 {
+	if src, ok := setSource(s.at(0)); ok {
 		// a set from a register an immediate filled
-		if s.setFrom(0, x.SourceRegister, func(t *Type) string {
-			if b, ok := s.imm[x.SourceRegister]; ok && len(b) == t.Len {
-				return t.Format(b)
-			}
-			return ""
-		}) {
-			s.i++
-			return nil
-		}
-		return s.fail()
-	}
-	if x, ok := s.at(0).(*expr.Ct); ok && x.DestRegister == 0 {
-		if s.setFrom(0, x.SourceRegister, func(t *Type) string {
-			if b, ok := s.imm[x.SourceRegister]; ok && len(b) == t.Len {
+		if s.setFrom(0, src, func(t *Type) string {
+			if b, ok := s.imm[src]; ok && len(b) == t.Len {
 				return t.Format(b)
 			}
 			return ""
