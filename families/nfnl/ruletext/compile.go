@@ -75,6 +75,7 @@ type state struct {
 	out    *Rule
 	nfp    uint8 // network protocol already matched
 	l4     uint8 // transport protocol already matched
+	ether  bool  // the input device's type is known to be Ethernet
 }
 
 // Compile compiles rule text for a table of family ("ip", "inet", ...).
@@ -145,7 +146,7 @@ func (s *state) statement() error {
 	l := s.l
 	t := l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6", "th":
+	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6", "th", "ether":
 		return s.payloadMatch(t)
 	case "meta":
 		return s.metaMatch(l.next())
@@ -265,8 +266,19 @@ func (s *state) payloadField(proto string) (*header, *hfield, error) {
 	if h.l4 != 0 {
 		s.needL4(h.l4)
 	}
+	if h.base == expr.PayloadLL && s.family != "bridge" && !s.ether {
+		// outside a bridge the link-layer header is Ethernet's only on
+		// an Ethernet device: "meta iiftype ether", which nft adds
+		s.emit(&expr.Meta{Key: expr.MetaIiftype, DestRegister: expr.Reg1},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{arphrdEther, 0}})
+		s.ether = true
+	}
 	return h, f, nil
 }
+
+// arphrdEther is ARPHRD_ETHER, the device type meta iiftype loads (a u16
+// in host order).
+const arphrdEther = 1
 
 func (s *state) payloadMatch(proto string) error {
 	h, f, err := s.payloadField(proto)
@@ -283,8 +295,17 @@ func (s *state) payloadMatch(proto string) error {
 		}})
 	}
 	if f.bits {
-		// "tcp flags syn": (field & value) != 0; "syn,ack" as the
-		// printer writes several flags (tokenized apart at the commas)
+		// As nft: "tcp flags syn" is (field & value) != 0, "! syn"
+		// (field & value) == 0, "== syn" and "!= syn" compare the whole
+		// field; "syn,ack" as the printer writes several flags
+		// (tokenized apart at the commas)
+		none := s.l.accept("!")
+		exact, isExact := cmpOps[s.l.peek()]
+		if isExact && (exact == expr.CmpEq || exact == expr.CmpNeq) && !none {
+			s.l.next()
+		} else {
+			isExact = false
+		}
 		t := s.l.next()
 		for s.l.peek() == "," {
 			s.l.next()
@@ -297,6 +318,9 @@ func (s *state) payloadMatch(proto string) error {
 		if s.l.accept("/") {
 			// "tcp flags syn / syn,ack": the flags of the mask, those of
 			// the value set, the others clear
+			if none || isExact {
+				return fmt.Errorf("%s %s ... %s /: give the flags that are set and the mask, with no operator", proto, f.name, t)
+			}
 			m := s.l.next()
 			for s.l.peek() == "," {
 				s.l.next()
@@ -319,9 +343,17 @@ func (s *state) payloadMatch(proto string) error {
 				&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: v})
 			return nil
 		}
+		if isExact {
+			s.emit(load(f.offset, f.len), &expr.Cmp{SourceRegister: expr.Reg1, Op: exact, Data: v})
+			return nil
+		}
+		cop := expr.CmpNeq
+		if none {
+			cop = expr.CmpEq
+		}
 		s.emit(load(f.offset, f.len),
 			&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: f.len, Mask: v, Xor: make([]byte, len(v))},
-			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpNeq, Data: make([]byte, len(v))})
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: cop, Data: make([]byte, len(v))})
 		return nil
 	}
 	start := len(s.out.Exprs)
@@ -410,9 +442,13 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		return nil
 	}
 	op := expr.CmpEq
+	explicit := false // an operator given ("==" compares a flag type whole)
+	noneOf := false   // "!": none of a flag type's flags
 	if o, ok := cmpOps[l.peek()]; ok {
-		op = o
+		op, explicit = o, true
 		l.next()
+	} else if typ.Bits && l.accept("!") {
+		noneOf = true
 	}
 	if l.peek() == "vmap" {
 		l.next()
@@ -491,8 +527,14 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		if err != nil {
 			return err
 		}
-		cop := expr.CmpNeq
-		if op == expr.CmpNeq {
+		if explicit {
+			// "ct state == established", "!= established": as nft, the
+			// whole value
+			s.emit(load(uint32(flen)), &expr.Cmp{SourceRegister: reg, Op: op, Data: b})
+			return nil
+		}
+		cop := expr.CmpNeq // any of the flags
+		if noneOf {
 			cop = expr.CmpEq
 		}
 		s.emit(load(uint32(flen)),
@@ -833,7 +875,7 @@ const reg32First = 8
 func (s *state) concatMember() (member, error) {
 	t := s.l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "th":
+	case "ip", "ip6", "tcp", "udp", "th", "ether":
 		h, f, err := s.payloadField(t)
 		if err != nil {
 			return member{}, err

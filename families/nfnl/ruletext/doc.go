@@ -10,7 +10,8 @@
 // l4proto/mark/nfproto/pkttype/length/skuid/skgid (ordered comparisons
 // of host-order values as nft makes them); ct count; masked values ("meta mark & 0xff ==
 // 0x10"); tcp/udp ports with ranges and sets; tcp flags (and "flags /
-// mask"); icmp/icmpv6 type; fib lookups ("fib daddr type local", "fib
+// mask", "! syn", and "== syn"/"!= syn" comparing all flags, as for ct
+// state); ether saddr/daddr/type; icmp/icmpv6 type; fib lookups ("fib daddr type local", "fib
 // saddr . iif oif missing"); ct state/status/mark/direction and a
 // direction's tuple ("ct original ip daddr", "ct reply proto-dst"); meta
 // mark, nftrace and priority and ct mark set (to a value or to the other

@@ -51,6 +51,11 @@ func headers() []header {
 		{name: "icmpv6", base: expr.PayloadTransport, l4: 58, nfp: 10, fields: []hfield{
 			{name: "type", offset: 0, len: 1, typ: "icmpv6_type"},
 		}},
+		{name: "ether", base: expr.PayloadLL, fields: []hfield{
+			{name: "daddr", offset: 0, len: 6, typ: "ether_addr"},
+			{name: "saddr", offset: 6, len: 6, typ: "ether_addr"},
+			{name: "type", offset: 12, len: 2, typ: "ether_type"},
+		}},
 		// the ports of any transport header, with no protocol dependency
 		// (after the headers above, which name a known protocol's)
 		{name: "th", base: expr.PayloadTransport, fields: []hfield{

@@ -212,6 +212,15 @@ func (s *pstate) one() error {
 		if x.DestRegister == 0 {
 			return s.fail()
 		}
+		if c, ok := s.at(1).(*expr.Cmp); ok && x.Key == expr.MetaIiftype && c.Op == expr.CmpEq && c.SourceRegister == x.DestRegister &&
+			len(c.Data) == 2 && c.Data[0] == arphrdEther && c.Data[1] == 0 && s.family != "bridge" {
+			// "meta iiftype ether", the dependency of a link-layer
+			// header load after it, which nft does not print
+			if pl, ok := s.at(2).(*expr.Payload); ok && pl.Base == expr.PayloadLL && pl.DestRegister != 0 {
+				s.i += 2
+				return nil
+			}
+		}
 		if c, ok := s.at(1).(*expr.Cmp); ok && c.Op == expr.CmpEq && len(c.Data) == 1 {
 			switch x.Key {
 			case expr.MetaNfproto:
@@ -713,6 +722,10 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			prefix = len(c.Data) * 8
 		}
 		v := s.value(typ, c.Data)
+		if typ.Bits && c.Op == expr.CmpEq {
+			// a flag type compared whole: "ct state == established"
+			v = "== " + v
+		}
 		if prefix > 0 {
 			full := make([]byte, typ.Len)
 			copy(full, c.Data)
@@ -738,7 +751,7 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		if typ.Bits && isZero(cm.Data) {
 			op := ""
 			if cm.Op == expr.CmpEq {
-				op = "!= "
+				op = "! " // none of the flags, as nft prints it
 			}
 			s.out = append(s.out, w+op+typ.Format(bw.Mask))
 			s.i += 3

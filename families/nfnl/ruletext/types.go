@@ -40,6 +40,7 @@ const (
 	TypeIPAddr       = 7
 	TypeIP6Addr      = 8
 	TypeEtherAddr    = 9
+	TypeEtherType    = 10
 	TypeInetProto    = 12
 	TypeInetService  = 13
 	TypeICMPType     = 14
@@ -75,6 +76,8 @@ func NewTypes() *Types {
 		{ID: TypeInetProto, Name: "inet_proto", Len: 1, Order: BigEndian, Symbols: protos},
 		{ID: TypeIfName, Name: "ifname", Len: 16, Order: HostEndian},
 		{ID: TypeEtherAddr, Name: "ether_addr", Len: 6, Order: BigEndian},
+		{ID: TypeEtherType, Name: "ether_type", Len: 2, Order: BigEndian, Symbols: map[uint64]string{
+			0x0800: "ip", 0x0806: "arp", 0x86dd: "ip6", 0x8100: "vlan", 0x88a8: "8021ad"}},
 		{ID: TypeMark, Name: "mark", Len: 4, Order: HostEndian},
 		{ID: TypeIfIndex, Name: "iface_index", Len: 4, Order: HostEndian},
 		{ID: TypeInteger, Name: "integer", Len: 4, Order: HostEndian},
