@@ -403,7 +403,8 @@ func flagList(names []flagName, t *codec.Tree) []string {
 }
 
 // flagStruct turns a list of flag names (as flagList gives them, any
-// case) into the struct that sets exactly those of the named bits.
+// case, a bit with no name as its number) into the struct that sets
+// exactly those bits of the named ones and of the numbered ones.
 func flagStruct(names []flagName, v any) (map[string]any, error) {
 	list, ok := v.([]any)
 	if !ok {
@@ -421,6 +422,10 @@ func flagStruct(names []flagName, v any) (map[string]any, error) {
 	}
 	for _, x := range list {
 		s, _ := x.(string)
+		if u, err := strconv.ParseUint(s, 0, 32); err == nil && strings.HasPrefix(s, "0x") && u != 0 && u&(u-1) == 0 {
+			flags, mask = flags|u, mask|u // a bit flagList printed by number
+			continue
+		}
 		i := slices.IndexFunc(names, func(n flagName) bool { return strings.EqualFold(n.Name, s) })
 		if i < 0 {
 			known := make([]string, len(names))
