@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/nlsh/nlsh/internal/kernel"
 	"github.com/nlsh/nlsh/internal/testutil"
@@ -138,11 +139,41 @@ func TestLinkFieldsMatchIP(t *testing.T) {
 	} {
 		ns.IP(args...)
 	}
-	var want []map[string]any
-	ns.IPJSON(&want, "-d", "link", "show")
-	ls, err := c.ListLinks(ctx(t), LinkFilter{NoStats: true})
-	if err != nil {
-		t.Fatal(err)
+	// A link brought up reaches its operational state through the
+	// kernel's link watch, up to a second later: compare once ip reads
+	// the same twice in a row, and again after nlsh's listing.
+	stable := func() string {
+		prev := ""
+		for range 100 {
+			cur := ns.IP("-j", "-d", "link", "show")
+			if cur == prev {
+				return cur
+			}
+			prev = cur
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatal("links did not settle in 5 s")
+		return ""
+	}
+	var (
+		want []map[string]any
+		ls   []*Link
+	)
+	for try := 0; ; try++ {
+		before := stable()
+		var err error
+		if ls, err = c.ListLinks(ctx(t), LinkFilter{NoStats: true}); err != nil {
+			t.Fatal(err)
+		}
+		if ns.IP("-j", "-d", "link", "show") == before {
+			if err := json.Unmarshal([]byte(before), &want); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if try == 5 {
+			t.Fatal("the links kept changing while nlsh listed them")
+		}
 	}
 	if len(ls) != len(want) {
 		t.Fatalf("nlsh lists %d links, ip %d", len(ls), len(want))
