@@ -233,6 +233,58 @@ func (s *state) needL4(p uint8) {
 	s.l4 = p
 }
 
+// shiftedMatch compiles "ip dscp cs1", "!= ef", "{ cs1, ef }": the
+// field's byte masked, compared with values shifted into place.
+func (s *state) shiftedMatch(h *header, f *hfield, typ *Type) error {
+	mask := byte(0xff) << f.shift
+	put := func(v string) ([]byte, error) {
+		b, err := typ.Parse(v)
+		if err != nil {
+			return nil, err
+		}
+		if b[0] > mask>>f.shift {
+			return nil, fmt.Errorf("%s %s: %s is wider than the field", h.name, f.name, v)
+		}
+		return []byte{b[0] << f.shift}, nil
+	}
+	s.emit(&expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: f.offset, Len: 1},
+		&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: 1, Mask: []byte{mask}, Xor: []byte{0}})
+	op := expr.CmpEq
+	if s.l.accept("!=") {
+		op = expr.CmpNeq
+	} else {
+		s.l.accept("==")
+	}
+	if s.l.peek() == "{" {
+		set, err := s.anonSet(typ)
+		if err != nil {
+			return err
+		}
+		for i := range set.Elements {
+			e := &set.Elements[i]
+			if e.KeyEnd != nil {
+				return fmt.Errorf("%s %s: ranges in a set are not supported", h.name, f.name)
+			}
+			if e.Key, err = put(typ.Format(e.Key)); err != nil {
+				return err
+			}
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk := &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1}
+		if op == expr.CmpNeq {
+			lk.Flags = expr.LookupInvert
+		}
+		s.emit(lk)
+		return nil
+	}
+	b, err := put(s.l.next())
+	if err != nil {
+		return err
+	}
+	s.emit(&expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: b})
+	return nil
+}
+
 // member is one selector of a concatenation ("ip saddr . tcp dport"):
 // its datatype and its load into a register.
 type member struct {
@@ -288,6 +340,9 @@ func (s *state) payloadMatch(proto string) error {
 	typ := s.c.types.ByName(f.typ)
 	load := func(off, n uint32) expr.Expr {
 		return &expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: off, Len: n}
+	}
+	if f.shift != 0 {
+		return s.shiftedMatch(h, f, typ)
 	}
 	if s.l.peek() == "." && !f.bits {
 		return s.concat(member{typ, func(reg uint32) expr.Expr {
@@ -880,7 +935,7 @@ func (s *state) concatMember() (member, error) {
 		if err != nil {
 			return member{}, err
 		}
-		if f.bits {
+		if f.bits || f.shift != 0 {
 			return member{}, fmt.Errorf("%s %s in a concatenation", t, f.name)
 		}
 		return member{s.c.types.ByName(f.typ), func(reg uint32) expr.Expr {

@@ -5,7 +5,7 @@
 // It covers the common matches and statements:
 //   - iif/oif/iifname/oifname; meta l4proto/mark/nfproto/pkttype/length/
 //     skuid/skgid;
-//   - ip/ip6 saddr/daddr/protocol/nexthdr, ip ttl/length, ip6 hoplimit,
+//   - ip/ip6 saddr/daddr/protocol/nexthdr, ip dscp/ttl/length, ip6 hoplimit,
 //     th sport/dport, tcp/udp ports, ether saddr/daddr/type, icmp/icmpv6
 //     type: values, prefixes, ranges, masked values ("meta mark & 0xff ==
 //     0x10"), ordered comparisons (host-order values turned as nft turns

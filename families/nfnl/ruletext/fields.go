@@ -18,12 +18,16 @@ type hfield struct {
 	len    uint32
 	typ    string
 	bits   bool // a bitmask matched with & (tcp flags)
+	// shift places a field narrower than its byte in the byte's high
+	// bits: the byte is masked and values compared shifted (ip dscp).
+	shift uint8
 }
 
 // headers lists the protocol headers of the compiler and the printer.
 func headers() []header {
 	return []header{
 		{name: "ip", base: expr.PayloadNetwork, nfp: 2, fields: []hfield{
+			{name: "dscp", offset: 1, len: 1, typ: "dscp", shift: 2},
 			{name: "length", offset: 2, len: 2, typ: "integer16"},
 			{name: "ttl", offset: 8, len: 1, typ: "integer8"},
 			{name: "protocol", offset: 9, len: 1, typ: "inet_proto"},

@@ -266,6 +266,12 @@ func (s *pstate) one() error {
 				return nil
 			}
 			for _, f := range h.fields {
+				if f.shift != 0 && f.offset == x.Offset && x.Len == f.len {
+					if s.shifted(h.name+" "+f.name, &f, x.DestRegister) {
+						return nil
+					}
+					continue
+				}
 				if f.offset == x.Offset && x.Len <= f.len {
 					prefix := 0
 					if x.Len < f.len {
@@ -512,6 +518,57 @@ func (s *pstate) mergedPayload(h *header, x *expr.Payload) bool {
 	}
 	s.out = append(s.out, parts...)
 	s.i += 2
+	return true
+}
+
+// shifted prints a load of a field narrower than its byte (shiftedMatch):
+// the byte masked, then a comparison or a lookup of shifted values.
+// False when the expressions after the load are not that.
+func (s *pstate) shifted(name string, f *hfield, reg uint32) bool {
+	mask := byte(0xff) << f.shift
+	bw, ok := s.at(1).(*expr.Bitwise)
+	if !ok || bw.SourceRegister != reg || bw.DestRegister != reg || len(bw.Mask) != 1 || bw.Mask[0] != mask || !isZero(bw.Xor) {
+		return false
+	}
+	typ := s.p.types.ByName(f.typ)
+	unshift := func(b []byte) ([]byte, bool) {
+		if len(b) != 1 || b[0]&^mask != 0 {
+			return nil, false
+		}
+		return []byte{b[0] >> f.shift}, true
+	}
+	switch c := s.at(2).(type) {
+	case *expr.Cmp:
+		v, ok := unshift(c.Data)
+		if !ok || c.SourceRegister != reg || (c.Op != expr.CmpEq && c.Op != expr.CmpNeq) {
+			return false
+		}
+		s.out = append(s.out, name+" "+opNames[c.Op]+typ.Format(v))
+	case *expr.Lookup:
+		if c.SourceRegister != reg || c.IsMap || !strings.HasPrefix(c.Set, "__set") || s.sets == nil {
+			return false
+		}
+		set := s.sets(c.Set, c.SetID)
+		if set == nil || set.Interval {
+			return false
+		}
+		es := make([]Element, len(set.Elements))
+		for i, e := range set.Elements {
+			v, ok := unshift(e.Key)
+			if !ok {
+				return false
+			}
+			es[i] = Element{Key: v}
+		}
+		op := ""
+		if c.Flags&expr.LookupInvert != 0 {
+			op = "!= "
+		}
+		s.out = append(s.out, name+" "+op+FormatElements(typ, es))
+	default:
+		return false
+	}
+	s.i += 3
 	return true
 }
 

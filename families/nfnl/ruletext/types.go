@@ -50,6 +50,7 @@ const (
 	TypeCtStatus     = 28
 	TypeICMP6Type    = 29
 	TypeFibAddr      = 38
+	TypeDSCP         = 36
 	TypePktType      = 31
 	TypeClassID      = 23
 	TypeUID          = 24
@@ -107,6 +108,11 @@ func NewTypes() *Types {
 		// ip length): nft's integer type, in network order
 		{ID: TypeInteger, Name: "integer8", Len: 1, Order: BigEndian},
 		{ID: TypeInteger, Name: "integer16", Len: 2, Order: BigEndian},
+		{ID: TypeDSCP, Name: "dscp", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "cs0", 8: "cs1", 16: "cs2", 24: "cs3", 32: "cs4", 40: "cs5", 48: "cs6", 56: "cs7",
+			10: "af11", 12: "af12", 14: "af13", 18: "af21", 20: "af22", 22: "af23",
+			26: "af31", 28: "af32", 30: "af33", 34: "af41", 36: "af42", 38: "af43",
+			46: "ef", 44: "va", 1: "lephb"}},
 		{ID: TypeFibAddr, Name: "fib_addrtype", Len: 4, Order: HostEndian, Symbols: map[uint64]string{
 			0: "unspec", 1: "unicast", 2: "local", 3: "broadcast", 4: "anycast", 5: "multicast",
 			6: "blackhole", 7: "unreachable", 8: "prohibit"}},
