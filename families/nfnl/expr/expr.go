@@ -79,6 +79,8 @@ func constructors() []func() Expr {
 		func() Expr { return &Queue{} },
 		func() Expr { return &Byteorder{} },
 		func() Expr { return &Connlimit{} },
+		func() Expr { return &Rt{} },
+		func() Expr { return &Exthdr{} },
 	}
 }
 

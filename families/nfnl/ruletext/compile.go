@@ -147,6 +147,9 @@ func (s *state) statement() error {
 	t := l.next()
 	switch t {
 	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6", "th", "ether":
+		if t == "tcp" && l.accept("option") {
+			return s.tcpOption()
+		}
 		return s.payloadMatch(t)
 	case "meta":
 		return s.metaMatch(l.next())
@@ -282,6 +285,43 @@ func (s *state) shiftedMatch(h *header, f *hfield, typ *Type) error {
 		return err
 	}
 	s.emit(&expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: b})
+	return nil
+}
+
+// tcpMaxseg is the TCP option nlsh reads and writes: the MSS (kind 2),
+// its 2-byte size at offset 2.
+var tcpMaxseg = expr.Exthdr{Type: 2, Offset: 2, Len: 2, Op: expr.ExthdrTCPOpt}
+
+// tcpOption compiles "tcp option maxseg size [op] N" and "tcp option
+// maxseg size set rt mtu" / "set N" (MSS clamping), as nft lays them out.
+func (s *state) tcpOption() error {
+	if s.l.next() != "maxseg" || s.l.next() != "size" {
+		return fmt.Errorf("tcp option: only maxseg size")
+	}
+	typ := s.c.types.ByName("integer16")
+	if !s.l.accept("set") {
+		return s.relational(typ, func(uint32) expr.Expr {
+			x := tcpMaxseg
+			x.DestRegister = expr.Reg1
+			return &x
+		}, 2)
+	}
+	w := tcpMaxseg
+	w.SourceRegister = expr.Reg1
+	if s.l.accept("rt") {
+		if s.l.next() != "mtu" {
+			return fmt.Errorf("tcp option maxseg size set rt: only rt mtu")
+		}
+		s.emit(&expr.Rt{DestRegister: expr.Reg1, Key: expr.RtTCPMSS},
+			&expr.Byteorder{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Op: expr.ByteorderHton, Len: 2, Size: 2},
+			&w)
+		return nil
+	}
+	v, err := typ.Parse(s.l.next())
+	if err != nil {
+		return err
+	}
+	s.emit(&expr.Immediate{DestRegister: expr.Reg1, Data: v}, &w)
 	return nil
 }
 

@@ -23,7 +23,9 @@
 //     limits ("counter name ...");
 //   - verdicts (accept, drop, return, continue, jump, goto, queue), vmap
 //     (named or anonymous: "vmap { k : v }"), reject variants,
-//     masquerade, snat/dnat and redirect with ports, notrack and comments.
+//     masquerade, snat/dnat and redirect with ports, notrack and comments;
+//   - tcp option maxseg size: matched, and set to a value or to "rt mtu"
+//     (MSS clamping).
 //
 // An "ip protocol" or "ip6 nexthdr" match is the dependency of the
 // transport header after it, as in nft. Rules using anything else stay

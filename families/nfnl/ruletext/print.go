@@ -290,6 +290,19 @@ func (s *pstate) one() error {
 		return s.fail()
 	case *expr.Fib:
 		return s.fib(x)
+	case *expr.Exthdr:
+		return s.tcpOption(x)
+	case *expr.Rt:
+		// "rt mtu" turned to network order, written to the MSS option
+		bo, ok1 := s.at(1).(*expr.Byteorder)
+		w, ok2 := s.at(2).(*expr.Exthdr)
+		if x.Key != expr.RtTCPMSS || x.DestRegister == 0 || !ok1 || !ok2 || !isMaxseg(w) ||
+			bo.Op != expr.ByteorderHton || bo.Len != 2 || bo.Size != 2 || bo.SourceRegister != x.DestRegister ||
+			bo.DestRegister != x.DestRegister || w.SourceRegister != x.DestRegister || w.DestRegister != 0 {
+			return s.fail()
+		}
+		s.out = append(s.out, "tcp option maxseg size set rt mtu")
+		s.i += 2
 	case *expr.Connlimit:
 		w := "ct count "
 		switch x.Flags {
@@ -570,6 +583,32 @@ func (s *pstate) shifted(name string, f *hfield, reg uint32) bool {
 	}
 	s.i += 3
 	return true
+}
+
+// isMaxseg reports whether x reads or writes the TCP MSS option's size
+// (tcpMaxseg), as nlsh and nft lay it out.
+func isMaxseg(x *expr.Exthdr) bool {
+	return x.Type == tcpMaxseg.Type && x.Offset == tcpMaxseg.Offset && x.Len == tcpMaxseg.Len &&
+		x.Op == tcpMaxseg.Op && x.Flags == 0
+}
+
+// tcpOption prints a load of the MSS option's size and its match, or a
+// write of it from an immediate ("... set 1400").
+func (s *pstate) tcpOption(x *expr.Exthdr) error {
+	if !isMaxseg(x) {
+		return s.fail()
+	}
+	typ := s.p.types.ByName("integer16")
+	if x.DestRegister != 0 && x.SourceRegister == 0 {
+		return s.relational("tcp option maxseg size", typ, x.DestRegister, 0)
+	}
+	b, ok := s.imm[x.SourceRegister]
+	if x.DestRegister != 0 || !ok || len(b) != 2 {
+		return s.fail()
+	}
+	s.out = append(s.out, "tcp option maxseg size set "+typ.Format(b))
+	s.i++
+	return nil
 }
 
 // fib prints a fib lookup and the match on its result.
