@@ -50,6 +50,10 @@ func (x *Log) Encode(e *codec.Encoder) { encodeFields(e, x.has, x.fields()) }
 // Decode reads the expression's attributes.
 func (x *Log) Decode(d *codec.Decoder) error { return decodeFields(d, &x.has, x.fields()) }
 
+// GroupSet reports whether the expression logs to an nflog group (group
+// 0 included) instead of the kernel log.
+func (x *Log) GroupSet() bool { return x.Group != 0 || x.has.has(attrLogGroup) }
+
 // LevelSet reports whether the expression carries a level (the kernel
 // treats an absent one as 4, warn).
 func (x *Log) LevelSet() bool { return x.Level != 0 || x.has.has(attrLogLevel) }

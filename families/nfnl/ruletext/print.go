@@ -229,7 +229,10 @@ func (s *pstate) one() error {
 					return nil
 				}
 			case expr.MetaL4proto:
-				if s.transportLoadAhead(2) {
+				// the dependency of a header nft names by its protocol
+				// (tcp, udp, ...), which it does not print; "th" names
+				// none, so the match stays
+				if s.transportLoadAhead(2) && s.p.hasL4Header(c.Data[0]) {
 					s.l4, s.i = c.Data[0], s.i+2
 					return nil
 				}
@@ -316,6 +319,9 @@ func (s *pstate) one() error {
 	case *expr.Counter:
 		s.out = append(s.out, fmt.Sprintf("counter packets %d bytes %d", x.Packets, x.Bytes))
 	case *expr.Log:
+		if x.GroupSet() || x.Snaplen != 0 || x.QThreshold != 0 || x.Flags != 0 {
+			return s.fail() // nflog and flags: no text here, rather than "log", another rule
+		}
 		w := "log"
 		if x.Prefix != "" {
 			w += " prefix " + quote(x.Prefix)
@@ -379,6 +385,17 @@ func (s *pstate) one() error {
 	}
 	s.i++
 	return nil
+}
+
+// hasL4Header reports whether a header of the printer is the transport
+// header of IP protocol p (tcp, udp, icmp, icmpv6).
+func (p *Printer) hasL4Header(proto uint8) bool {
+	for _, h := range p.headers {
+		if h.l4 == proto {
+			return true
+		}
+	}
+	return false
 }
 
 // transportLoadAhead reports whether the loads from s.i+k on (a
