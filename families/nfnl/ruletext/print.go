@@ -358,10 +358,19 @@ func (s *pstate) one() error {
 	case *expr.Reject:
 		s.out = append(s.out, s.reject(x))
 	case *expr.Masq:
+		if x.Flags&natRandomFlags != 0 {
+			return s.fail() // random, persistent: no text here, rather than another rule
+		}
 		s.out = append(s.out, "masquerade"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :"))
 	case *expr.Redir:
+		if x.Flags&natRandomFlags != 0 {
+			return s.fail()
+		}
 		s.out = append(s.out, "redirect"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :"))
 	case *expr.NAT:
+		if x.Flags&natRandomFlags != 0 {
+			return s.fail()
+		}
 		w, err := s.nat(x)
 		if err != nil {
 			return err
@@ -386,6 +395,11 @@ func (s *pstate) one() error {
 	s.i++
 	return nil
 }
+
+// natRandomFlags are the NF_NAT_RANGE_* flags of "random", "persistent"
+// and "fully-random", which the printer has no words for (the others,
+// MAP_IPS and PROTO_SPECIFIED, follow from the addresses and ports).
+const natRandomFlags = 4 | 8 | 16
 
 // hasL4Header reports whether a header of the printer is the transport
 // header of IP protocol p (tcp, udp, icmp, icmpv6).
