@@ -3,7 +3,6 @@ package nfnl
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"sort"
 
 	"github.com/nlsh/nlsh/core/codec"
@@ -269,7 +268,7 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 		}
 		if interval && len(sc.key) == 1 {
 			if sc.key.IntervalsInNetworkOrder() {
-				key, keyEnd = swapped(key), swapped(keyEnd)
+				key, keyEnd = ruletext.SwapOrder(key), ruletext.SwapOrder(keyEnd)
 			}
 			ranges = append(ranges, ruletext.Element{Key: key, KeyEnd: keyEnd})
 			out = append(out, w)
@@ -330,21 +329,11 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 	for _, r := range sc.ranges(ws) {
 		e := r.e
 		if sc.key.IntervalsInNetworkOrder() {
-			e.Key, e.KeyEnd = swapped(e.Key), swapped(e.KeyEnd)
+			e.Key, e.KeyEnd = ruletext.SwapOrder(e.Key), ruletext.SwapOrder(e.KeyEnd)
 		}
 		out = append(out, Element{Key: ruletext.FormatElement(sc.key[0], e), Value: value(r.w)})
 	}
 	return out
-}
-
-// swapped returns b's bytes in the other byte order (nil stays nil).
-func swapped(b []byte) []byte {
-	if b == nil {
-		return nil
-	}
-	b = bytes.Clone(b)
-	slices.Reverse(b)
-	return b
 }
 
 type wrange struct {

@@ -313,8 +313,7 @@ func (s *state) tcpOption() error {
 			return fmt.Errorf("tcp option maxseg size set rt: only rt mtu")
 		}
 		s.emit(&expr.Rt{DestRegister: expr.Reg1, Key: expr.RtTCPMSS},
-			&expr.Byteorder{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Op: expr.ByteorderHton, Len: 2, Size: 2},
-			&w)
+			hton(expr.Reg1, 2), &w)
 		return nil
 	}
 	v, err := typ.Parse(s.l.next())
@@ -478,21 +477,28 @@ func (s *state) setLookup(load expr.Expr, typ *Type, set *AnonSet, lk *expr.Look
 	if set.Interval && hostOrdered(typ) {
 		for i := range set.Elements {
 			e := &set.Elements[i]
-			e.Key = reversed(e.Key)
-			if e.KeyEnd != nil {
-				e.KeyEnd = reversed(e.KeyEnd)
-			}
+			e.Key, e.KeyEnd = SwapOrder(e.Key), SwapOrder(e.KeyEnd)
 		}
-		s.emit(&expr.Byteorder{SourceRegister: lk.SourceRegister, DestRegister: lk.SourceRegister, Op: expr.ByteorderHton,
-			Len: uint32(typ.Len), Size: uint32(typ.Len)})
+		s.emit(hton(lk.SourceRegister, typ.Len))
 	}
 	s.emit(lk)
 }
 
-func reversed(b []byte) []byte {
+// SwapOrder returns a copy of b in the other byte order (nil stays nil):
+// a host-order value as the kernel orders it, and back.
+func SwapOrder(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
 	b = slices.Clone(b)
 	slices.Reverse(b)
 	return b
+}
+
+// hton is nft's byteorder turning the n-byte value in reg to network
+// order.
+func hton(reg uint32, n int) *expr.Byteorder {
+	return &expr.Byteorder{SourceRegister: reg, DestRegister: reg, Op: expr.ByteorderHton, Len: uint32(n), Size: uint32(n)}
 }
 
 // opName spells a comparison operator.
@@ -664,13 +670,12 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	loadOrdered := func() {
 		s.emit(load(uint32(flen)))
 		if hostOrder {
-			s.emit(&expr.Byteorder{SourceRegister: reg, DestRegister: reg, Op: expr.ByteorderHton, Len: uint32(typ.Len), Size: uint32(typ.Len)})
+			s.emit(hton(reg, typ.Len))
 		}
 	}
 	order := func(b []byte) []byte {
 		if hostOrder {
-			b = slices.Clone(b)
-			slices.Reverse(b)
+			return SwapOrder(b)
 		}
 		return b
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -133,6 +132,20 @@ func (s *pstate) keyName(x expr.Expr) (string, *Type) {
 	return "", nil
 }
 
+// loadRegister returns the register a payload, meta or ct load fills; 0
+// when x is none.
+func loadRegister(x expr.Expr) uint32 {
+	switch x := x.(type) {
+	case *expr.Payload:
+		return x.DestRegister
+	case *expr.Meta:
+		return x.DestRegister
+	case *expr.Ct:
+		return x.DestRegister
+	}
+	return 0
+}
+
 // setSource returns the register a meta or ct set reads; false when x is
 // no set.
 func setSource(x expr.Expr) (uint32, bool) {
@@ -149,17 +162,9 @@ func setSource(x expr.Expr) (uint32, bool) {
 // s.i (k 1) or an immediate (k 0) filled: "meta mark set ct mark",
 // "ct mark set 0x00000001". False when s.at(k) is no such set.
 func (s *pstate) setFrom(k int, reg uint32, value func(*Type) string) bool {
-	var src uint32
-	switch x := s.at(k).(type) {
-	case *expr.Meta:
-		src = x.SourceRegister
-	case *expr.Ct:
-		src = x.SourceRegister
-	default:
-		return false
-	}
+	src, ok := setSource(s.at(k))
 	name, typ := s.keyName(s.at(k))
-	if src == 0 || src != reg || name == "" {
+	if !ok || src == 0 || src != reg || name == "" {
 		return false
 	}
 	v := value(typ)
@@ -190,14 +195,7 @@ func (s *pstate) one() error {
 	}
 	// a load whose register a set reads: "ct mark set meta mark"
 	if name, typ := s.keyName(s.at(0)); name != "" {
-		var reg uint32
-		switch x := s.at(0).(type) {
-		case *expr.Meta:
-			reg = x.DestRegister
-		case *expr.Ct:
-			reg = x.DestRegister
-		}
-		if s.setFrom(1, reg, func(t *Type) string {
+		if s.setFrom(1, loadRegister(s.at(0)), func(t *Type) string {
 			if t != typ {
 				return ""
 			}
@@ -465,13 +463,7 @@ func (s *pstate) concatLookup() bool {
 	words := uint32(0)
 	k := 0
 	for ; ; k++ {
-		var reg uint32
-		switch x := s.at(k).(type) {
-		case *expr.Payload:
-			reg = x.DestRegister
-		case *expr.Meta:
-			reg = x.DestRegister
-		}
+		reg := loadRegister(s.at(k))
 		if reg == 0 || reg32Index(reg) != reg32Index(reg32First)+words {
 			break
 		}
@@ -770,32 +762,27 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			int(bo.Len) != typ.Len || bo.Len != bo.Size || typ.Order != HostEndian {
 			return s.fail()
 		}
-		host := func(b []byte) []byte {
-			b = slices.Clone(b)
-			slices.Reverse(b)
-			return b
-		}
 		switch c := s.at(2).(type) {
 		case *expr.Cmp:
 			if c.SourceRegister != reg || len(c.Data) != typ.Len {
 				return s.fail()
 			}
 			if c2, ok := s.at(3).(*expr.Cmp); ok && c.Op == expr.CmpGte && c2.Op == expr.CmpLte && c2.SourceRegister == reg && len(c2.Data) == typ.Len {
-				s.out = append(s.out, w+typ.Format(host(c.Data))+"-"+typ.Format(host(c2.Data)))
+				s.out = append(s.out, w+typ.Format(SwapOrder(c.Data))+"-"+typ.Format(SwapOrder(c2.Data)))
 				s.i += 4
 				return nil
 			}
 			if c.Op == expr.CmpEq || c.Op == expr.CmpNeq {
 				return s.fail()
 			}
-			s.out = append(s.out, w+opNames[c.Op]+typ.Format(host(c.Data)))
+			s.out = append(s.out, w+opNames[c.Op]+typ.Format(SwapOrder(c.Data)))
 			s.i += 3
 			return nil
 		case *expr.Range:
 			if c.SourceRegister != reg || c.Op != expr.CmpNeq || len(c.From) != typ.Len || len(c.To) != typ.Len {
 				return s.fail()
 			}
-			s.out = append(s.out, w+"!= "+typ.Format(host(c.From))+"-"+typ.Format(host(c.To)))
+			s.out = append(s.out, w+"!= "+typ.Format(SwapOrder(c.From))+"-"+typ.Format(SwapOrder(c.To)))
 			s.i += 3
 			return nil
 		case *expr.Lookup:
@@ -813,9 +800,9 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 				if len(e.Key) != typ.Len || (e.KeyEnd != nil && len(e.KeyEnd) != typ.Len) {
 					return s.fail()
 				}
-				es[i].Key = host(e.Key)
+				es[i].Key = SwapOrder(e.Key)
 				if e.KeyEnd != nil {
-					es[i].KeyEnd = host(e.KeyEnd)
+					es[i].KeyEnd = SwapOrder(e.KeyEnd)
 				}
 			}
 			op, v := "", FormatElements(typ, es)
