@@ -47,9 +47,11 @@ func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
 			{Family: "inet", Table: "filter", Name: "input", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 			{Family: "inet", Table: "filter", Name: "other"},
 			{Family: "inet", Table: "filter", Name: "raw", Type: "filter", Hook: "prerouting", Priority: "raw", Policy: "accept"},
+			{Family: "inet", Table: "filter", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
 			{Family: "ip", Table: "nat", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
 			{Family: "ip", Table: "nat", Name: "pre", Type: "nat", Hook: "prerouting", Priority: "dstnat", Policy: "accept"},
 			{Family: "ip6", Table: "f", Name: "in", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
+			{Family: "ip6", Table: "f", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
 		}
 }
 
@@ -68,6 +70,7 @@ const skeletonNft = `table inet filter {
 	chain input { type filter hook input priority filter; policy accept; }
 	chain other { }
 	chain raw { type filter hook prerouting priority raw; policy accept; }
+	chain post { type nat hook postrouting priority srcnat; policy accept; }
 }
 table ip nat {
 	chain post { type nat hook postrouting priority srcnat; policy accept; }
@@ -75,6 +78,7 @@ table ip nat {
 }
 table ip6 f {
 	chain in { type filter hook input priority filter; policy accept; }
+	chain post { type nat hook postrouting priority srcnat; policy accept; }
 }
 `
 

@@ -43,6 +43,8 @@ const (
 	NATRangeProtoRandom     uint32 = 4
 	NATRangePersistent      uint32 = 8
 	NATRangeProtoRandomFull uint32 = 16
+	NATRangeProtoOffset     uint32 = 32
+	NATRangeNetmap          uint32 = 64
 )
 
 // Kind returns "nat".

@@ -3,6 +3,7 @@ package ruletext
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -162,7 +163,7 @@ func (s *state) statement() error {
 			return s.objref(t)
 		}
 		if t == "quota" {
-			return fmt.Errorf("quota: only a named quota (quota name \"...\")")
+			return s.quota()
 		}
 		cn := &expr.Counter{}
 		if l.accept("packets") {
@@ -1136,36 +1137,168 @@ func (s *state) fib() error {
 
 var logLevels = []string{"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit"}
 
+// logPrefixMax is the longest prefix the kernel takes (NF_LOG_PREFIXLEN
+// less its NUL).
+const logPrefixMax = 127
+
+// log compiles "log [prefix "p"] [level L] [flags F ...]" (the kernel
+// log) and "log [prefix "p"] group N [snaplen N] [queue-threshold N]"
+// (nflog), in any order, as nft does. Unlike nft, which keeps the last
+// of a repeated option and drops a snaplen or queue threshold without a
+// group, it refuses those: the rule would not read as written.
 func (s *state) log() error {
 	lg := &expr.Log{}
-	for {
-		switch s.l.peek() {
-		case "prefix":
-			s.l.next()
-			lg.Prefix = unquote(s.l.next())
-			continue
-		case "level":
-			s.l.next()
-			lv := s.l.next()
-			found := false
-			for i, n := range logLevels {
-				if n == lv {
-					lg.Level, found = uint32(i), true
-				}
-			}
-			if !found {
-				return fmt.Errorf("unknown log level %q", lv)
-			}
-			continue
+	var (
+		prefix               string
+		group, snaplen, qthr uint64
+		seen                 = map[string]bool{}
+		hasLevel             bool
+		level                uint32
+		flags                uint32
+	)
+	num := func(what string, max uint64) (uint64, error) {
+		t := s.l.next()
+		v, err := strconv.ParseUint(t, 10, 64)
+		if err != nil || v > max {
+			return 0, fmt.Errorf("log %s: want a number from 0 to %d, got %q", what, max, t)
 		}
-		break
+		return v, nil
 	}
-	s.emit(lg)
-	return nil
+	for {
+		opt := s.l.peek()
+		switch opt {
+		case "prefix", "level", "group", "snaplen", "queue-threshold", "flags":
+		default:
+			if seen["group"] && (seen["level"] || seen["flags"]) {
+				return fmt.Errorf("log: group (nflog) takes no level or flags (the kernel log's)")
+			}
+			if !seen["group"] && (seen["snaplen"] || seen["queue-threshold"]) {
+				return fmt.Errorf("log: snaplen and queue-threshold need a group (nflog)")
+			}
+			if seen["prefix"] {
+				lg.SetPrefix(prefix)
+			}
+			if seen["group"] {
+				lg.SetGroup(uint16(group))
+			}
+			if seen["snaplen"] {
+				lg.SetSnaplen(uint32(snaplen))
+			}
+			lg.QThreshold = uint16(qthr)
+			if hasLevel {
+				lg.SetLevel(level)
+			}
+			lg.Flags = flags
+			s.emit(lg)
+			return nil
+		}
+		s.l.next()
+		if seen[opt] && opt != "flags" {
+			return fmt.Errorf("log: %s given twice", opt)
+		}
+		seen[opt] = true
+		var err error
+		switch opt {
+		case "prefix":
+			t := s.l.next()
+			if !strings.HasPrefix(t, `"`) {
+				return fmt.Errorf("log prefix: want a quoted string, got %q", t)
+			}
+			prefix = unquote(t)
+			if len(prefix) > logPrefixMax {
+				return fmt.Errorf("log prefix: %d bytes, at most %d", len(prefix), logPrefixMax)
+			}
+			if strings.IndexByte(prefix, 0) >= 0 {
+				return fmt.Errorf("log prefix %q holds a NUL", prefix)
+			}
+		case "level":
+			lv := s.l.next()
+			i := slices.Index(logLevels, lv)
+			if i < 0 {
+				return fmt.Errorf("unknown log level %q (%s)", lv, strings.Join(logLevels, ", "))
+			}
+			hasLevel, level = true, uint32(i)
+		case "group":
+			group, err = num("group", 0xffff)
+		case "snaplen":
+			snaplen, err = num("snaplen", 0xffffffff)
+		case "queue-threshold":
+			qthr, err = num("queue-threshold", 0xffff)
+		case "flags":
+			var f uint32
+			f, err = s.logFlags()
+			flags |= f
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// logFlags reads what follows "log flags": "tcp sequence,options", "ip
+// options", "skuid", "ether" or "all".
+func (s *state) logFlags() (uint32, error) {
+	switch w := s.l.next(); w {
+	case "tcp":
+		var f uint32
+		for {
+			switch o := s.l.next(); o {
+			case "sequence":
+				f |= expr.LogTCPSeq
+			case "options":
+				f |= expr.LogTCPOpt
+			default:
+				return 0, fmt.Errorf("log flags tcp: unknown flag %q (sequence, options)", o)
+			}
+			if !s.l.accept(",") {
+				return f, nil
+			}
+		}
+	case "ip":
+		if o := s.l.next(); o != "options" {
+			return 0, fmt.Errorf("log flags ip: unknown flag %q (options)", o)
+		}
+		return expr.LogIPOpt, nil
+	case "skuid":
+		return expr.LogUID, nil
+	case "ether":
+		return expr.LogMACDecode, nil
+	case "all":
+		return expr.LogFlagsAll, nil
+	default:
+		return 0, fmt.Errorf("unknown log flag %q (tcp sequence,options, ip options, skuid, ether, all)", w)
+	}
 }
 
 var rateUnits = map[string]uint64{"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 
+// byteUnits are nft's units of a byte rate or quota, each 1024 times the
+// one before; nft 1.0.6 knows no larger one.
+var byteUnits = []string{"bytes", "kbytes", "mbytes"}
+
+// parseBytes reads "N unit" (unit one of byteUnits) as a number of bytes.
+func parseBytes(n, unit string) (uint64, error) {
+	i := slices.Index(byteUnits, unit)
+	if i < 0 {
+		return 0, fmt.Errorf("unknown unit %q (bytes, kbytes, mbytes)", unit)
+	}
+	v, err := strconv.ParseUint(n, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad number of %s %q", unit, n)
+	}
+	for ; i > 0; i-- {
+		if v > math.MaxUint64/1024 {
+			return 0, fmt.Errorf("%s %s is too large", n, unit)
+		}
+		v *= 1024
+	}
+	return v, nil
+}
+
+// limit compiles "limit rate [over] N/unit [burst N packets]" and "limit
+// rate [over] N bytes/unit [burst N bytes]" (bytes, kbytes or mbytes).
+// nft sends a byte limit's burst as 0 when none is given, a packet
+// limit's as 5.
 func (s *state) limit() error {
 	if err := s.l.expect("rate"); err != nil {
 		return err
@@ -1174,29 +1307,112 @@ func (s *state) limit() error {
 	if s.l.accept("over") {
 		lm.Flags = expr.LimitInvert
 	}
+	// "10/second", "10 /second", "10 / second", "10 mbytes/second",
+	// "10 mbytes / second": gather the words up to the time unit
 	r := s.l.next()
-	n, u, ok := strings.Cut(r, "/")
-	if !ok {
-		return fmt.Errorf("bad rate %q", r)
+	for i := 0; i < 3 && (!strings.Contains(r, "/") || strings.HasSuffix(r, "/")); i++ {
+		t := s.l.peek()
+		if t == "" || (!isRateWord(t) && !strings.HasSuffix(r, "/")) {
+			break
+		}
+		r += " " + s.l.next()
 	}
-	var err error
-	if lm.Rate, err = strconv.ParseUint(n, 10, 64); err != nil {
-		return fmt.Errorf("bad rate %q", r)
+	if !strings.Contains(r, "/") {
+		return fmt.Errorf("bad rate %q: want N/unit or N bytes/unit", r)
 	}
+	amount, u, _ := strings.Cut(r, "/")
+	u = strings.TrimSpace(u)
+	var ok bool
 	if lm.Unit, ok = rateUnits[u]; !ok {
-		return fmt.Errorf("bad rate unit %q", u)
+		return fmt.Errorf("bad rate unit %q (second, minute, hour, day, week)", u)
+	}
+	words := strings.Fields(amount)
+	var err error
+	switch len(words) {
+	case 1:
+		if lm.Rate, err = strconv.ParseUint(words[0], 10, 64); err != nil {
+			return fmt.Errorf("bad rate %q", r)
+		}
+	case 2:
+		lm.Type, lm.Burst = expr.LimitBytes, 0
+		if lm.Rate, err = parseBytes(words[0], words[1]); err != nil {
+			return fmt.Errorf("limit rate: %w", err)
+		}
+	default:
+		return fmt.Errorf("bad rate %q: want N/unit or N bytes/unit", r)
+	}
+	if lm.Rate == 0 {
+		return fmt.Errorf("limit rate %s: the kernel refuses a rate of 0", r)
 	}
 	if s.l.accept("burst") {
-		b, err := strconv.ParseUint(s.l.next(), 10, 32)
-		if err != nil {
-			return err
-		}
-		lm.Burst = uint32(b)
-		if err := s.l.expect("packets"); err != nil {
-			return err
+		n, unit := s.l.next(), s.l.next()
+		if lm.Type == expr.LimitPackets {
+			if unit != "packets" {
+				return fmt.Errorf("limit burst: a packet rate's burst is in packets, got %q", unit)
+			}
+			b, err := strconv.ParseUint(n, 10, 32)
+			if err != nil || b == 0 {
+				return fmt.Errorf("limit burst: want a number of packets from 1, got %q", n)
+			}
+			lm.Burst = uint32(b)
+		} else {
+			if unit == "packets" {
+				return fmt.Errorf("limit burst: a byte rate's burst is in bytes, kbytes or mbytes")
+			}
+			b, err := parseBytes(n, unit)
+			if err != nil {
+				return fmt.Errorf("limit burst: %w", err)
+			}
+			if b > math.MaxUint32 {
+				return fmt.Errorf("limit burst %s %s: at most 4294967295 bytes", n, unit)
+			}
+			lm.Burst = uint32(b)
 		}
 	}
 	s.emit(lm)
+	return nil
+}
+
+// isRateWord reports whether t continues a rate: a byte unit, "/", or
+// "/unit".
+func isRateWord(t string) bool {
+	if strings.HasPrefix(t, "/") {
+		return true
+	}
+	u, _, _ := strings.Cut(t, "/")
+	return slices.Contains(byteUnits, u)
+}
+
+// quota compiles "quota [over|until] N unit [used N unit]".
+func (s *state) quota() error {
+	q := &expr.Quota{}
+	if s.l.accept("over") {
+		q.Flags = expr.QuotaInvert
+	} else {
+		s.l.accept("until")
+	}
+	n := s.l.next()
+	unit := s.l.next()
+	if unit == "" {
+		return fmt.Errorf("quota %s: no unit (bytes, kbytes, mbytes)", n)
+	}
+	var err error
+	if q.Bytes, err = parseBytes(n, unit); err != nil {
+		return fmt.Errorf("quota: %w", err)
+	}
+	if q.Bytes > math.MaxInt64 {
+		return fmt.Errorf("quota %s %s: at most %d bytes", n, unit, int64(math.MaxInt64))
+	}
+	if s.l.accept("used") {
+		un, uu := s.l.next(), s.l.next()
+		if q.Consumed, err = parseBytes(un, uu); err != nil {
+			return fmt.Errorf("quota used: %w", err)
+		}
+		if q.Consumed > q.Bytes {
+			return fmt.Errorf("quota %s %s used %s %s: more used than the quota", n, unit, un, uu)
+		}
+	}
+	s.emit(q)
 	return nil
 }
 
@@ -1271,6 +1487,49 @@ func (s *state) ports(spec string, reg uint32) (min, max uint32, err error) {
 	return reg, reg + 1, nil
 }
 
+// natFlagNames are the NF_NAT_RANGE_* flags nft names, in the order it
+// prints them.
+var natFlagNames = []struct {
+	name string
+	bit  uint32
+}{{"random", expr.NATRangeProtoRandom}, {"fully-random", expr.NATRangeProtoRandomFull}, {"persistent", expr.NATRangePersistent}}
+
+// natFlag returns the bit of a NAT flag's name, 0 if w names none.
+func natFlag(w string) uint32 {
+	for _, f := range natFlagNames {
+		if f.name == w {
+			return f.bit
+		}
+	}
+	return 0
+}
+
+// natFlags reads the flags after a NAT statement, "random",
+// "fully-random,persistent", none at all. nft takes a repeated flag, and
+// of flags apart ("random persistent") keeps the last only: they are
+// refused, so that a rule never loses a flag its text shows.
+func (s *state) natFlags(kind string) (uint32, error) {
+	var flags uint32
+	if natFlag(s.l.peek()) == 0 {
+		return 0, nil
+	}
+	for {
+		w := s.l.next()
+		bit := natFlag(w)
+		if bit == 0 {
+			return 0, fmt.Errorf("%s: unknown flag %q (random, fully-random, persistent)", kind, w)
+		}
+		flags |= bit
+		if !s.l.accept(",") {
+			break
+		}
+	}
+	if natFlag(s.l.peek()) != 0 {
+		return 0, fmt.Errorf("%s: give its flags separated by commas, as in \"random,persistent\" (nft keeps only the last of flags apart)", kind)
+	}
+	return flags, nil
+}
+
 func (s *state) masqRedir(kind string) error {
 	var pmin, pmax, flags uint32
 	if s.l.accept("to") {
@@ -1284,6 +1543,11 @@ func (s *state) masqRedir(kind string) error {
 		}
 		flags |= expr.NATRangeProtoSpecified
 	}
+	f, err := s.natFlags(kind)
+	if err != nil {
+		return err
+	}
+	flags |= f
 	if kind == "masquerade" {
 		s.emit(&expr.Masq{Flags: flags, RegProtoMin: pmin, RegProtoMax: pmax})
 	} else {
@@ -1292,48 +1556,146 @@ func (s *state) masqRedir(kind string) error {
 	return nil
 }
 
-func (s *state) nat(kind string) error {
-	if err := s.l.expect("to"); err != nil {
-		return err
+// natAddrs splits a NAT target, "a", "a-b", "a/n", "[a]", "[a]-[b]",
+// each optionally followed by ":ports" (IPv6 addresses in brackets
+// then), or ":ports" alone, into its first and last address (invalid
+// when absent) and its ports ("" when none).
+func natAddrs(spec string) (lo, hi netip.Addr, ports string, err error) {
+	bad := fmt.Errorf("bad address %q", spec)
+	addrs := spec
+	switch {
+	case strings.HasPrefix(spec, ":"):
+		if len(spec) == 1 {
+			return lo, hi, "", bad
+		}
+		return lo, hi, spec[1:], nil
+	case strings.HasPrefix(spec, "["):
+		i := strings.IndexByte(spec, ']')
+		if i < 0 {
+			return lo, hi, "", bad
+		}
+		addrs = spec[1:i]
+		rest := spec[i+1:]
+		if strings.HasPrefix(rest, "-[") {
+			j := strings.IndexByte(rest, ']')
+			if j < 0 {
+				return lo, hi, "", bad
+			}
+			addrs += "-" + rest[2:j]
+			rest = rest[j+1:]
+		}
+		if rest != "" {
+			if !strings.HasPrefix(rest, ":") || len(rest) == 1 {
+				return lo, hi, "", bad
+			}
+			ports = rest[1:]
+		}
+	case strings.Contains(spec, "/"):
+		// "a/n[:ports]" (as nft prints a prefix with ports, IPv6's too)
+		i := strings.IndexByte(spec, '/')
+		if j := strings.IndexByte(spec[i:], ':'); j >= 0 {
+			addrs, ports = spec[:i+j], spec[i+j+1:]
+			if ports == "" {
+				return lo, hi, "", bad
+			}
+		}
+		p, err := netip.ParsePrefix(addrs)
+		if err != nil {
+			return lo, hi, "", fmt.Errorf("bad prefix %q: %w", addrs, err)
+		}
+		lo = p.Masked().Addr()
+		b := lo.AsSlice()
+		for k := p.Bits(); k < len(b)*8; k++ {
+			b[k/8] |= 0x80 >> (k % 8)
+		}
+		hi, _ = netip.AddrFromSlice(b)
+		return lo, hi, ports, nil
+	case strings.Count(spec, ":") == 1:
+		i := strings.IndexByte(spec, ':')
+		addrs, ports = spec[:i], spec[i+1:]
+		if ports == "" {
+			return lo, hi, "", bad
+		}
 	}
-	spec := s.l.next()
+	a, b, isRange := strings.Cut(addrs, "-")
+	if lo, err = netip.ParseAddr(a); err != nil || lo.Zone() != "" {
+		return lo, hi, "", bad
+	}
+	if isRange {
+		if hi, err = netip.ParseAddr(b); err != nil || hi.Zone() != "" || hi.Is4() != lo.Is4() {
+			return lo, hi, "", bad
+		}
+		if hi.Less(lo) {
+			return lo, hi, "", fmt.Errorf("address range %s: the last address comes before the first", addrs)
+		}
+	}
+	return lo, hi, ports, nil
+}
+
+// nat compiles "snat|dnat [ip|ip6] [prefix] to TARGET [flags]": the
+// target's addresses and ports into registers from 1 on, as nft lays
+// them out. In an inet table an address needs its family word, as nft
+// wants it.
+func (s *state) nat(kind string) error {
 	n := &expr.NAT{Type: expr.NATSnat}
 	if kind == "dnat" {
 		n.Type = expr.NATDnat
 	}
-	// addr[-addr][:port[-port]]; IPv6 addresses come in brackets.
-	addrs, ports := spec, ""
-	if strings.HasPrefix(spec, "[") {
-		i := strings.IndexByte(spec, ']')
-		if i < 0 {
-			return fmt.Errorf("bad address %q", spec)
-		}
-		addrs = spec[1:i]
-		ports = strings.TrimPrefix(spec[i+1:], ":")
-	} else if i := strings.IndexByte(spec, ':'); i >= 0 {
-		addrs, ports = spec[:i], spec[i+1:]
+	fam := ""
+	if s.l.peek() == "ip" || s.l.peek() == "ip6" {
+		fam = s.l.next()
 	}
-	lo, hi, isRange := strings.Cut(addrs, "-")
-	a, err := netip.ParseAddr(lo)
+	netmap := s.l.accept("prefix")
+	if err := s.l.expect("to"); err != nil {
+		return err
+	}
+	lo, hi, ports, err := natAddrs(s.l.next())
 	if err != nil {
 		return err
 	}
-	n.Family = 2
-	if a.Is6() {
+	switch s.family {
+	case "ip":
+		n.Family = 2
+	case "ip6":
 		n.Family = 10
+	default:
+		n.Family = 1 // NFPROTO_INET: ports only
 	}
-	reg := expr.Reg1
-	s.emit(&expr.Immediate{DestRegister: reg, Data: a.AsSlice()})
-	n.RegAddrMin = reg
-	reg++
-	if isRange {
-		b, err := netip.ParseAddr(hi)
-		if err != nil {
-			return err
+	if lo.IsValid() {
+		want := "ip"
+		if lo.Is6() {
+			want = "ip6"
 		}
-		s.emit(&expr.Immediate{DestRegister: reg, Data: b.AsSlice()})
-		n.RegAddrMax = reg
+		switch {
+		case fam != "" && fam != want:
+			return fmt.Errorf("%s %s to %s: an address of the other family", kind, fam, lo)
+		case s.family == "inet" && fam == "":
+			return fmt.Errorf("%s to %s: in an inet table say %s %s to ...", kind, lo, kind, want)
+		case (s.family == "ip" && want != "ip") || (s.family == "ip6" && want != "ip6"):
+			return fmt.Errorf("%s to %s: not an address of an %s table", kind, lo, s.family)
+		case s.family != "ip" && s.family != "ip6" && s.family != "inet":
+			return fmt.Errorf("%s: only in ip, ip6 and inet tables", kind)
+		}
+		n.Family = 2
+		if lo.Is6() {
+			n.Family = 10
+		}
+	} else if fam != "" {
+		return fmt.Errorf("%s %s to: want an address", kind, fam)
+	}
+	if netmap && !hi.IsValid() {
+		return fmt.Errorf("%s prefix to: want a prefix (a/n) or a range", kind)
+	}
+	reg := uint32(expr.Reg1)
+	if lo.IsValid() {
+		s.emit(&expr.Immediate{DestRegister: reg, Data: lo.AsSlice()})
+		n.RegAddrMin = reg
 		reg++
+		if hi.IsValid() {
+			s.emit(&expr.Immediate{DestRegister: reg, Data: hi.AsSlice()})
+			n.RegAddrMax = reg
+			reg++
+		}
 	}
 	if ports != "" {
 		pmin, pmax, err := s.ports(ports, reg)
@@ -1343,6 +1705,18 @@ func (s *state) nat(kind string) error {
 		n.RegProtoMin, n.RegProtoMax = pmin, pmax
 		n.Flags |= expr.NATRangeProtoSpecified
 	}
+	f, err := s.natFlags(kind)
+	if err != nil {
+		return err
+	}
+	if netmap {
+		if f != 0 {
+			// nft reads "prefix to ... random" as random alone
+			return fmt.Errorf("%s prefix to: takes no flags (nft drops the prefix for them)", kind)
+		}
+		f = expr.NATRangeNetmap
+	}
+	n.Flags |= f
 	s.emit(n)
 	return nil
 }

@@ -317,34 +317,30 @@ func (s *pstate) one() error {
 	case *expr.Counter:
 		s.out = append(s.out, fmt.Sprintf("counter packets %d bytes %d", x.Packets, x.Bytes))
 	case *expr.Log:
-		if x.GroupSet() || x.Snaplen != 0 || x.QThreshold != 0 || x.Flags != 0 {
-			return s.fail() // nflog and flags: no text here, rather than "log", another rule
-		}
-		w := "log"
-		if x.Prefix != "" {
-			w += " prefix " + quote(x.Prefix)
-		}
-		if x.LevelSet() && x.Level != 4 && int(x.Level) < len(logLevels) {
-			w += " level " + logLevels[x.Level]
+		w, ok := logText(x)
+		if !ok {
+			return s.fail()
 		}
 		s.out = append(s.out, w)
 	case *expr.Limit:
-		if x.Type != expr.LimitPackets {
+		w, ok := limitText(x)
+		if !ok {
 			return s.fail()
 		}
-		unit := ""
-		for n, u := range rateUnits {
-			if u == x.Unit {
-				unit = n
-			}
+		s.out = append(s.out, w)
+	case *expr.Quota:
+		// the kernel adds NFT_QUOTA_F_DEPLETED (2) once the quota is
+		// used up: state, not part of the rule, as nft reads it
+		if x.Flags&^(expr.QuotaInvert|quotaDepleted) != 0 {
+			return s.fail()
 		}
-		w := "limit rate "
-		if x.Flags&expr.LimitInvert != 0 {
+		w := "quota "
+		if x.Flags&expr.QuotaInvert != 0 {
 			w += "over "
 		}
-		w += fmt.Sprintf("%d/%s", x.Rate, unit)
-		if x.Burst != 5 && x.Burst != 0 {
-			w += fmt.Sprintf(" burst %d packets", x.Burst)
+		w += byteAmount(x.Bytes)
+		if x.Consumed != 0 {
+			w += " used " + byteAmount(x.Consumed)
 		}
 		s.out = append(s.out, w)
 	case *expr.Immediate:
@@ -356,19 +352,18 @@ func (s *pstate) one() error {
 	case *expr.Reject:
 		s.out = append(s.out, s.reject(x))
 	case *expr.Masq:
-		if x.Flags&natRandomFlags != 0 {
-			return s.fail() // random, persistent: no text here, rather than another rule
+		fl, ok := natFlagText(x.Flags)
+		if !ok {
+			return s.fail() // no words for a flag: not another rule
 		}
-		s.out = append(s.out, "masquerade"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :"))
+		s.out = append(s.out, "masquerade"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :")+fl)
 	case *expr.Redir:
-		if x.Flags&natRandomFlags != 0 {
+		fl, ok := natFlagText(x.Flags)
+		if !ok {
 			return s.fail()
 		}
-		s.out = append(s.out, "redirect"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :"))
+		s.out = append(s.out, "redirect"+s.ports(x.RegProtoMin, x.RegProtoMax, " to :")+fl)
 	case *expr.NAT:
-		if x.Flags&natRandomFlags != 0 {
-			return s.fail()
-		}
 		w, err := s.nat(x)
 		if err != nil {
 			return err
@@ -394,10 +389,139 @@ func (s *pstate) one() error {
 	return nil
 }
 
-// natRandomFlags are the NF_NAT_RANGE_* flags of "random", "persistent"
-// and "fully-random", which the printer has no words for (the others,
-// MAP_IPS and PROTO_SPECIFIED, follow from the addresses and ports).
-const natRandomFlags = 4 | 8 | 16
+// natPlainFlags are the NF_NAT_RANGE_* flags that follow from a NAT
+// statement's addresses and ports (MAP_IPS, PROTO_SPECIFIED), which nft
+// prints no word for.
+const natPlainFlags = expr.NATRangeMapIPs | expr.NATRangeProtoSpecified
+
+// natFlagText prints a NAT statement's flags as nft does, " random",
+// " random,fully-random,persistent", "" for none; false when flags hold
+// one with no word (PROTO_OFFSET, NETMAP, unknown bits).
+func natFlagText(flags uint32) (string, bool) {
+	var names []string
+	rest := flags &^ natPlainFlags
+	for _, f := range natFlagNames {
+		if rest&f.bit != 0 {
+			names = append(names, f.name)
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 {
+		return "", false
+	}
+	if len(names) == 0 {
+		return "", true
+	}
+	return " " + strings.Join(names, ","), true
+}
+
+// quotaDepleted is NFT_QUOTA_F_DEPLETED, which the kernel reports for a
+// used-up quota.
+const quotaDepleted = 2
+
+// byteAmount prints n bytes as nft does, in the largest unit (bytes,
+// kbytes, mbytes) that divides it: "1536 bytes", "2 mbytes".
+func byteAmount(n uint64) string {
+	i := 0
+	for n != 0 && n%1024 == 0 && i < len(byteUnits)-1 {
+		n /= 1024
+		i++
+	}
+	return strconv.FormatUint(n, 10) + " " + byteUnits[i]
+}
+
+// logText prints a log statement as nft does; false when it holds
+// something nft has no words for, or would print as another rule.
+func logText(x *expr.Log) (string, bool) {
+	w := "log"
+	if x.PrefixSet() {
+		w += " prefix " + quote(x.Prefix)
+	}
+	if x.GroupSet() {
+		// nflog; the kernel takes no level or flags with a group
+		if x.LevelSet() || x.Flags != 0 {
+			return "", false
+		}
+		w += " group " + strconv.FormatUint(uint64(x.Group), 10)
+		if x.SnaplenSet() {
+			w += " snaplen " + strconv.FormatUint(uint64(x.Snaplen), 10)
+		}
+		if x.QThreshold != 0 {
+			w += " queue-threshold " + strconv.FormatUint(uint64(x.QThreshold), 10)
+		}
+		return w, true
+	}
+	if x.SnaplenSet() || x.QThreshold != 0 {
+		return "", false // nflog's, without a group
+	}
+	if x.LevelSet() && x.Level != 4 {
+		if int(x.Level) >= len(logLevels) {
+			return "", false
+		}
+		w += " level " + logLevels[x.Level]
+	}
+	if x.Flags&^expr.LogFlagsAll != 0 {
+		return "", false
+	}
+	if x.Flags == expr.LogFlagsAll {
+		return w + " flags all", true
+	}
+	if tcp := x.Flags & (expr.LogTCPSeq | expr.LogTCPOpt); tcp != 0 {
+		var names []string
+		if tcp&expr.LogTCPSeq != 0 {
+			names = append(names, "sequence")
+		}
+		if tcp&expr.LogTCPOpt != 0 {
+			names = append(names, "options")
+		}
+		w += " flags tcp " + strings.Join(names, ",")
+	}
+	if x.Flags&expr.LogIPOpt != 0 {
+		w += " flags ip options"
+	}
+	if x.Flags&expr.LogUID != 0 {
+		w += " flags skuid"
+	}
+	if x.Flags&expr.LogMACDecode != 0 {
+		w += " flags ether"
+	}
+	return w, true
+}
+
+// limitText prints a limit statement as nft does: a packet limit's burst
+// when not nft's 5, a byte limit's when not 0, byte amounts in the
+// largest unit that divides them; false for a unit, type or flag nft
+// has no words for.
+func limitText(x *expr.Limit) (string, bool) {
+	unit := ""
+	for n, u := range rateUnits {
+		if u == x.Unit {
+			unit = n
+		}
+	}
+	if unit == "" || x.Flags&^expr.LimitInvert != 0 {
+		return "", false
+	}
+	w := "limit rate "
+	if x.Flags&expr.LimitInvert != 0 {
+		w += "over "
+	}
+	switch x.Type {
+	case expr.LimitPackets:
+		w += fmt.Sprintf("%d/%s", x.Rate, unit)
+		if x.Burst != 5 && x.Burst != 0 {
+			w += fmt.Sprintf(" burst %d packets", x.Burst)
+		}
+	case expr.LimitBytes:
+		w += byteAmount(x.Rate) + "/" + unit
+		if x.Burst != 0 {
+			w += " burst " + byteAmount(uint64(x.Burst))
+		}
+	default:
+		return "", false
+	}
+	return w, true
+}
 
 // hasL4Header reports whether a header of the printer is the transport
 // header of IP protocol p (tcp, udp, icmp, icmpv6).
@@ -676,22 +800,59 @@ func (s *pstate) fib(x *expr.Fib) error {
 	return s.fail()
 }
 
+// ports prints the port or port range in registers min and max (0: none)
+// after lead. The kernel lists a last port's register even when none was
+// given, as the first's: a range is two registers, "80-80" too, as nft
+// prints it.
 func (s *pstate) ports(min, max uint32, lead string) string {
 	if min == 0 {
 		return ""
 	}
 	t := s.p.types.ByName("inet_service")
 	w := lead + t.Format(s.imm[min])
-	if max != 0 && max != min && !bytes.Equal(s.imm[max], s.imm[min]) {
+	if max != 0 && max != min {
 		w += "-" + t.Format(s.imm[max])
 	}
 	return w
 }
 
+// immAddr reads the address an immediate put in reg: 4 bytes for
+// family 2, 16 for 10.
+func (s *pstate) immAddr(reg, family uint32) (netip.Addr, bool) {
+	b, ok := s.imm[reg]
+	if !ok || (family == 2 && len(b) != 4) || (family == 10 && len(b) != 16) {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFromSlice(b)
+}
+
+// nat prints "snat|dnat [ip|ip6] [prefix] to TARGET [flags]" as nft
+// does: a range of addresses that is one prefix as that prefix ("/32"
+// too), an IPv6 address or range followed by ports in brackets.
 func (s *pstate) nat(x *expr.NAT) (string, error) {
 	w := "snat"
-	if x.Type == expr.NATDnat {
+	switch x.Type {
+	case expr.NATSnat:
+	case expr.NATDnat:
 		w = "dnat"
+	default:
+		return "", s.fail()
+	}
+	netmap := x.Flags&expr.NATRangeNetmap != 0
+	fl, ok := natFlagText(x.Flags &^ expr.NATRangeNetmap)
+	if !ok || (netmap && (fl != "" || x.RegAddrMax == 0 || x.RegAddrMax == x.RegAddrMin)) {
+		// nft reads "prefix to ... random" as random alone
+		return "", s.fail()
+	}
+	if x.RegAddrMin == 0 {
+		// ports only: "dnat to :80"
+		if x.RegProtoMin == 0 || netmap {
+			return "", s.fail()
+		}
+		return w + " to" + s.ports(x.RegProtoMin, x.RegProtoMax, " :") + fl, nil
+	}
+	if x.Family != 2 && x.Family != 10 {
+		return "", s.fail()
 	}
 	if s.family == "inet" {
 		if x.Family == 10 {
@@ -700,21 +861,34 @@ func (s *pstate) nat(x *expr.NAT) (string, error) {
 			w += " ip"
 		}
 	}
+	if netmap {
+		w += " prefix"
+	}
 	w += " to "
-	a, ok := netip.AddrFromSlice(s.imm[x.RegAddrMin])
+	a, ok := s.immAddr(x.RegAddrMin, x.Family)
 	if !ok {
 		return "", s.fail()
 	}
 	addr := a.String()
+	withPorts := x.RegProtoMin != 0
 	if x.RegAddrMax != 0 && x.RegAddrMax != x.RegAddrMin {
-		if b, ok := netip.AddrFromSlice(s.imm[x.RegAddrMax]); ok && b != a {
+		// two registers (as for the ports, the kernel lists one as both)
+		b, ok := s.immAddr(x.RegAddrMax, x.Family)
+		if !ok {
+			return "", s.fail()
+		}
+		switch n, isPrefix := cidr(a.AsSlice(), b.AsSlice()); {
+		case isPrefix:
+			addr += "/" + strconv.Itoa(n)
+		case a.Is6() && withPorts:
+			addr = "[" + addr + "]-[" + b.String() + "]"
+		default:
 			addr += "-" + b.String()
 		}
-	}
-	if a.Is6() && x.RegProtoMin != 0 {
+	} else if a.Is6() && withPorts {
 		addr = "[" + addr + "]"
 	}
-	return w + addr + s.ports(x.RegProtoMin, x.RegProtoMax, ":"), nil
+	return w + addr + s.ports(x.RegProtoMin, x.RegProtoMax, ":") + fl, nil
 }
 
 func (s *pstate) reject(x *expr.Reject) string {
