@@ -1278,13 +1278,13 @@ var byteUnits = []string{"bytes", "kbytes", "mbytes"}
 
 // parseBytes reads "N unit" (unit one of byteUnits) as a number of bytes.
 func parseBytes(n, unit string) (uint64, error) {
+	v, err := strconv.ParseUint(n, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad number of bytes %q", n)
+	}
 	i := slices.Index(byteUnits, unit)
 	if i < 0 {
 		return 0, fmt.Errorf("unknown unit %q (bytes, kbytes, mbytes)", unit)
-	}
-	v, err := strconv.ParseUint(n, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad number of %s %q", unit, n)
 	}
 	for ; i > 0; i-- {
 		if v > math.MaxUint64/1024 {
@@ -1373,10 +1373,10 @@ func (s *state) limit() error {
 	return nil
 }
 
-// isRateWord reports whether t continues a rate: a byte unit, "/", or
-// "/unit".
+// isRateWord reports whether t continues a rate: a byte unit, "/",
+// "/unit" or "unit/unit".
 func isRateWord(t string) bool {
-	if strings.HasPrefix(t, "/") {
+	if strings.Contains(t, "/") {
 		return true
 	}
 	u, _, _ := strings.Cut(t, "/")
@@ -1559,12 +1559,13 @@ func (s *state) masqRedir(kind string) error {
 // natAddrs splits a NAT target, "a", "a-b", "a/n", "[a]", "[a]-[b]",
 // each optionally followed by ":ports" (IPv6 addresses in brackets
 // then), or ":ports" alone, into its first and last address (invalid
-// when absent) and its ports ("" when none).
+// when absent) and its ports ("" when none). "::" is an address, IPv6's
+// any.
 func natAddrs(spec string) (lo, hi netip.Addr, ports string, err error) {
 	bad := fmt.Errorf("bad address %q", spec)
 	addrs := spec
 	switch {
-	case strings.HasPrefix(spec, ":"):
+	case strings.HasPrefix(spec, ":") && !strings.HasPrefix(spec, "::"):
 		if len(spec) == 1 {
 			return lo, hi, "", bad
 		}

@@ -58,3 +58,91 @@ func TestCorpusOffline(t *testing.T) {
 		})
 	}
 }
+
+// TestCompileErrors: statements nft refuses, or would load as another
+// rule than the text reads, are refused with an error naming the problem.
+func TestCompileErrors(t *testing.T) {
+	c := NewCompiler(loResolver{})
+	for _, tc := range []struct{ family, text, want string }{
+		{"inet", "log flags foo", `unknown log flag "foo"`},
+		{"inet", "log flags tcp foo", `log flags tcp: unknown flag "foo"`},
+		{"inet", "log flags tcp sequence,", `log flags tcp: unknown flag ""`},
+		{"inet", "log flags ip sequence", `log flags ip: unknown flag "sequence"`},
+		{"inet", "log level loud", `unknown log level "loud"`},
+		{"inet", "log group 2 level info", "group (nflog) takes no level or flags"},
+		{"inet", "log group 2 flags all", "group (nflog) takes no level or flags"},
+		{"inet", "log snaplen 100", "need a group"},
+		{"inet", "log queue-threshold 10", "need a group"},
+		{"inet", "log group 65536", "log group: want a number from 0 to 65535"},
+		{"inet", "log group 1 queue-threshold 65536", "queue-threshold: want a number from 0 to 65535"},
+		{"inet", `log prefix "a" prefix "b"`, "prefix given twice"},
+		{"inet", "log prefix x", "want a quoted string"},
+		{"inet", "limit rate 10 parsecs/second", `unknown unit "parsecs"`},
+		{"inet", "limit rate 10 gbytes/second", `unknown unit "gbytes"`},
+		{"inet", "limit rate 10 mbytes/parsec", `bad rate unit "parsec"`},
+		{"inet", "limit rate 10 mbytes", "want N/unit or N bytes/unit"},
+		{"inet", "limit rate 0/second", "refuses a rate of 0"},
+		{"inet", "limit rate 10/second burst 0 packets", "from 1"},
+		{"inet", "limit rate 10/second burst 10 bytes", "burst is in packets"},
+		{"inet", "limit rate 10 mbytes/second burst 10 packets", "burst is in bytes"},
+		{"inet", "limit rate 10 mbytes/second burst 4096 mbytes", "at most 4294967295 bytes"},
+		{"inet", "limit rate 18014398509481984 mbytes/second", "too large"},
+		{"inet", "quota 100", "no unit"},
+		{"inet", "quota 100 parsecs", `unknown unit "parsecs"`},
+		{"inet", "quota over 1 gbytes", `unknown unit "gbytes"`},
+		{"inet", "quota over until 5 bytes", "bad number"},
+		{"inet", "quota 1 kbytes used 2 kbytes", "more used than the quota"},
+		{"inet", "quota 9223372036854775808 bytes", "at most 9223372036854775807 bytes"},
+		{"ip", "masquerade random,foo", `masquerade: unknown flag "foo"`},
+		{"ip", "masquerade random,", `masquerade: unknown flag ""`},
+		{"ip", "masquerade random persistent", "separated by commas"},
+		{"ip", "redirect to :80 fully-random random", "separated by commas"},
+		{"ip", "snat to 10.0.0.1 random persistent", "separated by commas"},
+		{"ip", "dnat to 10.0.0.1 random,sticky", `dnat: unknown flag "sticky"`},
+		{"ip", "snat prefix to 10.0.0.0/24 random", "takes no flags"},
+		{"ip", "snat prefix to 10.0.0.1", "want a prefix"},
+		{"inet", "snat to 10.0.0.1", "in an inet table say snat ip to"},
+		{"ip", "snat ip6 to 2001:db8::1", "not an address of an ip table"},
+		{"inet", "snat ip to 2001:db8::1", "an address of the other family"},
+		{"ip", "snat to 2001:db8::1", "not an address of an ip table"},
+		{"ip", "snat to 10.0.0.5-10.0.0.1", "the last address comes before the first"},
+		{"ip6", "snat to [2001:db8::1", "bad address"},
+		{"ip", "snat to 10.0.0.1:", "bad address"},
+	} {
+		_, err := c.Compile(tc.family, tc.text)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %q: error %v, want one saying %q", tc.family, tc.text, err, tc.want)
+		}
+	}
+}
+
+// TestCompileAsNft: forms nft reads that print otherwise compile to what
+// nft makes of them.
+func TestCompileAsNft(t *testing.T) {
+	c, p := NewCompiler(loResolver{}), NewPrinter(loResolver{})
+	for _, tc := range []struct{ family, text, printed string }{
+		{"ip", "masquerade random,random", "masquerade random"},
+		{"ip", "masquerade persistent,random", "masquerade random,persistent"},
+		{"inet", "log flags tcp options,sequence", "log flags tcp sequence,options"},
+		{"inet", "log flags tcp sequence flags tcp sequence", "log flags tcp sequence"},
+		{"inet", "log flags skuid flags tcp sequence,options flags ip options flags ether", "log flags all"},
+		{"inet", "log group 2 queue-threshold 10 snaplen 100", "log group 2 snaplen 100 queue-threshold 10"},
+		{"inet", "log level warn", "log"},
+		{"inet", "limit rate 1024 kbytes/second burst 1024 bytes", "limit rate 1 mbytes/second burst 1 kbytes"},
+		{"inet", "limit rate 10 mbytes / second", "limit rate 10 mbytes/second"},
+		{"inet", "limit rate 10 /second", "limit rate 10/second"},
+		{"inet", "limit rate 10 bytes/second burst 0 bytes", "limit rate 10 bytes/second"},
+		{"inet", "quota until 500 kbytes used 0 bytes", "quota 500 kbytes"},
+		{"inet", "quota 1048576 kbytes", "quota 1024 mbytes"},
+		{"ip", "snat ip to 10.0.0.0-10.0.0.255", "snat to 10.0.0.0/24"},
+	} {
+		r, err := c.Compile(tc.family, tc.text)
+		if err != nil {
+			t.Errorf("%s %q: %v", tc.family, tc.text, err)
+			continue
+		}
+		if got, err := p.Print(tc.family, r.Exprs, r.Comment, anonSets(r)); err != nil || got != tc.printed {
+			t.Errorf("%s %q printed as %q (%v), want %q", tc.family, tc.text, got, err, tc.printed)
+		}
+	}
+}
