@@ -1274,7 +1274,7 @@ var rateUnits = map[string]uint64{"second": 1, "minute": 60, "hour": 3600, "day"
 
 // byteUnits are nft's units of a byte rate or quota, each 1024 times the
 // one before; nft 1.0.6 knows no larger one.
-var byteUnits = []string{"bytes", "kbytes", "mbytes"}
+var byteUnits = [...]string{"bytes", "kbytes", "mbytes"}
 
 // parseBytes reads "N unit" (unit one of byteUnits) as a number of bytes.
 func parseBytes(n, unit string) (uint64, error) {
@@ -1282,7 +1282,7 @@ func parseBytes(n, unit string) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("bad number of bytes %q", n)
 	}
-	i := slices.Index(byteUnits, unit)
+	i := slices.Index(byteUnits[:], unit)
 	if i < 0 {
 		return 0, fmt.Errorf("unknown unit %q (bytes, kbytes, mbytes)", unit)
 	}
@@ -1380,7 +1380,7 @@ func isRateWord(t string) bool {
 		return true
 	}
 	u, _, _ := strings.Cut(t, "/")
-	return slices.Contains(byteUnits, u)
+	return slices.Contains(byteUnits[:], u)
 }
 
 // quota compiles "quota [over|until] N unit [used N unit]".
@@ -1489,7 +1489,7 @@ func (s *state) ports(spec string, reg uint32) (min, max uint32, err error) {
 
 // natFlagNames are the NF_NAT_RANGE_* flags nft names, in the order it
 // prints them.
-var natFlagNames = []struct {
+var natFlagNames = [...]struct {
 	name string
 	bit  uint32
 }{{"random", expr.NATRangeProtoRandom}, {"fully-random", expr.NATRangeProtoRandomFull}, {"persistent", expr.NATRangePersistent}}

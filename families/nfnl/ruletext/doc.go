@@ -19,15 +19,32 @@
 //     missing"); ct state/status/mark/direction/count and a direction's
 //     tuple ("ct original ip daddr", "ct reply proto-dst");
 //   - meta mark/nftrace/priority and ct mark set (to a value or to the
-//     other mark); counter, log, limit rate; named counters, quotas and
-//     limits ("counter name ...");
+//     other mark); counter; named counters, quotas and limits ("counter
+//     name ...");
+//   - log to the kernel log (prefix, level, "flags tcp sequence,options",
+//     "flags ip options", "flags skuid", "flags ether", "flags all") or to
+//     nflog ("group 2 snaplen 100 queue-threshold 10");
+//   - limit rate in packets ("10/second burst 20 packets") or bytes ("10
+//     mbytes/second burst 512 kbytes"), [over]; inline quotas ("quota
+//     over 100 mbytes used 3 mbytes"), amounts in bytes, kbytes or
+//     mbytes, printed in the largest unit that divides them, as nft does;
 //   - verdicts (accept, drop, return, continue, jump, goto, queue), vmap
-//     (named or anonymous: "vmap { k : v }"), reject variants,
-//     masquerade, snat/dnat and redirect with ports, notrack and comments;
+//     (named or anonymous: "vmap { k : v }"), reject variants, notrack and
+//     comments;
+//   - masquerade and redirect with ports; snat/dnat to an address, a
+//     range, a prefix ("prefix to" for netmap) or ports alone, "ip"/"ip6"
+//     before "to" in inet tables; with the flags random, fully-random and
+//     persistent ("random,persistent"), but for "prefix to", which nft
+//     reads with flags as the flags alone;
 //   - tcp option maxseg size: matched, and set to a value or to "rt mtu"
 //     (MSS clamping).
 //
 // An "ip protocol" or "ip6 nexthdr" match is the dependency of the
 // transport header after it, as in nft. Rules using anything else stay
-// available as expressions (package expr).
+// available as expressions (package expr), and so do expressions nft
+// would print as another rule (a NAT flag with no word, an nflog snaplen
+// without a group): the printer returns ErrNotPrintable for them. Input
+// nft would load as another rule than it reads is refused: flags apart
+// ("random persistent", of which nft keeps the last), a repeated log
+// option, a snaplen without a group.
 package ruletext
