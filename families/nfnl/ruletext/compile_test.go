@@ -135,6 +135,12 @@ func TestCompileAsNft(t *testing.T) {
 		{"inet", "quota until 500 kbytes used 0 bytes", "quota 500 kbytes"},
 		{"inet", "quota 1048576 kbytes", "quota 1024 mbytes"},
 		{"ip", "snat ip to 10.0.0.0-10.0.0.255", "snat to 10.0.0.0/24"},
+		// a range that is one prefix, with ports: nft prints the prefix
+		// and the ports, text it cannot read back itself; nlsh reads it
+		{"ip6", "meta l4proto tcp snat to [2001:db8::]-[2001:db8::ffff]:80", "meta l4proto tcp snat to 2001:db8::/112:80"},
+		{"ip6", "meta l4proto tcp snat to 2001:db8::/112:80", "meta l4proto tcp snat to 2001:db8::/112:80"},
+		{"inet", "meta l4proto tcp snat ip6 to [2001:db8::1]-[2001:db8::1]:80", "meta l4proto tcp snat ip6 to 2001:db8::1/128:80"},
+		{"inet", "meta l4proto tcp snat ip to 10.0.0.0-10.0.0.255:80 persistent", "meta l4proto tcp snat ip to 10.0.0.0/24:80 persistent"},
 	} {
 		r, err := c.Compile(tc.family, tc.text)
 		if err != nil {
