@@ -70,6 +70,7 @@ func (c *Compiler) Types() *Types { return c.types }
 // state is the compilation of one rule.
 type state struct {
 	c      *Compiler
+	sets   Sets
 	family string
 	l      *lexer
 	out    *Rule
@@ -84,11 +85,18 @@ type state struct {
 
 // Compile compiles rule text for a table of family ("ip", "inet", ...).
 func (c *Compiler) Compile(family, text string) (*Rule, error) {
+	return c.CompileWithSets(family, text, nil)
+}
+
+// CompileWithSets compiles rule text as Compile does, checking the
+// named sets it uses with sets (nil: none is checked): that they exist,
+// and the type of their keys.
+func (c *Compiler) CompileWithSets(family, text string, sets Sets) (*Rule, error) {
 	toks, err := tokenize(text)
 	if err != nil {
 		return nil, err
 	}
-	s := &state{c: c, family: family, l: &lexer{toks: toks}, out: &Rule{}}
+	s := &state{c: c, sets: sets, family: family, l: &lexer{toks: toks}, out: &Rule{}}
 	if family == "ip" {
 		s.nfp = 2
 	} else if family == "ip6" {
@@ -208,6 +216,8 @@ func (s *state) statement() error {
 		return s.masqRedir(t)
 	case "snat", "dnat":
 		return s.nat(t)
+	case "add", "update", "delete":
+		return s.dynset(t)
 	case "notrack":
 		s.emit(&expr.Notrack{})
 	case "comment":
@@ -675,6 +685,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	}
 	if strings.HasPrefix(l.peek(), "@") {
 		lk := &expr.Lookup{Set: l.next()[1:], SourceRegister: reg}
+		if err := s.checkSet(lk.Set, KeyType{typ}, false); err != nil {
+			return err
+		}
 		if op == expr.CmpNeq {
 			lk.Flags = expr.LookupInvert
 		}
@@ -1046,6 +1059,9 @@ func (s *state) concat(first member) error {
 	switch {
 	case strings.HasPrefix(s.l.peek(), "@"):
 		lk = &expr.Lookup{Set: s.l.next()[1:], SourceRegister: expr.Reg1}
+		if err := s.checkSet(lk.Set, key, false); err != nil {
+			return err
+		}
 	case s.l.peek() == "{":
 		set, err := s.anonConcatSet(key)
 		if err != nil {

@@ -21,12 +21,13 @@ type Printer struct {
 	meta     []metaKey
 	ct       []ctKey
 	resolver Resolver
+	reg      *expr.Registry // decodes the statements of a dynset
 }
 
 // NewPrinter returns a printer; r names interfaces for iif/oif (nil:
 // indexes are printed as numbers).
 func NewPrinter(r Resolver) *Printer {
-	return &Printer{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r}
+	return &Printer{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r, reg: expr.NewRegistry()}
 }
 
 // SetLookup returns the contents of a set a rule refers to, by name; nil
@@ -197,6 +198,9 @@ func (s *pstate) one() error {
 	}
 	if s.concatLookup() {
 		return nil
+	}
+	if ok, err := s.dynset(); ok {
+		return err
 	}
 	// a load whose register a set reads: "ct mark set meta mark"
 	if name, typ := s.keyName(s.at(0)); name != "" {
