@@ -102,11 +102,11 @@ func (s *state) dynset(op string) error {
 		}
 	}
 	if s.l.accept("timeout") {
-		ms, err := parseDuration(s.l.next())
+		t, err := parseDuration(s.l.next())
 		if err != nil {
 			return fmt.Errorf("%s @%s: %w", op, name, err)
 		}
-		d.Timeout = ms
+		d.Timeout = t
 	}
 	var stmts []expr.Expr
 	for !s.l.accept("}") {
