@@ -114,6 +114,9 @@ func loadCorpus(t *testing.T, c *nfnl.Client, rules []corpusRule) {
 	for _, o := range corpusObjects() {
 		tx.AddObject(o)
 	}
+	for _, st := range corpusSets() {
+		tx.AddSet(st)
+	}
 	for _, r := range rules {
 		tx.AddRule(&nfnl.Rule{Family: r.family, Table: r.table, Chain: r.chain, Text: r.text})
 	}
@@ -152,7 +155,7 @@ func exprWire(t *testing.T, xs []expr.Expr) []string {
 func TestCorpusNftToNlsh(t *testing.T) {
 	rules := readCorpus(t)
 	ns, c := setup(t, nil)
-	script := skeletonNft + corpusObjectsNft
+	script := skeletonNft + corpusObjectsNft + corpusSetsNft
 	for _, r := range rules {
 		script += fmt.Sprintf("add rule %s %s %s %s\n", r.family, r.table, r.chain, r.text)
 	}

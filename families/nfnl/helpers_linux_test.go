@@ -66,6 +66,35 @@ func corpusObjects() []*nfnl.Object {
 
 const corpusObjectsNft = "add counter inet filter cnt1\nadd quota inet filter q1 { 1000 bytes }\n"
 
+// corpusSets are the named sets corpus rules add to and look up
+// (corpusSetsNft for nft -f): what "add @s { ... }" needs, dynamic, some
+// with timeouts.
+func corpusSets() []*nfnl.Set {
+	dyn := func(name, typ string, flags uint32, timeout uint64) *nfnl.Set {
+		return &nfnl.Set{Family: "inet", Table: "filter", Name: name, Type: typ, Flags: nfnl.SetEval | flags, Timeout: timeout}
+	}
+	return []*nfnl.Set{
+		dyn("blacklist", "ipv4_addr", 0, 0),
+		dyn("seen", "ipv4_addr", nfnl.SetTimeout, 0),
+		dyn("pairs", "ipv4_addr . inet_service", 0, 0),
+		dyn("flood", "ipv4_addr", 0, 0),
+		dyn("counted", "ipv4_addr", 0, 0),
+		dyn("gone", "ipv4_addr", 0, 0),
+		dyn("conns", "ipv4_addr", 0, 0),
+		dyn("s6", "ipv6_addr", 0, 60),
+	}
+}
+
+const corpusSetsNft = `add set inet filter blacklist { type ipv4_addr; flags dynamic; }
+add set inet filter seen { type ipv4_addr; flags dynamic,timeout; }
+add set inet filter pairs { type ipv4_addr . inet_service; flags dynamic; }
+add set inet filter flood { type ipv4_addr; flags dynamic; }
+add set inet filter counted { type ipv4_addr; flags dynamic; }
+add set inet filter gone { type ipv4_addr; flags dynamic; }
+add set inet filter conns { type ipv4_addr; flags dynamic; }
+add set inet filter s6 { type ipv6_addr; flags dynamic; timeout 1m; }
+`
+
 const skeletonNft = `table inet filter {
 	chain input { type filter hook input priority filter; policy accept; }
 	chain other { }

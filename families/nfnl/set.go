@@ -26,6 +26,10 @@ type Set struct {
 	Flags uint32 `json:"-"`
 	// Timeout is the default element timeout in seconds.
 	Timeout uint64 `json:"timeout,omitempty"`
+	// Size is the most elements the set holds (0: no limit given); the
+	// kernel gives a set 65535 when a rule first adds to it from the
+	// packet path ("add @s { ip saddr }").
+	Size uint32 `json:"size,omitempty"`
 	// AutoMerge asks nft to merge adjacent intervals when it adds
 	// elements (nft's "auto-merge"; recorded in the set's user data).
 	AutoMerge bool      `json:"auto-merge,omitempty"`
@@ -45,15 +49,16 @@ type Element struct {
 	Timeout uint64 `json:"timeout,omitempty"`
 }
 
-// FlagNames lists the flags as nft -j names them.
+// FlagNames lists the flags as nft names them, in the order nft lists
+// them ("flags dynamic,timeout").
 func (s *Set) FlagNames() []string {
 	var out []string
 	for _, f := range []struct {
 		bit  uint32
 		name string
-	}{{SetConstant, "constant"}, {SetInterval, "interval"}, {SetTimeout, "timeout"}, {SetEval, "dynamic"}} {
-		if f.bit == SetTimeout && s.Timeout != 0 {
-			continue // implied by the timeout, as nft prints it
+	}{{SetConstant, "constant"}, {SetEval, "dynamic"}, {SetInterval, "interval"}, {SetTimeout, "timeout"}} {
+		if f.bit == SetTimeout && s.Timeout != 0 && s.Flags&(SetConstant|SetEval|SetInterval) == 0 {
+			continue // implied by the timeout, as nft prints it when it is the only flag
 		}
 		if s.Flags&f.bit != 0 {
 			out = append(out, f.name)
@@ -123,10 +128,12 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 		e.Be64(attrSetTimeout, s.Timeout*1000)
 	}
 	e.Be32(attrSetID, s.id)
-	if s.anon != nil || len(sc.key) > 1 {
+	if s.anon != nil || len(sc.key) > 1 || s.Size != 0 {
 		e.BeginPlain(attrSetDesc)
 		if s.anon != nil {
 			e.Be32(attrSetDescSize, uint32(len(wireElements(s.anon))))
+		} else if s.Size != 0 {
+			e.Be32(attrSetDescSize, s.Size)
 		}
 		if len(sc.key) > 1 {
 			e.BeginPlain(attrSetDescConcat)
@@ -464,6 +471,16 @@ func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
 			dataType = d.Be32()
 		case attrSetTimeout:
 			s.Timeout = d.Be64() / 1000
+		case attrSetDesc:
+			n := d.Nested()
+			for n.Next() {
+				if n.Type() == attrSetDescSize {
+					s.Size = n.Be32()
+				}
+			}
+			if err := n.Err(); err != nil {
+				return nil, fmt.Errorf("set desc: %w", err)
+			}
 		case attrSetID:
 			s.id = d.Be32()
 		case attrSetUserdata:

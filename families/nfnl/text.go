@@ -90,6 +90,9 @@ func (s *Set) text() string {
 		fmt.Fprintf(&b, " : %s", s.Map)
 	}
 	b.WriteString("\n")
+	if s.Size != 0 {
+		fmt.Fprintf(&b, "\t\tsize %d\n", s.Size)
+	}
 	if fl := s.FlagNames(); len(fl) > 0 {
 		fmt.Fprintf(&b, "\t\tflags %s\n", strings.Join(fl, ","))
 	}

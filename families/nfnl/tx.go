@@ -9,6 +9,7 @@ import (
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/families/nfnl/expr"
+	"github.com/nlsh/nlsh/families/nfnl/ruletext"
 )
 
 // Tx is a transaction: changes are collected and sent as one
@@ -26,6 +27,9 @@ type Tx struct {
 	genID  uint32
 	pinned bool
 	err    error
+	// sets are the named sets this transaction made, which the rules
+	// after them are checked against (ruletext.Sets)
+	sets map[setKey]*ruletext.SetInfo
 }
 
 type txOp struct {
@@ -135,6 +139,11 @@ func (tx *Tx) AddTable(t *Table) {
 // DelTable deletes a table and everything in it.
 func (tx *Tx) DelTable(t *Table) {
 	desc := "delete table " + t.Family + " " + t.Name
+	for k := range tx.sets {
+		if k.family == t.Family && k.table == t.Name {
+			delete(tx.sets, k)
+		}
+	}
 	if m, ok := tx.msg(desc, t.Family, msgDelTable, 0, func(e *codec.Encoder) error { t.encode(e, false); return nil }); ok {
 		tx.add(desc, "", m)
 	}
@@ -147,6 +156,7 @@ func (tx *Tx) FlushRuleset() {
 	}
 	m, _ := message(msgType(msgDelTable), 0, 0, 0, nil)
 	tx.add("flush ruleset", "", m)
+	tx.sets = nil
 }
 
 // AddChain creates a chain (a base chain when c.Hook is set).
@@ -213,7 +223,9 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 	xs, comment := r.Exprs, r.Comment
 	var sets []codec.Message
 	if r.Text != "" {
-		cr, err := tx.c.compiler.Compile(r.Family, r.Text)
+		cr, err := tx.c.compiler.CompileWithSets(r.Family, r.Text, func(name string) (*ruletext.SetInfo, error) {
+			return tx.sets[setKey{r.Family, r.Table, name}], nil // nil: not made here, the kernel's to check
+		})
 		if err != nil {
 			tx.fail(desc, err)
 			return
@@ -314,11 +326,16 @@ func (tx *Tx) AddSet(s *Set) {
 		return
 	}
 	tx.add(desc, "", ms...)
+	if tx.sets == nil {
+		tx.sets = map[setKey]*ruletext.SetInfo{}
+	}
+	tx.sets[setKey{s.Family, s.Table, s.Name}] = &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0}
 }
 
 // DelSet deletes a set.
 func (tx *Tx) DelSet(s *Set) {
 	desc := "delete set " + s.Family + " " + s.Table + " " + s.Name
+	delete(tx.sets, setKey{s.Family, s.Table, s.Name})
 	if m, ok := tx.msg(desc, s.Family, msgDelSet, 0, func(e *codec.Encoder) error {
 		e.String(attrSetTable, s.Table)
 		e.String(attrSetName, s.Name)

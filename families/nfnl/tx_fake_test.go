@@ -126,3 +126,37 @@ func TestTxArgumentErrors(t *testing.T) {
 		t.Errorf("%d messages sent for failed transactions", sent)
 	}
 }
+
+// TestTxChecksSetsItMade: a rule that adds to or looks up a set made
+// earlier in the same transaction is checked against it, before anything
+// is sent: a key of another type, an element timeout the set has no room
+// for. A set the transaction did not make is the kernel's to check.
+func TestTxChecksSetsItMade(t *testing.T) {
+	conn := nltest.Dial(func(req []codec.Message) ([]codec.Message, error) { return nil, nil }, nil)
+	c := nfnl.New(conn, &nfnl.Options{Resolver: fixedResolver{}})
+	defer c.Close()
+	for text, want := range map[string]string{
+		"add @a4 { ip6 saddr }":               "@a4 holds ipv4_addr, not ipv6_addr",
+		"update @a4 { ip saddr timeout 30s }": "@a4 has no timeouts",
+		"tcp dport @a4 accept":                "@a4 holds ipv4_addr, not inet_service",
+		"add @a4 { ip saddr }":                "",
+		"add @elsewhere { ip6 saddr }":        "",
+	} {
+		tx := c.Begin()
+		tx.AddTable(&nfnl.Table{Family: "inet", Name: "t"})
+		tx.AddChain(&nfnl.Chain{Family: "inet", Table: "t", Name: "c"})
+		tx.AddSet(&nfnl.Set{Family: "inet", Table: "t", Name: "a4", Type: "ipv4_addr", Flags: nfnl.SetEval})
+		tx.AddRule(&nfnl.Rule{Family: "inet", Table: "t", Chain: "c", Text: text})
+		err := tx.Err()
+		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("%q: error %v, want %q", text, err, want)
+		}
+	}
+	tx := c.Begin()
+	tx.AddSet(&nfnl.Set{Family: "inet", Table: "t", Name: "a4", Type: "ipv4_addr"})
+	tx.DelSet(&nfnl.Set{Family: "inet", Table: "t", Name: "a4"})
+	tx.AddRule(&nfnl.Rule{Family: "inet", Table: "t", Chain: "c", Text: "add @a4 { ip6 saddr }"})
+	if err := tx.Err(); err != nil {
+		t.Errorf("a set deleted again is not checked against: %v", err)
+	}
+}

@@ -67,6 +67,31 @@ func walk2(p []byte) {
 	}
 }
 
+// clearRawNests drops NLA_F_NESTED inside the attributes of types,
+// which an expression keeps raw (a dynset's statements, as nft sent
+// them), as clearNested does for nests.
+func clearRawNests(b []byte, types ...uint16) []byte {
+	out := bytes.Clone(b)
+	for p := out; len(p) >= 4; {
+		l := int(p[0]) | int(p[1])<<8
+		if l < 4 || l > len(p) {
+			break
+		}
+		typ := (uint16(p[2]) | uint16(p[3])<<8) & 0x3fff
+		for _, t := range types {
+			if typ == t {
+				walk2(p[4:l])
+			}
+		}
+		n := codec.Align(l)
+		if n > len(p) {
+			break
+		}
+		p = p[n:]
+	}
+	return out
+}
+
 // TestGoldenFromNft decodes every expression nft sent into its typed
 // form and encodes it back to nft's bytes (nest flags aside).
 func TestGoldenFromNft(t *testing.T) {
@@ -85,6 +110,9 @@ func TestGoldenFromNft(t *testing.T) {
 			got, err := expr.Marshal(x)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if g.name == "dynset" {
+				got = clearRawNests(got, 7, 10) // NFTA_DYNSET_EXPR(ESSIONS)
 			}
 			if want := clearNested(g.data); !bytes.Equal(got, want) {
 				t.Errorf("re-encoded\n got %x\nwant %x", got, want)

@@ -71,21 +71,33 @@ func (c *Compiler) Types() *Types { return c.types }
 // state is the compilation of one rule.
 type state struct {
 	c      *Compiler
+	sets   Sets
 	family string
 	l      *lexer
 	out    *Rule
 	nfp    uint8 // network protocol already matched
 	l4     uint8 // transport protocol already matched
 	ether  bool  // the input device's type is known to be Ethernet
+	// the message types an icmp or icmpv6 header (typeHdr) is known to
+	// have, from a match on its type; nil when none is known
+	typeHdr  string
+	typeSeen []uint8
 }
 
 // Compile compiles rule text for a table of family ("ip", "inet", ...).
 func (c *Compiler) Compile(family, text string) (*Rule, error) {
+	return c.CompileWithSets(family, text, nil)
+}
+
+// CompileWithSets compiles rule text as Compile does, checking the
+// named sets it uses with sets (nil: none is checked): that they exist,
+// and the type of their keys.
+func (c *Compiler) CompileWithSets(family, text string, sets Sets) (*Rule, error) {
 	toks, err := tokenize(text)
 	if err != nil {
 		return nil, err
 	}
-	s := &state{c: c, family: family, l: &lexer{toks: toks}, out: &Rule{}}
+	s := &state{c: c, sets: sets, family: family, l: &lexer{toks: toks}, out: &Rule{}}
 	if family == "ip" {
 		s.nfp = 2
 	} else if family == "ip6" {
@@ -205,6 +217,8 @@ func (s *state) statement() error {
 		return s.masqRedir(t)
 	case "snat", "dnat":
 		return s.nat(t)
+	case "add", "update", "delete":
+		return s.dynset(t)
 	case "notrack":
 		s.emit(&expr.Notrack{})
 	case "comment":
@@ -381,6 +395,11 @@ func (s *state) payloadMatch(proto string) error {
 	load := func(off, n uint32) expr.Expr {
 		return &expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: off, Len: n}
 	}
+	if f.types != nil {
+		if err := s.needType(h, f); err != nil {
+			return err
+		}
+	}
 	if f.shift != 0 {
 		return s.shiftedMatch(h, f, typ)
 	}
@@ -453,6 +472,9 @@ func (s *state) payloadMatch(proto string) error {
 	}
 	start := len(s.out.Exprs)
 	err = s.relational(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
+	if err == nil && f.name == "type" && typeField(h) == f {
+		s.typeHdr, s.typeSeen = h.name, s.matchedTypes(start)
+	}
 	if err == nil && h.base == expr.PayloadNetwork && typ.Name == "inet_proto" && len(s.out.Exprs) == start+2 {
 		// "ip protocol tcp", "ip6 nexthdr ipv6-icmp": as nft, the match
 		// is the dependency of what follows on that protocol's header
@@ -461,6 +483,97 @@ func (s *state) payloadMatch(proto string) error {
 		}
 	}
 	return err
+}
+
+// typeField returns the message type field of a header whose other
+// fields exist in some types only (icmp, icmpv6); nil for other headers.
+func typeField(h *header) *hfield {
+	var t *hfield
+	typed := false
+	for i := range h.fields {
+		if h.fields[i].name == "type" {
+			t = &h.fields[i]
+		}
+		typed = typed || h.fields[i].types != nil
+	}
+	if !typed {
+		return nil
+	}
+	return t
+}
+
+// matchedTypes returns the message types the type match compiled from
+// s.out.Exprs[start] on allows: its value, or the values of its set; nil
+// when it is no such match (!=, a range).
+func (s *state) matchedTypes(start int) []uint8 {
+	xs := s.out.Exprs[start:]
+	if len(xs) != 2 {
+		return nil
+	}
+	switch x := xs[1].(type) {
+	case *expr.Cmp:
+		if x.Op == expr.CmpEq && len(x.Data) == 1 {
+			return []uint8{x.Data[0]}
+		}
+	case *expr.Lookup:
+		if x.Flags != 0 || x.IsMap || x.SetID == 0 || int(x.SetID) > len(s.out.Sets) {
+			return nil
+		}
+		return setTypes(s.out.Sets[x.SetID-1])
+	}
+	return nil
+}
+
+// setTypes returns the one-byte values of a set of message types; nil
+// when it has ranges.
+func setTypes(set *AnonSet) []uint8 {
+	if set == nil || set.Interval || set.VerdictMap {
+		return nil
+	}
+	var out []uint8
+	for _, e := range set.Elements {
+		if len(e.Key) != 1 || e.KeyEnd != nil {
+			return nil
+		}
+		out = append(out, e.Key[0])
+	}
+	return out
+}
+
+// needType compiles the dependency of a field that exists in some
+// message types only (icmp id: echo reply and request), as nft does: a
+// match of the header's type against those types, a set or a single
+// value, unless the rule has matched its type already. A type match
+// that allows other types is an error, as in nft.
+func (s *state) needType(h *header, f *hfield) error {
+	tf := typeField(h)
+	typ := s.c.types.ByName(tf.typ)
+	if s.typeHdr == h.name && len(s.typeSeen) > 0 {
+		for _, t := range s.typeSeen {
+			if !slices.Contains(f.types, t) {
+				want := make([]string, len(f.types))
+				for i, w := range f.types {
+					want[i] = typ.Format([]byte{w})
+				}
+				return fmt.Errorf("%s %s is a field of %s type %s only, and the rule matches %s type %s",
+					h.name, f.name, h.name, strings.Join(want, ", "), h.name, typ.Format([]byte{t}))
+			}
+		}
+		return nil
+	}
+	load := &expr.Payload{DestRegister: expr.Reg1, Base: h.base, Offset: tf.offset, Len: tf.len}
+	if len(f.types) == 1 {
+		s.emit(load, &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{f.types[0]}})
+	} else {
+		set := &AnonSet{Key: KeyType{typ}}
+		for _, t := range f.types {
+			set.Elements = append(set.Elements, Element{Key: []byte{t}})
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		s.emit(load, &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1})
+	}
+	s.typeHdr, s.typeSeen = h.name, slices.Clone(f.types)
+	return nil
 }
 
 // hostOrdered reports whether the kernel would order values of typ wrong:
@@ -573,6 +686,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	}
 	if strings.HasPrefix(l.peek(), "@") {
 		lk := &expr.Lookup{Set: l.next()[1:], SourceRegister: reg}
+		if err := s.checkSet(lk.Set, KeyType{typ}, false); err != nil {
+			return err
+		}
 		if op == expr.CmpNeq {
 			lk.Flags = expr.LookupInvert
 		}
@@ -719,7 +835,8 @@ func splitRange(v string, typ *Type) (string, string, bool) {
 	if typ.ID == TypeIfName || strings.HasPrefix(v, "\"") {
 		return "", "", false
 	}
-	if typ.Symbols != nil {
+	if typ.Symbols != nil || typ.ID == TypeUID || typ.ID == TypeGID {
+		// a name ("systemd-network") is no range
 		if _, err := typ.symbol(v); err == nil {
 			return "", "", false
 		}
@@ -943,6 +1060,9 @@ func (s *state) concat(first member) error {
 	switch {
 	case strings.HasPrefix(s.l.peek(), "@"):
 		lk = &expr.Lookup{Set: s.l.next()[1:], SourceRegister: expr.Reg1}
+		if err := s.checkSet(lk.Set, key, false); err != nil {
+			return err
+		}
 	case s.l.peek() == "{":
 		set, err := s.anonConcatSet(key)
 		if err != nil {

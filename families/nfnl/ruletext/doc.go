@@ -4,14 +4,23 @@
 //
 // It covers the common matches and statements:
 //   - iif/oif/iifname/oifname; meta l4proto/mark/nfproto/pkttype/length/
-//     skuid/skgid;
+//     skuid/skgid (a user or group name is read as nft reads it, through
+//     /etc/passwd and /etc/group, and printed as its number, as nft lists
+//     it);
 //   - ip/ip6 saddr/daddr/protocol/nexthdr, ip dscp/ttl/length, ip6 hoplimit,
 //     th sport/dport, tcp/udp ports, ether saddr/daddr/type, icmp/icmpv6
-//     type: values, prefixes, ranges, masked values ("meta mark & 0xff ==
+//     type and code: values, prefixes, ranges (printed as numbers, as nft
+//     prints them: "icmp code 1-3"), masked values ("meta mark & 0xff ==
 //     0x10"), ordered comparisons (host-order values turned as nft turns
 //     them), anonymous or named sets, adjacent fields nft compares in one
-//     go, and concatenations matched against sets ("ip saddr . tcp dport
+//     go ("icmp type destination-unreachable icmp code port-unreachable"),
+//     and concatenations matched against sets ("ip saddr . tcp dport
 //     { 10.0.0.1 . 22 }");
+//   - icmp id/sequence and icmpv6 id/sequence/mtu, fields of some message
+//     types only: as nft, a match of the type comes first unless the rule
+//     has one ("icmp id 5" is listed "icmp type { echo-reply, echo-request }
+//     icmp id 5"; "icmpv6 mtu 1280" matches packet-too-big, which nft does
+//     not print), and a type match they do not exist in is an error;
 //   - flag types as nft reads them: "tcp flags syn" (any), "! syn"
 //     (none), "== syn"/"!= syn" (the whole value), "syn / syn,ack"
 //     (masked), and the same for ct state/status;
@@ -28,6 +37,12 @@
 //     mbytes/second burst 512 kbytes"), [over]; inline quotas ("quota
 //     over 100 mbytes used 3 mbytes"), amounts in bytes, kbytes or
 //     mbytes, printed in the largest unit that divides them, as nft does;
+//   - dynamic set updates from the packet path: "add @s { ip saddr }",
+//     "update @s { ip saddr . tcp dport timeout 30s }", "delete @s { ip
+//     saddr }", with counter, limit rate or ct count per element ("update
+//     @flood { ip saddr limit rate over 10/second }"); CompileWithSets
+//     checks the set exists, its key type and its timeouts when told of
+//     the table's sets;
 //   - verdicts (accept, drop, return, continue, jump, goto, queue), vmap
 //     (named or anonymous: "vmap { k : v }"), reject variants, notrack and
 //     comments;

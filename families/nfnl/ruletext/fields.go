@@ -21,10 +21,18 @@ type hfield struct {
 	// shift places a field narrower than its byte in the byte's high
 	// bits: the byte is masked and values compared shifted (ip dscp).
 	shift uint8
+	// types lists the message types the field exists in (icmp id: echo
+	// reply and request). As nft, a rule matches the header's type
+	// first, against these (a set, or a comparison when there is one),
+	// unless it has matched one of them already.
+	types []uint8
 }
 
 // headers lists the protocol headers of the compiler and the printer.
 func headers() []header {
+	// the icmp and icmpv6 echo messages (reply and request, in the order
+	// of nft's dependency sets), which have the id and sequence fields
+	icmpEcho, icmpv6Echo := []uint8{0, 8}, []uint8{128, 129}
 	return []header{
 		{name: "ip", base: expr.PayloadNetwork, nfp: 2, fields: []hfield{
 			{name: "dscp", offset: 1, len: 1, typ: "dscp", shift: 2},
@@ -51,9 +59,16 @@ func headers() []header {
 		}},
 		{name: "icmp", base: expr.PayloadTransport, l4: 1, nfp: 2, fields: []hfield{
 			{name: "type", offset: 0, len: 1, typ: "icmp_type"},
+			{name: "code", offset: 1, len: 1, typ: "icmp_code"},
+			{name: "id", offset: 4, len: 2, typ: "integer16", types: icmpEcho},
+			{name: "sequence", offset: 6, len: 2, typ: "integer16", types: icmpEcho},
 		}},
 		{name: "icmpv6", base: expr.PayloadTransport, l4: 58, nfp: 10, fields: []hfield{
 			{name: "type", offset: 0, len: 1, typ: "icmpv6_type"},
+			{name: "code", offset: 1, len: 1, typ: "icmpv6_code"},
+			{name: "mtu", offset: 4, len: 4, typ: "integer32", types: []uint8{2}}, // packet-too-big
+			{name: "id", offset: 4, len: 2, typ: "integer16", types: icmpv6Echo},
+			{name: "sequence", offset: 6, len: 2, typ: "integer16", types: icmpv6Echo},
 		}},
 		{name: "ether", base: expr.PayloadLL, fields: []hfield{
 			{name: "daddr", offset: 0, len: 6, typ: "ether_addr"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,12 +21,13 @@ type Printer struct {
 	meta     []metaKey
 	ct       []ctKey
 	resolver Resolver
+	reg      *expr.Registry // decodes the statements of a dynset
 }
 
 // NewPrinter returns a printer; r names interfaces for iif/oif (nil:
 // indexes are printed as numbers).
 func NewPrinter(r Resolver) *Printer {
-	return &Printer{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r}
+	return &Printer{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r, reg: expr.NewRegistry()}
 }
 
 // SetLookup returns the contents of a set a rule refers to, by name; nil
@@ -46,6 +48,10 @@ type pstate struct {
 	l4     uint8
 	imm    map[uint32][]byte
 	sets   SetLookup
+	// the message types an icmp or icmpv6 header (typeHdr) is known to
+	// have, from a type match printed or implied (state.typeSeen)
+	typeHdr  string
+	typeSeen []uint8
 }
 
 // Print prints the rule. comment, if not empty, is appended as nft does.
@@ -193,6 +199,9 @@ func (s *pstate) one() error {
 	if s.concatLookup() {
 		return nil
 	}
+	if ok, err := s.dynset(); ok {
+		return err
+	}
 	// a load whose register a set reads: "ct mark set meta mark"
 	if name, typ := s.keyName(s.at(0)); name != "" {
 		if s.setFrom(1, loadRegister(s.at(0)), func(t *Type) string {
@@ -266,7 +275,13 @@ func (s *pstate) one() error {
 			if s.mergedPayload(&h, x) {
 				return nil
 			}
+			if s.impliedType(&h, x) {
+				return nil
+			}
 			for _, f := range h.fields {
+				if !s.fits(&h, &f) {
+					continue
+				}
 				if f.shift != 0 && f.offset == x.Offset && x.Len == f.len {
 					if s.shifted(h.name+" "+f.name, &f, x.DestRegister) {
 						return nil
@@ -275,10 +290,23 @@ func (s *pstate) one() error {
 				}
 				if f.offset == x.Offset && x.Len <= f.len {
 					prefix := 0
+					typ := s.p.types.ByName(f.typ)
 					if x.Len < f.len {
+						if typ.ID != TypeIPAddr && typ.ID != TypeIP6Addr {
+							continue // part of a number: no prefix nft would print
+						}
 						prefix = int(x.Len) * 8
 					}
-					typ := s.p.types.ByName(f.typ)
+					if tf := typeField(&h); tf != nil && tf.offset == f.offset && x.Len == tf.len {
+						// a type match, which later fields of the header
+						// depend on
+						start := s.i
+						err := s.relational(h.name+" "+f.name, typ, x.DestRegister, prefix)
+						if err == nil {
+							s.typeHdr, s.typeSeen = h.name, s.printedTypes(start)
+						}
+						return err
+					}
 					if c, ok := s.at(1).(*expr.Cmp); ok && h.base == expr.PayloadNetwork && typ.Name == "inet_proto" &&
 						prefix == 0 && c.Op == expr.CmpEq && len(c.Data) == 1 {
 						// the dependency of what follows on that protocol's header
@@ -523,6 +551,69 @@ func limitText(x *expr.Limit) (string, bool) {
 	return w, true
 }
 
+// fits reports whether field f of h is one the rule's type match allows
+// (icmp id after a match of the echo types); a field of every type
+// always is.
+func (s *pstate) fits(h *header, f *hfield) bool {
+	if f.types == nil {
+		return true
+	}
+	if s.typeHdr != h.name || len(s.typeSeen) == 0 {
+		return false
+	}
+	for _, t := range s.typeSeen {
+		if !slices.Contains(f.types, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// printedTypes returns the message types the type match printed from
+// s.xs[start] on allows (state.matchedTypes).
+func (s *pstate) printedTypes(start int) []uint8 {
+	if s.i != start+2 {
+		return nil
+	}
+	switch x := s.xs[start+1].(type) {
+	case *expr.Cmp:
+		if x.Op == expr.CmpEq && len(x.Data) == 1 {
+			return []uint8{x.Data[0]}
+		}
+	case *expr.Lookup:
+		if x.Flags != 0 || x.IsMap || s.sets == nil || !strings.HasPrefix(x.Set, "__set") {
+			return nil
+		}
+		return setTypes(s.sets(x.Set, x.SetID))
+	}
+	return nil
+}
+
+// impliedType skips the type match nft adds for a field of one message
+// type and does not print ("icmpv6 mtu 1280" matches icmpv6 type
+// packet-too-big first): a comparison of the type with that value, then
+// a load of such a field. False when the load at s.i is not that.
+func (s *pstate) impliedType(h *header, x *expr.Payload) bool {
+	tf := typeField(h)
+	if tf == nil || x.Offset != tf.offset || x.Len != tf.len {
+		return false
+	}
+	c, ok1 := s.at(1).(*expr.Cmp)
+	next, ok2 := s.at(2).(*expr.Payload)
+	if !ok1 || !ok2 || c.Op != expr.CmpEq || c.SourceRegister != x.DestRegister || len(c.Data) != 1 ||
+		next.Base != h.base || next.DestRegister == 0 {
+		return false
+	}
+	for _, f := range h.fields {
+		if f.offset == next.Offset && f.len == next.Len && len(f.types) == 1 && f.types[0] == c.Data[0] {
+			s.typeHdr, s.typeSeen = h.name, []uint8{c.Data[0]}
+			s.i += 2
+			return true
+		}
+	}
+	return false
+}
+
 // hasL4Header reports whether a header of the printer is the transport
 // header of IP protocol p (tcp, udp, icmp, icmpv6).
 func (p *Printer) hasL4Header(proto uint8) bool {
@@ -567,7 +658,7 @@ func (s *pstate) loadName(x expr.Expr) (string, *Type) {
 				continue
 			}
 			for _, f := range h.fields {
-				if f.offset == x.Offset && f.len == x.Len && !f.bits {
+				if f.offset == x.Offset && f.len == x.Len && !f.bits && s.fits(&h, &f) {
 					return h.name + " " + f.name, s.p.types.ByName(f.typ)
 				}
 			}
@@ -659,7 +750,7 @@ func (s *pstate) mergedPayload(h *header, x *expr.Payload) bool {
 	for off < x.Offset+x.Len {
 		var f *hfield
 		for i := range h.fields {
-			if h.fields[i].offset == off && !h.fields[i].bits {
+			if h.fields[i].offset == off && !h.fields[i].bits && s.fits(h, &h.fields[i]) {
 				f = &h.fields[i]
 			}
 		}
@@ -675,6 +766,10 @@ func (s *pstate) mergedPayload(h *header, x *expr.Payload) bool {
 	}
 	if len(parts) < 2 {
 		return false
+	}
+	if tf := typeField(h); tf != nil && tf.offset == x.Offset {
+		// "icmp type destination-unreachable icmp code port-unreachable"
+		s.typeHdr, s.typeSeen = h.name, []uint8{c.Data[0]}
 	}
 	s.out = append(s.out, parts...)
 	s.i += 2
@@ -942,7 +1037,7 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 				return s.fail()
 			}
 			if c2, ok := s.at(3).(*expr.Cmp); ok && c.Op == expr.CmpGte && c2.Op == expr.CmpLte && c2.SourceRegister == reg && len(c2.Data) == typ.Len {
-				s.out = append(s.out, w+typ.Format(SwapOrder(c.Data))+"-"+typ.Format(SwapOrder(c2.Data)))
+				s.out = append(s.out, w+FormatRange(typ, SwapOrder(c.Data), SwapOrder(c2.Data)))
 				s.i += 4
 				return nil
 			}
@@ -956,7 +1051,7 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			if c.SourceRegister != reg || c.Op != expr.CmpNeq || len(c.From) != typ.Len || len(c.To) != typ.Len {
 				return s.fail()
 			}
-			s.out = append(s.out, w+"!= "+typ.Format(SwapOrder(c.From))+"-"+typ.Format(SwapOrder(c.To)))
+			s.out = append(s.out, w+"!= "+FormatRange(typ, SwapOrder(c.From), SwapOrder(c.To)))
 			s.i += 3
 			return nil
 		case *expr.Lookup:
@@ -1000,7 +1095,7 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			return s.fail()
 		}
 		if c2, ok := s.at(2).(*expr.Cmp); ok && c.Op == expr.CmpGte && c2.Op == expr.CmpLte && c2.SourceRegister == reg {
-			s.out = append(s.out, w+typ.Format(c.Data)+"-"+typ.Format(c2.Data))
+			s.out = append(s.out, w+FormatRange(typ, c.Data, c2.Data))
 			s.i += 3
 			return nil
 		}
@@ -1027,7 +1122,7 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		if c.Op == expr.CmpNeq {
 			op = "!= "
 		}
-		s.out = append(s.out, w+op+typ.Format(c.From)+"-"+typ.Format(c.To))
+		s.out = append(s.out, w+op+FormatRange(typ, c.From, c.To))
 		s.i += 2
 		return nil
 	case *expr.Bitwise:
@@ -1171,7 +1266,14 @@ func FormatElement(typ *Type, e Element) string {
 			return typ.Format(e.Key) + "/" + strconv.Itoa(n)
 		}
 	}
-	return typ.Format(e.Key) + "-" + typ.Format(e.KeyEnd)
+	return FormatRange(typ, e.Key, e.KeyEnd)
+}
+
+// FormatRange prints the range [a, b] as nft does: its bounds as
+// numbers, also of a type whose values have names ("icmp code 1-3",
+// "ether type 0x0800-0x0806").
+func FormatRange(typ *Type, a, b []byte) string {
+	return typ.formatNumber(a) + "-" + typ.formatNumber(b)
 }
 
 // cidr reports whether [a, b] is exactly one prefix.

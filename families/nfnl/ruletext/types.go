@@ -2,9 +2,11 @@ package ruletext
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"os/user"
 	"strconv"
 	"strings"
 )
@@ -52,6 +54,8 @@ const (
 	TypeFibAddr      = 38
 	TypeDSCP         = 36
 	TypePktType      = 31
+	TypeICMPCode     = 32
+	TypeICMP6Code    = 33
 	TypeClassID      = 23
 	TypeUID          = 24
 	TypeGID          = 25
@@ -108,6 +112,13 @@ func NewTypes() *Types {
 		// ip length): nft's integer type, in network order
 		{ID: TypeInteger, Name: "integer8", Len: 1, Order: BigEndian},
 		{ID: TypeInteger, Name: "integer16", Len: 2, Order: BigEndian},
+		{ID: TypeInteger, Name: "integer32", Len: 4, Order: BigEndian},
+		{ID: TypeICMPCode, Name: "icmp_code", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "net-unreachable", 1: "host-unreachable", 2: "prot-unreachable", 3: "port-unreachable",
+			4: "frag-needed", 9: "net-prohibited", 10: "host-prohibited", 13: "admin-prohibited"}},
+		{ID: TypeICMP6Code, Name: "icmpv6_code", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "no-route", 1: "admin-prohibited", 3: "addr-unreachable", 4: "port-unreachable",
+			5: "policy-fail", 6: "reject-route"}},
 		{ID: TypeDSCP, Name: "dscp", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
 			0: "cs0", 8: "cs1", 16: "cs2", 24: "cs3", 32: "cs4", 40: "cs5", 48: "cs6", 56: "cs7",
 			10: "af11", 12: "af12", 14: "af13", 18: "af21", 20: "af22", 22: "af23",
@@ -275,6 +286,9 @@ func (x *Type) Parse(s string) ([]byte, error) {
 		if strings.IndexByte(s, 0) >= 0 { // the kernel's names end at the first NUL
 			return nil, fmt.Errorf("interface name %q holds a NUL", s)
 		}
+		if strings.IndexByte(s, '"') >= 0 { // rule text has no way to quote it (found by FuzzCompile)
+			return nil, fmt.Errorf("interface name %q holds a quote", s)
+		}
 		b := make([]byte, 16)
 		copy(b, s)
 		return b, nil
@@ -325,8 +339,43 @@ func (x *Type) symbol(s string) (uint64, error) {
 		}
 	}
 	v, err := strconv.ParseUint(s, 0, 64)
+	if err != nil && (x.ID == TypeUID || x.ID == TypeGID) {
+		return lookupID(x.ID, s)
+	}
 	if err != nil || (x.Len < 8 && v >= 1<<(8*x.Len)) {
 		return 0, fmt.Errorf("bad %s value %q", x.Name, s)
+	}
+	return v, nil
+}
+
+// lookupID resolves a user (TypeUID) or group name to its id, as nft
+// does with getpwnam and getgrnam when it reads a rule: through
+// /etc/passwd and /etc/group when built without cgo.
+func lookupID(typ uint32, name string) (uint64, error) {
+	name = strings.Trim(name, `"`)
+	var id string
+	if typ == TypeUID {
+		u, err := user.Lookup(name)
+		if errors.As(err, new(user.UnknownUserError)) {
+			return 0, fmt.Errorf("no user %q", name)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("user %q: %w", name, err)
+		}
+		id = u.Uid
+	} else {
+		g, err := user.LookupGroup(name)
+		if errors.As(err, new(user.UnknownGroupError)) {
+			return 0, fmt.Errorf("no group %q", name)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("group %q: %w", name, err)
+		}
+		id = g.Gid
+	}
+	v, err := strconv.ParseUint(id, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%s has id %q, not a number", name, id)
 	}
 	return v, nil
 }
@@ -362,6 +411,18 @@ func (x *Type) Uint(b []byte) uint64 {
 		v = v<<8 | uint64(b[i])
 	}
 	return v
+}
+
+// formatNumber prints a value as Format does, but a named one (of a
+// type with Symbols that is no set of flags) as its number.
+func (x *Type) formatNumber(b []byte) string {
+	if x.Symbols == nil || x.Bits || len(b) != x.Len {
+		return x.Format(b)
+	}
+	if x.ID == TypeEtherType {
+		return fmt.Sprintf("0x%04x", x.Uint(b))
+	}
+	return strconv.FormatUint(x.Uint(b), 10)
 }
 
 // Format prints register bytes as nft prints a value of the type.

@@ -1,0 +1,98 @@
+package nfnl_test
+
+import (
+	"fmt"
+	"os/user"
+	"strings"
+	"testing"
+
+	"github.com/nlsh/nlsh/families/nfnl"
+)
+
+// fieldAliases are rules nft reads in one spelling and lists in another: a
+// field whose type dependency it adds and lists ("icmp id 5") or adds and
+// hides, fields it merges, and (nameAliases) user and group names it
+// resolves and lists as numbers.
+func fieldAliases() []struct{ in, listed string } {
+	return []struct{ in, listed string }{
+		{"icmp id 5 accept", "icmp type { echo-reply, echo-request } icmp id 5 accept"},
+		{"icmp code 3 icmp sequence 7 drop", "icmp code port-unreachable icmp type { echo-reply, echo-request } icmp sequence 7 drop"},
+		{"icmpv6 id 5 icmpv6 sequence 3", "icmpv6 type { echo-request, echo-reply } icmpv6 id 5 icmpv6 sequence 3"},
+		{"icmpv6 type packet-too-big icmpv6 mtu 1280 accept", "icmpv6 mtu 1280 accept"},
+		{"icmp code 0 icmp type echo-request accept", "icmp type echo-request icmp code net-unreachable accept"},
+		{"icmp code 3", "icmp code port-unreachable"},
+	}
+}
+
+// nameAliases are "meta skuid NAME" and "meta skgid NAME" for the users
+// and groups of this system among a few common ones (systemd-network:
+// a name with a dash, no range), with the numbers nft lists.
+func nameAliases(t *testing.T) []struct{ in, listed string } {
+	var out []struct{ in, listed string }
+	for _, u := range []string{"root", "systemd-network"} {
+		if x, err := user.Lookup(u); err == nil {
+			out = append(out, struct{ in, listed string }{"meta skuid " + u + " accept", "meta skuid " + x.Uid + " accept"})
+		}
+	}
+	for _, g := range []string{"nogroup", "root"} {
+		if x, err := user.LookupGroup(g); err == nil {
+			out = append(out, struct{ in, listed string }{"meta skgid " + g + " drop", "meta skgid " + x.Gid + " drop"})
+		}
+	}
+	if x, err := user.Lookup("root"); err == nil && x.Uid == "0" {
+		out = append(out, struct{ in, listed string }{"meta skuid { root, 1000 } accept", "meta skuid { 0, 1000 } accept"})
+	}
+	if len(out) == 0 {
+		t.Log("no user or group of the list on this system: names not tested")
+	}
+	return out
+}
+
+// TestAliasesLikeNft loads each alias with nft: nlsh must list it as nft
+// does, and the same text loaded through nlsh must give the kernel the
+// same expressions as nft's.
+func TestAliasesLikeNft(t *testing.T) {
+	aliases := append(nameAliases(t), fieldAliases()...)
+	ns, c := setup(t, nil)
+	script := "table inet filter {\n\tchain input { type filter hook input priority filter; policy accept; }\n}\n"
+	for _, a := range aliases {
+		script += fmt.Sprintf("add rule inet filter input %s\n", a.in)
+	}
+	nftFile(t, ns, script)
+	listed := chainRules(nft(t, ns, "list", "ruleset"))["inet filter input"]
+	ours, err := c.Rules(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ours) != len(aliases) || len(listed) != len(aliases) {
+		t.Fatalf("nft lists %d rules, nlsh %d, want %d", len(listed), len(ours), len(aliases))
+	}
+	_, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "inet", Name: "filter"})
+	tx.AddChain(&nfnl.Chain{Family: "inet", Table: "filter", Name: "input", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"})
+	for _, a := range aliases {
+		tx.AddRule(&nfnl.Rule{Family: "inet", Table: "filter", Chain: "input", Text: a.in})
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	byNlsh, err := c2.Rules(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range aliases {
+		t.Run(a.in, func(t *testing.T) {
+			if listed[i] != a.listed {
+				t.Errorf("nft lists %q, want %q", listed[i], a.listed)
+			}
+			if ours[i].Text != listed[i] {
+				t.Errorf("nlsh lists %q, nft %q", ours[i].Text, listed[i])
+			}
+			got, want := exprWire(t, byNlsh[i].Exprs), exprWire(t, ours[i].Exprs)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("nlsh made\n %s\nnft made\n %s", strings.Join(got, "\n "), strings.Join(want, "\n "))
+			}
+		})
+	}
+}
