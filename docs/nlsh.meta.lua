@@ -887,6 +887,7 @@ function nfnl.rule.del(args) end
 ---@field map? string value type of a map: "verdict", "ipv4_addr", ...
 ---@field flags? string[] constant, interval, timeout, dynamic
 ---@field timeout? integer default element timeout in seconds
+---@field size? integer most elements the set holds
 ---@field auto_merge? boolean merge adjacent intervals
 ---@field comment? string
 ---@field elements? (string|table)[] "10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=}

@@ -140,6 +140,7 @@ func setArgs(a *bindings.Args, full bool) *nfnl.Set {
 	s.Flags = flagBits(a, "flags", map[string]uint32{"constant": nfnl.SetConstant, "interval": nfnl.SetInterval,
 		"timeout": nfnl.SetTimeout, "dynamic": nfnl.SetEval})
 	s.Timeout = uint64(a.Int("timeout", bindings.Optional, 0, 1<<32))
+	s.Size = uint32(a.Int("size", bindings.Optional, 1, 1<<32-1))
 	s.AutoMerge = a.Bool("auto_merge", bindings.Optional)
 	s.Comment = a.String("comment", bindings.Optional)
 	s.Elements = elements(a, "elements", bindings.Optional)

@@ -133,3 +133,44 @@ function TestMonitor(t)
   local evs = h.monitor{timeout = 0.2}
   if #evs ~= 0 then t:error("events from nowhere") end
 end
+
+-- sets the packet path adds to: a dynamic set with a size and timeouts,
+-- rules that add and update its elements, NAT flags, nflog and a byte
+-- limit, written from Lua; nft lists each as written, and nlsh lists the
+-- set's size back
+function TestSetUpdatesAndStatements(t)
+  local target, name = t:netns()
+  netns.run(target, function()
+    local rules = {
+      "update @seen { ip saddr timeout 30s } accept",
+      "add @seen { ip saddr limit rate over 1 mbytes/second burst 512 kbytes } drop",
+      "log prefix \"in \" group 2 snaplen 64",
+      "quota over 100 mbytes drop",
+    }
+    nfnl.transaction(function(tx)
+      skeleton(tx)
+      tx.set.add{family = "inet", table = "t", name = "seen", type = "ipv4_addr", flags = {"dynamic", "timeout"}, size = 1024}
+      for _, r in ipairs(rules) do
+        tx.rule.add{family = "inet", table = "t", chain = "input", rule = r}
+      end
+      tx.chain.add{family = "inet", table = "t", name = "post", type = "nat", hook = "postrouting", priority = "srcnat"}
+      tx.rule.add{family = "inet", table = "t", chain = "post", rule = "oifname \"eth0\" masquerade random,persistent"}
+    end)
+    local out = nftx.run(name, "list", "ruleset")
+    for _, r in ipairs(rules) do
+      if not out:find("\t\t" .. r .. "\n", 1, true) then t:error("missing in nft list ruleset: " .. r .. "\n" .. out) end
+    end
+    if not out:find("\t\toifname \"eth0\" masquerade random,persistent\n", 1, true) then t:error("masquerade: " .. out) end
+    if not out:find("\t\tsize 1024\n", 1, true) or not out:find("\t\tflags dynamic,timeout\n", 1, true) then
+      t:error("set: " .. out)
+    end
+    local s = nfnl.set.list{family = "inet", table = "t"}[1]
+    if s.size ~= 1024 then t:error("set size listed as " .. tostring(s.size)) end
+    local listed = nfnl.rule.list{family = "inet", table = "t", chain = "input"}
+    for i, r in ipairs(rules) do
+      if listed[i].text ~= r then t:error("rule " .. i .. " listed as " .. tostring(listed[i].text)) end
+    end
+    local ok, err = pcall(nfnl.set.add, {family = "inet", table = "t", name = "x", type = "ipv4_addr", size = 0})
+    if ok or not tostring(err):find("size", 1, true) then t:error("size 0 accepted: " .. tostring(err)) end
+  end)
+end
