@@ -21,6 +21,20 @@ func fieldAliases() []struct{ in, listed string } {
 		{"icmpv6 type packet-too-big icmpv6 mtu 1280 accept", "icmpv6 mtu 1280 accept"},
 		{"icmp code 0 icmp type echo-request accept", "icmp type echo-request icmp code net-unreachable accept"},
 		{"icmp code 3", "icmp code port-unreachable"},
+		// a set of one element is the element
+		{"tcp dport { 22 } accept", "tcp dport 22 accept"},
+		{"tcp dport != { 22 } drop", "tcp dport != 22 drop"},
+		{"tcp dport == { 22 } drop", "tcp dport 22 drop"},
+		{"ip saddr { 10.0.0.0/8 } accept", "ip saddr 10.0.0.0/8 accept"},
+		{"ip6 daddr { 2001:db8::/33 } accept", "ip6 daddr 2001:db8::/33 accept"},
+		{"tcp dport { 1000-2000 } accept", "tcp dport 1000-2000 accept"},
+		{"ct state { established } accept", "ct state established accept"},
+		{"ct state != { invalid } accept", "ct state != invalid accept"},
+		{"meta l4proto { tcp } accept", "meta l4proto tcp accept"},
+		{`iifname { "eth0" } accept`, `iifname "eth0" accept`},
+		{"tcp flags { syn } accept", "tcp flags syn accept"},
+		{"meta mark { 0x10 } accept", "meta mark 0x00000010 accept"},
+		{"icmp type { echo-request } accept", "icmp type echo-request accept"},
 	}
 }
 

@@ -420,7 +420,10 @@ func (s *state) payloadMatch(proto string) error {
 		} else {
 			isExact = false
 		}
-		t := s.l.next()
+		t := oneElement(s.l) // a set of one element is the element, as in relational
+		if t == "" {
+			t = s.l.next()
+		}
 		for s.l.peek() == "," {
 			s.l.next()
 			t += "," + s.l.next()
@@ -695,6 +698,13 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		s.emit(load(uint32(flen)), lk)
 		return nil
 	}
+	// nft reads a set of one element as the element itself ("tcp dport
+	// { 22 }" is "tcp dport 22", "!= { 22 }" is "!= 22"), and so lists
+	// it: so does nlsh, so that the rule is nft's.
+	single := ""
+	if !noneOf && (op == expr.CmpEq || op == expr.CmpNeq) {
+		single = oneElement(l)
+	}
 	if l.peek() == "{" {
 		set, err := s.anonSet(typ)
 		if err != nil {
@@ -708,10 +718,13 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		s.setLookup(load(uint32(flen)), typ, set, lk)
 		return nil
 	}
-	v := l.next()
-	for typ.Bits && l.peek() == "," {
-		l.next()
-		v += "," + l.next()
+	v := single
+	if v == "" {
+		v = l.next()
+		for typ.Bits && l.peek() == "," {
+			l.next()
+			v += "," + l.next()
+		}
 	}
 	// wildcard interface name: compare the prefix only
 	if typ.ID == TypeIfName && strings.HasSuffix(unquote(v), "*") {
@@ -890,6 +903,35 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		return nil, fmt.Errorf("empty set")
 	}
 	return set, nil
+}
+
+// oneElement reads a set of one element ("{ 22 }", "{ 22, }") and
+// returns the element; "" (nothing read) when l is not at one.
+func oneElement(l *lexer) string {
+	if l.peek() != "{" {
+		return ""
+	}
+	elem := ""
+	for n := 1; ; n++ {
+		switch t := l.peekAt(n); t {
+		case "":
+			return ""
+		case ",":
+		case "}":
+			if elem == "" {
+				return ""
+			}
+			for range n + 1 {
+				l.next()
+			}
+			return elem
+		default:
+			if elem != "" {
+				return "" // a second element
+			}
+			elem = t
+		}
+	}
 }
 
 // anonVmap reads "{ a : accept, b-c : jump x, ... }".

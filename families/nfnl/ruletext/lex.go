@@ -58,6 +58,14 @@ func (l *lexer) next() string {
 	return t
 }
 
+// peekAt returns the token n after the next one ("" past the end).
+func (l *lexer) peekAt(n int) string {
+	if l.pos+n < len(l.toks) {
+		return l.toks[l.pos+n]
+	}
+	return ""
+}
+
 func (l *lexer) done() bool { return l.pos >= len(l.toks) }
 
 func (l *lexer) accept(s string) bool {
