@@ -35,6 +35,14 @@ func fieldAliases() []struct{ in, listed string } {
 		{"tcp flags { syn } accept", "tcp flags syn accept"},
 		{"meta mark { 0x10 } accept", "meta mark 0x00000010 accept"},
 		{"icmp type { echo-request } accept", "icmp type echo-request accept"},
+		// the "&" form of flag types
+		{"tcp flags & (fin|syn|rst|ack) == syn accept", "tcp flags syn / fin,syn,rst,ack accept"},
+		{"tcp flags & (syn | ack) == syn|ack accept", "tcp flags syn,ack / syn,ack accept"},
+		{"tcp flags & (fin|syn|rst|ack) != syn drop", "tcp flags != syn / fin,syn,rst,ack drop"},
+		{"tcp flags & (syn|rst) != 0 drop", "tcp flags syn,rst drop"},
+		{"tcp flags & (syn|rst) == 0 drop", "tcp flags ! syn,rst drop"},
+		{"ct state & (established|related) != 0 accept", "ct state established,related accept"},
+		{"ct state & (new|established) == new accept", "ct state new / established,new accept"},
 	}
 }
 

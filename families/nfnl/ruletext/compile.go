@@ -413,6 +413,9 @@ func (s *state) payloadMatch(proto string) error {
 		// (field & value) == 0, "== syn" and "!= syn" compare the whole
 		// field; "syn,ack" as the printer writes several flags
 		// (tokenized apart at the commas)
+		if s.l.accept("&") {
+			return s.flagMask(typ, func(n uint32) expr.Expr { return load(f.offset, n) }, int(f.len))
+		}
 		none := s.l.accept("!")
 		exact, isExact := cmpOps[s.l.peek()]
 		if isExact && (exact == expr.CmpEq || exact == expr.CmpNeq) && !none {
@@ -434,9 +437,13 @@ func (s *state) payloadMatch(proto string) error {
 		}
 		if s.l.accept("/") {
 			// "tcp flags syn / syn,ack": the flags of the mask, those of
-			// the value set, the others clear
-			if none || isExact {
-				return fmt.Errorf("%s %s ... %s /: give the flags that are set and the mask, with no operator", proto, f.name, t)
+			// the value set, the others clear ("!= syn / syn,ack": not so)
+			if none || (isExact && exact != expr.CmpNeq) {
+				return fmt.Errorf("%s %s ... %s /: give the flags that are set and the mask, with no operator or !=", proto, f.name, t)
+			}
+			op := expr.CmpEq
+			if isExact {
+				op = expr.CmpNeq
 			}
 			m := s.l.next()
 			for s.l.peek() == "," {
@@ -457,7 +464,7 @@ func (s *state) payloadMatch(proto string) error {
 			}
 			s.emit(load(f.offset, f.len),
 				&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: f.len, Mask: mask, Xor: make([]byte, len(mask))},
-				&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: v})
+				&expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: v})
 			return nil
 		}
 		if isExact {
@@ -636,6 +643,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 	l := s.l
 	reg := expr.Reg1
 	if l.accept("&") {
+		if typ.Bits {
+			return s.flagMask(typ, load, flen)
+		}
 		// "meta mark & 0xff == 0x10": the bits of the mask compared
 		mask, err := typ.Parse(l.next())
 		if err != nil {
@@ -757,6 +767,30 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		b, err := typ.Parse(v)
 		if err != nil {
 			return err
+		}
+		if l.accept("/") {
+			// "ct state new / established,new": the flags of the mask,
+			// those of the value set, the others clear ("!=": not so)
+			if noneOf || (explicit && op != expr.CmpNeq) {
+				return fmt.Errorf("%s %s /: give the flags that are set and the mask, with no operator or !=", typ.Name, v)
+			}
+			mt := flagWords(l)
+			mask, err := typ.Parse(mt)
+			if err != nil {
+				return err
+			}
+			if isZero(mask) {
+				return fmt.Errorf("%s %s / %s: the mask names no flag", typ.Name, v, mt)
+			}
+			for i := range b {
+				if b[i]&^mask[i] != 0 {
+					return fmt.Errorf("%s %s / %s: the value has flags the mask leaves out", typ.Name, v, mt)
+				}
+			}
+			s.emit(load(uint32(flen)),
+				&expr.Bitwise{SourceRegister: reg, DestRegister: reg, Len: uint32(len(mask)), Mask: mask, Xor: make([]byte, len(mask))},
+				&expr.Cmp{SourceRegister: reg, Op: op, Data: b})
+			return nil
 		}
 		if explicit {
 			// "ct state == established", "!= established": as nft, the
@@ -903,6 +937,62 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		return nil, fmt.Errorf("empty set")
 	}
 	return set, nil
+}
+
+// flagMask compiles what follows "&" of a flag type, as nft reads it:
+// "& (fin|syn|rst|ack) == syn", "& (syn|ack) != syn|ack", "& ack == ack",
+// "& (syn|rst) == 0" (none of them), "!= 0" (any of them): the field's
+// bits of the mask compared with the value, which has no others.
+func (s *state) flagMask(typ *Type, load func(n uint32) expr.Expr, flen int) error {
+	l := s.l
+	mt := flagWords(l)
+	mask, err := typ.Parse(mt)
+	if err != nil {
+		return err
+	}
+	if isZero(mask) {
+		return fmt.Errorf("%s & %s: the mask names no flag", typ.Name, mt)
+	}
+	o := l.next()
+	op, ok := cmpOps[o]
+	if !ok || (op != expr.CmpEq && op != expr.CmpNeq) {
+		return fmt.Errorf("%s & %s: want == or != after the mask, got %q", typ.Name, mt, o)
+	}
+	vt := flagWords(l)
+	v := make([]byte, len(mask))
+	if vt != "0" {
+		if v, err = typ.Parse(vt); err != nil {
+			return err
+		}
+	}
+	for i := range v {
+		if v[i]&^mask[i] != 0 {
+			return fmt.Errorf("%s & %s %s %s: the value has flags the mask leaves out", typ.Name, mt, o, vt)
+		}
+	}
+	s.emit(load(uint32(flen)),
+		&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: uint32(flen), Mask: mask, Xor: make([]byte, len(mask))},
+		&expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: v})
+	return nil
+}
+
+// flagWords reads flags as nft's "&" form writes them ("syn",
+// "syn|ack", "(syn|ack)", "( syn | ack )", "syn,ack") and returns them
+// as the list Parse reads ("syn,ack"); "" when there are none.
+func flagWords(l *lexer) string {
+	var b strings.Builder
+	open := false // the last word wants another: "(", "|", ","
+	for first := true; ; first = false {
+		t := l.peek()
+		if t == "" || (!first && !open && t != "," && t != ")" && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, ")")) {
+			break
+		}
+		l.next()
+		b.WriteString(t)
+		open = t == "," || strings.HasSuffix(t, "|") || strings.HasSuffix(t, "(")
+	}
+	w := strings.NewReplacer("(", "", ")", "", "|", ",").Replace(b.String())
+	return w
 }
 
 // oneElement reads a set of one element ("{ 22 }", "{ 22, }") and

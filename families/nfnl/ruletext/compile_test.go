@@ -109,6 +109,15 @@ func TestCompileStatementErrors(t *testing.T) {
 		{"ip", "snat to 10.0.0.5-10.0.0.1", "the last address comes before the first"},
 		{"ip6", "snat to [2001:db8::1", "bad address"},
 		{"ip", "snat to 10.0.0.1:", "bad address"},
+		{"inet", "tcp flags & (syn|bogus) == syn", `bogus`},
+		{"inet", "tcp flags & (syn|ack) == fin", "the value has flags the mask leaves out"},
+		{"inet", "tcp flags & syn < syn", "want == or != after the mask"},
+		{"inet", "tcp flags & syn", "want == or != after the mask"},
+		{"inet", "ct state & (new|established) == invalid", "the value has flags the mask leaves out"},
+		{"inet", "ct state new / established", "the value has flags the mask leaves out"},
+		{"inet", "ct state == new / established,new", "with no operator or !="},
+		{"inet", "ct state ! new / established,new", "with no operator or !="},
+		{"inet", "tcp flags == syn / syn,ack", "with no operator or !="},
 	} {
 		_, err := c.Compile(tc.family, tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -22,8 +22,11 @@
 //     icmp id 5"; "icmpv6 mtu 1280" matches packet-too-big, which nft does
 //     not print), and a type match they do not exist in is an error;
 //   - flag types as nft reads them: "tcp flags syn" (any), "! syn"
-//     (none), "== syn"/"!= syn" (the whole value), "syn / syn,ack"
-//     (masked), and the same for ct state/status;
+//     (none), "== syn"/"!= syn" (the whole value), "syn / syn,ack" and
+//     "!= syn / syn,ack" (masked), nft's older "&" form ("& (fin|syn|rst|
+//     ack) == syn", "& (syn|rst) != 0", "& ack == ack", which is how a
+//     mask of one flag prints), and the same for ct state/status; a set
+//     of one element is the element ("tcp dport { 22 }"), as in nft;
 //   - fib lookups ("fib daddr type local", "fib saddr . iif oif
 //     missing"); ct state/status/mark/direction/count and a direction's
 //     tuple ("ct original ip daddr", "ct reply proto-dst");

@@ -1140,9 +1140,20 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 			s.i += 3
 			return nil
 		}
-		if typ.Bits && cm.Op == expr.CmpEq && len(cm.Data) == len(bw.Mask) && isZero(bw.Xor) {
-			// "tcp flags syn / syn,ack"
-			s.out = append(s.out, w+typ.Format(cm.Data)+" / "+typ.Format(bw.Mask))
+		if typ.Bits && len(cm.Data) == len(bw.Mask) && isZero(bw.Xor) {
+			switch {
+			case onesCount(bw.Mask) == 1:
+				// "tcp flags & ack == ack": nft reads no "/" after one flag
+				op := "== "
+				if cm.Op == expr.CmpNeq {
+					op = "!= "
+				}
+				s.out = append(s.out, w+"& "+typ.Format(bw.Mask)+" "+op+typ.Format(cm.Data))
+			case cm.Op == expr.CmpEq:
+				s.out = append(s.out, w+typ.Format(cm.Data)+" / "+typ.Format(bw.Mask)) // "tcp flags syn / syn,ack"
+			default:
+				s.out = append(s.out, w+"!= "+typ.Format(cm.Data)+" / "+typ.Format(bw.Mask))
+			}
 			s.i += 3
 			return nil
 		}
@@ -1208,6 +1219,15 @@ func (s *pstate) value(typ *Type, b []byte) string {
 		}
 	}
 	return typ.Format(b)
+}
+
+// onesCount is how many bits of b are set.
+func onesCount(b []byte) int {
+	n := 0
+	for _, c := range b {
+		n += bits.OnesCount8(c)
+	}
+	return n
 }
 
 func isZero(b []byte) bool {
