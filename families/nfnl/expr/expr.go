@@ -81,6 +81,7 @@ func constructors() []func() Expr {
 		func() Expr { return &Connlimit{} },
 		func() Expr { return &Rt{} },
 		func() Expr { return &Exthdr{} },
+		func() Expr { return &FlowOffload{} },
 	}
 }
 

@@ -28,9 +28,12 @@ const (
 func (x *Queue) Kind() string { return "queue" }
 
 func (x *Queue) fields() []field {
+	// A queue by number always has its number and count, as nft sends
+	// them (queue 0 is a queue); one from a register has neither.
+	byNum := x.SourceRegisterNum == 0
 	return []field{
-		{attrQueueNum, fBe16, &x.Num, false},
-		{attrQueueTotal, fBe16, &x.Total, false},
+		{attrQueueNum, fBe16, &x.Num, byNum},
+		{attrQueueTotal, fBe16, &x.Total, byNum},
 		{attrQueueFlags, fBe16, &x.Flags, false},
 		{attrQueueSregQnum, fBe32, &x.SourceRegisterNum, false},
 	}
