@@ -42,7 +42,7 @@ func readCorpus(t testing.TB) []corpusRule {
 
 // skeleton is the tables and chains the corpus rules go into.
 func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
-	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}, {Family: "ip6", Name: "f"}},
+	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}, {Family: "ip6", Name: "f"}, {Family: "netdev", Name: "nd"}},
 		[]*nfnl.Chain{
 			{Family: "inet", Table: "filter", Name: "input", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 			{Family: "inet", Table: "filter", Name: "other"},
@@ -52,6 +52,7 @@ func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
 			{Family: "ip", Table: "nat", Name: "pre", Type: "nat", Hook: "prerouting", Priority: "dstnat", Policy: "accept"},
 			{Family: "ip6", Table: "f", Name: "in", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 			{Family: "ip6", Table: "f", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
+			{Family: "netdev", Table: "nd", Name: "ing", Type: "filter", Hook: "ingress", Dev: "lo", Priority: "filter", Policy: "accept"},
 		}
 }
 
@@ -108,6 +109,9 @@ table ip nat {
 table ip6 f {
 	chain in { type filter hook input priority filter; policy accept; }
 	chain post { type nat hook postrouting priority srcnat; policy accept; }
+}
+table netdev nd {
+	chain ing { type filter hook ingress device "lo" priority filter; policy accept; }
 }
 `
 

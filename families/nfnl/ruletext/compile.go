@@ -201,7 +201,15 @@ func (s *state) statement() error {
 			return s.objref(t)
 		}
 		return s.limit()
-	case "accept", "drop", "return", "continue", "queue", "jump", "goto":
+	case "queue":
+		return s.queue()
+	case "dup":
+		return s.dup()
+	case "fwd":
+		return s.fwd()
+	case "flow":
+		return s.flow()
+	case "accept", "drop", "return", "continue", "jump", "goto":
 		v := t
 		if t == "jump" || t == "goto" {
 			v += " " + l.next()
@@ -390,6 +398,9 @@ func (s *state) payloadMatch(proto string) error {
 	h, f, err := s.payloadField(proto)
 	if err != nil {
 		return err
+	}
+	if s.l.accept("set") {
+		return s.payloadSet(h, f)
 	}
 	typ := s.c.types.ByName(f.typ)
 	load := func(off, n uint32) expr.Expr {
@@ -1295,20 +1306,35 @@ func (s *state) set(typ *Type, settable bool, target expr.Expr, what string) err
 	switch src := s.l.next(); src {
 	case "meta", "ct":
 		key := s.l.next()
+		var load expr.Expr
 		if src == "meta" {
 			for _, m := range s.c.meta {
 				if m.name == key && m.typ == typ.Name {
-					s.emit(&expr.Meta{Key: m.key, DestRegister: expr.Reg1}, target)
-					return nil
+					load = &expr.Meta{Key: m.key, DestRegister: expr.Reg1}
 				}
 			}
 		} else {
 			for _, k := range s.c.ct {
 				if k.name == key && k.typ == typ.Name {
-					s.emit(&expr.Ct{Key: k.key, DestRegister: expr.Reg1}, target)
-					return nil
+					load = &expr.Ct{Key: k.key, DestRegister: expr.Reg1}
 				}
 			}
+		}
+		if load != nil {
+			// "ct mark set meta mark & 0xffff0000": a bit operation
+			// on the register between load and set, as nft puts it
+			s.emit(load)
+			if typ.ID == TypeMark {
+				b, err := s.markOp(typ)
+				if err != nil {
+					return fmt.Errorf("%s set %s %s: %w", what, src, key, err)
+				}
+				if b != nil {
+					s.emit(b)
+				}
+			}
+			s.emit(target)
+			return nil
 		}
 		return fmt.Errorf("%s set %s %s: not a %s", what, src, key, typ.Name)
 	case "":

@@ -90,7 +90,7 @@ func (s *pstate) nfprotoConsumed() bool {
 	for _, x := range s.xs[s.i+2:] {
 		switch v := x.(type) {
 		case *expr.Payload:
-			if v.Base == expr.PayloadNetwork && v.DestRegister != 0 {
+			if v.Base == expr.PayloadNetwork && (v.DestRegister != 0 || v.SourceRegister != 0) {
 				return true
 			}
 		case *expr.Cmp:
@@ -202,8 +202,26 @@ func (s *pstate) one() error {
 	if ok, err := s.dynset(); ok {
 		return err
 	}
+	if ok, err := s.dupFwd(); ok {
+		return err
+	}
+	if s.payloadSetAt() {
+		return nil
+	}
 	// a load whose register a set reads: "ct mark set meta mark"
 	if name, typ := s.keyName(s.at(0)); name != "" {
+		if b, ok := s.at(1).(*expr.Bitwise); ok && b.SourceRegister == loadRegister(s.at(0)) {
+			// "ct mark set meta mark & 0xffff0000"
+			if op, ok := markOpText(b, typ); ok && s.setFrom(2, b.DestRegister, func(t *Type) string {
+				if t != typ {
+					return ""
+				}
+				return name + op
+			}) {
+				s.i++
+				return nil
+			}
+		}
 		if s.setFrom(1, loadRegister(s.at(0)), func(t *Type) string {
 			if t != typ {
 				return ""
@@ -372,6 +390,11 @@ func (s *pstate) one() error {
 		}
 		s.out = append(s.out, w)
 	case *expr.Immediate:
+		if x.Verdict != nil && x.Verdict.Code == expr.VerdictQueue {
+			// nft prints it "queue", which it reads as the queue
+			// statement ("queue to 0"): another rule
+			return s.fail()
+		}
 		if x.Verdict != nil {
 			s.out = append(s.out, x.Verdict.String())
 		} else {
@@ -399,6 +422,17 @@ func (s *pstate) one() error {
 		s.out = append(s.out, w)
 	case *expr.Notrack:
 		s.out = append(s.out, "notrack")
+	case *expr.Queue:
+		w, ok := queueText(x)
+		if !ok {
+			return s.fail()
+		}
+		s.out = append(s.out, w)
+	case *expr.FlowOffload:
+		if x.Table == "" || strings.ContainsAny(x.Table, " \t\n{},\"") {
+			return s.fail()
+		}
+		s.out = append(s.out, "flow add @"+x.Table)
 	case *expr.Objref:
 		kind := ""
 		for _, o := range objTypes {
@@ -632,11 +666,16 @@ func (s *pstate) transportLoadAhead(k int) bool {
 	for ; ; k++ {
 		switch x := s.at(k).(type) {
 		case *expr.Payload:
+			if x.Base == expr.PayloadTransport {
+				return true // a load, or a write ("tcp dport set 8080")
+			}
 			if x.DestRegister == 0 {
 				return false
 			}
-			if x.Base == expr.PayloadTransport {
-				return true
+		case *expr.Immediate:
+			// the value a header field's set writes
+			if p, ok := s.at(k + 1).(*expr.Payload); x.Verdict != nil || !ok || p.SourceRegister == 0 {
+				return false
 			}
 		case *expr.Meta:
 			if x.DestRegister == 0 {
