@@ -43,6 +43,13 @@ func fieldAliases() []struct{ in, listed string } {
 		{"tcp flags & (syn|rst) == 0 drop", "tcp flags ! syn,rst drop"},
 		{"ct state & (established|related) != 0 accept", "ct state established,related accept"},
 		{"ct state & (new|established) == new accept", "ct state new / established,new accept"},
+		// a mark set from a mark with a bit operation in words; a dscp
+		// set by number
+		{"ct mark set ct mark and 0xffff", "ct mark set ct mark & 0x0000ffff"},
+		{"meta mark set meta mark or 0x10", "meta mark set meta mark | 0x00000010"},
+		{"meta mark set ct mark xor 1", "meta mark set ct mark ^ 0x00000001"},
+		{"ip dscp set 8", "ip dscp set cs1"},
+		{"ip6 daddr set 0:0::1", "ip6 daddr set ::1"},
 	}
 }
 
