@@ -31,8 +31,22 @@
 //     missing"); ct state/status/mark/direction/count and a direction's
 //     tuple ("ct original ip daddr", "ct reply proto-dst");
 //   - meta mark/nftrace/priority and ct mark set (to a value or to the
-//     other mark); counter; named counters, quotas and limits ("counter
-//     name ...");
+//     other mark, or to a mark with a bit operation: "ct mark set meta
+//     mark & 0xffff0000", "| 0x00000010", "^ 0x00000001", read also as
+//     "and", "or", "xor"); counter; named counters, quotas and limits
+//     ("counter name ...");
+//   - header fields set ("ip ttl set 64", "ip dscp set cs1", "ip saddr/
+//     daddr set", "ip6 hoplimit/saddr/daddr set", "tcp/udp sport/dport
+//     set"), with nft's checksum fix-ups (the IPv4 header's, the
+//     transport header's, the pseudo-header's for an address); as nft, a
+//     field narrower than a byte or one byte under a checksum is written
+//     as the 16-bit word around it, loaded and masked first;
+//   - queue ("queue", "queue num 2-5 fanout", "queue flags bypass to 3"),
+//     printed as nft 1.0.6 lists it ("queue to 0", "queue flags fanout
+//     to 2-5"); dup ("dup to 10.0.0.1 device "eth0"" in ip and ip6
+//     tables, "dup to "eth0"" in netdev), fwd ("fwd to "eth0"", "fwd ip
+//     to 10.0.0.1 device "eth0"", netdev only) and flow add ("flow add
+//     @ft", also read as "flow offload @ft");
 //   - log to the kernel log (prefix, level, "flags tcp sequence,options",
 //     "flags ip options", "flags skuid", "flags ether", "flags all") or to
 //     nflog ("group 2 snaplen 100 queue-threshold 10");
@@ -46,7 +60,7 @@
 //     @flood { ip saddr limit rate over 10/second }"); CompileWithSets
 //     checks the set exists, its key type and its timeouts when told of
 //     the table's sets;
-//   - verdicts (accept, drop, return, continue, jump, goto, queue), vmap
+//   - verdicts (accept, drop, return, continue, jump, goto), vmap
 //     (named or anonymous: "vmap { k : v }"), reject variants, notrack and
 //     comments;
 //   - masquerade and redirect with ports; snat/dnat to an address, a
@@ -61,7 +75,10 @@
 // transport header after it, as in nft. Rules using anything else stay
 // available as expressions (package expr), and so do expressions nft
 // would print as another rule (a NAT flag with no word, an nflog snaplen
-// without a group): the printer returns ErrNotPrintable for them. Input
+// without a group, the NF_QUEUE verdict, which nft prints "queue" and
+// reads as the queue statement, a fanout to one queue, a header write
+// with checksum settings nft would not make): the printer returns
+// ErrNotPrintable for them. Input
 // nft would load as another rule than it reads is refused: flags apart
 // ("random persistent", of which nft keeps the last), a repeated log
 // option, a snaplen without a group.
