@@ -29,15 +29,6 @@ const (
 // queue, their count and the flags, as nft lays it out.
 func (s *state) queue() error {
 	var flags uint16
-	spec := ""
-	seen := map[string]bool{}
-	once := func(w string) error {
-		if seen[w] {
-			return fmt.Errorf("queue: %s given twice", w)
-		}
-		seen[w] = true
-		return nil
-	}
 	readFlags := func() error {
 		for {
 			switch w := s.l.next(); w {
@@ -53,34 +44,44 @@ func (s *state) queue() error {
 			}
 		}
 	}
+	to := func() error {
+		s.l.next() // "to"
+		spec := s.l.next()
+		if spec == "" {
+			return fmt.Errorf("queue to: want a queue number or a range")
+		}
+		return s.emitQueue(spec, flags)
+	}
+	// nft's forms "queue to N" and "queue flags F to N" end there
+	switch s.l.peek() {
+	case "to":
+		return to()
+	case "flags":
+		s.l.next()
+		if err := readFlags(); err != nil {
+			return err
+		}
+		if s.l.peek() != "to" {
+			return fmt.Errorf("queue flags: want \"to\" and the queue after the flags")
+		}
+		return to()
+	}
+	// the older "queue num N bypass fanout": flags add up, as in nft; of
+	// two numbers nft keeps the last, so a second is refused
+	spec := ""
 	for {
 		switch w := s.l.peek(); w {
-		case "flags":
-			s.l.next()
-			if err := once("flags"); err != nil {
-				return err
-			}
-			if err := readFlags(); err != nil {
-				return err
-			}
-			if s.l.peek() != "to" {
-				return fmt.Errorf("queue flags: want \"to\" and the queue after the flags")
-			}
 		case "bypass", "fanout":
-			if err := once("flags"); err != nil {
-				return err
-			}
 			if err := readFlags(); err != nil {
 				return err
 			}
-		case "to", "num":
+		case "num":
 			s.l.next()
-			if err := once("to"); err != nil {
-				return err
+			if spec != "" {
+				return fmt.Errorf("queue: num given twice (nft keeps the last)")
 			}
-			spec = s.l.next()
-			if spec == "" {
-				return fmt.Errorf("queue %s: want a queue number or a range", w)
+			if spec = s.l.next(); spec == "" {
+				return fmt.Errorf("queue num: want a queue number or a range")
 			}
 		default:
 			return s.emitQueue(spec, flags)

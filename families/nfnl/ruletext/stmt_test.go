@@ -30,6 +30,8 @@ func TestQueueFlowLikeNft(t *testing.T) {
 		{"queue num 1-4 fanout,bypass", "queue flags bypass,fanout to 1-4", ""},
 		{"queue bypass", "queue flags bypass to 0", ""},
 		{"queue num 3 bypass", "queue flags bypass to 3", ""},
+		{"queue num 2-3 bypass fanout", "queue flags bypass,fanout to 2-3", ""},
+		{"queue bypass bypass num 2", "queue flags bypass to 2", ""},
 		{"queue to 1-4", "queue to 1-4", ""},
 		{"queue num 3-3", "queue to 3", ""},
 		{"queue num 65535", "queue to 65535", ""},
