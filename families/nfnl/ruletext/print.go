@@ -246,7 +246,7 @@ func (s *pstate) one() error {
 				return nil
 			}
 		}
-		if c, ok := s.at(1).(*expr.Cmp); ok && c.Op == expr.CmpEq && len(c.Data) == 1 {
+		if c, ok := s.at(1).(*expr.Cmp); ok && c.Op == expr.CmpEq && len(c.Data) == 1 && c.SourceRegister == x.DestRegister {
 			switch x.Key {
 			case expr.MetaNfproto:
 				if s.family != "ip" && s.family != "ip6" && s.nfprotoConsumed() {
@@ -390,7 +390,7 @@ func (s *pstate) one() error {
 		}
 		s.out = append(s.out, w)
 	case *expr.Immediate:
-		if x.Verdict != nil && x.Verdict.Code == expr.VerdictQueue {
+		if x.Verdict != nil && (x.Verdict.Code == expr.VerdictQueue || x.DestRegister != expr.RegVerdict) {
 			// nft prints it "queue", which it reads as the queue
 			// statement ("queue to 0"): another rule
 			return s.fail()
@@ -398,6 +398,10 @@ func (s *pstate) one() error {
 		if x.Verdict != nil {
 			s.out = append(s.out, x.Verdict.String())
 		} else {
+			if x.DestRegister == expr.RegVerdict || !readsRegisters(s.at(1), x.DestRegister) {
+				// nothing reads the value: it would print as nothing
+				return s.fail()
+			}
 			s.imm[x.DestRegister] = x.Data
 		}
 	case *expr.Reject:
@@ -449,6 +453,28 @@ func (s *pstate) one() error {
 	}
 	s.i++
 	return nil
+}
+
+// readsRegisters reports whether x is an expression that reads a value
+// an immediate before it put in a register: a meta, ct or header write,
+// a NAT statement, dup, fwd, or the immediate of the same statement
+// that fills the register after reg.
+func readsRegisters(x expr.Expr, reg uint32) bool {
+	switch x := x.(type) {
+	case *expr.Meta:
+		return x.SourceRegister != 0
+	case *expr.Ct:
+		return x.SourceRegister != 0
+	case *expr.Payload:
+		return x.SourceRegister != 0
+	case *expr.Exthdr:
+		return x.SourceRegister != 0
+	case *expr.Immediate:
+		return x.Verdict == nil && x.DestRegister == reg+1
+	case *expr.NAT, *expr.Masq, *expr.Redir, *expr.Dup, *expr.Fwd:
+		return true
+	}
+	return false
 }
 
 // natPlainFlags are the NF_NAT_RANGE_* flags that follow from a NAT

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/nlsh/nlsh/families/nfnl/expr"
@@ -159,6 +160,14 @@ func TestPrintRefusesStatementsItCannotSay(t *testing.T) {
 		{"fwd to family 7", "netdev", []expr.Expr{imm(expr.Reg1, 1, 0, 0, 0), imm(expr.Reg2, 10, 0, 0, 1),
 			&expr.Fwd{RegDev: expr.Reg1, RegAddr: expr.Reg2, NFProto: 7}}},
 		{"fwd with a family, no address", "netdev", []expr.Expr{imm(expr.Reg1, 1, 0, 0, 0), &expr.Fwd{RegDev: expr.Reg1, NFProto: 2}}},
+		// found by FuzzPrintReadsBack: a value nothing reads, a verdict
+		// in a data register, a dependency compared in another register
+		{"an immediate nothing reads", "ip6", slices.Concat(daddr(1, 1), []expr.Expr{imm(expr.Reg1)})},
+		{"an immediate into the verdict register", "ip", []expr.Expr{imm(expr.RegVerdict), imm(expr.Reg1, 64),
+			&expr.Payload{SourceRegister: expr.Reg1, Base: expr.PayloadNetwork, Offset: 7, Len: 1}}},
+		{"a verdict in register 1", "ip", []expr.Expr{&expr.Immediate{DestRegister: expr.Reg1, Verdict: &expr.Verdict{Code: expr.VerdictDrop}}}},
+		{"nfproto compared in another register", "inet", slices.Concat([]expr.Expr{&expr.Meta{Key: expr.MetaNfproto, DestRegister: expr.Reg1},
+			&expr.Cmp{SourceRegister: expr.Reg2, Op: expr.CmpEq, Data: []byte{2}}}, ttl([]byte{0, 0xff}, []byte{0x40, 0}, 0))},
 	} {
 		if got, err := p.Print(tc.family, tc.xs, "", nil); !errors.Is(err, ErrNotPrintable) {
 			t.Errorf("%s: printed as %q (%v), want ErrNotPrintable", tc.name, got, err)
