@@ -385,15 +385,28 @@ func (s *pstate) fwdText(x *expr.Fwd, n int) (string, bool) {
 // csum is how nft fixes up checksums after writing a header's field.
 type csum struct{ typ, offset uint32 }
 
-// headerCsums are the checksums of the headers whose fields rule text
+// headerCsum returns the checksum of a header whose fields rule text
 // sets (NFT_PAYLOAD_CSUM_INET at the checksum's offset); IPv6 has none.
-var headerCsums = map[string]csum{"ip": {1, 10}, "tcp": {1, 16}, "udp": {1, 6}}
+func headerCsum(name string) csum {
+	switch name {
+	case "ip":
+		return csum{1, 10}
+	case "tcp":
+		return csum{1, 16}
+	case "udp":
+		return csum{1, 6}
+	}
+	return csum{}
+}
 
-// settable lists the header fields rule text sets, as nft does.
-var settable = map[string]bool{
-	"ip dscp": true, "ip ttl": true, "ip saddr": true, "ip daddr": true,
-	"ip6 hoplimit": true, "ip6 saddr": true, "ip6 daddr": true,
-	"tcp sport": true, "tcp dport": true, "udp sport": true, "udp dport": true,
+// settable reports whether rule text sets the header field, as nft does.
+func settable(h, f string) bool {
+	switch h + " " + f {
+	case "ip dscp", "ip ttl", "ip saddr", "ip daddr", "ip6 hoplimit", "ip6 saddr", "ip6 daddr",
+		"tcp sport", "tcp dport", "udp sport", "udp dport":
+		return true
+	}
+	return false
 }
 
 // payloadSetExprs lays out "H F set v" as nft does: the value written
@@ -402,7 +415,7 @@ var settable = map[string]bool{
 // odd number of bytes under a checksum, is written as the 16-bit word
 // around it: loaded, its other bits kept, the value put in.
 func payloadSetExprs(h *header, f *hfield, v []byte) []expr.Expr {
-	cs := headerCsums[h.name]
+	cs := headerCsum(h.name)
 	w := &expr.Payload{SourceRegister: expr.Reg1, Base: h.base, Offset: f.offset, Len: f.len, CsumType: cs.typ, CsumOffset: cs.offset}
 	if f.name == "saddr" || f.name == "daddr" {
 		w.CsumFlags = 1 // NFT_PAYLOAD_L4CSUM_PSEUDOHDR
@@ -440,7 +453,7 @@ func payloadSetExprs(h *header, f *hfield, v []byte) []expr.Expr {
 
 // payloadSet compiles what follows "H F set": a value of the field.
 func (s *state) payloadSet(h *header, f *hfield) error {
-	if !settable[h.name+" "+f.name] {
+	if !settable(h.name, f.name) {
 		return fmt.Errorf("%s %s cannot be set (ip dscp, ttl, saddr, daddr; ip6 hoplimit, saddr, daddr; tcp and udp ports can)", h.name, f.name)
 	}
 	typ := s.c.types.ByName(f.typ)
@@ -536,7 +549,7 @@ func (s *pstate) payloadSetAt() bool {
 		}
 		for fi := range h.fields {
 			f := &h.fields[fi]
-			if !settable[h.name+" "+f.name] {
+			if !settable(h.name, f.name) {
 				continue
 			}
 			val := v
@@ -574,13 +587,19 @@ func (s *pstate) payloadSetAt() bool {
 
 // markOps are the bit operations nft 1.0.6 prints on a mark set from a
 // mark, with how it lays each out as a mask and xor.
-var markOps = []struct {
+func markOps() []markOp {
+	return []markOp{
+		{"&", "and", func(c uint32) (uint32, uint32) { return c, 0 }},
+		{"|", "or", func(c uint32) (uint32, uint32) { return ^c, c }},
+		{"^", "xor", func(c uint32) (uint32, uint32) { return 0xffffffff, c }},
+	}
+}
+
+// markOp is a bit operation on a mark: its symbol, its word, and the
+// mask and xor nft lays it out as, for a constant c.
+type markOp struct {
 	name, word string
 	layout     func(c uint32) (mask, xor uint32)
-}{
-	{"&", "and", func(c uint32) (uint32, uint32) { return c, 0 }},
-	{"|", "or", func(c uint32) (uint32, uint32) { return ^c, c }},
-	{"^", "xor", func(c uint32) (uint32, uint32) { return 0xffffffff, c }},
 }
 
 // markOp reads "& C", "and C", "| C", "or C", "^ C", "xor C" after the
@@ -589,7 +608,7 @@ var markOps = []struct {
 // nothing is refused: nft would print the set without it.
 func (s *state) markOp(typ *Type) (*expr.Bitwise, error) {
 	w := s.l.peek()
-	for _, op := range markOps {
+	for _, op := range markOps() {
 		if w != op.name && w != op.word {
 			continue
 		}
@@ -620,7 +639,7 @@ func markOpText(b *expr.Bitwise, typ *Type) (string, bool) {
 		return "", false
 	}
 	mask, xor := binary.NativeEndian.Uint32(b.Mask), binary.NativeEndian.Uint32(b.Xor)
-	for _, op := range markOps {
+	for _, op := range markOps() {
 		for _, c := range []uint32{mask, xor} {
 			if m, x := op.layout(c); m == mask && x == xor && !(m == 0xffffffff && x == 0) && !(op.name == "&" && c == 0) {
 				return " " + op.name + " " + typ.Format(binary.NativeEndian.AppendUint32(nil, c)), true
