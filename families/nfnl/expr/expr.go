@@ -81,6 +81,8 @@ func constructors() []func() Expr {
 		func() Expr { return &Connlimit{} },
 		func() Expr { return &Rt{} },
 		func() Expr { return &Exthdr{} },
+		func() Expr { return &Numgen{} },
+		func() Expr { return &Hash{} },
 	}
 }
 
