@@ -159,11 +159,18 @@ func (s *state) statement() error {
 	l := s.l
 	t := l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6", "th", "ether":
+	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "th", "ether":
 		if t == "tcp" && l.accept("option") {
 			return s.tcpOption()
 		}
 		return s.payloadMatch(t)
+	case "numgen", "jhash", "symhash":
+		x, err := s.hashSource(t)
+		if err != nil {
+			return err
+		}
+		typ := s.c.types.ByName("integer")
+		return s.relational(typ, func(uint32) expr.Expr { return x }, typ.Len)
 	case "meta":
 		return s.metaMatch(l.next())
 	case "iif", "oif", "iifname", "oifname":
@@ -254,7 +261,7 @@ func (s *state) needL4(p uint8) {
 // shiftedMatch compiles "ip dscp cs1", "!= ef", "{ cs1, ef }": the
 // field's byte masked, compared with values shifted into place.
 func (s *state) shiftedMatch(h *header, f *hfield, typ *Type) error {
-	mask := byte(0xff) << f.shift
+	mask := f.fieldMask()
 	put := func(v string) ([]byte, error) {
 		b, err := typ.Parse(v)
 		if err != nil {
@@ -1228,7 +1235,7 @@ const reg32First = 8
 func (s *state) concatMember() (member, error) {
 	t := s.l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "th", "ether":
+	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "th", "ether":
 		h, f, err := s.payloadField(t)
 		if err != nil {
 			return member{}, err

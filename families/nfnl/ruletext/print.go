@@ -148,6 +148,10 @@ func loadRegister(x expr.Expr) uint32 {
 		return x.DestRegister
 	case *expr.Ct:
 		return x.DestRegister
+	case *expr.Numgen:
+		return x.DestRegister
+	case *expr.Hash:
+		return x.DestRegister
 	}
 	return 0
 }
@@ -195,6 +199,9 @@ func (s *pstate) one() error {
 			return nil
 		}
 		return s.fail()
+	}
+	if ok, err := s.hashKey(); ok {
+		return err
 	}
 	if s.concatLookup() {
 		return nil
@@ -642,6 +649,9 @@ func (s *pstate) transportLoadAhead(k int) bool {
 			if x.DestRegister == 0 {
 				return false
 			}
+			if c, ok := s.at(k + 1).(*expr.Cmp); ok && x.Key == expr.MetaNfproto && c.SourceRegister == x.DestRegister {
+				k++ // the dependency of a network header after it ("tcp dport . ip saddr")
+			}
 		default:
 			return false
 		}
@@ -780,7 +790,7 @@ func (s *pstate) mergedPayload(h *header, x *expr.Payload) bool {
 // the byte masked, then a comparison or a lookup of shifted values.
 // False when the expressions after the load are not that.
 func (s *pstate) shifted(name string, f *hfield, reg uint32) bool {
-	mask := byte(0xff) << f.shift
+	mask := f.fieldMask()
 	bw, ok := s.at(1).(*expr.Bitwise)
 	if !ok || bw.SourceRegister != reg || bw.DestRegister != reg || len(bw.Mask) != 1 || bw.Mask[0] != mask || !isZero(bw.Xor) {
 		return false

@@ -9,19 +9,26 @@ import (
 )
 
 // Rules nft writes with parts the printer has no words for are refused
-// or spelled out, never printed as a shorter, other rule: nft's "sctp
-// dport 80" keeps its protocol match (not "th dport 80", any protocol),
+// or spelled out, never printed as a shorter, other rule: a udplite
+// port keeps its protocol match ("meta l4proto udplite th dport 80", not
+// "th dport 80", any protocol; sctp's is "sctp dport 80", as nft's),
 // "log group 2" (nflog) prints as such, not as "log" (the kernel log),
 // and "masquerade random" not as "masquerade".
 func TestPrintNeverDropsAMatch(t *testing.T) {
 	p := NewPrinter(loResolver{})
-	sctp := []expr.Expr{
-		&expr.Meta{Key: expr.MetaL4proto, DestRegister: expr.Reg1},
-		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{132}},
-		&expr.Payload{DestRegister: expr.Reg1, Base: expr.PayloadTransport, Offset: 2, Len: 2},
-		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{0, 80}},
+	l4 := func(proto byte) []expr.Expr {
+		return []expr.Expr{
+			&expr.Meta{Key: expr.MetaL4proto, DestRegister: expr.Reg1},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{proto}},
+			&expr.Payload{DestRegister: expr.Reg1, Base: expr.PayloadTransport, Offset: 2, Len: 2},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{0, 80}},
+		}
 	}
-	if got, err := p.Print("inet", sctp, "", nil); err != nil || got != "meta l4proto sctp th dport 80" {
+	if got, err := p.Print("inet", l4(136), "", nil); err != nil || got != "meta l4proto udplite th dport 80" {
+		t.Errorf("udplite dport 80 printed as %q (%v)", got, err)
+	}
+	// a header nft names prints as nft prints it
+	if got, err := p.Print("inet", l4(132), "", nil); err != nil || got != "sctp dport 80" {
 		t.Errorf("sctp dport 80 printed as %q (%v)", got, err)
 	}
 	// nflog, log flags and NAT flags print as nft prints them
