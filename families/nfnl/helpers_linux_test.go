@@ -68,7 +68,7 @@ const corpusObjectsNft = "add counter inet filter cnt1\nadd quota inet filter q1
 
 // corpusSets are the named sets corpus rules add to and look up
 // (corpusSetsNft for nft -f): what "add @s { ... }" needs, dynamic, some
-// with timeouts.
+// with timeouts; and the maps rules look up.
 func corpusSets() []*nfnl.Set {
 	dyn := func(name, typ string, flags uint32, timeout uint64) *nfnl.Set {
 		return &nfnl.Set{Family: "inet", Table: "filter", Name: name, Type: typ, Flags: nfnl.SetEval | flags, Timeout: timeout}
@@ -82,6 +82,7 @@ func corpusSets() []*nfnl.Set {
 		dyn("gone", "ipv4_addr", 0, 0),
 		dyn("conns", "ipv4_addr", 0, 0),
 		dyn("s6", "ipv6_addr", 0, 60),
+		{Family: "inet", Table: "filter", Name: "service-ips", Type: "ipv4_addr . inet_proto . inet_service", Map: "verdict"},
 	}
 }
 
@@ -93,6 +94,7 @@ add set inet filter counted { type ipv4_addr; flags dynamic; }
 add set inet filter gone { type ipv4_addr; flags dynamic; }
 add set inet filter conns { type ipv4_addr; flags dynamic; }
 add set inet filter s6 { type ipv6_addr; flags dynamic; timeout 1m; }
+add map inet filter service-ips { type ipv4_addr . inet_proto . inet_service : verdict; }
 `
 
 const skeletonNft = `table inet filter {

@@ -329,7 +329,11 @@ func (tx *Tx) AddSet(s *Set) {
 	if tx.sets == nil {
 		tx.sets = map[setKey]*ruletext.SetInfo{}
 	}
-	tx.sets[setKey{s.Family, s.Table, s.Name}] = &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0}
+	info := &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0, Verdict: sc.verdict}
+	if sc.data != nil {
+		info.Data = ruletext.KeyType{sc.data}
+	}
+	tx.sets[setKey{s.Family, s.Table, s.Name}] = info
 }
 
 // DelSet deletes a set.

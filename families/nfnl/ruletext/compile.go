@@ -701,6 +701,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		if !strings.HasPrefix(name, "@") {
 			return fmt.Errorf("vmap needs a named map, got %q", name)
 		}
+		if err := s.checkMap(name[1:], KeyType{typ}, nil); err != nil {
+			return err
+		}
 		s.emit(load(uint32(flen)), &expr.Lookup{Set: name[1:], SourceRegister: reg, DestRegister: expr.RegVerdict, IsMap: true})
 		return nil
 	}
@@ -1197,13 +1200,32 @@ func (s *state) concat(first member) error {
 	inv := s.l.accept("!=")
 	var lk *expr.Lookup
 	switch {
+	case !inv && s.l.accept("vmap"):
+		// "ip daddr . meta l4proto . th dport vmap @services",
+		// "... vmap { 10.0.0.1 . 22 : accept }"
+		if name := s.l.next(); strings.HasPrefix(name, "@") {
+			lk = &expr.Lookup{Set: name[1:], SourceRegister: expr.Reg1, DestRegister: expr.RegVerdict, IsMap: true}
+			if err := s.checkMap(lk.Set, key, nil); err != nil {
+				return err
+			}
+			break
+		} else if name != "{" {
+			return fmt.Errorf("vmap needs a named map or { key : verdict, ... }, got %q", name)
+		}
+		s.l.pos--
+		set, err := s.anonConcatSet(key, true)
+		if err != nil {
+			return err
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk = &expr.Lookup{Set: "__map%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1, DestRegister: expr.RegVerdict, IsMap: true}
 	case strings.HasPrefix(s.l.peek(), "@"):
 		lk = &expr.Lookup{Set: s.l.next()[1:], SourceRegister: expr.Reg1}
 		if err := s.checkSet(lk.Set, key, false); err != nil {
 			return err
 		}
 	case s.l.peek() == "{":
-		set, err := s.anonConcatSet(key)
+		set, err := s.anonConcatSet(key, false)
 		if err != nil {
 			return err
 		}
@@ -1258,12 +1280,13 @@ func (s *state) concatMember() (member, error) {
 	return member{}, fmt.Errorf("%q in a concatenation: want a header field or a meta key", t)
 }
 
-// anonConcatSet reads "{ a . b, c . d }" of key.
-func (s *state) anonConcatSet(key KeyType) (*AnonSet, error) {
+// anonConcatSet reads "{ a . b, c . d }" of key, or with verdicts a
+// verdict map's "{ a . b : accept, c . d : jump x }".
+func (s *state) anonConcatSet(key KeyType, verdicts bool) (*AnonSet, error) {
 	if err := s.l.expect("{"); err != nil {
 		return nil, err
 	}
-	set := &AnonSet{Key: key}
+	set := &AnonSet{Key: key, VerdictMap: verdicts}
 	for {
 		var parts []string
 		for {
@@ -1271,13 +1294,33 @@ func (s *state) anonConcatSet(key KeyType) (*AnonSet, error) {
 			if v == "" {
 				return nil, fmt.Errorf("unterminated set")
 			}
-			if v == "}" || v == "," {
+			if v == "}" || v == "," || (verdicts && v == ":") {
 				if len(parts) > 0 {
 					b, err := key.Parse(strings.Join(parts, " "))
 					if err != nil {
 						return nil, err
 					}
-					set.Elements = append(set.Elements, Element{Key: b})
+					e := Element{Key: b}
+					if verdicts {
+						if v != ":" {
+							return nil, fmt.Errorf("map element %s: want \": verdict\"", strings.Join(parts, " "))
+						}
+						vs := s.l.next()
+						if vs == "jump" || vs == "goto" {
+							vs += " " + s.l.next()
+						}
+						vd, err := expr.ParseVerdict(vs)
+						if err != nil {
+							return nil, err
+						}
+						e.Verdict = &vd
+						if v = s.l.next(); v != "," && v != "}" {
+							return nil, fmt.Errorf("map element %s: want , or } after its verdict, got %q", strings.Join(parts, " "), v)
+						}
+					}
+					set.Elements = append(set.Elements, e)
+				} else if v == ":" {
+					return nil, fmt.Errorf("map element with no key")
 				}
 				if v == "}" {
 					if len(set.Elements) == 0 {

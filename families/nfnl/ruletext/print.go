@@ -700,20 +700,24 @@ func (s *pstate) concatLookup() bool {
 		words += uint32(typ.Len+3) / 4
 	}
 	lk, ok := s.at(k).(*expr.Lookup)
-	if k < 2 || !ok || lk.IsMap {
+	if k < 2 || !ok || (lk.IsMap && (lk.DestRegister != expr.RegVerdict || lk.Flags != 0)) {
 		return false
 	}
 	if reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
 		return false
 	}
 	v := "@" + lk.Set
-	if strings.HasPrefix(lk.Set, "__set") && s.sets != nil {
-		if set := s.sets(lk.Set, lk.SetID); set != nil && len(set.Key) == len(key) {
+	if strings.HasPrefix(lk.Set, "__") && s.sets != nil {
+		if set := s.sets(lk.Set, lk.SetID); set != nil && len(set.Key) == len(key) && set.VerdictMap == lk.IsMap {
 			v = FormatKeyElements(set.Key, set.Elements)
+		} else if set != nil {
+			return false
 		}
 	}
 	op := ""
-	if lk.Flags&expr.LookupInvert != 0 {
+	if lk.IsMap {
+		op = "vmap "
+	} else if lk.Flags&expr.LookupInvert != 0 {
 		op = "!= "
 	}
 	s.out = append(s.out, strings.Join(names, " . ")+" "+op+v)
@@ -743,6 +747,9 @@ func FormatKeyElements(k KeyType, es []Element) string {
 	parts := make([]string, len(sorted))
 	for i, e := range sorted {
 		parts[i] = k.Format(e.Key)
+		if e.Verdict != nil {
+			parts[i] += " : " + e.Verdict.String()
+		}
 	}
 	return "{ " + strings.Join(parts, ", ") + " }"
 }
