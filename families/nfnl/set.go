@@ -70,7 +70,7 @@ func (s *Set) FlagNames() []string {
 // setCodec converts between a set's text form and the wire.
 type setCodec struct {
 	key     ruletext.KeyType
-	data    *ruletext.Type // nil: not a map, or a verdict map
+	data    ruletext.KeyType // nil: not a map, or a verdict map
 	verdict bool
 }
 
@@ -85,9 +85,11 @@ func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 	case "verdict":
 		sc.verdict = true
 	default:
-		if sc.data = types.ByName(s.Map); sc.data == nil {
-			return nil, fmt.Errorf("set %s: unknown map type %q", s.Name, s.Map)
+		d, err := types.ParseKeyType(s.Map)
+		if err != nil {
+			return nil, fmt.Errorf("set %s: map type: %w", s.Name, err)
 		}
+		sc.data = d
 	}
 	return sc, nil
 }
@@ -121,8 +123,8 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 		e.Be32(attrSetDataType, 0xffffff00)
 		e.Be32(attrSetDataLen, 0)
 	case sc.data != nil:
-		e.Be32(attrSetDataType, sc.data.ID)
-		e.Be32(attrSetDataLen, uint32(sc.data.Len))
+		e.Be32(attrSetDataType, sc.data.ID())
+		e.Be32(attrSetDataLen, uint32(sc.data.Len()))
 	}
 	if s.Timeout != 0 {
 		e.Be64(attrSetTimeout, s.Timeout*1000)
@@ -152,8 +154,10 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 	} else {
 		u = u.putU32(udataSetKeyByteOrder, 0)
 	}
-	if sc.data != nil {
-		u = u.putU32(udataSetDataByteOrder, uint32(sc.data.Order))
+	if len(sc.data) == 1 {
+		u = u.putU32(udataSetDataByteOrder, uint32(sc.data[0].Order))
+	} else if sc.data != nil {
+		u = u.putU32(udataSetDataByteOrder, 0)
 	} else if sc.verdict {
 		u = u.putU32(udataSetDataByteOrder, 0)
 	}
@@ -182,11 +186,11 @@ func wireElements(s *ruletext.AnonSet) []wireElement {
 	if !s.Interval {
 		out := make([]wireElement, len(s.Elements))
 		for i, e := range s.Elements {
-			out[i] = wireElement{key: e.Key, verdict: e.Verdict}
+			out[i] = wireElement{key: e.Key, verdict: e.Verdict, data: e.Data}
 		}
 		return out
 	}
-	return intervalElements(s.Elements, func(i int, w *wireElement) { w.verdict = s.Elements[i].Verdict })
+	return intervalElements(s.Elements, func(i int, w *wireElement) { w.verdict, w.data = s.Elements[i].Verdict, s.Elements[i].Data })
 }
 
 func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []wireElement {
@@ -367,12 +371,15 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 
 // anonFromWire rebuilds an anonymous set's contents for the printer.
 func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.AnonSet {
-	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict}
+	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict, Data: sc.data}
 	if interval {
 		for _, r := range sc.ranges(ws) {
 			e := r.e
 			if sc.verdict {
 				e.Verdict = r.w.verdict
+			}
+			if sc.data != nil {
+				e.Data = r.w.data
 			}
 			a.Elements = append(a.Elements, e)
 		}
@@ -382,6 +389,9 @@ func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.Anon
 		e := ruletext.Element{Key: w.key}
 		if sc.verdict {
 			e.Verdict = w.verdict
+		}
+		if sc.data != nil {
+			e.Data = w.data
 		}
 		a.Elements = append(a.Elements, e)
 	}
@@ -502,8 +512,8 @@ func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
 	if s.Flags&SetMap != 0 {
 		if dataType == 0xffffff00 {
 			s.Map = "verdict"
-		} else if t := types.ByID(dataType); t != nil {
-			s.Map = t.Name
+		} else if t, err := types.KeyTypeByID(dataType); err == nil {
+			s.Map = t.String()
 		} else {
 			s.Map = fmt.Sprintf("type %#x", dataType)
 		}

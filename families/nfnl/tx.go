@@ -242,6 +242,8 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 				Flags: SetAnonymous | SetConstant}
 			if as.VerdictMap {
 				s.Name, s.Map = "__map%d", "verdict"
+			} else if as.Data != nil {
+				s.Name, s.Map = "__map%d", as.Data.String()
 			}
 			if as.Interval {
 				s.Flags |= SetInterval
@@ -330,9 +332,7 @@ func (tx *Tx) AddSet(s *Set) {
 		tx.sets = map[setKey]*ruletext.SetInfo{}
 	}
 	info := &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0, Verdict: sc.verdict}
-	if sc.data != nil {
-		info.Data = ruletext.KeyType{sc.data}
-	}
+	info.Data = sc.data
 	tx.sets[setKey{s.Family, s.Table, s.Name}] = info
 }
 

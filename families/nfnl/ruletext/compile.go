@@ -23,6 +23,9 @@ type AnonSet struct {
 	// VerdictMap marks an anonymous verdict map ("vmap { k : v }"): each
 	// element has its Verdict.
 	VerdictMap bool
+	// Data marks an anonymous data map ("map { k : v }" of a NAT
+	// statement): each element has Data of this type.
+	Data KeyType
 	// Elements are inclusive [Key, KeyEnd] ranges; KeyEnd is nil for a
 	// single value.
 	Elements []Element
@@ -34,6 +37,7 @@ type Element struct {
 	Key     []byte
 	KeyEnd  []byte
 	Verdict *expr.Verdict
+	Data    []byte // a data map's value
 }
 
 // Rule is compiled rule text.
@@ -1951,6 +1955,9 @@ func (s *state) nat(kind string) error {
 	netmap := s.l.accept("prefix")
 	if err := s.l.expect("to"); err != nil {
 		return err
+	}
+	if !netmap && natMapKeyWord(s.l.peek()) {
+		return s.natMap(n, kind, fam)
 	}
 	lo, hi, ports, err := natAddrs(s.l.next())
 	if err != nil {

@@ -700,10 +700,18 @@ func (s *pstate) concatLookup() bool {
 		words += uint32(typ.Len+3) / 4
 	}
 	lk, ok := s.at(k).(*expr.Lookup)
-	if k < 2 || !ok || (lk.IsMap && (lk.DestRegister != expr.RegVerdict || lk.Flags != 0)) {
+	if k < 2 || !ok || reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
 		return false
 	}
-	if reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
+	if lk.IsMap && lk.DestRegister != expr.RegVerdict {
+		// "dnat ip to ip daddr . tcp dport map @m"
+		if s.natMap(strings.Join(names, " . "), key, k) {
+			s.i += k + 2
+			return true
+		}
+		return false
+	}
+	if lk.IsMap && lk.Flags != 0 {
 		return false
 	}
 	v := "@" + lk.Set
@@ -1194,6 +1202,14 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		s.i += 3
 		return nil
 	case *expr.Lookup:
+		if c.IsMap && c.DestRegister != expr.RegVerdict && c.SourceRegister == reg && prefix == 0 {
+			// "dnat ip to ip saddr map { ... }"
+			if s.natMap(name, KeyType{typ}, 1) {
+				s.i += 3
+				return nil
+			}
+			return s.fail()
+		}
 		if c.IsMap {
 			if c.DestRegister != expr.RegVerdict || c.SourceRegister != reg {
 				return s.fail()
