@@ -150,7 +150,8 @@ func TestCompileStatementErrors(t *testing.T) {
 }
 
 // testSets knows three sets: a4 (ipv4_addr), tmo (ipv4_addr, with
-// timeouts) and pairs (ipv4_addr . inet_service).
+// timeouts) and pairs (ipv4_addr . inet_service), and two maps: vm
+// (ipv4_addr : verdict) and dm (ipv4_addr : ipv4_addr).
 func testSets(t *testing.T) Sets {
 	types := NewTypes()
 	key := func(s string) KeyType {
@@ -164,6 +165,8 @@ func testSets(t *testing.T) Sets {
 		"a4":    {Key: key("ipv4_addr")},
 		"tmo":   {Key: key("ipv4_addr"), Timeout: true},
 		"pairs": {Key: key("ipv4_addr . inet_service")},
+		"vm":    {Key: key("ipv4_addr"), Verdict: true},
+		"dm":    {Key: key("ipv4_addr"), Data: key("ipv4_addr")},
 	}
 	return func(name string) (*SetInfo, error) {
 		if s, ok := known[name]; ok {
@@ -206,6 +209,39 @@ func TestCompileErrors(t *testing.T) {
 		{"meta skuid nosuchuser", `no user "nosuchuser"`},
 		{"meta skgid nosuchgroup", `no group "nosuchgroup"`},
 		{"meta skuid { 0, nosuchuser }", `no user "nosuchuser"`},
+		{"numgen random mod 0", "numgen mod 0: the modulus is at least 1"},
+		{"numgen sometimes mod 2 1", `numgen: unknown type "sometimes"`},
+		{"numgen inc 2 1", `numgen: expected "mod", got "2"`},
+		{"numgen inc mod 2 offset 4294967295 1", "the numbers pass 2^32"},
+		{"numgen inc mod -1 1", `numgen mod: want a number below 2^32, got "-1"`},
+		{"jhash mod 2 1", "jhash: want what to hash"},
+		{"jhash ip saddr 2 1", `jhash: expected "mod", got "2"`},
+		{"jhash tcp flags mod 2 1", "jhash: tcp flags in a concatenation"},
+		{"jhash ip saddr mod 2 seed x 1", `jhash seed: want a number below 2^32, got "x"`},
+		{"symhash mod 0 1", "symhash mod 0: the modulus is at least 1"},
+		{"symhash mod 2 seed 1 1", `bad integer value "seed"`},
+		{"numgen inc mod 2 vmap @a4", "@a4 maps ipv4_addr to nothing (a set), not integer to verdict"},
+		{"tcp dport vmap @vm", "@vm maps ipv4_addr to verdict, not inet_service to verdict"},
+		{"ip saddr . tcp dport vmap @vm", "@vm maps ipv4_addr to verdict, not ipv4_addr . inet_service to verdict"},
+		{"ip saddr vmap @nosuch", `@nosuch: no set "nosuch"`},
+		{"ip saddr . tcp dport vmap { 10.0.0.1 . 22 accept }", `bad inet_service value "22 accept"`},
+		{"ip saddr . tcp dport vmap { 10.0.0.1 . 22 }", `want ": verdict"`},
+		{"ip saddr . tcp dport vmap { 10.0.0.1 . 22 : maybe }", "maybe"},
+		{"ip saddr . tcp dport vmap { : accept }", "map element with no key"},
+		{"ip saddr . tcp dport vmap 10.0.0.1", "vmap needs a named map or { key : verdict, ... }"},
+		{"sctp foo 1", "unknown field sctp foo"},
+		{"dccp type bogus", `bad dccp_pkttype value "bogus"`},
+		{"dccp type 16", "dccp type: 16 is wider than the field"},
+		{"dnat ip to ip saddr map @a4", "@a4 maps ipv4_addr to nothing (a set), not ipv4_addr to ipv4_addr"},
+		{"dnat ip to tcp dport map @dm", "@dm maps ipv4_addr to ipv4_addr, not inet_service to ipv4_addr"},
+		{"dnat ip to ip saddr map @nosuch", `@nosuch: no set "nosuch"`},
+		{"dnat to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "in an inet table say dnat ip to or dnat ip6 to"},
+		{"dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2 . 80 }", "a map to ports needs a transport protocol match first"},
+		{"meta l4proto tcp dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 }", "a value of ipv4_addr, the others are of ipv4_addr . inet_service"},
+		{"dnat ip to ip saddr map { 10.0.0.1 }", "want key : value"},
+		{"dnat ip6 to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "bad ipv6_addr"},
+		{"dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2", "unterminated map"},
+		{"dnat ip to ip saddr { 10.0.0.1 : 10.0.0.2 }", `expected "map"`},
 	} {
 		_, err := c.CompileWithSets("inet", tc.text, sets)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.text) {
@@ -244,6 +280,14 @@ func TestCompileAsNft(t *testing.T) {
 		{"ip6", "meta l4proto tcp snat to 2001:db8::/112:80", "meta l4proto tcp snat to 2001:db8::/112:80"},
 		{"inet", "meta l4proto tcp snat ip6 to [2001:db8::1]-[2001:db8::1]:80", "meta l4proto tcp snat ip6 to 2001:db8::1/128:80"},
 		{"inet", "meta l4proto tcp snat ip to 10.0.0.0-10.0.0.255:80 persistent", "meta l4proto tcp snat ip to 10.0.0.0/24:80 persistent"},
+		// a NAT map: "ip" before "to" in an ip table as nft lists it, for a
+		// map to addresses and ports only
+		{"ip", "dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1, 1 : 10.0.0.2 }", "dnat to numgen inc mod 2 map { 0 : 10.0.0.1, 1 : 10.0.0.2 }"},
+		{"ip", "dnat to ip saddr . tcp dport map { 10.0.0.1 . 80 : 10.0.0.2 . 8080 }", "dnat ip to ip saddr . tcp dport map { 10.0.0.1 . 80 : 10.0.0.2 . 8080 }"},
+		{"ip", "dnat to ip saddr map { 10.0.0.3 : 10.0.0.4, 10.0.0.1 : 10.0.0.2 }", "dnat to ip saddr map { 10.0.0.1 : 10.0.0.2, 10.0.0.3 : 10.0.0.4 }"},
+		{"inet", "numgen random mod 2 == 1", "numgen random mod 2 1"},
+		{"inet", "jhash ip saddr mod 2 seed 10 offset 0 1", "jhash ip saddr mod 2 seed 0xa 1"},
+		{"inet", "ip saddr . tcp dport vmap { 10.0.0.2 . 80 : drop, 10.0.0.1 . 22 : accept }", "ip saddr . tcp dport vmap { 10.0.0.1 . 22 : accept, 10.0.0.2 . 80 : drop }"},
 	} {
 		r, err := c.Compile(tc.family, tc.text)
 		if err != nil {

@@ -112,6 +112,9 @@ func (s *state) natMap(n *expr.NAT, kind, fam string) error {
 	default:
 		return fmt.Errorf("%s to ... map: want @name or { key : value, ... }, got %q", kind, t)
 	}
+	if len(data) == 2 && s.l4 == 0 {
+		return fmt.Errorf("%s to ... map: a map to ports needs a transport protocol match first (meta l4proto tcp, tcp dport ...), as nft wants", kind)
+	}
 	s.emit(lk)
 	n.RegAddrMin = expr.Reg1
 	if len(data) == 2 {
