@@ -203,7 +203,7 @@ func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []w
 	if len(es) > 0 && !allZero(es[idx[0]].Key) {
 		out = append(out, wireElement{key: make([]byte, len(es[idx[0]].Key)), end: true})
 	}
-	for _, i := range idx {
+	for n, i := range idx {
 		e := es[i]
 		w := wireElement{key: e.Key}
 		if mk != nil {
@@ -214,7 +214,14 @@ func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []w
 		if last == nil {
 			last = e.Key
 		}
-		if next, ok := increment(last); ok {
+		next, ok := increment(last)
+		if ok && n+1 < len(idx) && bytes.Equal(next, es[idx[n+1]].Key) {
+			// the next range starts where this one ends: its start is
+			// the end, as nft lays out adjacent ranges ("{ 0-1 : accept,
+			// 2-3 : drop }")
+			continue
+		}
+		if ok {
 			out = append(out, wireElement{key: next, end: true})
 		}
 	}
@@ -361,7 +368,9 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 			continue
 		}
 		end := bytes.Repeat([]byte{0xff}, len(w.key))
-		if i+1 < len(sorted) && sorted[i+1].end {
+		if i+1 < len(sorted) {
+			// an end marker, or the start of the next range right after
+			// this one (adjacent ranges of a map, as nft lays them out)
 			end = decrement(sorted[i+1].key)
 		}
 		out = append(out, wrange{e: ruletext.Element{Key: w.key, KeyEnd: end}, w: w})
