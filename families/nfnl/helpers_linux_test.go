@@ -84,7 +84,8 @@ func corpusSets() []*nfnl.Set {
 		dyn("s6", "ipv6_addr", 0, 60),
 		{Family: "inet", Table: "filter", Name: "service-ips", Type: "ipv4_addr . inet_proto . inet_service", Map: "verdict"},
 		{Family: "inet", Table: "filter", Name: "snat4", Type: "ipv4_addr", Map: "ipv4_addr"},
-		{Family: "inet", Table: "filter", Name: "snat-map", Type: "ipv4_addr . inet_service", Map: "ipv4_addr . inet_service"},
+		{Family: "inet", Table: "filter", Name: "snat-map", Type: "ipv4_addr . inet_service", Map: "ipv4_addr . inet_service",
+			Elements: []nfnl.Element{{Key: "10.0.0.1 . 80", Value: "10.0.0.2 . 8080"}, {Key: "10.0.0.3 . 443", Value: "10.0.0.4 . 8443"}}},
 		{Family: "ip", Table: "nat", Name: "dnat-map", Type: "ipv4_addr . inet_service", Map: "ipv4_addr . inet_service"},
 		{Family: "ip", Table: "nat", Name: "dnatp", Type: "inet_service", Map: "ipv4_addr . inet_service"},
 	}
@@ -100,7 +101,7 @@ add set inet filter conns { type ipv4_addr; flags dynamic; }
 add set inet filter s6 { type ipv6_addr; flags dynamic; timeout 1m; }
 add map inet filter service-ips { type ipv4_addr . inet_proto . inet_service : verdict; }
 add map inet filter snat4 { type ipv4_addr : ipv4_addr; }
-add map inet filter snat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; }
+add map inet filter snat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = { 10.0.0.1 . 80 : 10.0.0.2 . 8080, 10.0.0.3 . 443 : 10.0.0.4 . 8443 }; }
 add map ip nat dnat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; }
 add map ip nat dnatp { type inet_service : ipv4_addr . inet_service; }
 `
