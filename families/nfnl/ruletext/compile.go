@@ -1953,11 +1953,19 @@ func (s *state) nat(kind string) error {
 		fam = s.l.next()
 	}
 	netmap := s.l.accept("prefix")
+	mapPorts := false
+	if !netmap && fam != "" && s.l.accept("addr") {
+		// "dnat ip addr . port to KEY map ...": a map to addresses and ports
+		if s.l.next() != "." || s.l.next() != "port" {
+			return fmt.Errorf("%s %s addr: want addr . port", kind, fam)
+		}
+		mapPorts = true
+	}
 	if err := s.l.expect("to"); err != nil {
 		return err
 	}
-	if !netmap && natMapKeyWord(s.l.peek()) {
-		return s.natMap(n, kind, fam)
+	if mapPorts || (!netmap && natMapKeyWord(s.l.peek())) {
+		return s.natMap(n, kind, fam, mapPorts)
 	}
 	lo, hi, ports, err := natAddrs(s.l.next())
 	if err != nil {

@@ -141,6 +141,10 @@ func TestCompileStatementErrors(t *testing.T) {
 		{"inet", "ct state == new / established,new", "with no operator or !="},
 		{"inet", "ct state ! new / established,new", "with no operator or !="},
 		{"inet", "tcp flags == syn / syn,ack", "with no operator or !="},
+		{"ip", "dnat to ip saddr map @m", "the map's type is not known here (whether it maps to ports too)"},
+		{"ip", "dnat to ip saddr map { 10.0.0.1 : [2001:db8::1] }", "bad ipv4_addr"},
+		{"ip", "dnat ip6 to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "not an address of an ip table"},
+		{"netdev", "dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "only in ip, ip6 and inet tables"},
 	} {
 		_, err := c.Compile(tc.family, tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -242,6 +246,10 @@ func TestCompileErrors(t *testing.T) {
 		{"dnat ip6 to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "bad ipv6_addr"},
 		{"dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2", "unterminated map"},
 		{"dnat ip to ip saddr { 10.0.0.1 : 10.0.0.2 }", `expected "map"`},
+		{"dnat ip to ip saddr map @dm2", `@dm2: no set "dm2"`},
+		{"dnat ip addr . port to ip saddr . tcp dport map { 10.0.0.1 . 1 : 10.0.0.2 }", "the map's values are addresses only"},
+		{"dnat ip addr . port to ip saddr map @dm", "@dm maps ipv4_addr to ipv4_addr, not ipv4_addr to ipv4_addr . inet_service"},
+		{"dnat ip addr to ip saddr map @dm", "want addr . port"},
 	} {
 		_, err := c.CompileWithSets("inet", tc.text, sets)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.text) {
@@ -285,6 +293,8 @@ func TestCompileAsNft(t *testing.T) {
 		{"ip", "dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1, 1 : 10.0.0.2 }", "dnat to numgen inc mod 2 map { 0 : 10.0.0.1, 1 : 10.0.0.2 }"},
 		{"ip", "dnat to ip saddr . tcp dport map { 10.0.0.1 . 80 : 10.0.0.2 . 8080 }", "dnat ip to ip saddr . tcp dport map { 10.0.0.1 . 80 : 10.0.0.2 . 8080 }"},
 		{"ip", "dnat to ip saddr map { 10.0.0.3 : 10.0.0.4, 10.0.0.1 : 10.0.0.2 }", "dnat to ip saddr map { 10.0.0.1 : 10.0.0.2, 10.0.0.3 : 10.0.0.4 }"},
+		{"ip", "dnat ip addr . port to ip daddr . tcp dport map @m", "dnat ip to ip daddr . tcp dport map @m"},
+		{"inet", "meta l4proto tcp dnat ip6 addr . port to numgen inc mod 2 map { 0 : 2001:db8::1 . 80 }", "meta l4proto tcp dnat ip6 to numgen inc mod 2 map { 0 : 2001:db8::1 . 80 }"},
 		{"inet", "numgen random mod 2 == 1", "numgen random mod 2 1"},
 		{"inet", "jhash ip saddr mod 2 seed 10 offset 0 1", "jhash ip saddr mod 2 seed 0xa 1"},
 		{"inet", "ip saddr . tcp dport vmap { 10.0.0.2 . 80 : drop, 10.0.0.1 . 22 : accept }", "ip saddr . tcp dport vmap { 10.0.0.1 . 22 : accept, 10.0.0.2 . 80 : drop }"},

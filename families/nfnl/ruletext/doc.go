@@ -69,7 +69,8 @@
 //     addresses and ports, which nft lists with "ip" or "ip6" in any
 //     table, and which need a transport protocol match first); a named
 //     map must be one the compiler is told of (CompileWithSets), for the
-//     type of its values;
+//     type of its values, unless the rule says "dnat ip addr . port to",
+//     as nft reads it;
 //   - tcp option maxseg size: matched, and set to a value or to "rt mtu"
 //     (MSS clamping).
 //

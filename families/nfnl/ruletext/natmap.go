@@ -19,13 +19,15 @@ func natMapKeyWord(w string) bool {
 	return false
 }
 
-// natMap compiles what follows "snat|dnat [ip|ip6] to" when it is a
-// map: "KEY map @m" or "KEY map { k : v, ... }", whose values are
-// addresses ("10.0.0.1") or addresses and ports ("10.0.0.1 . 80"). As
+// natMap compiles what follows "snat|dnat [ip|ip6] [addr . port] to"
+// when it is a map: "KEY map @m" or "KEY map { k : v, ... }", whose
+// values are addresses ("10.0.0.1") or addresses and ports ("10.0.0.1 .
+// 80"; ports says "addr . port" was given, which nft reads and does not
+// list). As
 // nft lays it out: the key into register 1 (a concatenation from there
 // on, a number source's number), the lookup of its value into register 1
 // (a port in the next 32-bit register), then the NAT from those.
-func (s *state) natMap(n *expr.NAT, kind, fam string) error {
+func (s *state) natMap(n *expr.NAT, kind, fam string, ports bool) error {
 	switch {
 	case s.family == "inet" && fam == "":
 		return fmt.Errorf("%s to ... map: in an inet table say %s ip to or %s ip6 to", kind, kind, kind)
@@ -90,12 +92,16 @@ func (s *state) natMap(n *expr.NAT, kind, fam string) error {
 				return fmt.Errorf("@%s: %w", lk.Set, err)
 			}
 		}
-		if info == nil {
-			return fmt.Errorf("%s to ... map @%s: the map's type is not known here (whether it maps to ports too): make it in the same transaction", kind, lk.Set)
-		}
-		data = info.Data
-		if data.String() != addr.Name && data.String() != addrPort.String() {
-			data = KeyType{addr}
+		switch {
+		case ports:
+			data = addrPort
+		case info == nil:
+			return fmt.Errorf("%s to ... map @%s: the map's type is not known here (whether it maps to ports too): make it in the same transaction, or say %s %s addr . port to ... if it does", kind, lk.Set, kind, fam)
+		default:
+			data = info.Data
+			if data.String() != addr.Name && data.String() != addrPort.String() {
+				data = KeyType{addr}
+			}
 		}
 		if err := s.checkMap(lk.Set, key, data); err != nil {
 			return err
@@ -107,6 +113,9 @@ func (s *state) natMap(n *expr.NAT, kind, fam string) error {
 			return fmt.Errorf("%s to ... map: %w", kind, err)
 		}
 		data = set.Data
+		if ports && len(data) != 2 {
+			return fmt.Errorf("%s %s addr . port to ... map: the map's values are addresses only", kind, fam)
+		}
 		s.out.Sets = append(s.out.Sets, set)
 		lk.Set, lk.SetID = "__map%d", uint32(len(s.out.Sets))
 	default:
@@ -118,7 +127,12 @@ func (s *state) natMap(n *expr.NAT, kind, fam string) error {
 	s.emit(lk)
 	n.RegAddrMin = expr.Reg1
 	if len(data) == 2 {
+		// the register after the address's: NFT_REG32_01 after an IPv4
+		// address, NFT_REG_2 after an IPv6 one, as nft numbers them
 		n.RegProtoMin = reg32First + 1
+		if addr.Len == 16 {
+			n.RegProtoMin = expr.Reg2
+		}
 	}
 	s.emit(n)
 	return nil
@@ -208,7 +222,7 @@ func (s *pstate) natMap(keyText string, key KeyType, k int) bool {
 	data := KeyType{addr}
 	if n.RegProtoMin != 0 {
 		if reg32Index(n.RegProtoMin) != reg32Index(lk.DestRegister)+uint32(addr.Len/4) || n.RegProtoMin >= reg32First+16 ||
-			(n.RegProtoMax != 0 && n.RegProtoMax != n.RegProtoMin) || addr.Len != 4 {
+			(n.RegProtoMax != 0 && n.RegProtoMax != n.RegProtoMin) {
 			return false
 		}
 		data = append(data, s.p.types.ByName("inet_service"))
