@@ -141,6 +141,29 @@ func TestPrintRefusesWhatItCannotSay(t *testing.T) {
 	if got, err := p.Print("ip", cat(l4, typ(8), load(4, 2, 0, 5)), "", nil); err != nil || got != "icmp type echo-request icmp id 5" {
 		t.Errorf("icmp id after its type printed as %q (%v)", got, err)
 	}
+	// an anonymous NAT map whose elements are not of its types, or
+	// whose values do not fit the NAT's registers
+	types := NewTypes()
+	integer, a4, port := types.ByName("integer"), types.ByName("ipv4_addr"), types.ByName("inet_service")
+	anonNat := []expr.Expr{ng, &expr.Lookup{Set: "__map1", SetID: 1, SourceRegister: expr.Reg1, DestRegister: expr.Reg1, IsMap: true},
+		&expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1}}
+	for name, set := range map[string]*AnonSet{
+		"":                  {Key: KeyType{integer}, Data: KeyType{a4}, Elements: []Element{{Key: []byte{0, 0, 0, 0}, Data: []byte{10, 0, 0, 1}}}},
+		"short value":       {Key: KeyType{integer}, Data: KeyType{a4}, Elements: []Element{{Key: []byte{0, 0, 0, 0}, Data: []byte{10, 0, 0}}}},
+		"short key":         {Key: KeyType{integer}, Data: KeyType{a4}, Elements: []Element{{Key: []byte{0}, Data: []byte{10, 0, 0, 1}}}},
+		"values with ports": {Key: KeyType{integer}, Data: KeyType{a4, port}, Elements: []Element{{Key: []byte{0, 0, 0, 0}, Data: make([]byte, 8)}}},
+		"no elements":       {Key: KeyType{integer}, Data: KeyType{a4}},
+		"a verdict map":     {Key: KeyType{integer}, VerdictMap: true},
+	} {
+		got, err := p.Print("ip", anonNat, "", func(string, uint32) *AnonSet { return set })
+		if name == "" {
+			if err != nil || got != "dnat to numgen inc mod 2 map { 0 : 10.0.0.1 }" {
+				t.Errorf("nat map printed as %q (%v)", got, err)
+			}
+		} else if !errors.Is(err, ErrNotPrintable) {
+			t.Errorf("nat map, %s: printed as %q (%v), want ErrNotPrintable", name, got, err)
+		}
+	}
 	for name, xs := range map[string][]expr.Expr{
 		"dynset op 3":                 {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Op: 3}},
 		"inverted dynset":             {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Flags: dynsetFInv}},
