@@ -223,6 +223,7 @@ func TestCompileErrors(t *testing.T) {
 		{"jhash tcp flags mod 2 1", "jhash: tcp flags in a concatenation"},
 		{"jhash ip saddr mod 2 seed x 1", `jhash seed: want a number below 2^32, got "x"`},
 		{"symhash mod 0 1", "symhash mod 0: the modulus is at least 1"},
+		{"jhash ip6 saddr . ip6 daddr . ip6 saddr . ip6 daddr mod 2 1", "jhash: the key has 64 bytes, more than the 48"},
 		{"symhash mod 2 seed 1 1", `bad integer value "seed"`},
 		{"numgen inc mod 2 vmap @a4", "@a4 maps ipv4_addr to nothing (a set), not integer to verdict"},
 		{"tcp dport vmap @vm", "@vm maps ipv4_addr to verdict, not inet_service to verdict"},

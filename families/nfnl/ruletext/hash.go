@@ -8,8 +8,17 @@ import (
 	"github.com/nlsh/nlsh/families/nfnl/expr"
 )
 
-// numgenTypes names the kinds of numgen (enum nft_ng_types).
-var numgenTypes = [...]string{expr.NumgenIncremental: "inc", expr.NumgenRandom: "random"}
+// numgenType names a kind of numgen (enum nft_ng_types); "" when nft
+// has no name for it.
+func numgenType(t uint32) string {
+	switch t {
+	case expr.NumgenIncremental:
+		return "inc"
+	case expr.NumgenRandom:
+		return "random"
+	}
+	return ""
+}
 
 // hashSource compiles a number source after its first word (numgen,
 // jhash or symhash): "numgen inc|random mod N [offset N]", "jhash KEY
@@ -71,8 +80,8 @@ func (s *state) hashSource(word string) (expr.Expr, error) {
 	if len(ms) == 1 {
 		h.Len = uint32(ms[0].typ.Len)
 	}
-	if h.Len > 64 {
-		return nil, fmt.Errorf("jhash: the key has %d bytes, more than the 64 its registers hold", h.Len)
+	if h.Len > 48 {
+		return nil, fmt.Errorf("jhash: the key has %d bytes, more than the 48 of the registers from 2 on", h.Len)
 	}
 	mod, off, seed, hasSeed, err := s.modulus("jhash", true)
 	if err != nil {
@@ -131,10 +140,10 @@ func hashText(x expr.Expr, key string) (string, bool) {
 	var mod, off uint32
 	switch x := x.(type) {
 	case *expr.Numgen:
-		if x.DestRegister == 0 || x.Modulus == 0 || int(x.Type) >= len(numgenTypes) {
+		if x.DestRegister == 0 || x.Modulus == 0 || numgenType(x.Type) == "" {
 			return "", false
 		}
-		w, mod, off = "numgen "+numgenTypes[x.Type], x.Modulus, x.Offset
+		w, mod, off = "numgen "+numgenType(x.Type), x.Modulus, x.Offset
 	case *expr.Hash:
 		if x.DestRegister == 0 || x.Modulus == 0 {
 			return "", false
