@@ -35,6 +35,15 @@ func fieldAliases() []struct{ in, listed string } {
 		{"tcp flags { syn } accept", "tcp flags syn accept"},
 		{"meta mark { 0x10 } accept", "meta mark 0x00000010 accept"},
 		{"icmp type { echo-request } accept", "icmp type echo-request accept"},
+		// number sources: "==" as nft lists it (not at all), an offset
+		// of 0 is none, a seed in hex
+		{"numgen random mod 2 == 1 accept", "numgen random mod 2 1 accept"},
+		{"numgen inc mod 2 offset 0 1 accept", "numgen inc mod 2 1 accept"},
+		{"jhash ip saddr mod 2 offset 0 == 1 drop", "jhash ip saddr mod 2 1 drop"},
+		{"jhash ip saddr mod 2 seed 10 1 drop", "jhash ip saddr mod 2 seed 0xa 1 drop"},
+		{"symhash mod 2 offset 0 0 accept", "symhash mod 2 0 accept"},
+		{"dccp type 1 accept", "dccp type response accept"},
+		{"sctp dport { 80 } accept", "sctp dport 80 accept"},
 		// the "&" form of flag types
 		{"tcp flags & (fin|syn|rst|ack) == syn accept", "tcp flags syn / fin,syn,rst,ack accept"},
 		{"tcp flags & (syn | ack) == syn|ack accept", "tcp flags syn,ack / syn,ack accept"},

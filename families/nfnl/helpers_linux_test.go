@@ -69,7 +69,7 @@ const corpusObjectsNft = "add counter inet filter cnt1\nadd quota inet filter q1
 
 // corpusSets are the named sets corpus rules add to and look up
 // (corpusSetsNft for nft -f): what "add @s { ... }" needs, dynamic, some
-// with timeouts.
+// with timeouts; and the maps rules look up.
 func corpusSets() []*nfnl.Set {
 	dyn := func(name, typ string, flags uint32, timeout uint64) *nfnl.Set {
 		return &nfnl.Set{Family: "inet", Table: "filter", Name: name, Type: typ, Flags: nfnl.SetEval | flags, Timeout: timeout}
@@ -83,6 +83,12 @@ func corpusSets() []*nfnl.Set {
 		dyn("gone", "ipv4_addr", 0, 0),
 		dyn("conns", "ipv4_addr", 0, 0),
 		dyn("s6", "ipv6_addr", 0, 60),
+		{Family: "inet", Table: "filter", Name: "service-ips", Type: "ipv4_addr . inet_proto . inet_service", Map: "verdict"},
+		{Family: "inet", Table: "filter", Name: "snat4", Type: "ipv4_addr", Map: "ipv4_addr"},
+		{Family: "inet", Table: "filter", Name: "snat-map", Type: "ipv4_addr . inet_service", Map: "ipv4_addr . inet_service",
+			Elements: []nfnl.Element{{Key: "10.0.0.1 . 80", Value: "10.0.0.2 . 8080"}, {Key: "10.0.0.3 . 443", Value: "10.0.0.4 . 8443"}}},
+		{Family: "ip", Table: "nat", Name: "dnat-map", Type: "ipv4_addr . inet_service", Map: "ipv4_addr . inet_service"},
+		{Family: "ip", Table: "nat", Name: "dnatp", Type: "inet_service", Map: "ipv4_addr . inet_service"},
 	}
 }
 
@@ -94,6 +100,11 @@ add set inet filter counted { type ipv4_addr; flags dynamic; }
 add set inet filter gone { type ipv4_addr; flags dynamic; }
 add set inet filter conns { type ipv4_addr; flags dynamic; }
 add set inet filter s6 { type ipv6_addr; flags dynamic; timeout 1m; }
+add map inet filter service-ips { type ipv4_addr . inet_proto . inet_service : verdict; }
+add map inet filter snat4 { type ipv4_addr : ipv4_addr; }
+add map inet filter snat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = { 10.0.0.1 . 80 : 10.0.0.2 . 8080, 10.0.0.3 . 443 : 10.0.0.4 . 8443 }; }
+add map ip nat dnat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; }
+add map ip nat dnatp { type inet_service : ipv4_addr . inet_service; }
 `
 
 const skeletonNft = `table inet filter {

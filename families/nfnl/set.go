@@ -70,7 +70,7 @@ func (s *Set) FlagNames() []string {
 // setCodec converts between a set's text form and the wire.
 type setCodec struct {
 	key     ruletext.KeyType
-	data    *ruletext.Type // nil: not a map, or a verdict map
+	data    ruletext.KeyType // nil: not a map, or a verdict map
 	verdict bool
 }
 
@@ -85,9 +85,11 @@ func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 	case "verdict":
 		sc.verdict = true
 	default:
-		if sc.data = types.ByName(s.Map); sc.data == nil {
-			return nil, fmt.Errorf("set %s: unknown map type %q", s.Name, s.Map)
+		d, err := types.ParseKeyType(s.Map)
+		if err != nil {
+			return nil, fmt.Errorf("set %s: map type: %w", s.Name, err)
 		}
+		sc.data = d
 	}
 	return sc, nil
 }
@@ -121,8 +123,8 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 		e.Be32(attrSetDataType, 0xffffff00)
 		e.Be32(attrSetDataLen, 0)
 	case sc.data != nil:
-		e.Be32(attrSetDataType, sc.data.ID)
-		e.Be32(attrSetDataLen, uint32(sc.data.Len))
+		e.Be32(attrSetDataType, sc.data.ID())
+		e.Be32(attrSetDataLen, uint32(sc.data.Len()))
 	}
 	if s.Timeout != 0 {
 		e.Be64(attrSetTimeout, s.Timeout*1000)
@@ -152,8 +154,10 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 	} else {
 		u = u.putU32(udataSetKeyByteOrder, 0)
 	}
-	if sc.data != nil {
-		u = u.putU32(udataSetDataByteOrder, uint32(sc.data.Order))
+	if len(sc.data) == 1 {
+		u = u.putU32(udataSetDataByteOrder, uint32(sc.data[0].Order))
+	} else if sc.data != nil {
+		u = u.putU32(udataSetDataByteOrder, 0)
 	} else if sc.verdict {
 		u = u.putU32(udataSetDataByteOrder, 0)
 	}
@@ -182,11 +186,11 @@ func wireElements(s *ruletext.AnonSet) []wireElement {
 	if !s.Interval {
 		out := make([]wireElement, len(s.Elements))
 		for i, e := range s.Elements {
-			out[i] = wireElement{key: e.Key, verdict: e.Verdict}
+			out[i] = wireElement{key: e.Key, verdict: e.Verdict, data: e.Data}
 		}
 		return out
 	}
-	return intervalElements(s.Elements, func(i int, w *wireElement) { w.verdict = s.Elements[i].Verdict })
+	return intervalElements(s.Elements, func(i int, w *wireElement) { w.verdict, w.data = s.Elements[i].Verdict, s.Elements[i].Data })
 }
 
 func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []wireElement {
@@ -199,7 +203,7 @@ func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []w
 	if len(es) > 0 && !allZero(es[idx[0]].Key) {
 		out = append(out, wireElement{key: make([]byte, len(es[idx[0]].Key)), end: true})
 	}
-	for _, i := range idx {
+	for n, i := range idx {
 		e := es[i]
 		w := wireElement{key: e.Key}
 		if mk != nil {
@@ -210,7 +214,14 @@ func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []w
 		if last == nil {
 			last = e.Key
 		}
-		if next, ok := increment(last); ok {
+		next, ok := increment(last)
+		if ok && n+1 < len(idx) && bytes.Equal(next, es[idx[n+1]].Key) {
+			// the next range starts where this one ends: its start is
+			// the end, as nft lays out adjacent ranges ("{ 0-1 : accept,
+			// 2-3 : drop }")
+			continue
+		}
+		if ok {
 			out = append(out, wireElement{key: next, end: true})
 		}
 	}
@@ -357,7 +368,9 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 			continue
 		}
 		end := bytes.Repeat([]byte{0xff}, len(w.key))
-		if i+1 < len(sorted) && sorted[i+1].end {
+		if i+1 < len(sorted) {
+			// an end marker, or the start of the next range right after
+			// this one (adjacent ranges of a map, as nft lays them out)
 			end = decrement(sorted[i+1].key)
 		}
 		out = append(out, wrange{e: ruletext.Element{Key: w.key, KeyEnd: end}, w: w})
@@ -367,12 +380,15 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 
 // anonFromWire rebuilds an anonymous set's contents for the printer.
 func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.AnonSet {
-	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict}
+	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict, Data: sc.data}
 	if interval {
 		for _, r := range sc.ranges(ws) {
 			e := r.e
 			if sc.verdict {
 				e.Verdict = r.w.verdict
+			}
+			if sc.data != nil {
+				e.Data = r.w.data
 			}
 			a.Elements = append(a.Elements, e)
 		}
@@ -382,6 +398,9 @@ func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.Anon
 		e := ruletext.Element{Key: w.key}
 		if sc.verdict {
 			e.Verdict = w.verdict
+		}
+		if sc.data != nil {
+			e.Data = w.data
 		}
 		a.Elements = append(a.Elements, e)
 	}
@@ -502,8 +521,8 @@ func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
 	if s.Flags&SetMap != 0 {
 		if dataType == 0xffffff00 {
 			s.Map = "verdict"
-		} else if t := types.ByID(dataType); t != nil {
-			s.Map = t.Name
+		} else if t, err := types.KeyTypeByID(dataType); err == nil {
+			s.Map = t.String()
 		} else {
 			s.Map = fmt.Sprintf("type %#x", dataType)
 		}

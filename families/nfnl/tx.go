@@ -242,6 +242,8 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 				Flags: SetAnonymous | SetConstant}
 			if as.VerdictMap {
 				s.Name, s.Map = "__map%d", "verdict"
+			} else if as.Data != nil {
+				s.Name, s.Map = "__map%d", as.Data.String()
 			}
 			if as.Interval {
 				s.Flags |= SetInterval
@@ -329,7 +331,9 @@ func (tx *Tx) AddSet(s *Set) {
 	if tx.sets == nil {
 		tx.sets = map[setKey]*ruletext.SetInfo{}
 	}
-	tx.sets[setKey{s.Family, s.Table, s.Name}] = &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0}
+	info := &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0, Verdict: sc.verdict}
+	info.Data = sc.data
+	tx.sets[setKey{s.Family, s.Table, s.Name}] = info
 }
 
 // DelSet deletes a set.

@@ -82,6 +82,8 @@ func constructors() []func() Expr {
 		func() Expr { return &Rt{} },
 		func() Expr { return &Exthdr{} },
 		func() Expr { return &FlowOffload{} },
+		func() Expr { return &Numgen{} },
+		func() Expr { return &Hash{} },
 	}
 }
 

@@ -59,6 +59,15 @@ func (p *presence) add(t uint16) {
 	}
 }
 
+// mark records that attribute t is to be written, even when zero,
+// without giving it a place in the order (a value given by a setter of
+// an expression built in Go, written in the declared order).
+func (p *presence) mark(t uint16) {
+	if t < 64 {
+		p.bits |= 1 << t
+	}
+}
+
 // ordered returns fs in the decoded order, then any others.
 func (p *presence) ordered(fs []field) []field {
 	if p.n == 0 {

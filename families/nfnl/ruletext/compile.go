@@ -23,6 +23,9 @@ type AnonSet struct {
 	// VerdictMap marks an anonymous verdict map ("vmap { k : v }"): each
 	// element has its Verdict.
 	VerdictMap bool
+	// Data marks an anonymous data map ("map { k : v }" of a NAT
+	// statement): each element has Data of this type.
+	Data KeyType
 	// Elements are inclusive [Key, KeyEnd] ranges; KeyEnd is nil for a
 	// single value.
 	Elements []Element
@@ -34,6 +37,7 @@ type Element struct {
 	Key     []byte
 	KeyEnd  []byte
 	Verdict *expr.Verdict
+	Data    []byte // a data map's value
 }
 
 // Rule is compiled rule text.
@@ -159,11 +163,18 @@ func (s *state) statement() error {
 	l := s.l
 	t := l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "icmp", "icmpv6", "th", "ether":
+	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "th", "ether":
 		if t == "tcp" && l.accept("option") {
 			return s.tcpOption()
 		}
 		return s.payloadMatch(t)
+	case "numgen", "jhash", "symhash":
+		x, err := s.hashSource(t)
+		if err != nil {
+			return err
+		}
+		typ := s.c.types.ByName("integer")
+		return s.relational(typ, func(uint32) expr.Expr { return x }, typ.Len)
 	case "meta":
 		return s.metaMatch(l.next())
 	case "iif", "oif", "iifname", "oifname":
@@ -262,7 +273,7 @@ func (s *state) needL4(p uint8) {
 // shiftedMatch compiles "ip dscp cs1", "!= ef", "{ cs1, ef }": the
 // field's byte masked, compared with values shifted into place.
 func (s *state) shiftedMatch(h *header, f *hfield, typ *Type) error {
-	mask := byte(0xff) << f.shift
+	mask := f.fieldMask()
 	put := func(v string) ([]byte, error) {
 		b, err := typ.Parse(v)
 		if err != nil {
@@ -704,6 +715,9 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 		name := l.next()
 		if !strings.HasPrefix(name, "@") {
 			return fmt.Errorf("vmap needs a named map, got %q", name)
+		}
+		if err := s.checkMap(name[1:], KeyType{typ}, nil); err != nil {
+			return err
 		}
 		s.emit(load(uint32(flen)), &expr.Lookup{Set: name[1:], SourceRegister: reg, DestRegister: expr.RegVerdict, IsMap: true})
 		return nil
@@ -1201,13 +1215,32 @@ func (s *state) concat(first member) error {
 	inv := s.l.accept("!=")
 	var lk *expr.Lookup
 	switch {
+	case !inv && s.l.accept("vmap"):
+		// "ip daddr . meta l4proto . th dport vmap @services",
+		// "... vmap { 10.0.0.1 . 22 : accept }"
+		if name := s.l.next(); strings.HasPrefix(name, "@") {
+			lk = &expr.Lookup{Set: name[1:], SourceRegister: expr.Reg1, DestRegister: expr.RegVerdict, IsMap: true}
+			if err := s.checkMap(lk.Set, key, nil); err != nil {
+				return err
+			}
+			break
+		} else if name != "{" {
+			return fmt.Errorf("vmap needs a named map or { key : verdict, ... }, got %q", name)
+		}
+		s.l.pos--
+		set, err := s.anonConcatSet(key, true)
+		if err != nil {
+			return err
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk = &expr.Lookup{Set: "__map%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1, DestRegister: expr.RegVerdict, IsMap: true}
 	case strings.HasPrefix(s.l.peek(), "@"):
 		lk = &expr.Lookup{Set: s.l.next()[1:], SourceRegister: expr.Reg1}
 		if err := s.checkSet(lk.Set, key, false); err != nil {
 			return err
 		}
 	case s.l.peek() == "{":
-		set, err := s.anonConcatSet(key)
+		set, err := s.anonConcatSet(key, false)
 		if err != nil {
 			return err
 		}
@@ -1239,7 +1272,7 @@ const reg32First = 8
 func (s *state) concatMember() (member, error) {
 	t := s.l.next()
 	switch t {
-	case "ip", "ip6", "tcp", "udp", "th", "ether":
+	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "th", "ether":
 		h, f, err := s.payloadField(t)
 		if err != nil {
 			return member{}, err
@@ -1262,12 +1295,13 @@ func (s *state) concatMember() (member, error) {
 	return member{}, fmt.Errorf("%q in a concatenation: want a header field or a meta key", t)
 }
 
-// anonConcatSet reads "{ a . b, c . d }" of key.
-func (s *state) anonConcatSet(key KeyType) (*AnonSet, error) {
+// anonConcatSet reads "{ a . b, c . d }" of key, or with verdicts a
+// verdict map's "{ a . b : accept, c . d : jump x }".
+func (s *state) anonConcatSet(key KeyType, verdicts bool) (*AnonSet, error) {
 	if err := s.l.expect("{"); err != nil {
 		return nil, err
 	}
-	set := &AnonSet{Key: key}
+	set := &AnonSet{Key: key, VerdictMap: verdicts}
 	for {
 		var parts []string
 		for {
@@ -1275,13 +1309,33 @@ func (s *state) anonConcatSet(key KeyType) (*AnonSet, error) {
 			if v == "" {
 				return nil, fmt.Errorf("unterminated set")
 			}
-			if v == "}" || v == "," {
+			if v == "}" || v == "," || (verdicts && v == ":") {
 				if len(parts) > 0 {
 					b, err := key.Parse(strings.Join(parts, " "))
 					if err != nil {
 						return nil, err
 					}
-					set.Elements = append(set.Elements, Element{Key: b})
+					e := Element{Key: b}
+					if verdicts {
+						if v != ":" {
+							return nil, fmt.Errorf("map element %s: want \": verdict\"", strings.Join(parts, " "))
+						}
+						vs := s.l.next()
+						if vs == "jump" || vs == "goto" {
+							vs += " " + s.l.next()
+						}
+						vd, err := expr.ParseVerdict(vs)
+						if err != nil {
+							return nil, err
+						}
+						e.Verdict = &vd
+						if v = s.l.next(); v != "," && v != "}" {
+							return nil, fmt.Errorf("map element %s: want , or } after its verdict, got %q", strings.Join(parts, " "), v)
+						}
+					}
+					set.Elements = append(set.Elements, e)
+				} else if v == ":" {
+					return nil, fmt.Errorf("map element with no key")
 				}
 				if v == "}" {
 					if len(set.Elements) == 0 {
@@ -1925,8 +1979,19 @@ func (s *state) nat(kind string) error {
 		fam = s.l.next()
 	}
 	netmap := s.l.accept("prefix")
+	mapPorts := false
+	if !netmap && fam != "" && s.l.accept("addr") {
+		// "dnat ip addr . port to KEY map ...": a map to addresses and ports
+		if s.l.next() != "." || s.l.next() != "port" {
+			return fmt.Errorf("%s %s addr: want addr . port", kind, fam)
+		}
+		mapPorts = true
+	}
 	if err := s.l.expect("to"); err != nil {
 		return err
+	}
+	if mapPorts || (!netmap && natMapKeyWord(s.l.peek())) {
+		return s.natMap(n, kind, fam, mapPorts)
 	}
 	lo, hi, ports, err := natAddrs(s.l.next())
 	if err != nil {

@@ -37,10 +37,11 @@ func corpus(t testing.TB) [][2]string {
 // a kernel: text -> expressions -> text must be the identity.
 func TestCorpusOffline(t *testing.T) {
 	c, p := NewCompiler(loResolver{}), NewPrinter(loResolver{})
+	maps := corpusMaps(t)
 	for _, tc := range corpus(t) {
 		family, text := tc[0], tc[1]
 		t.Run(text, func(t *testing.T) {
-			r, err := c.Compile(family, text)
+			r, err := c.CompileWithSets(family, text, maps)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,6 +59,28 @@ func TestCorpusOffline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// corpusMaps tells the compiler of the named maps of the corpus
+// (helpers_linux_test.go makes them), which a NAT statement needs to know
+// (whether they map to ports too); of other sets it cannot tell.
+func corpusMaps(t testing.TB) Sets {
+	types := NewTypes()
+	key := func(s string) KeyType {
+		k, err := types.ParseKeyType(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	known := map[string]*SetInfo{
+		"service-ips": {Key: key("ipv4_addr . inet_proto . inet_service"), Verdict: true},
+		"snat4":       {Key: key("ipv4_addr"), Data: key("ipv4_addr")},
+		"snat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
+		"dnat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
+		"dnatp":       {Key: key("inet_service"), Data: key("ipv4_addr . inet_service")},
+	}
+	return func(name string) (*SetInfo, error) { return known[name], nil }
 }
 
 // TestCompileStatementErrors: statements nft refuses, or would load as another
@@ -155,6 +178,10 @@ func TestCompileStatementErrors(t *testing.T) {
 		{"inet", "flow add ft", "want @ and the flowtable's name"},
 		{"inet", "flow add @", "want @ and the flowtable's name"},
 		{"inet", "flow ft", `want "add @flowtable"`},
+		{"ip", "dnat to ip saddr map @m", "the map's type is not known here (whether it maps to ports too)"},
+		{"ip", "dnat to ip saddr map { 10.0.0.1 : [2001:db8::1] }", "bad ipv4_addr"},
+		{"ip", "dnat ip6 to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "not an address of an ip table"},
+		{"netdev", "dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "only in ip, ip6 and inet tables"},
 	} {
 		_, err := c.Compile(tc.family, tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -164,7 +191,8 @@ func TestCompileStatementErrors(t *testing.T) {
 }
 
 // testSets knows three sets: a4 (ipv4_addr), tmo (ipv4_addr, with
-// timeouts) and pairs (ipv4_addr . inet_service).
+// timeouts) and pairs (ipv4_addr . inet_service), and two maps: vm
+// (ipv4_addr : verdict) and dm (ipv4_addr : ipv4_addr).
 func testSets(t *testing.T) Sets {
 	types := NewTypes()
 	key := func(s string) KeyType {
@@ -178,6 +206,8 @@ func testSets(t *testing.T) Sets {
 		"a4":    {Key: key("ipv4_addr")},
 		"tmo":   {Key: key("ipv4_addr"), Timeout: true},
 		"pairs": {Key: key("ipv4_addr . inet_service")},
+		"vm":    {Key: key("ipv4_addr"), Verdict: true},
+		"dm":    {Key: key("ipv4_addr"), Data: key("ipv4_addr")},
 	}
 	return func(name string) (*SetInfo, error) {
 		if s, ok := known[name]; ok {
@@ -220,6 +250,44 @@ func TestCompileErrors(t *testing.T) {
 		{"meta skuid nosuchuser", `no user "nosuchuser"`},
 		{"meta skgid nosuchgroup", `no group "nosuchgroup"`},
 		{"meta skuid { 0, nosuchuser }", `no user "nosuchuser"`},
+		{"numgen random mod 0", "numgen mod 0: the modulus is at least 1"},
+		{"numgen sometimes mod 2 1", `numgen: unknown type "sometimes"`},
+		{"numgen inc 2 1", `numgen: expected "mod", got "2"`},
+		{"numgen inc mod 2 offset 4294967295 1", "the numbers pass 2^32"},
+		{"numgen inc mod -1 1", `numgen mod: want a number below 2^32, got "-1"`},
+		{"jhash mod 2 1", "jhash: want what to hash"},
+		{"jhash ip saddr 2 1", `jhash: expected "mod", got "2"`},
+		{"jhash tcp flags mod 2 1", "jhash: tcp flags in a concatenation"},
+		{"jhash ip saddr mod 2 seed x 1", `jhash seed: want a number below 2^32, got "x"`},
+		{"symhash mod 0 1", "symhash mod 0: the modulus is at least 1"},
+		{"jhash ip6 saddr . ip6 daddr . ip6 saddr . ip6 daddr mod 2 1", "jhash: the key has 64 bytes, more than the 48"},
+		{"symhash mod 2 seed 1 1", `bad integer value "seed"`},
+		{"numgen inc mod 2 vmap @a4", "@a4 maps ipv4_addr to nothing (a set), not integer to verdict"},
+		{"tcp dport vmap @vm", "@vm maps ipv4_addr to verdict, not inet_service to verdict"},
+		{"ip saddr . tcp dport vmap @vm", "@vm maps ipv4_addr to verdict, not ipv4_addr . inet_service to verdict"},
+		{"ip saddr vmap @nosuch", `@nosuch: no set "nosuch"`},
+		{"ip saddr . tcp dport vmap { 10.0.0.1 . 22 accept }", `bad inet_service value "22 accept"`},
+		{"ip saddr . tcp dport vmap { 10.0.0.1 . 22 }", `want ": verdict"`},
+		{"ip saddr . tcp dport vmap { 10.0.0.1 . 22 : maybe }", "maybe"},
+		{"ip saddr . tcp dport vmap { : accept }", "map element with no key"},
+		{"ip saddr . tcp dport vmap 10.0.0.1", "vmap needs a named map or { key : verdict, ... }"},
+		{"sctp foo 1", "unknown field sctp foo"},
+		{"dccp type bogus", `bad dccp_pkttype value "bogus"`},
+		{"dccp type 16", "dccp type: 16 is wider than the field"},
+		{"dnat ip to ip saddr map @a4", "@a4 maps ipv4_addr to nothing (a set), not ipv4_addr to ipv4_addr"},
+		{"dnat ip to tcp dport map @dm", "@dm maps ipv4_addr to ipv4_addr, not inet_service to ipv4_addr"},
+		{"dnat ip to ip saddr map @nosuch", `@nosuch: no set "nosuch"`},
+		{"dnat to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "in an inet table say dnat ip to or dnat ip6 to"},
+		{"dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2 . 80 }", "a map to ports needs a transport protocol match first"},
+		{"meta l4proto tcp dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 }", "a value of ipv4_addr, the others are of ipv4_addr . inet_service"},
+		{"dnat ip to ip saddr map { 10.0.0.1 }", "want key : value"},
+		{"dnat ip6 to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "bad ipv6_addr"},
+		{"dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2", "unterminated map"},
+		{"dnat ip to ip saddr { 10.0.0.1 : 10.0.0.2 }", `expected "map"`},
+		{"dnat ip to ip saddr map @dm2", `@dm2: no set "dm2"`},
+		{"dnat ip addr . port to ip saddr . tcp dport map { 10.0.0.1 . 1 : 10.0.0.2 }", "the map's values are addresses only"},
+		{"dnat ip addr . port to ip saddr map @dm", "@dm maps ipv4_addr to ipv4_addr, not ipv4_addr to ipv4_addr . inet_service"},
+		{"dnat ip addr to ip saddr map @dm", "want addr . port"},
 	} {
 		_, err := c.CompileWithSets("inet", tc.text, sets)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.text) {
@@ -258,6 +326,16 @@ func TestCompileAsNft(t *testing.T) {
 		{"ip6", "meta l4proto tcp snat to 2001:db8::/112:80", "meta l4proto tcp snat to 2001:db8::/112:80"},
 		{"inet", "meta l4proto tcp snat ip6 to [2001:db8::1]-[2001:db8::1]:80", "meta l4proto tcp snat ip6 to 2001:db8::1/128:80"},
 		{"inet", "meta l4proto tcp snat ip to 10.0.0.0-10.0.0.255:80 persistent", "meta l4proto tcp snat ip to 10.0.0.0/24:80 persistent"},
+		// a NAT map: "ip" before "to" in an ip table as nft lists it, for a
+		// map to addresses and ports only
+		{"ip", "dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1, 1 : 10.0.0.2 }", "dnat to numgen inc mod 2 map { 0 : 10.0.0.1, 1 : 10.0.0.2 }"},
+		{"ip", "dnat to ip saddr . tcp dport map { 10.0.0.1 . 80 : 10.0.0.2 . 8080 }", "dnat ip to ip saddr . tcp dport map { 10.0.0.1 . 80 : 10.0.0.2 . 8080 }"},
+		{"ip", "dnat to ip saddr map { 10.0.0.3 : 10.0.0.4, 10.0.0.1 : 10.0.0.2 }", "dnat to ip saddr map { 10.0.0.1 : 10.0.0.2, 10.0.0.3 : 10.0.0.4 }"},
+		{"ip", "dnat ip addr . port to ip daddr . tcp dport map @m", "dnat ip to ip daddr . tcp dport map @m"},
+		{"inet", "meta l4proto tcp dnat ip6 addr . port to numgen inc mod 2 map { 0 : 2001:db8::1 . 80 }", "meta l4proto tcp dnat ip6 to numgen inc mod 2 map { 0 : 2001:db8::1 . 80 }"},
+		{"inet", "numgen random mod 2 == 1", "numgen random mod 2 1"},
+		{"inet", "jhash ip saddr mod 2 seed 10 offset 0 1", "jhash ip saddr mod 2 seed 0xa 1"},
+		{"inet", "ip saddr . tcp dport vmap { 10.0.0.2 . 80 : drop, 10.0.0.1 . 22 : accept }", "ip saddr . tcp dport vmap { 10.0.0.1 . 22 : accept, 10.0.0.2 . 80 : drop }"},
 	} {
 		r, err := c.Compile(tc.family, tc.text)
 		if err != nil {

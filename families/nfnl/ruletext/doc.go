@@ -8,8 +8,9 @@
 //     /etc/passwd and /etc/group, and printed as its number, as nft lists
 //     it);
 //   - ip/ip6 saddr/daddr/protocol/nexthdr, ip dscp/ttl/length, ip6 hoplimit,
-//     th sport/dport, tcp/udp ports, ether saddr/daddr/type, icmp/icmpv6
-//     type and code: values, prefixes, ranges (printed as numbers, as nft
+//     th sport/dport, tcp/udp ports, sctp sport/dport/vtag/checksum, dccp
+//     sport/dport/type, ether saddr/daddr/type, icmp/icmpv6 type and
+//     code: values, prefixes, ranges (printed as numbers, as nft
 //     prints them: "icmp code 1-3"), masked values ("meta mark & 0xff ==
 //     0x10"), ordered comparisons (host-order values turned as nft turns
 //     them), anonymous or named sets, adjacent fields nft compares in one
@@ -27,6 +28,13 @@
 //     ack) == syn", "& (syn|rst) != 0", "& ack == ack", which is how a
 //     mask of one flag prints), and the same for ct state/status; a set
 //     of one element is the element ("tcp dport { 22 }"), as in nft;
+//   - number sources as keys: "numgen inc|random mod N [offset N]",
+//     "jhash KEY mod N [seed 0xN] [offset N]" (KEY a header field, a meta
+//     key or a concatenation, loaded from register 2 on), "symhash mod N
+//     [offset N]"; compared as nft lists them, with no "==" ("numgen
+//     random mod 2 1"), in ranges and sets, as keys of verdict maps
+//     ("numgen random mod 2 vmap { 0 : jump a, 1 : jump b }") and of NAT
+//     maps;
 //   - fib lookups ("fib daddr type local", "fib saddr . iif oif
 //     missing"); ct state/status/mark/direction/count and a direction's
 //     tuple ("ct original ip daddr", "ct reply proto-dst");
@@ -61,13 +69,22 @@
 //     checks the set exists, its key type and its timeouts when told of
 //     the table's sets;
 //   - verdicts (accept, drop, return, continue, jump, goto), vmap
-//     (named or anonymous: "vmap { k : v }"), reject variants, notrack and
-//     comments;
+//     (named or anonymous: "vmap { k : v }", of a concatenation too: "ip
+//     daddr . meta l4proto . th dport vmap @services"; a named map's key
+//     type is checked when the compiler is told the table's sets), reject
+//     variants, notrack and comments;
 //   - masquerade and redirect with ports; snat/dnat to an address, a
 //     range, a prefix ("prefix to" for netmap) or ports alone, "ip"/"ip6"
 //     before "to" in inet tables; with the flags random, fully-random and
 //     persistent ("random,persistent"), but for "prefix to", which nft
-//     reads with flags as the flags alone;
+//     reads with flags as the flags alone; NAT to a map of a key,
+//     anonymous or named: "dnat to numgen inc mod 2 map { 0 : 10.0.0.1,
+//     1 : 10.0.0.2 }", "dnat ip to ip daddr . tcp dport map @m" (to
+//     addresses and ports, which nft lists with "ip" or "ip6" in any
+//     table, and which need a transport protocol match first); a named
+//     map must be one the compiler is told of (CompileWithSets), for the
+//     type of its values, unless the rule says "dnat ip addr . port to",
+//     as nft reads it;
 //   - tcp option maxseg size: matched, and set to a value or to "rt mtu"
 //     (MSS clamping).
 //

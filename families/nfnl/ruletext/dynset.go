@@ -15,6 +15,10 @@ type SetInfo struct {
 	// default timeout), which an element timeout given by "add" or
 	// "update" needs.
 	Timeout bool
+	// Verdict marks a verdict map ("type ... : verdict"), Data the
+	// values of a data map ("type ... : ipv4_addr"); neither: a set.
+	Verdict bool
+	Data    KeyType
 }
 
 // Sets tells the compiler of the named sets of the rule's table: the set
@@ -64,6 +68,37 @@ func (s *state) checkSet(name string, key KeyType, timeout bool) error {
 	}
 	if timeout && !info.Timeout {
 		return fmt.Errorf("@%s has no timeouts (flags timeout): its elements take no timeout", name)
+	}
+	return nil
+}
+
+// checkMap checks, when the compiler can tell, that the table has the
+// named map, that it maps keys of key, and to verdicts (data nil) or to
+// values of data.
+func (s *state) checkMap(name string, key, data KeyType) error {
+	if s.sets == nil {
+		return nil
+	}
+	info, err := s.sets(name)
+	if err != nil {
+		return fmt.Errorf("@%s: %w", name, err)
+	}
+	if info == nil {
+		return nil
+	}
+	want := "verdict"
+	if data != nil {
+		want = data.String()
+	}
+	has := "nothing (a set)"
+	switch {
+	case info.Verdict:
+		has = "verdict"
+	case info.Data != nil:
+		has = info.Data.String()
+	}
+	if info.Key.ID() != key.ID() || info.Key.Len() != key.Len() || has != want {
+		return fmt.Errorf("@%s maps %s to %s, not %s to %s", name, info.Key, has, key, want)
 	}
 	return nil
 }

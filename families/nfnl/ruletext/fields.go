@@ -21,6 +21,9 @@ type hfield struct {
 	// shift places a field narrower than its byte in the byte's high
 	// bits: the byte is masked and values compared shifted (ip dscp).
 	shift uint8
+	// width is the bits of a shifted field; 0: the byte's from shift on
+	// (dccp type: 4 bits after one).
+	width uint8
 	// types lists the message types the field exists in (icmp id: echo
 	// reply and request). As nft, a rule matches the header's type
 	// first, against these (a set, or a comparison when there is one),
@@ -57,6 +60,17 @@ func headers() []header {
 			{name: "sport", offset: 0, len: 2, typ: "inet_service"},
 			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
 		}},
+		{name: "sctp", base: expr.PayloadTransport, l4: 132, fields: []hfield{
+			{name: "sport", offset: 0, len: 2, typ: "inet_service"},
+			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
+			{name: "vtag", offset: 4, len: 4, typ: "integer32"},
+			{name: "checksum", offset: 8, len: 4, typ: "integer32"},
+		}},
+		{name: "dccp", base: expr.PayloadTransport, l4: 33, fields: []hfield{
+			{name: "sport", offset: 0, len: 2, typ: "inet_service"},
+			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
+			{name: "type", offset: 8, len: 1, typ: "dccp_pkttype", shift: 1, width: 4},
+		}},
 		{name: "icmp", base: expr.PayloadTransport, l4: 1, nfp: 2, fields: []hfield{
 			{name: "type", offset: 0, len: 1, typ: "icmp_type"},
 			{name: "code", offset: 1, len: 1, typ: "icmp_code"},
@@ -82,6 +96,14 @@ func headers() []header {
 			{name: "dport", offset: 2, len: 2, typ: "inet_service"},
 		}},
 	}
+}
+
+// fieldMask is the mask of a shifted field in its byte.
+func (f *hfield) fieldMask() byte {
+	if f.width == 0 {
+		return 0xff << f.shift
+	}
+	return byte(1<<f.width-1) << f.shift
 }
 
 // metaKey is a meta key nft prints, with its datatype; bare keys print

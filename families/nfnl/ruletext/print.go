@@ -148,6 +148,10 @@ func loadRegister(x expr.Expr) uint32 {
 		return x.DestRegister
 	case *expr.Ct:
 		return x.DestRegister
+	case *expr.Numgen:
+		return x.DestRegister
+	case *expr.Hash:
+		return x.DestRegister
 	}
 	return 0
 }
@@ -195,6 +199,9 @@ func (s *pstate) one() error {
 			return nil
 		}
 		return s.fail()
+	}
+	if ok, err := s.hashKey(); ok {
+		return err
 	}
 	if s.concatLookup() {
 		return nil
@@ -707,6 +714,9 @@ func (s *pstate) transportLoadAhead(k int) bool {
 			if x.DestRegister == 0 {
 				return false
 			}
+			if c, ok := s.at(k + 1).(*expr.Cmp); ok && x.Key == expr.MetaNfproto && c.SourceRegister == x.DestRegister {
+				k++ // the dependency of a network header after it ("tcp dport . ip saddr")
+			}
 		default:
 			return false
 		}
@@ -755,20 +765,32 @@ func (s *pstate) concatLookup() bool {
 		words += uint32(typ.Len+3) / 4
 	}
 	lk, ok := s.at(k).(*expr.Lookup)
-	if k < 2 || !ok || lk.IsMap {
+	if k < 2 || !ok || reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
 		return false
 	}
-	if reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
+	if lk.IsMap && lk.DestRegister != expr.RegVerdict {
+		// "dnat ip to ip daddr . tcp dport map @m"
+		if s.natMap(strings.Join(names, " . "), key, k) {
+			s.i += k + 2
+			return true
+		}
+		return false
+	}
+	if lk.IsMap && lk.Flags != 0 {
 		return false
 	}
 	v := "@" + lk.Set
-	if strings.HasPrefix(lk.Set, "__set") && s.sets != nil {
-		if set := s.sets(lk.Set, lk.SetID); set != nil && len(set.Key) == len(key) {
+	if strings.HasPrefix(lk.Set, "__") && s.sets != nil {
+		if set := s.sets(lk.Set, lk.SetID); set != nil && len(set.Key) == len(key) && set.VerdictMap == lk.IsMap {
 			v = FormatKeyElements(set.Key, set.Elements)
+		} else if set != nil {
+			return false
 		}
 	}
 	op := ""
-	if lk.Flags&expr.LookupInvert != 0 {
+	if lk.IsMap {
+		op = "vmap "
+	} else if lk.Flags&expr.LookupInvert != 0 {
 		op = "!= "
 	}
 	s.out = append(s.out, strings.Join(names, " . ")+" "+op+v)
@@ -798,6 +820,9 @@ func FormatKeyElements(k KeyType, es []Element) string {
 	parts := make([]string, len(sorted))
 	for i, e := range sorted {
 		parts[i] = k.Format(e.Key)
+		if e.Verdict != nil {
+			parts[i] += " : " + e.Verdict.String()
+		}
 	}
 	return "{ " + strings.Join(parts, ", ") + " }"
 }
@@ -845,7 +870,7 @@ func (s *pstate) mergedPayload(h *header, x *expr.Payload) bool {
 // the byte masked, then a comparison or a lookup of shifted values.
 // False when the expressions after the load are not that.
 func (s *pstate) shifted(name string, f *hfield, reg uint32) bool {
-	mask := byte(0xff) << f.shift
+	mask := f.fieldMask()
 	bw, ok := s.at(1).(*expr.Bitwise)
 	if !ok || bw.SourceRegister != reg || bw.DestRegister != reg || len(bw.Mask) != 1 || bw.Mask[0] != mask || !isZero(bw.Xor) {
 		return false
@@ -1242,6 +1267,14 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		s.i += 3
 		return nil
 	case *expr.Lookup:
+		if c.IsMap && c.DestRegister != expr.RegVerdict && c.SourceRegister == reg && prefix == 0 {
+			// "dnat ip to ip saddr map { ... }"
+			if s.natMap(name, KeyType{typ}, 1) {
+				s.i += 3
+				return nil
+			}
+			return s.fail()
+		}
 		if c.IsMap {
 			if c.DestRegister != expr.RegVerdict || c.SourceRegister != reg {
 				return s.fail()

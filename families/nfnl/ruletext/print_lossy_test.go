@@ -9,19 +9,26 @@ import (
 )
 
 // Rules nft writes with parts the printer has no words for are refused
-// or spelled out, never printed as a shorter, other rule: nft's "sctp
-// dport 80" keeps its protocol match (not "th dport 80", any protocol),
+// or spelled out, never printed as a shorter, other rule: a udplite
+// port keeps its protocol match ("meta l4proto udplite th dport 80", not
+// "th dport 80", any protocol; sctp's is "sctp dport 80", as nft's),
 // "log group 2" (nflog) prints as such, not as "log" (the kernel log),
 // and "masquerade random" not as "masquerade".
 func TestPrintNeverDropsAMatch(t *testing.T) {
 	p := NewPrinter(loResolver{})
-	sctp := []expr.Expr{
-		&expr.Meta{Key: expr.MetaL4proto, DestRegister: expr.Reg1},
-		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{132}},
-		&expr.Payload{DestRegister: expr.Reg1, Base: expr.PayloadTransport, Offset: 2, Len: 2},
-		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{0, 80}},
+	l4 := func(proto byte) []expr.Expr {
+		return []expr.Expr{
+			&expr.Meta{Key: expr.MetaL4proto, DestRegister: expr.Reg1},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{proto}},
+			&expr.Payload{DestRegister: expr.Reg1, Base: expr.PayloadTransport, Offset: 2, Len: 2},
+			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{0, 80}},
+		}
 	}
-	if got, err := p.Print("inet", sctp, "", nil); err != nil || got != "meta l4proto sctp th dport 80" {
+	if got, err := p.Print("inet", l4(136), "", nil); err != nil || got != "meta l4proto udplite th dport 80" {
+		t.Errorf("udplite dport 80 printed as %q (%v)", got, err)
+	}
+	// a header nft names prints as nft prints it
+	if got, err := p.Print("inet", l4(132), "", nil); err != nil || got != "sctp dport 80" {
 		t.Errorf("sctp dport 80 printed as %q (%v)", got, err)
 	}
 	// nflog, log flags and NAT flags print as nft prints them
@@ -77,8 +84,11 @@ func TestPrintNeverDropsAMatch(t *testing.T) {
 }
 
 // A dynset the printer has no words for (an operation, a flag, a map's
-// data, a statement other than counter, limit and ct count) and an icmp
-// field without the type match it exists in are refused, not printed as
+// data, a statement other than counter, limit and ct count), an icmp
+// field without the type match it exists in, a numgen or hash nft would
+// not print as such (an unknown type, a modulus of 0, a jhash of other
+// registers than those loaded) and a NAT map with a flag or registers
+// nft does not lay out are refused, not printed as
 // another rule ("icmp id 5" compiles with a match of the echo types).
 func TestPrintRefusesWhatItCannotSay(t *testing.T) {
 	p := NewPrinter(loResolver{})
@@ -107,23 +117,81 @@ func TestPrintRefusesWhatItCannotSay(t *testing.T) {
 			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: v}}
 	}
 	cat := func(xs ...[]expr.Expr) []expr.Expr { return slices.Concat(xs...) }
+	one := &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{1, 0, 0, 0}}
+	symSeed := &expr.Hash{DestRegister: expr.Reg1, Modulus: 2, Type: expr.HashSymmetric}
+	symSeed.SetSeed(0)
+	saddr2 := &expr.Payload{DestRegister: expr.Reg2, Base: expr.PayloadNetwork, Offset: 12, Len: 4}
+	ng := &expr.Numgen{DestRegister: expr.Reg1, Modulus: 2}
+	natLookup := &expr.Lookup{Set: "m", SourceRegister: expr.Reg1, DestRegister: expr.Reg1, IsMap: true}
+	for _, tc := range []struct {
+		xs   []expr.Expr
+		want string
+	}{
+		{[]expr.Expr{ng, one}, "numgen inc mod 2 1"},
+		{[]expr.Expr{&expr.Numgen{DestRegister: expr.Reg1, Modulus: 3, Type: expr.NumgenRandom, Offset: 7}, one}, "numgen random mod 3 offset 7 1"},
+		{[]expr.Expr{saddr2, &expr.Hash{SourceRegister: expr.Reg2, Len: 4, DestRegister: expr.Reg1, Modulus: 2}, one}, "jhash ip saddr mod 2 1"},
+		{[]expr.Expr{&expr.Hash{DestRegister: expr.Reg1, Modulus: 2, Type: expr.HashSymmetric}, one}, "symhash mod 2 1"},
+		{[]expr.Expr{ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1}}, "dnat to numgen inc mod 2 map @m"},
+		{[]expr.Expr{ng, natLookup, &expr.NAT{Type: expr.NATSnat, Family: 2, RegAddrMin: expr.Reg1, RegAddrMax: expr.Reg1, RegProtoMin: 9, RegProtoMax: 9, Flags: expr.NATRangeMapIPs | expr.NATRangeProtoSpecified}}, "snat ip to numgen inc mod 2 map @m"},
+	} {
+		if got, err := p.Print("ip", tc.xs, "", nil); err != nil || got != tc.want {
+			t.Errorf("%s: printed as %q (%v)", tc.want, got, err)
+		}
+	}
 	if got, err := p.Print("ip", cat(l4, typ(8), load(4, 2, 0, 5)), "", nil); err != nil || got != "icmp type echo-request icmp id 5" {
 		t.Errorf("icmp id after its type printed as %q (%v)", got, err)
 	}
+	// an anonymous NAT map whose elements are not of its types, or
+	// whose values do not fit the NAT's registers
+	types := NewTypes()
+	integer, a4, port := types.ByName("integer"), types.ByName("ipv4_addr"), types.ByName("inet_service")
+	anonNat := []expr.Expr{ng, &expr.Lookup{Set: "__map1", SetID: 1, SourceRegister: expr.Reg1, DestRegister: expr.Reg1, IsMap: true},
+		&expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1}}
+	for name, set := range map[string]*AnonSet{
+		"":                  {Key: KeyType{integer}, Data: KeyType{a4}, Elements: []Element{{Key: []byte{0, 0, 0, 0}, Data: []byte{10, 0, 0, 1}}}},
+		"short value":       {Key: KeyType{integer}, Data: KeyType{a4}, Elements: []Element{{Key: []byte{0, 0, 0, 0}, Data: []byte{10, 0, 0}}}},
+		"short key":         {Key: KeyType{integer}, Data: KeyType{a4}, Elements: []Element{{Key: []byte{0}, Data: []byte{10, 0, 0, 1}}}},
+		"values with ports": {Key: KeyType{integer}, Data: KeyType{a4, port}, Elements: []Element{{Key: []byte{0, 0, 0, 0}, Data: make([]byte, 8)}}},
+		"no elements":       {Key: KeyType{integer}, Data: KeyType{a4}},
+		"a verdict map":     {Key: KeyType{integer}, VerdictMap: true},
+	} {
+		got, err := p.Print("ip", anonNat, "", func(string, uint32) *AnonSet { return set })
+		if name == "" {
+			if err != nil || got != "dnat to numgen inc mod 2 map { 0 : 10.0.0.1 }" {
+				t.Errorf("nat map printed as %q (%v)", got, err)
+			}
+		} else if !errors.Is(err, ErrNotPrintable) {
+			t.Errorf("nat map, %s: printed as %q (%v), want ErrNotPrintable", name, got, err)
+		}
+	}
 	for name, xs := range map[string][]expr.Expr{
-		"dynset op 3":                {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Op: 3}},
-		"inverted dynset":            {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Flags: dynsetFInv}},
-		"dynset of a map":            {saddr, &expr.Dynset{SetName: "m", SourceRegisterKey: expr.Reg1, SourceRegisterData: expr.Reg2}},
-		"dynset with a log":          {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: nested(&expr.Log{})}},
-		"dynset with a notrack":      {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: nested(&expr.Notrack{})}},
-		"dynset with a quota":        {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: nested(&expr.Quota{Bytes: 1000})}},
-		"dynset with garbage":        {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: []byte{1, 2, 3}}},
-		"dynset with no name":        {saddr, &expr.Dynset{SourceRegisterKey: expr.Reg1}},
-		"dynset from another reg":    {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg2}},
-		"icmp id, no type":           cat(l4, load(4, 2, 0, 5)),
-		"icmp id, another type":      cat(l4, typ(3), load(4, 2, 0, 5)),
-		"icmpv6 mtu, half of it":     cat(l4[:1], []expr.Expr{&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{58}}}, typ(2), load(4, 2, 5, 0)),
-		"icmp sequence, echo or not": cat(l4, typ(8), typ(3), load(6, 2, 0, 5)),
+		"dynset op 3":                 {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Op: 3}},
+		"inverted dynset":             {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Flags: dynsetFInv}},
+		"dynset of a map":             {saddr, &expr.Dynset{SetName: "m", SourceRegisterKey: expr.Reg1, SourceRegisterData: expr.Reg2}},
+		"dynset with a log":           {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: nested(&expr.Log{})}},
+		"dynset with a notrack":       {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: nested(&expr.Notrack{})}},
+		"dynset with a quota":         {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: nested(&expr.Quota{Bytes: 1000})}},
+		"dynset with garbage":         {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg1, Expr: []byte{1, 2, 3}}},
+		"dynset with no name":         {saddr, &expr.Dynset{SourceRegisterKey: expr.Reg1}},
+		"dynset from another reg":     {saddr, &expr.Dynset{SetName: "s", SourceRegisterKey: expr.Reg2}},
+		"icmp id, no type":            cat(l4, load(4, 2, 0, 5)),
+		"icmp id, another type":       cat(l4, typ(3), load(4, 2, 0, 5)),
+		"icmpv6 mtu, half of it":      cat(l4[:1], []expr.Expr{&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{58}}}, typ(2), load(4, 2, 5, 0)),
+		"icmp sequence, echo or not":  cat(l4, typ(8), typ(3), load(6, 2, 0, 5)),
+		"numgen of unknown type":      {&expr.Numgen{DestRegister: expr.Reg1, Modulus: 2, Type: 2}, one},
+		"numgen mod 0":                {&expr.Numgen{DestRegister: expr.Reg1, Type: expr.NumgenRandom}, one},
+		"numgen into no register":     {&expr.Numgen{Modulus: 2}, one},
+		"hash of unknown type":        {&expr.Hash{DestRegister: expr.Reg1, Modulus: 2, Type: 2}, one},
+		"symhash with a seed":         {symSeed, one},
+		"symhash of registers":        {&expr.Hash{SourceRegister: expr.Reg2, Len: 4, DestRegister: expr.Reg1, Modulus: 2, Type: expr.HashSymmetric}, one},
+		"jhash of nothing loaded":     {&expr.Hash{SourceRegister: expr.Reg2, Len: 4, DestRegister: expr.Reg1, Modulus: 2}, one},
+		"jhash of more than loaded":   {saddr2, &expr.Hash{SourceRegister: expr.Reg2, Len: 8, DestRegister: expr.Reg1, Modulus: 2}, one},
+		"jhash of another register":   {saddr2, &expr.Hash{SourceRegister: expr.Reg3, Len: 4, DestRegister: expr.Reg1, Modulus: 2}, one},
+		"map into a register, no nat": {ng, &expr.Lookup{Set: "m", SourceRegister: expr.Reg1, DestRegister: expr.Reg1, IsMap: true}},
+		"nat map with a flag":         {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, Flags: expr.NATRangeProtoRandom}},
+		"nat map to a range":          {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, RegAddrMax: expr.Reg2}},
+		"nat map, port elsewhere":     {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, RegProtoMin: expr.Reg3}},
+		"nat map from another reg":    {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg2}},
 	} {
 		if got, err := p.Print("ip", xs, "", nil); !errors.Is(err, ErrNotPrintable) {
 			t.Errorf("%s: printed as %q (%v), want ErrNotPrintable", name, got, err)

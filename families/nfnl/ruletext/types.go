@@ -61,6 +61,7 @@ const (
 	TypeGID          = 25
 	TypeCtDir        = 27
 	TypeIfName       = 41
+	TypeDCCPPktType  = 16
 	concatTypeBits   = 6
 	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
 )
@@ -101,6 +102,9 @@ func NewTypes() *Types {
 			1: "fin", 2: "syn", 4: "rst", 8: "psh", 16: "ack", 32: "urg", 64: "ecn", 128: "cwr"}},
 		{ID: TypeCtState, Name: "ct_state", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
 			1: "invalid", 2: "established", 4: "related", 8: "new", 64: "untracked"}},
+		{ID: TypeDCCPPktType, Name: "dccp_pkttype", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "request", 1: "response", 2: "data", 3: "ack", 4: "dataack", 5: "closereq", 6: "close",
+			7: "reset", 8: "sync", 9: "syncack"}},
 		{ID: TypeCtDir, Name: "ct_dir", Len: 1, Order: HostEndian, Symbols: map[uint64]string{0: "original", 1: "reply"}},
 		{ID: TypeClassID, Name: "classid", Len: 4, Order: HostEndian},
 		// printed as numbers, as nft prints them by default
