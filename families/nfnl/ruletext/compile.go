@@ -1252,13 +1252,7 @@ func (s *state) concat(first member) error {
 	if inv {
 		lk.Flags = expr.LookupInvert
 	}
-	reg := uint32(expr.Reg1)
-	words := uint32(0)
-	for _, m := range ms {
-		s.emit(m.load(reg))
-		words += uint32(m.typ.Len+3) / 4
-		reg = reg32First + words
-	}
+	s.loadConcat(ms, 0)
 	s.emit(lk)
 	return nil
 }
@@ -1266,6 +1260,38 @@ func (s *state) concat(first member) error {
 // reg32First is NFT_REG32_00, the first 32-bit register (register 1's
 // first word).
 const reg32First = 8
+
+// concatMembers reads the members of a concatenation, "a . b . c" (one
+// or more).
+func (s *state) concatMembers() ([]member, error) {
+	var ms []member
+	for {
+		m, err := s.concatMember()
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+		if !s.l.accept(".") {
+			return ms, nil
+		}
+	}
+}
+
+// loadConcat loads the members of a concatenation one after the other
+// into the 32-bit registers from word0 on (0: register 1's first word),
+// each in as many words as its bytes take, the first named by its
+// 128-bit register, as nft lays them out; it returns the words used.
+func (s *state) loadConcat(ms []member, word0 uint32) (words uint32) {
+	for i, m := range ms {
+		reg := reg32First + word0 + words
+		if i == 0 {
+			reg = expr.Reg1 + word0/4
+		}
+		s.emit(m.load(reg))
+		words += uint32(m.typ.Len+3) / 4
+	}
+	return words
+}
 
 // concatMember reads the member after a ". ": a header field or a meta
 // key.

@@ -125,16 +125,9 @@ func (s *state) dynset(op string) error {
 	if err := s.l.expect("{"); err != nil {
 		return fmt.Errorf("%s @%s: %w", op, name, err)
 	}
-	var ms []member
-	for {
-		m, err := s.concatMember()
-		if err != nil {
-			return fmt.Errorf("%s @%s: key: %w", op, name, err)
-		}
-		ms = append(ms, m)
-		if !s.l.accept(".") {
-			break
-		}
+	ms, err := s.concatMembers()
+	if err != nil {
+		return fmt.Errorf("%s @%s: key: %w", op, name, err)
 	}
 	if s.l.accept("timeout") {
 		t, err := parseDuration(s.l.next())
@@ -178,7 +171,6 @@ func (s *state) dynset(op string) error {
 	if err := s.checkSet(name, key, d.Timeout != 0); err != nil {
 		return fmt.Errorf("%s %w", op, err)
 	}
-	var err error
 	switch len(stmts) {
 	case 0:
 	case 1:
@@ -190,13 +182,7 @@ func (s *state) dynset(op string) error {
 	if err != nil {
 		return fmt.Errorf("%s @%s: %w", op, name, err)
 	}
-	reg := expr.Reg1
-	words := uint32(0)
-	for _, m := range ms {
-		s.emit(m.load(reg))
-		words += uint32(m.typ.Len+3) / 4
-		reg = reg32First + words
-	}
+	s.loadConcat(ms, 0)
 	s.emit(d)
 	return nil
 }

@@ -56,27 +56,11 @@ func (s *state) hashSource(word string) (expr.Expr, error) {
 	if s.l.peek() == "mod" {
 		return nil, fmt.Errorf("jhash: want what to hash (ip saddr, ip saddr . tcp dport, ...) before mod")
 	}
-	var ms []member
-	for {
-		m, err := s.concatMember()
-		if err != nil {
-			return nil, fmt.Errorf("jhash: %w", err)
-		}
-		ms = append(ms, m)
-		if !s.l.accept(".") {
-			break
-		}
+	ms, err := s.concatMembers()
+	if err != nil {
+		return nil, fmt.Errorf("jhash: %w", err)
 	}
-	words := uint32(0)
-	for i, m := range ms {
-		reg := expr.Reg2
-		if i > 0 {
-			reg = reg32First + 4 + words
-		}
-		s.emit(m.load(reg))
-		words += uint32(m.typ.Len+3) / 4
-	}
-	h.Len = words * 4
+	h.Len = s.loadConcat(ms, 4) * 4 // from register 2 on
 	if len(ms) == 1 {
 		h.Len = uint32(ms[0].typ.Len)
 	}

@@ -54,25 +54,12 @@ func (s *state) natMap(n *expr.NAT, kind, fam string, ports bool) error {
 		s.emit(x)
 		key = KeyType{s.c.types.ByName("integer")}
 	} else {
-		var ms []member
-		for {
-			m, err := s.concatMember()
-			if err != nil {
-				return fmt.Errorf("%s to ... map: key: %w", kind, err)
-			}
-			ms = append(ms, m)
-			if !s.l.accept(".") {
-				break
-			}
+		ms, err := s.concatMembers()
+		if err != nil {
+			return fmt.Errorf("%s to ... map: key: %w", kind, err)
 		}
-		words := uint32(0)
-		for i, m := range ms {
-			reg := expr.Reg1
-			if i > 0 {
-				reg = reg32First + words
-			}
-			s.emit(m.load(reg))
-			words += uint32(m.typ.Len+3) / 4
+		s.loadConcat(ms, 0)
+		for _, m := range ms {
 			key = append(key, m.typ)
 		}
 	}
