@@ -53,15 +53,9 @@ func dynsetOp(op uint32) string {
 // named set, that it holds keys of key, and that it has timeouts when
 // the rule gives an element one.
 func (s *state) checkSet(name string, key KeyType, timeout bool) error {
-	if s.sets == nil {
-		return nil
-	}
-	info, err := s.sets(name)
-	if err != nil {
-		return fmt.Errorf("@%s: %w", name, err)
-	}
+	info, err := s.setInfo(name)
 	if info == nil {
-		return nil
+		return err
 	}
 	if info.Key.ID() != key.ID() || info.Key.Len() != key.Len() {
 		return fmt.Errorf("@%s holds %s, not %s", name, info.Key, key)
@@ -72,19 +66,26 @@ func (s *state) checkSet(name string, key KeyType, timeout bool) error {
 	return nil
 }
 
+// setInfo is what the compiler is told of the named set: nil (and no
+// error) when it cannot tell.
+func (s *state) setInfo(name string) (*SetInfo, error) {
+	if s.sets == nil {
+		return nil, nil
+	}
+	info, err := s.sets(name)
+	if err != nil {
+		return nil, fmt.Errorf("@%s: %w", name, err)
+	}
+	return info, nil
+}
+
 // checkMap checks, when the compiler can tell, that the table has the
 // named map, that it maps keys of key, and to verdicts (data nil) or to
 // values of data.
 func (s *state) checkMap(name string, key, data KeyType) error {
-	if s.sets == nil {
-		return nil
-	}
-	info, err := s.sets(name)
-	if err != nil {
-		return fmt.Errorf("@%s: %w", name, err)
-	}
+	info, err := s.setInfo(name)
 	if info == nil {
-		return nil
+		return err
 	}
 	want := "verdict"
 	if data != nil {
