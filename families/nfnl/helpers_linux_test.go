@@ -42,7 +42,7 @@ func readCorpus(t testing.TB) []corpusRule {
 
 // skeleton is the tables and chains the corpus rules go into.
 func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
-	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}, {Family: "ip6", Name: "f"}, {Family: "netdev", Name: "nd"}},
+	return []*nfnl.Table{{Family: "inet", Name: "filter"}, {Family: "ip", Name: "nat"}, {Family: "ip6", Name: "f"}, {Family: "netdev", Name: "nd"}, {Family: "bridge", Name: "br"}},
 		[]*nfnl.Chain{
 			{Family: "inet", Table: "filter", Name: "input", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 			{Family: "inet", Table: "filter", Name: "other"},
@@ -53,6 +53,7 @@ func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
 			{Family: "ip6", Table: "f", Name: "in", Type: "filter", Hook: "input", Priority: "filter", Policy: "accept"},
 			{Family: "ip6", Table: "f", Name: "post", Type: "nat", Hook: "postrouting", Priority: "srcnat", Policy: "accept"},
 			{Family: "netdev", Table: "nd", Name: "ing", Type: "filter", Hook: "ingress", Dev: "lo", Priority: "filter", Policy: "accept"},
+			{Family: "bridge", Table: "br", Name: "brf", Type: "filter", Hook: "forward", Priority: "filter", Policy: "accept"},
 		}
 }
 
@@ -123,6 +124,9 @@ table ip6 f {
 }
 table netdev nd {
 	chain ing { type filter hook ingress device "lo" priority filter; policy accept; }
+}
+table bridge br {
+	chain brf { type filter hook forward priority filter; policy accept; }
 }
 `
 

@@ -250,15 +250,49 @@ func (s *state) statement() error {
 
 // needNfproto adds the meta nfproto dependency in families that carry
 // both IPv4 and IPv6.
-func (s *state) needNfproto(p uint8) {
+//
+// In bridge and netdev tables, where every packet's nfproto is the
+// table's, it is the packet's ethertype instead, as nft lays it out:
+// "meta protocol" before a network header, and before icmp or icmpv6 in
+// a bridge the Ethernet header's type (icmp says true).
+func (s *state) needNfproto(p uint8, icmp bool) {
 	if s.nfp == p || p == 0 {
 		return
 	}
-	if s.family == "inet" || s.family == "bridge" || s.family == "netdev" {
+	switch s.family {
+	case "inet":
 		s.emit(&expr.Meta{Key: expr.MetaNfproto, DestRegister: expr.Reg1},
 			&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{p}})
+	case "bridge", "netdev":
+		et := etherTypeOf(p)
+		if s.family == "bridge" && icmp {
+			s.emit(&expr.Payload{DestRegister: expr.Reg1, Base: expr.PayloadLL, Offset: 12, Len: 2},
+				&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: et})
+		} else {
+			s.emit(&expr.Meta{Key: expr.MetaProtocol, DestRegister: expr.Reg1},
+				&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: et})
+		}
 	}
 	s.nfp = p
+}
+
+// etherTypeOf is the ethertype of nfproto p (2 or 10), in network order.
+func etherTypeOf(p uint8) []byte {
+	if p == 10 {
+		return []byte{0x86, 0xdd}
+	}
+	return []byte{0x08, 0x00}
+}
+
+// nfprotoOfEtherType is etherTypeOf's inverse: 0 for another type.
+func nfprotoOfEtherType(b []byte) uint8 {
+	switch {
+	case bytes.Equal(b, []byte{0x08, 0x00}):
+		return 2
+	case bytes.Equal(b, []byte{0x86, 0xdd}):
+		return 10
+	}
+	return 0
 }
 
 func (s *state) needL4(p uint8) {
@@ -387,7 +421,7 @@ func (s *state) payloadField(proto string) (*header, *hfield, error) {
 	if f == nil {
 		return nil, nil, fmt.Errorf("unknown field %s %s", proto, fname)
 	}
-	s.needNfproto(h.nfp)
+	s.needNfproto(h.nfp, h.l4 != 0)
 	if h.l4 != 0 {
 		s.needL4(h.l4)
 	}
@@ -1805,10 +1839,10 @@ func (s *state) reject() error {
 		return nil
 	case "icmp":
 		codes, rj.Type = icmpCodes, expr.RejectICMPUnreach
-		s.needNfproto(2)
+		s.needNfproto(2, false)
 	case "icmpv6":
 		codes, rj.Type = icmpv6Codes, expr.RejectICMPUnreach
-		s.needNfproto(10)
+		s.needNfproto(10, false)
 	case "icmpx":
 		codes, rj.Type = icmpxCodes, expr.RejectICMPXUnreach
 	default:

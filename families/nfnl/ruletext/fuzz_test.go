@@ -28,6 +28,9 @@ func anonSets(r *Rule) SetLookup {
 func FuzzCompile(f *testing.F) {
 	for _, tc := range corpus(f) {
 		f.Add(tc[0], tc[1])
+		if tc[0] == "inet" {
+			f.Add("bridge", tc[1]) // ethertype dependencies instead of nfproto
+		}
 	}
 	f.Add("ip", `iifname "x" ip saddr != 10.0.0.1 drop`)
 	// statements the test kernel lacks, so the corpus has none of them

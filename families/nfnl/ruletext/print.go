@@ -107,6 +107,29 @@ func (s *pstate) nfprotoConsumed() bool {
 	return false
 }
 
+// etherTypeDep skips, in a bridge table, the Ethernet type compared
+// before icmp or icmpv6 ("ether type ip" then "meta l4proto icmp"),
+// their dependency, which nft does not print; false when the load at
+// s.i is not that.
+func (s *pstate) etherTypeDep(x *expr.Payload) bool {
+	if s.family != "bridge" || x.Base != expr.PayloadLL || x.Offset != 12 || x.Len != 2 {
+		return false
+	}
+	c, ok1 := s.at(1).(*expr.Cmp)
+	m, ok2 := s.at(2).(*expr.Meta)
+	l4, ok3 := s.at(3).(*expr.Cmp)
+	if !ok1 || !ok2 || !ok3 || c.Op != expr.CmpEq || c.SourceRegister != x.DestRegister || m.Key != expr.MetaL4proto ||
+		l4.SourceRegister != m.DestRegister || l4.Op != expr.CmpEq || len(l4.Data) != 1 {
+		return false
+	}
+	p := nfprotoOfEtherType(c.Data)
+	if p == 0 || (p == 2) != (l4.Data[0] == 1) || (p == 10) != (l4.Data[0] == 58) || !s.transportLoadAhead(4) {
+		return false
+	}
+	s.nfp, s.i = p, s.i+2
+	return true
+}
+
 // keyName returns how nft names a meta or ct load or set: "meta mark",
 // "ct mark", "iifname"; its datatype; "" when it has no name here.
 func (s *pstate) keyName(x expr.Expr) (string, *Type) {
@@ -253,6 +276,16 @@ func (s *pstate) one() error {
 				return nil
 			}
 		}
+		if c, ok := s.at(1).(*expr.Cmp); ok && x.Key == expr.MetaProtocol && (s.family == "bridge" || s.family == "netdev") &&
+			c.Op == expr.CmpEq && c.SourceRegister == x.DestRegister {
+			// "meta protocol ip", the dependency of a network header
+			// (or icmp) after it in these families, which nft does not
+			// print
+			if p := nfprotoOfEtherType(c.Data); p != 0 && s.nfprotoConsumed() {
+				s.nfp, s.i = p, s.i+2
+				return nil
+			}
+		}
 		if c, ok := s.at(1).(*expr.Cmp); ok && c.Op == expr.CmpEq && len(c.Data) == 1 && c.SourceRegister == x.DestRegister {
 			switch x.Key {
 			case expr.MetaNfproto:
@@ -292,6 +325,9 @@ func (s *pstate) one() error {
 	case *expr.Payload:
 		if x.DestRegister == 0 {
 			return s.fail()
+		}
+		if s.etherTypeDep(x) {
+			return nil
 		}
 		for _, h := range s.p.headers {
 			if h.base != x.Base || (h.nfp != 0 && h.nfp != s.nfp && h.l4 == 0) || (h.l4 != 0 && h.l4 != s.l4) {
