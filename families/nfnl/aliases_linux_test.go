@@ -44,6 +44,13 @@ func fieldAliases() []struct{ in, listed string } {
 		{"symhash mod 2 offset 0 0 accept", "symhash mod 2 0 accept"},
 		{"dccp type 1 accept", "dccp type response accept"},
 		{"sctp dport { 80 } accept", "sctp dport 80 accept"},
+		// service names, which nft resolves (getaddrinfo) and lists as ports
+		{"tcp dport ssh accept", "tcp dport 22 accept"},
+		{"tcp dport { http, https } accept", "tcp dport { 80, 443 } accept"},
+		{"udp dport domain accept", "udp dport 53 accept"},
+		{"tcp dport http-alt accept", "tcp dport 8080 accept"},
+		{"tcp sport != ssh accept", "tcp sport != 22 accept"},
+		{"udp dport bootps accept", "udp dport 67 accept"},
 		// the "&" form of flag types
 		{"tcp flags & (fin|syn|rst|ack) == syn accept", "tcp flags syn / fin,syn,rst,ack accept"},
 		{"tcp flags & (syn | ack) == syn|ack accept", "tcp flags syn,ack / syn,ack accept"},

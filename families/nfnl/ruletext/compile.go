@@ -941,8 +941,8 @@ func splitRange(v string, typ *Type) (string, string, bool) {
 	if typ.ID == TypeIfName || strings.HasPrefix(v, "\"") {
 		return "", "", false
 	}
-	if typ.Symbols != nil || typ.ID == TypeUID || typ.ID == TypeGID {
-		// a name ("systemd-network") is no range
+	if typ.Symbols != nil || typ.ID == TypeUID || typ.ID == TypeGID || typ.ID == TypeInetService {
+		// a name ("systemd-network", "http-alt") is no range
 		if _, err := typ.symbol(v); err == nil {
 			return "", "", false
 		}

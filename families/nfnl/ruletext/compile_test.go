@@ -132,6 +132,8 @@ func TestCompileStatementErrors(t *testing.T) {
 		{"ip", "snat to 10.0.0.5-10.0.0.1", "the last address comes before the first"},
 		{"ip6", "snat to [2001:db8::1", "bad address"},
 		{"ip", "snat to 10.0.0.1:", "bad address"},
+		{"inet", "tcp dport nosuchsvc", `bad inet_service value "nosuchsvc": no such service`},
+		{"inet", "tcp dport { ssh, nosuchsvc }", `"nosuchsvc": no such service`},
 		{"inet", "tcp flags & (syn|bogus) == syn", `bogus`},
 		{"inet", "tcp flags & (syn|ack) == fin", "the value has flags the mask leaves out"},
 		{"inet", "tcp flags & syn < syn", "want == or != after the mask"},

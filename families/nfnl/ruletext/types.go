@@ -346,10 +346,28 @@ func (x *Type) symbol(s string) (uint64, error) {
 	if err != nil && (x.ID == TypeUID || x.ID == TypeGID) {
 		return lookupID(x.ID, s)
 	}
+	if err != nil && x.ID == TypeInetService {
+		return lookupService(s)
+	}
 	if err != nil || (x.Len < 8 && v >= 1<<(8*x.Len)) {
 		return 0, fmt.Errorf("bad %s value %q", x.Name, s)
 	}
 	return v, nil
+}
+
+// lookupService resolves a service name ("ssh", "http-alt") to its port,
+// as nft does with getaddrinfo when it reads a rule: of any protocol
+// (tcp's, else udp's), through /etc/services when built without cgo.
+func lookupService(name string) (uint64, error) {
+	if name == "" || strings.ContainsAny(name, `" `) {
+		return 0, fmt.Errorf("bad inet_service value %q", name)
+	}
+	for _, proto := range []string{"tcp", "udp"} {
+		if p, err := net.LookupPort(proto, name); err == nil {
+			return uint64(p), nil
+		}
+	}
+	return 0, fmt.Errorf("bad inet_service value %q: no such service", name)
 }
 
 // lookupID resolves a user (TypeUID) or group name to its id, as nft
