@@ -44,6 +44,10 @@ func fieldAliases() []struct{ in, listed string } {
 		{"symhash mod 2 offset 0 0 accept", "symhash mod 2 0 accept"},
 		{"dccp type 1 accept", "dccp type response accept"},
 		{"sctp dport { 80 } accept", "sctp dport 80 accept"},
+		// protocol numbers nft lists by their /etc/protocols name
+		{"ip protocol 89 accept", "ip protocol ospf accept"},
+		{"meta l4proto 143 accept", "meta l4proto ethernet accept"},
+		{"ip6 nexthdr 44 drop", "ip6 nexthdr ipv6-frag drop"},
 		// service names, which nft resolves (getaddrinfo) and lists as ports
 		{"tcp dport ssh accept", "tcp dport 22 accept"},
 		{"tcp dport { http, https } accept", "tcp dport { 80, 443 } accept"},

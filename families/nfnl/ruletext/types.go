@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"os/user"
 	"strconv"
 	"strings"
@@ -75,6 +76,7 @@ type Types struct {
 // NewTypes builds the datatype table.
 func NewTypes() *Types {
 	protos := map[uint64]string{1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 33: "dccp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 132: "sctp", 136: "udplite"}
+	readProtocols("/etc/protocols", protos)
 	list := []*Type{
 		{ID: TypeIPAddr, Name: "ipv4_addr", Len: 4, Order: BigEndian},
 		{ID: TypeIP6Addr, Name: "ipv6_addr", Len: 16, Order: BigEndian},
@@ -353,6 +355,32 @@ func (x *Type) symbol(s string) (uint64, error) {
 		return 0, fmt.Errorf("bad %s value %q", x.Name, s)
 	}
 	return v, nil
+}
+
+// readProtocols adds to protos the protocol names of file (the format
+// of /etc/protocols: "name number aliases... # comment"), which nft
+// reads and prints through getprotobyname and getprotobynumber: the
+// first name of a number wins, as there. Without the file protos stays
+// as it is.
+func readProtocols(file string, protos map[uint64]string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return
+	}
+	seen := map[uint64]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		n, err := strconv.ParseUint(f[1], 10, 8)
+		if err != nil || seen[n] || strings.ContainsAny(f[0], `",{}`) {
+			continue
+		}
+		seen[n] = true
+		protos[n] = f[0]
+	}
 }
 
 // lookupService resolves a service name ("ssh", "http-alt") to its port,
