@@ -58,6 +58,7 @@ type Resolver interface {
 type Compiler struct {
 	types    *Types
 	headers  []header
+	xheaders []xheader
 	meta     []metaKey
 	ct       []ctKey
 	resolver Resolver
@@ -66,7 +67,7 @@ type Compiler struct {
 // NewCompiler returns a compiler; r resolves iif/oif names (nil: those
 // matches are refused).
 func NewCompiler(r Resolver) *Compiler {
-	return &Compiler{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r}
+	return &Compiler{types: NewTypes(), headers: headers(), xheaders: xheaders(), meta: metaKeys(), ct: ctKeys(), resolver: r}
 }
 
 // Types returns the compiler's datatype table.
@@ -164,10 +165,21 @@ func (s *state) statement() error {
 	t := l.next()
 	switch t {
 	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "th", "ether":
-		if t == "tcp" && l.accept("option") {
-			return s.tcpOption()
+		if (t == "tcp" || t == "ip") && l.accept("option") {
+			p := t + " option " + l.next()
+			if w := l.peek(); w == "exists" || w == "missing" {
+				return s.exthdrPresence(p)
+			}
+			if p == "tcp option maxseg" && l.accept("size") {
+				return s.tcpOption()
+			}
+			return s.exthdrField(p)
 		}
 		return s.payloadMatch(t)
+	case "exthdr":
+		return s.exthdrPresence("exthdr " + l.next())
+	case "frag", "hbh", "dst", "mh", "rt":
+		return s.exthdrField(t)
 	case "numgen", "jhash", "symhash":
 		x, err := s.hashSource(t)
 		if err != nil {
@@ -361,11 +373,9 @@ func (s *state) shiftedMatch(h *header, f *hfield, typ *Type) error {
 var tcpMaxseg = expr.Exthdr{Type: 2, Offset: 2, Len: 2, Op: expr.ExthdrTCPOpt}
 
 // tcpOption compiles "tcp option maxseg size [op] N" and "tcp option
-// maxseg size set rt mtu" / "set N" (MSS clamping), as nft lays them out.
+// maxseg size set rt mtu" / "set N" (MSS clamping), as nft lays them out,
+// the lexer after "size".
 func (s *state) tcpOption() error {
-	if s.l.next() != "maxseg" || s.l.next() != "size" {
-		return fmt.Errorf("tcp option: only maxseg size")
-	}
 	typ := s.c.types.ByName("integer16")
 	if !s.l.accept("set") {
 		return s.relational(typ, func(uint32) expr.Expr {

@@ -18,6 +18,7 @@ import (
 type Printer struct {
 	types    *Types
 	headers  []header
+	xheaders []xheader
 	meta     []metaKey
 	ct       []ctKey
 	resolver Resolver
@@ -27,7 +28,7 @@ type Printer struct {
 // NewPrinter returns a printer; r names interfaces for iif/oif (nil:
 // indexes are printed as numbers).
 func NewPrinter(r Resolver) *Printer {
-	return &Printer{types: NewTypes(), headers: headers(), meta: metaKeys(), ct: ctKeys(), resolver: r, reg: expr.NewRegistry()}
+	return &Printer{types: NewTypes(), headers: headers(), xheaders: xheaders(), meta: metaKeys(), ct: ctKeys(), resolver: r, reg: expr.NewRegistry()}
 }
 
 // SetLookup returns the contents of a set a rule refers to, by name; nil
@@ -100,6 +101,10 @@ func (s *pstate) nfprotoConsumed() bool {
 			}
 		case *expr.Reject:
 			if v.Type == expr.RejectICMPUnreach {
+				return true
+			}
+		case *expr.Exthdr:
+			if v.Op == expr.ExthdrIPv6 || v.Op == expr.ExthdrIPv4 {
 				return true
 			}
 		}
@@ -381,7 +386,7 @@ func (s *pstate) one() error {
 	case *expr.Fib:
 		return s.fib(x)
 	case *expr.Exthdr:
-		return s.tcpOption(x)
+		return s.exthdr(x)
 	case *expr.Rt:
 		// "rt mtu" turned to network order, written to the MSS option
 		bo, ok1 := s.at(1).(*expr.Byteorder)

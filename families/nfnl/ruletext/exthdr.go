@@ -1,0 +1,257 @@
+package ruletext
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/nlsh/nlsh/families/nfnl/expr"
+)
+
+// xfield is a field of an extension header or option nft names: where
+// it is in it and its datatype. A field narrower than its bytes (frag
+// more-fragments) has a mask, in network order, and a shift: the bytes
+// are masked and values compared shifted.
+type xfield struct {
+	name   string
+	offset uint32
+	len    uint32
+	typ    string
+	mask   []byte
+	shift  uint8
+}
+
+// xheader is an extension header ("exthdr frag", op ipv6), an IPv4
+// option ("ip option rr") or a TCP option ("tcp option window"): its
+// exthdr op and type, the words nft prints before its fields, and the
+// network protocol it depends on (nft matches meta nfproto before it in
+// an inet table; none for TCP options).
+type xheader struct {
+	prefix string // before a field: "frag", "ip option rr"
+	exists string // before exists/missing: "exthdr frag", "ip option rr"
+	op     uint32
+	typ    uint8
+	nfp    uint8
+	fields []xfield
+}
+
+// xheaders lists what nft 1.0.6 names; the first of a type and op is
+// the name printed.
+func xheaders() []xheader {
+	nh := xfield{name: "nexthdr", offset: 0, len: 1, typ: "inet_proto"}
+	hl := xfield{name: "hdrlength", offset: 1, len: 1, typ: "integer8"}
+	ipv6 := func(name string, t uint8, f ...xfield) xheader {
+		return xheader{prefix: name, exists: "exthdr " + name, op: expr.ExthdrIPv6, typ: t, nfp: 10,
+			fields: append([]xfield{nh, hl}, f...)}
+	}
+	ipv4 := func(name string, t uint8, f ...xfield) xheader {
+		return xheader{prefix: "ip option " + name, exists: "ip option " + name, op: expr.ExthdrIPv4, typ: t, nfp: 2,
+			fields: append([]xfield{{name: "type", offset: 0, len: 1, typ: "integer8"}, {name: "length", offset: 1, len: 1, typ: "integer8"}}, f...)}
+	}
+	tcp := func(name string, t uint8, f ...xfield) xheader {
+		return xheader{prefix: "tcp option " + name, exists: "tcp option " + name, op: expr.ExthdrTCPOpt, typ: t,
+			fields: append([]xfield{{name: "length", offset: 1, len: 1, typ: "integer8"}}, f...)}
+	}
+	ptr := xfield{name: "ptr", offset: 2, len: 1, typ: "integer8"}
+	left := xfield{name: "left", offset: 2, len: 4, typ: "integer32"}
+	right := xfield{name: "right", offset: 6, len: 4, typ: "integer32"}
+	return []xheader{
+		ipv6("hbh", 0),
+		ipv6("rt", 43, xfield{name: "type", offset: 2, len: 1, typ: "integer8"}, xfield{name: "seg-left", offset: 3, len: 1, typ: "integer8"}),
+		{prefix: "frag", exists: "exthdr frag", op: expr.ExthdrIPv6, typ: 44, nfp: 10, fields: []xfield{
+			nh,
+			{name: "reserved", offset: 1, len: 1, typ: "integer8"},
+			{name: "frag-off", offset: 2, len: 2, typ: "integer16", mask: []byte{0xff, 0xf8}, shift: 3},
+			{name: "reserved2", offset: 3, len: 1, typ: "integer8", mask: []byte{0x06}, shift: 1},
+			{name: "more-fragments", offset: 3, len: 1, typ: "integer8", mask: []byte{0x01}},
+			{name: "id", offset: 4, len: 4, typ: "integer32"},
+		}},
+		ipv6("dst", 60),
+		{prefix: "mh", exists: "exthdr mh", op: expr.ExthdrIPv6, typ: 135, nfp: 10},
+		ipv4("lsrr", 131, ptr),
+		ipv4("rr", 7, ptr),
+		ipv4("ssrr", 137, ptr),
+		ipv4("ra", 148, xfield{name: "value", offset: 2, len: 2, typ: "integer16"}),
+		tcp("maxseg", 2, xfield{name: "size", offset: 2, len: 2, typ: "integer16"}),
+		tcp("window", 3, xfield{name: "count", offset: 2, len: 1, typ: "integer8"}),
+		tcp("sack-perm", 4),
+		tcp("sack", 5, left, right),
+		tcp("sack0", 5, left, right),
+		tcp("timestamp", 8, xfield{name: "tsval", offset: 2, len: 4, typ: "integer32"}, xfield{name: "tsecr", offset: 6, len: 4, typ: "integer32"}),
+	}
+}
+
+// exthdrPresent is NFT_EXTHDR_F_PRESENT: the load is 1 when the header
+// or option is there, 0 when not.
+const exthdrPresent = 1
+
+// findXheader is the header or option printed with prefix p ("frag",
+// "ip option rr") or, exists set, before exists/missing ("exthdr frag").
+func (c *Compiler) findXheader(p string, exists bool) *xheader {
+	for i := range c.xheaders {
+		h := &c.xheaders[i]
+		if (exists && h.exists == p) || (!exists && h.prefix == p) {
+			return h
+		}
+	}
+	return nil
+}
+
+// exthdrPresence compiles "exthdr frag exists", "ip option rr missing",
+// "tcp option sack-perm exists" (the lexer after the name) as nft lays
+// it out: a 1-byte load of whether it is there, compared with 1 or 0.
+func (s *state) exthdrPresence(p string) error {
+	h := s.c.findXheader(p, true)
+	if h == nil {
+		return fmt.Errorf("%s: unknown header or option", p)
+	}
+	word := s.l.next()
+	if word != "exists" && word != "missing" {
+		return fmt.Errorf("%s: want exists or missing, not %q", p, word)
+	}
+	s.needNfproto(h.nfp, false)
+	v := byte(0)
+	if word == "exists" {
+		v = 1
+	}
+	s.emit(&expr.Exthdr{DestRegister: expr.Reg1, Op: h.op, Type: h.typ, Len: 1, Flags: exthdrPresent},
+		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{v}})
+	return nil
+}
+
+// exthdrField compiles a match on a field of the header or option
+// printed with prefix p ("frag id 5", "tcp option window count 7"), the
+// lexer at the field's name.
+func (s *state) exthdrField(p string) error {
+	h := s.c.findXheader(p, false)
+	if h == nil {
+		return fmt.Errorf("%s: unknown header or option", p)
+	}
+	word := s.l.next()
+	var f *xfield
+	for i := range h.fields {
+		if h.fields[i].name == word {
+			f = &h.fields[i]
+		}
+	}
+	if f == nil {
+		return fmt.Errorf("%s: unknown field %q", p, word)
+	}
+	s.needNfproto(h.nfp, false)
+	load := expr.Exthdr{DestRegister: expr.Reg1, Op: h.op, Type: h.typ, Offset: f.offset, Len: f.len}
+	typ := s.c.types.ByName(f.typ)
+	if f.mask == nil {
+		return s.relational(typ, func(uint32) expr.Expr { x := load; return &x }, typ.Len)
+	}
+	op := expr.CmpEq
+	if s.l.accept("!=") {
+		op = expr.CmpNeq
+	} else {
+		s.l.accept("==")
+	}
+	b, err := typ.Parse(s.l.next())
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", p, f.name, err)
+	}
+	v := shiftBytes(b, f.shift)
+	if v == nil || !bytes.Equal(andBytes(v, f.mask), v) {
+		return fmt.Errorf("%s %s: %s is wider than the field", p, f.name, typ.Format(b))
+	}
+	s.emit(&load, &expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: f.len, Mask: f.mask, Xor: make([]byte, f.len)},
+		&expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: v})
+	return nil
+}
+
+// shiftBytes shifts big-endian b left by n bits; nil when bits fall off.
+func shiftBytes(b []byte, n uint8) []byte {
+	out := make([]byte, len(b))
+	var carry byte
+	for i := len(b) - 1; i >= 0; i-- {
+		out[i] = b[i]<<n | carry
+		carry = byte(uint16(b[i]) >> (8 - n))
+	}
+	if carry != 0 {
+		return nil
+	}
+	return out
+}
+
+// unshiftBytes shifts big-endian b right by n bits.
+func unshiftBytes(b []byte, n uint8) []byte {
+	out := make([]byte, len(b))
+	var carry byte
+	for i := range b {
+		out[i] = b[i]>>n | carry
+		carry = byte(uint16(b[i]) << (8 - n))
+	}
+	return out
+}
+
+func andBytes(a, m []byte) []byte {
+	out := make([]byte, len(a))
+	for i := range a {
+		out[i] = a[i] & m[i]
+	}
+	return out
+}
+
+// exthdr prints a load of an extension header's or option's field, or
+// of whether it is there, and the match on it.
+func (s *pstate) exthdr(x *expr.Exthdr) error {
+	if isMaxseg(x) && x.SourceRegister != 0 {
+		return s.tcpOption(x)
+	}
+	if x.DestRegister == 0 || x.SourceRegister != 0 {
+		return s.fail()
+	}
+	for _, h := range s.p.xheaders {
+		if h.op != x.Op || h.typ != x.Type || (h.nfp != 0 && h.nfp != s.nfp) {
+			continue
+		}
+		switch x.Flags {
+		case exthdrPresent:
+			c, ok := s.at(1).(*expr.Cmp)
+			if x.Offset != 0 || x.Len != 1 || !ok || c.SourceRegister != x.DestRegister || c.Op != expr.CmpEq || len(c.Data) != 1 || c.Data[0] > 1 {
+				return s.fail()
+			}
+			w := " missing"
+			if c.Data[0] == 1 {
+				w = " exists"
+			}
+			s.out = append(s.out, h.exists+w)
+			s.i += 2
+			return nil
+		case 0:
+		default:
+			return s.fail()
+		}
+		for _, f := range h.fields {
+			if f.offset != x.Offset || f.len != x.Len {
+				continue
+			}
+			typ := s.p.types.ByName(f.typ)
+			bw, ok := s.at(1).(*expr.Bitwise)
+			if f.mask == nil {
+				return s.relational(h.prefix+" "+f.name, typ, x.DestRegister, 0)
+			}
+			if !ok || !bytes.Equal(bw.Mask, f.mask) {
+				continue
+			}
+			c, ok := s.at(2).(*expr.Cmp)
+			if bw.SourceRegister != x.DestRegister || bw.DestRegister != x.DestRegister || bw.Len != f.len ||
+				!isZero(bw.Xor) || len(bw.Xor) != int(f.len) || bw.Op != 0 || len(bw.Data) != 0 || !ok ||
+				c.SourceRegister != x.DestRegister || (c.Op != expr.CmpEq && c.Op != expr.CmpNeq) ||
+				len(c.Data) != int(f.len) || !bytes.Equal(andBytes(c.Data, f.mask), c.Data) {
+				return s.fail()
+			}
+			op := ""
+			if c.Op == expr.CmpNeq {
+				op = "!= "
+			}
+			s.out = append(s.out, h.prefix+" "+f.name+" "+op+typ.Format(unshiftBytes(c.Data, f.shift)))
+			s.i += 3
+			return nil
+		}
+		return s.fail()
+	}
+	return s.fail()
+}
