@@ -48,6 +48,15 @@ func fieldAliases() []struct{ in, listed string } {
 		{"ip protocol 89 accept", "ip protocol ospf accept"},
 		{"meta l4proto 143 accept", "meta l4proto ethernet accept"},
 		{"ip6 nexthdr 44 drop", "ip6 nexthdr ipv6-frag drop"},
+		// TCP options by their other names and kinds, "==" not listed
+		{"tcp option sack0 left 5 accept", "tcp option sack left 5 accept"},
+		{"tcp option sack1 exists", "tcp option sack exists"},
+		{"tcp option 5 missing", "tcp option sack missing"},
+		{"tcp option 8 exists", "tcp option timestamp exists"},
+		{"tcp option mss size 1400", "tcp option maxseg size 1400"},
+		{"tcp option sack-permitted exists", "tcp option sack-perm exists"},
+		{"frag more-fragments == 1 drop", "frag more-fragments 1 drop"},
+		{"frag id == 5 drop", "frag id 5 drop"},
 		// service names, which nft resolves (getaddrinfo) and lists as ports
 		{"tcp dport ssh accept", "tcp dport 22 accept"},
 		{"tcp dport { http, https } accept", "tcp dport { 80, 443 } accept"},

@@ -167,6 +167,9 @@ func (s *state) statement() error {
 	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "th", "ether":
 		if (t == "tcp" || t == "ip") && l.accept("option") {
 			p := t + " option " + l.next()
+			if h := s.c.findXheader(p, false); h != nil {
+				p = h.prefix // "tcp option mss": maxseg
+			}
 			if w := l.peek(); w == "exists" || w == "missing" {
 				return s.exthdrPresence(p)
 			}

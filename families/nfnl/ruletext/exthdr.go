@@ -3,6 +3,8 @@ package ruletext
 import (
 	"bytes"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/nlsh/nlsh/families/nfnl/expr"
 )
@@ -51,7 +53,9 @@ func xheaders() []xheader {
 		return xheader{prefix: "tcp option " + name, exists: "tcp option " + name, op: expr.ExthdrTCPOpt, typ: t,
 			fields: append([]xfield{{name: "length", offset: 1, len: 1, typ: "integer8"}}, f...)}
 	}
+	sackEdge := func(name string, off uint32) xfield { return xfield{name: name, offset: off, len: 4, typ: "integer32"} }
 	ptr := xfield{name: "ptr", offset: 2, len: 1, typ: "integer8"}
+	addr := xfield{name: "addr", offset: 3, len: 4, typ: "integer32"}
 	left := xfield{name: "left", offset: 2, len: 4, typ: "integer32"}
 	right := xfield{name: "right", offset: 6, len: 4, typ: "integer32"}
 	return []xheader{
@@ -67,15 +71,20 @@ func xheaders() []xheader {
 		}},
 		ipv6("dst", 60),
 		{prefix: "mh", exists: "exthdr mh", op: expr.ExthdrIPv6, typ: 135, nfp: 10},
-		ipv4("lsrr", 131, ptr),
-		ipv4("rr", 7, ptr),
-		ipv4("ssrr", 137, ptr),
+		ipv4("lsrr", 131, ptr, addr),
+		ipv4("rr", 7, ptr, addr),
+		ipv4("ssrr", 137, ptr, addr),
 		ipv4("ra", 148, xfield{name: "value", offset: 2, len: 2, typ: "integer16"}),
+		{prefix: "tcp option eol", exists: "tcp option eol", op: expr.ExthdrTCPOpt, typ: 0},
+		{prefix: "tcp option nop", exists: "tcp option nop", op: expr.ExthdrTCPOpt, typ: 1},
 		tcp("maxseg", 2, xfield{name: "size", offset: 2, len: 2, typ: "integer16"}),
 		tcp("window", 3, xfield{name: "count", offset: 2, len: 1, typ: "integer8"}),
 		tcp("sack-perm", 4),
 		tcp("sack", 5, left, right),
 		tcp("sack0", 5, left, right),
+		tcp("sack1", 5, sackEdge("left", 10), sackEdge("right", 14)),
+		tcp("sack2", 5, sackEdge("left", 18), sackEdge("right", 22)),
+		tcp("sack3", 5, sackEdge("left", 26), sackEdge("right", 30)),
 		tcp("timestamp", 8, xfield{name: "tsval", offset: 2, len: 4, typ: "integer32"}, xfield{name: "tsecr", offset: 6, len: 4, typ: "integer32"}),
 	}
 }
@@ -87,12 +96,43 @@ const exthdrPresent = 1
 // findXheader is the header or option printed with prefix p ("frag",
 // "ip option rr") or, exists set, before exists/missing ("exthdr frag").
 func (c *Compiler) findXheader(p string, exists bool) *xheader {
+	if name, ok := strings.CutPrefix(p, "tcp option "); ok {
+		// nft's other spellings of TCP options, and their kinds
+		switch name {
+		case "mss":
+			p = "tcp option maxseg"
+		case "sack-permitted":
+			p = "tcp option sack-perm"
+		}
+		if n, err := strconv.ParseUint(name, 10, 8); err == nil && exists {
+			// a kind, which nft reads before exists/missing only
+			for i := range c.xheaders {
+				if h := &c.xheaders[i]; h.op == expr.ExthdrTCPOpt && h.typ == uint8(n) {
+					return h
+				}
+			}
+			// a kind nft has no name for: "tcp option 42 exists"
+			return &xheader{exists: p, op: expr.ExthdrTCPOpt, typ: uint8(n)}
+		}
+	}
 	for i := range c.xheaders {
 		h := &c.xheaders[i]
 		if (exists && h.exists == p) || (!exists && h.prefix == p) {
 			return h
 		}
 	}
+	return nil
+}
+
+// needXNfproto emits the dependency of h on its network protocol, as
+// nft: meta nfproto in an inet table, meta protocol in a netdev one, the
+// Ethernet type in a bridge one; an error when the rule is of the other
+// protocol (an IPv4 option in an ip6 table, or after an IPv6 match).
+func (s *state) needXNfproto(h *xheader) error {
+	if h.nfp != 0 && s.nfp != 0 && s.nfp != h.nfp {
+		return fmt.Errorf("%s: cannot be matched with %s", h.exists, map[uint8]string{2: "ip", 10: "ip6"}[s.nfp])
+	}
+	s.needNfproto(h.nfp, true)
 	return nil
 }
 
@@ -108,7 +148,9 @@ func (s *state) exthdrPresence(p string) error {
 	if word != "exists" && word != "missing" {
 		return fmt.Errorf("%s: want exists or missing, not %q", p, word)
 	}
-	s.needNfproto(h.nfp, false)
+	if err := s.needXNfproto(h); err != nil {
+		return err
+	}
 	v := byte(0)
 	if word == "exists" {
 		v = 1
@@ -136,7 +178,9 @@ func (s *state) exthdrField(p string) error {
 	if f == nil {
 		return fmt.Errorf("%s: unknown field %q", p, word)
 	}
-	s.needNfproto(h.nfp, false)
+	if err := s.needXNfproto(h); err != nil {
+		return err
+	}
 	load := expr.Exthdr{DestRegister: expr.Reg1, Op: h.op, Type: h.typ, Offset: f.offset, Len: f.len}
 	typ := s.c.types.ByName(f.typ)
 	if f.mask == nil {
@@ -209,17 +253,7 @@ func (s *pstate) exthdr(x *expr.Exthdr) error {
 		}
 		switch x.Flags {
 		case exthdrPresent:
-			c, ok := s.at(1).(*expr.Cmp)
-			if x.Offset != 0 || x.Len != 1 || !ok || c.SourceRegister != x.DestRegister || c.Op != expr.CmpEq || len(c.Data) != 1 || c.Data[0] > 1 {
-				return s.fail()
-			}
-			w := " missing"
-			if c.Data[0] == 1 {
-				w = " exists"
-			}
-			s.out = append(s.out, h.exists+w)
-			s.i += 2
-			return nil
+			return s.xpresence(&h, x)
 		case 0:
 		default:
 			return s.fail()
@@ -251,7 +285,27 @@ func (s *pstate) exthdr(x *expr.Exthdr) error {
 			s.i += 3
 			return nil
 		}
-		return s.fail()
+	}
+	if x.Op == expr.ExthdrTCPOpt && x.Flags == exthdrPresent {
+		// a kind nft has no name for: "tcp option 42 exists"
+		h := xheader{exists: "tcp option " + strconv.Itoa(int(x.Type)), op: x.Op, typ: x.Type}
+		return s.xpresence(&h, x)
 	}
 	return s.fail()
+}
+
+// xpresence prints a load of whether h is there and its comparison with
+// 1 or 0: "exthdr frag exists", "tcp option sack missing".
+func (s *pstate) xpresence(h *xheader, x *expr.Exthdr) error {
+	c, ok := s.at(1).(*expr.Cmp)
+	if x.Offset != 0 || x.Len != 1 || !ok || c.SourceRegister != x.DestRegister || c.Op != expr.CmpEq || len(c.Data) != 1 || c.Data[0] > 1 {
+		return s.fail()
+	}
+	w := " missing"
+	if c.Data[0] == 1 {
+		w = " exists"
+	}
+	s.out = append(s.out, h.exists+w)
+	s.i += 2
+	return nil
 }

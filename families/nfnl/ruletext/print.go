@@ -113,14 +113,22 @@ func (s *pstate) nfprotoConsumed() bool {
 }
 
 // etherTypeDep skips, in a bridge table, the Ethernet type compared
-// before icmp or icmpv6 ("ether type ip" then "meta l4proto icmp"),
-// their dependency, which nft does not print; false when the load at
+// before icmp or icmpv6 ("ether type ip" then "meta l4proto icmp"), or
+// before an IPv4 option or IPv6 extension header, their dependency, which nft does not print; false when the load at
 // s.i is not that.
 func (s *pstate) etherTypeDep(x *expr.Payload) bool {
 	if s.family != "bridge" || x.Base != expr.PayloadLL || x.Offset != 12 || x.Len != 2 {
 		return false
 	}
 	c, ok1 := s.at(1).(*expr.Cmp)
+	if xh, ok := s.at(2).(*expr.Exthdr); ok && ok1 && c.Op == expr.CmpEq && c.SourceRegister == x.DestRegister && xh.DestRegister != 0 {
+		// before an IPv4 option or IPv6 extension header of its protocol
+		p := nfprotoOfEtherType(c.Data)
+		if (p == 2 && xh.Op == expr.ExthdrIPv4) || (p == 10 && xh.Op == expr.ExthdrIPv6) {
+			s.nfp, s.i = p, s.i+2
+			return true
+		}
+	}
 	m, ok2 := s.at(2).(*expr.Meta)
 	l4, ok3 := s.at(3).(*expr.Cmp)
 	if !ok1 || !ok2 || !ok3 || c.Op != expr.CmpEq || c.SourceRegister != x.DestRegister || m.Key != expr.MetaL4proto ||
