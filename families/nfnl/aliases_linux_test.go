@@ -57,6 +57,11 @@ func fieldAliases() []struct{ in, listed string } {
 		{"tcp option sack-permitted exists", "tcp option sack-perm exists"},
 		{"frag more-fragments == 1 drop", "frag more-fragments 1 drop"},
 		{"frag id == 5 drop", "frag id 5 drop"},
+		// nft 1.0.6 lists meta secpath as meta ipsec
+		{"meta secpath exists accept", "meta ipsec exists accept"},
+		{"meta secpath missing", "meta ipsec missing"},
+		{"meta ipsec 1 accept", "meta ipsec exists accept"},
+		{"meta secpath == 0 drop", "meta ipsec missing drop"},
 		// service names, which nft resolves (getaddrinfo) and lists as ports
 		{"tcp dport ssh accept", "tcp dport 22 accept"},
 		{"tcp dport { http, https } accept", "tcp dport { 80, 443 } accept"},

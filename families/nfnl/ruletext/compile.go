@@ -1168,6 +1168,9 @@ func ParseElement(typ *Type, v string) (Element, bool, error) {
 }
 
 func (s *state) metaMatch(key string) error {
+	if key == "ipsec" || key == "secpath" {
+		return s.ipsecMatch(key)
+	}
 	for _, m := range s.c.meta {
 		if m.name != key {
 			continue

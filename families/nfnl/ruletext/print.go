@@ -317,6 +317,9 @@ func (s *pstate) one() error {
 				s.l4 = c.Data[0]
 			}
 		}
+		if x.Key == metaSecpath {
+			return s.ipsec(x)
+		}
 		for _, m := range s.p.meta {
 			if m.key == x.Key {
 				name := "meta " + m.name
