@@ -144,6 +144,10 @@ func (s *state) exthdrPresence(p string) error {
 	if h == nil {
 		return fmt.Errorf("%s: unknown header or option", p)
 	}
+	op := expr.CmpEq
+	if s.l.accept("!=") {
+		op = expr.CmpNeq
+	}
 	word := s.l.next()
 	if word != "exists" && word != "missing" {
 		return fmt.Errorf("%s: want exists or missing, not %q", p, word)
@@ -156,7 +160,7 @@ func (s *state) exthdrPresence(p string) error {
 		v = 1
 	}
 	s.emit(&expr.Exthdr{DestRegister: expr.Reg1, Op: h.op, Type: h.typ, Len: 1, Flags: exthdrPresent},
-		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{v}})
+		&expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: []byte{v}})
 	return nil
 }
 
@@ -192,7 +196,11 @@ func (s *state) exthdrField(p string) error {
 	} else {
 		s.l.accept("==")
 	}
-	b, err := typ.Parse(s.l.next())
+	w := s.l.next()
+	if w == "{" || strings.Contains(w, "-") {
+		return fmt.Errorf("%s %s: nlsh compiles a value, not a set or range, of this field", p, f.name)
+	}
+	b, err := typ.Parse(w)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", p, f.name, err)
 	}
@@ -298,12 +306,16 @@ func (s *pstate) exthdr(x *expr.Exthdr) error {
 // 1 or 0: "exthdr frag exists", "tcp option sack missing".
 func (s *pstate) xpresence(h *xheader, x *expr.Exthdr) error {
 	c, ok := s.at(1).(*expr.Cmp)
-	if x.Offset != 0 || x.Len != 1 || !ok || c.SourceRegister != x.DestRegister || c.Op != expr.CmpEq || len(c.Data) != 1 || c.Data[0] > 1 {
+	if x.Offset != 0 || x.Len != 1 || !ok || c.SourceRegister != x.DestRegister || (c.Op != expr.CmpEq && c.Op != expr.CmpNeq) ||
+		len(c.Data) != 1 || c.Data[0] > 1 {
 		return s.fail()
 	}
 	w := " missing"
 	if c.Data[0] == 1 {
 		w = " exists"
+	}
+	if c.Op == expr.CmpNeq {
+		w = " !=" + w
 	}
 	s.out = append(s.out, h.exists+w)
 	s.i += 2

@@ -198,3 +198,51 @@ func TestPrintRefusesWhatItCannotSay(t *testing.T) {
 		}
 	}
 }
+
+// An exthdr load nft would not print as such is refused: an unknown op
+// or flag, a presence load with an offset or compared with another
+// value, a field nft has no name for, a masked field whose mask, xor or
+// value does not fit, an IPv6 header in an ip table, a write other than
+// the MSS's; and a meta secpath compared with 2.
+func TestPrintRefusesExthdr(t *testing.T) {
+	p := NewPrinter(loResolver{})
+	cmp := func(op uint32, v ...byte) *expr.Cmp { return &expr.Cmp{SourceRegister: expr.Reg1, Op: op, Data: v} }
+	x := func(op uint32, typ uint8, off, n, flags uint32) *expr.Exthdr {
+		return &expr.Exthdr{DestRegister: expr.Reg1, Op: op, Type: typ, Offset: off, Len: n, Flags: flags}
+	}
+	bw := func(mask, xor []byte) *expr.Bitwise {
+		return &expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: uint32(len(mask)), Mask: mask, Xor: xor}
+	}
+	if got, err := p.Print("ip6", []expr.Expr{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 1)}, "", nil); err != nil || got != "exthdr frag exists" {
+		t.Errorf("exthdr frag exists printed as %q (%v)", got, err)
+	}
+	for i, xs := range [][]expr.Expr{
+		{x(3, 1, 0, 1, 1), cmp(expr.CmpEq, 1)},                                                         // SCTP chunk, unknown to nft 1.0.6
+		{x(expr.ExthdrIPv6, 44, 0, 1, 2), cmp(expr.CmpEq, 1)},                                          // an unknown flag
+		{x(expr.ExthdrIPv6, 44, 0, 1, 3), cmp(expr.CmpEq, 1)},                                          // present and another
+		{x(expr.ExthdrIPv6, 44, 2, 1, 1), cmp(expr.CmpEq, 1)},                                          // present at an offset
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 2)},                                          // neither 0 nor 1
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpGt, 0)},                                          // an order
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 1, 0)},                                       // 2 bytes
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1)},                                                              // no comparison
+		{x(expr.ExthdrIPv6, 44, 6, 2, 0), cmp(expr.CmpEq, 0, 0)},                                       // no field there
+		{x(expr.ExthdrIPv6, 99, 0, 1, 0), cmp(expr.CmpEq, 6)},                                          // no such header
+		{x(expr.ExthdrIPv4, 7, 0, 1, 1), cmp(expr.CmpEq, 1)},                                           // an IPv4 option in ip6
+		{x(expr.ExthdrTCPOpt, 42, 2, 2, 0), cmp(expr.CmpEq, 0, 1)},                                     // a kind's field nft has no name for
+		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x03}, []byte{0}), cmp(expr.CmpEq, 1)},             // a mask of no field
+		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x01}, []byte{1}), cmp(expr.CmpEq, 1)},             // an xor
+		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x01}, []byte{0}), cmp(expr.CmpEq, 2)},             // a value past the mask
+		{x(expr.ExthdrIPv6, 44, 2, 2, 0), bw([]byte{0xff, 0xf8}, []byte{0, 0}), cmp(expr.CmpGt, 0, 8)}, // an order
+		{&expr.Immediate{DestRegister: expr.Reg1, Data: []byte{5}}, &expr.Exthdr{SourceRegister: expr.Reg1, Op: expr.ExthdrTCPOpt, Type: 3, Offset: 2, Len: 1}},
+		{&expr.Meta{Key: metaSecpath, DestRegister: expr.Reg1}, cmp(expr.CmpEq, 2)},
+		{&expr.Meta{Key: metaSecpath, DestRegister: expr.Reg1}, cmp(expr.CmpEq, 1, 0, 0, 0)},
+	} {
+		if got, err := p.Print("ip6", xs, "", nil); !errors.Is(err, ErrNotPrintable) {
+			t.Errorf("%d: %+v printed as %q (%v), want ErrNotPrintable", i, xs, got, err)
+		}
+	}
+	// an IPv6 extension header in an ip table
+	if got, err := p.Print("ip", []expr.Expr{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 1)}, "", nil); !errors.Is(err, ErrNotPrintable) {
+		t.Errorf("exthdr frag in ip printed as %q (%v), want ErrNotPrintable", got, err)
+	}
+}
