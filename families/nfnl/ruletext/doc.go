@@ -86,7 +86,26 @@
 //     type of its values, unless the rule says "dnat ip addr . port to",
 //     as nft reads it;
 //   - tcp option maxseg size: matched, and set to a value or to "rt mtu"
-//     (MSS clamping).
+//     (MSS clamping);
+//   - header extensions and options, as nft 1.0.6 has them: whether one
+//     is there ("exthdr frag exists", "exthdr rt != missing" for IPv6's
+//     hbh, rt, frag, dst and mh; "ip option rr exists" for lsrr, rr, ssrr
+//     and ra; "tcp option sack-perm missing" for eol, nop, maxseg, window,
+//     sack-perm, sack, timestamp and a kind by number, "tcp option 42
+//     exists"), and their fields ("frag id 5", "rt seg-left 0", "hbh
+//     nexthdr tcp", "ip option rr ptr 4", "tcp option window count 7",
+//     "tcp option sack1 left 5", "tcp option timestamp tsval 5"); frag's
+//     bit fields (more-fragments, frag-off, reserved2) are masked and
+//     compared shifted, with a value only (nlsh compiles no set or range
+//     of them). nft's other spellings read as nft reads them and print as
+//     it lists them: "tcp option mss", "sack-permitted", "sack0", a kind
+//     it names ("tcp option 8 exists": timestamp). As nft, an IPv6
+//     header or IPv4 option depends on the network protocol (meta nfproto
+//     in inet, meta protocol in netdev, the Ethernet type in bridge
+//     tables), and one of the other protocol's is an error; TCP options
+//     depend on nothing;
+//   - meta ipsec (also read as meta secpath, and 1 or 0 for exists or
+//     missing): "meta ipsec exists", "meta ipsec != missing".
 //
 // An "ip protocol" or "ip6 nexthdr" match is the dependency of the
 // transport header after it, as in nft. Rules using anything else stay
