@@ -3,6 +3,7 @@ package ruletext
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -125,14 +126,20 @@ func (c *Compiler) findXheader(p string, exists bool) *xheader {
 }
 
 // needXNfproto emits the dependency of h on its network protocol, as
-// nft: meta nfproto in an inet table, meta protocol in a netdev one, the
+// nft, first in the rule: meta nfproto in an inet table, meta protocol in a netdev one, the
 // Ethernet type in a bridge one; an error when the rule is of the other
 // protocol (an IPv4 option in an ip6 table, or after an IPv6 match).
 func (s *state) needXNfproto(h *xheader) error {
 	if h.nfp != 0 && s.nfp != 0 && s.nfp != h.nfp {
 		return fmt.Errorf("%s: cannot be matched with %s", h.exists, map[uint8]string{2: "ip", 10: "ip6"}[s.nfp])
 	}
+	n := len(s.out.Exprs)
 	s.needNfproto(h.nfp, true)
+	// nft 1.0.6 puts this dependency first in the rule, not before the
+	// header's load ("meta mark 1 exthdr frag exists" loads meta nfproto
+	// before the mark)
+	dep := slices.Clone(s.out.Exprs[n:])
+	s.out.Exprs = slices.Insert(s.out.Exprs[:n], 0, dep...)
 	return nil
 }
 

@@ -27,6 +27,8 @@ func TestExthdrRoundTrip(t *testing.T) {
 		{"bridge", "ip option rr ptr 4"},
 		{"netdev", "hbh hdrlength 1"},
 		{"netdev", "ip option ssrr exists"},
+		{"bridge", "meta mark 0x00000001 tcp dport 22 exthdr frag exists"},
+		{"inet", "tcp dport 22 ip option rr exists"},
 	} {
 		r, err := c.Compile(tc.family, tc.text)
 		if err != nil {

@@ -121,12 +121,16 @@ func (s *pstate) etherTypeDep(x *expr.Payload) bool {
 		return false
 	}
 	c, ok1 := s.at(1).(*expr.Cmp)
-	if xh, ok := s.at(2).(*expr.Exthdr); ok && ok1 && c.Op == expr.CmpEq && c.SourceRegister == x.DestRegister && xh.DestRegister != 0 {
-		// before an IPv4 option or IPv6 extension header of its protocol
+	if ok1 && c.Op == expr.CmpEq && c.SourceRegister == x.DestRegister {
+		// before an IPv4 option or IPv6 extension header of its protocol,
+		// which nft puts first in the rule
 		p := nfprotoOfEtherType(c.Data)
-		if (p == 2 && xh.Op == expr.ExthdrIPv4) || (p == 10 && xh.Op == expr.ExthdrIPv6) {
-			s.nfp, s.i = p, s.i+2
-			return true
+		for _, y := range s.xs[s.i+2:] {
+			if xh, ok := y.(*expr.Exthdr); ok && xh.DestRegister != 0 &&
+				((p == 2 && xh.Op == expr.ExthdrIPv4) || (p == 10 && xh.Op == expr.ExthdrIPv6)) {
+				s.nfp, s.i = p, s.i+2
+				return true
+			}
 		}
 	}
 	m, ok2 := s.at(2).(*expr.Meta)
