@@ -55,6 +55,8 @@ func fieldAliases() []struct{ in, listed string } {
 		{"tcp option 8 exists", "tcp option timestamp exists"},
 		{"tcp option mss size 1400", "tcp option maxseg size 1400"},
 		{"tcp option sack-permitted exists", "tcp option sack-perm exists"},
+		{"tcp option @2,16,16 1400", "tcp option maxseg size 1400"},
+		{"tcp option @42,16,32 0x10 drop", "tcp option @42,16,32 16 drop"},
 		{"frag more-fragments == 1 drop", "frag more-fragments 1 drop"},
 		{"frag id == 5 drop", "frag id 5 drop"},
 		// nft 1.0.6 lists meta secpath as meta ipsec

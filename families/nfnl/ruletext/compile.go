@@ -166,7 +166,11 @@ func (s *state) statement() error {
 	switch t {
 	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "th", "ether":
 		if (t == "tcp" || t == "ip") && l.accept("option") {
-			p := t + " option " + l.next()
+			name := l.next()
+			if t == "tcp" && strings.HasPrefix(name, "@") {
+				return s.tcpRaw(name)
+			}
+			p := t + " option " + name
 			if h := s.c.findXheader(p, false); h != nil {
 				p = h.prefix // "tcp option mss": maxseg
 			}

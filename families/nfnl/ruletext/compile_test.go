@@ -312,6 +312,13 @@ func TestCompileErrors(t *testing.T) {
 		{"ip option ra ptr 1", `ip option ra: unknown field "ptr"`},
 		{"exthdr frag exists ip option rr exists", "ip option rr: cannot be matched with ip6"},
 		{"ip saddr 10.0.0.1 frag id 5", "exthdr frag: cannot be matched with ip"},
+		{"tcp option @42,4,4 1", "tcp option @42,4,4: nlsh compiles whole bytes"},
+		{"tcp option @42,8,24 1", "tcp option @42,8,24: nlsh compiles whole bytes"},
+		{"tcp option @42,8 1", `want @kind,offset,length: expected ",", got "1"`},
+		{"tcp option @x,8,8 1", "tcp option @x: want @kind,offset,length"},
+		{"tcp option @42,8,8 & 0x0f == 1", "nlsh compiles no mask of it"},
+		{"tcp option window count & 0x0f == 1", "tcp option window count: nlsh compiles no mask of this field"},
+		{"frag id & 0xff == 5", "frag id: nlsh compiles no mask of this field"},
 		{"meta ipsec present", `meta ipsec: want exists or missing, not "present"`},
 		{"meta secpath 2", `meta secpath: want exists or missing, not "2"`},
 	} {

@@ -195,6 +195,10 @@ func (s *state) exthdrField(p string) error {
 	load := expr.Exthdr{DestRegister: expr.Reg1, Op: h.op, Type: h.typ, Offset: f.offset, Len: f.len}
 	typ := s.c.types.ByName(f.typ)
 	if f.mask == nil {
+		if s.l.peek() == "&" {
+			// nft 1.0.6 lists such a rule as another ("frag unknown & 255")
+			return fmt.Errorf("%s %s: nlsh compiles no mask of this field", p, f.name)
+		}
 		return s.relational(typ, func(uint32) expr.Expr { x := load; return &x }, typ.Len)
 	}
 	op := expr.CmpEq
@@ -280,6 +284,9 @@ func (s *pstate) exthdr(x *expr.Exthdr) error {
 			typ := s.p.types.ByName(f.typ)
 			bw, ok := s.at(1).(*expr.Bitwise)
 			if f.mask == nil {
+				if ok {
+					return s.fail() // masked: nft lists no such rule
+				}
 				return s.relational(h.prefix+" "+f.name, typ, x.DestRegister, 0)
 			}
 			if !ok || !bytes.Equal(bw.Mask, f.mask) {
@@ -306,6 +313,9 @@ func (s *pstate) exthdr(x *expr.Exthdr) error {
 		h := xheader{exists: "tcp option " + strconv.Itoa(int(x.Type)), op: x.Op, typ: x.Type}
 		return s.xpresence(&h, x)
 	}
+	if x.Op == expr.ExthdrTCPOpt && x.Flags == 0 {
+		return s.tcpRaw(x)
+	}
 	return s.fail()
 }
 
@@ -327,4 +337,59 @@ func (s *pstate) xpresence(h *xheader, x *expr.Exthdr) error {
 	s.out = append(s.out, h.exists+w)
 	s.i += 2
 	return nil
+}
+
+// rawTypes are the datatypes of a raw TCP option field by its bytes.
+var rawTypes = map[uint32]string{1: "integer8", 2: "integer16", 4: "integer32"}
+
+// tcpRaw compiles "tcp option @kind,offset,length [op] value" (offset
+// and length in bits), the lexer after "@kind": nlsh compiles whole
+// bytes only, 8, 16 or 32 of them, which nft loads with no mask.
+func (s *state) tcpRaw(at string) error {
+	kind, err := strconv.ParseUint(at[1:], 10, 8)
+	if err != nil {
+		return fmt.Errorf("tcp option %s: want @kind,offset,length", at)
+	}
+	var bits [2]uint64
+	for i := range bits {
+		if err := s.l.expect(","); err != nil {
+			return fmt.Errorf("tcp option %s: want @kind,offset,length: %w", at, err)
+		}
+		w := s.l.next()
+		if bits[i], err = strconv.ParseUint(w, 10, 16); err != nil {
+			return fmt.Errorf("tcp option %s: bad bit count %q", at, w)
+		}
+	}
+	off, n := bits[0], bits[1]
+	typ := rawTypes[uint32(n/8)]
+	if off%8 != 0 || n%8 != 0 || typ == "" || off/8 > 255 {
+		return fmt.Errorf("tcp option %s,%d,%d: nlsh compiles whole bytes at most 255 in, 8, 16 or 32 bits", at, off, n)
+	}
+	if s.l.peek() == "&" {
+		return fmt.Errorf("tcp option %s,%d,%d: nlsh compiles no mask of it", at, off, n)
+	}
+	load := expr.Exthdr{DestRegister: expr.Reg1, Op: expr.ExthdrTCPOpt, Type: uint8(kind), Offset: uint32(off / 8), Len: uint32(n / 8)}
+	t := s.c.types.ByName(typ)
+	return s.relational(t, func(uint32) expr.Expr { x := load; return &x }, t.Len)
+}
+
+// tcpRaw prints a load of a field of a TCP option kind nft has no name
+// for, as nft does: "tcp option @42,16,32". A kind it names, at bytes no
+// field of it has, nft lists as "unknown", which reads back as nothing:
+// refused.
+func (s *pstate) tcpRaw(x *expr.Exthdr) error {
+	typ := rawTypes[x.Len]
+	if x.Op != expr.ExthdrTCPOpt || x.Flags != 0 || typ == "" || x.Offset > 255 {
+		return s.fail()
+	}
+	for _, h := range s.p.xheaders {
+		if h.op == x.Op && h.typ == x.Type {
+			return s.fail()
+		}
+	}
+	if _, ok := s.at(1).(*expr.Bitwise); ok {
+		return s.fail()
+	}
+	name := fmt.Sprintf("tcp option @%d,%d,%d", x.Type, x.Offset*8, x.Len*8)
+	return s.relational(name, s.p.types.ByName(typ), x.DestRegister, 0)
 }

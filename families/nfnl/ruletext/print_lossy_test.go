@@ -216,23 +216,30 @@ func TestPrintRefusesExthdr(t *testing.T) {
 	if got, err := p.Print("ip6", []expr.Expr{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 1)}, "", nil); err != nil || got != "exthdr frag exists" {
 		t.Errorf("exthdr frag exists printed as %q (%v)", got, err)
 	}
+	if got, err := p.Print("ip6", []expr.Expr{x(expr.ExthdrTCPOpt, 42, 2, 4, 0), cmp(expr.CmpEq, 0, 0, 0, 16)}, "", nil); err != nil || got != "tcp option @42,16,32 16" {
+		t.Errorf("raw tcp option printed as %q (%v)", got, err)
+	}
 	for i, xs := range [][]expr.Expr{
-		{x(3, 1, 0, 1, 1), cmp(expr.CmpEq, 1)},                                                         // SCTP chunk, unknown to nft 1.0.6
-		{x(expr.ExthdrIPv6, 44, 0, 1, 2), cmp(expr.CmpEq, 1)},                                          // an unknown flag
-		{x(expr.ExthdrIPv6, 44, 0, 1, 3), cmp(expr.CmpEq, 1)},                                          // present and another
-		{x(expr.ExthdrIPv6, 44, 2, 1, 1), cmp(expr.CmpEq, 1)},                                          // present at an offset
-		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 2)},                                          // neither 0 nor 1
-		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpGt, 0)},                                          // an order
-		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 1, 0)},                                       // 2 bytes
-		{x(expr.ExthdrIPv6, 44, 0, 1, 1)},                                                              // no comparison
-		{x(expr.ExthdrIPv6, 44, 6, 2, 0), cmp(expr.CmpEq, 0, 0)},                                       // no field there
-		{x(expr.ExthdrIPv6, 99, 0, 1, 0), cmp(expr.CmpEq, 6)},                                          // no such header
-		{x(expr.ExthdrIPv4, 7, 0, 1, 1), cmp(expr.CmpEq, 1)},                                           // an IPv4 option in ip6
-		{x(expr.ExthdrTCPOpt, 42, 2, 2, 0), cmp(expr.CmpEq, 0, 1)},                                     // a kind's field nft has no name for
-		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x03}, []byte{0}), cmp(expr.CmpEq, 1)},             // a mask of no field
-		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x01}, []byte{1}), cmp(expr.CmpEq, 1)},             // an xor
-		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x01}, []byte{0}), cmp(expr.CmpEq, 2)},             // a value past the mask
-		{x(expr.ExthdrIPv6, 44, 2, 2, 0), bw([]byte{0xff, 0xf8}, []byte{0, 0}), cmp(expr.CmpGt, 0, 8)}, // an order
+		{x(3, 1, 0, 1, 1), cmp(expr.CmpEq, 1)},                                                                        // SCTP chunk, unknown to nft 1.0.6
+		{x(expr.ExthdrIPv6, 44, 0, 1, 2), cmp(expr.CmpEq, 1)},                                                         // an unknown flag
+		{x(expr.ExthdrIPv6, 44, 0, 1, 3), cmp(expr.CmpEq, 1)},                                                         // present and another
+		{x(expr.ExthdrIPv6, 44, 2, 1, 1), cmp(expr.CmpEq, 1)},                                                         // present at an offset
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 2)},                                                         // neither 0 nor 1
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpGt, 0)},                                                         // an order
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1), cmp(expr.CmpEq, 1, 0)},                                                      // 2 bytes
+		{x(expr.ExthdrIPv6, 44, 0, 1, 1)},                                                                             // no comparison
+		{x(expr.ExthdrIPv6, 44, 6, 2, 0), cmp(expr.CmpEq, 0, 0)},                                                      // no field there
+		{x(expr.ExthdrIPv6, 99, 0, 1, 0), cmp(expr.CmpEq, 6)},                                                         // no such header
+		{x(expr.ExthdrIPv4, 7, 0, 1, 1), cmp(expr.CmpEq, 1)},                                                          // an IPv4 option in ip6
+		{x(expr.ExthdrTCPOpt, 3, 3, 1, 0), cmp(expr.CmpEq, 1)},                                                        // bytes of a named kind no field has: nft's "window unknown"
+		{x(expr.ExthdrTCPOpt, 42, 1, 3, 0), cmp(expr.CmpEq, 0, 0, 1)},                                                 // raw, 24 bits
+		{x(expr.ExthdrTCPOpt, 42, 1, 1, 0), bw([]byte{0x0f}, []byte{0}), cmp(expr.CmpEq, 1)},                          // raw, masked
+		{x(expr.ExthdrTCPOpt, 3, 2, 1, 0), bw([]byte{0x0f}, []byte{0}), cmp(expr.CmpEq, 1)},                           // a field masked: nft's "& 15 == 1"
+		{x(expr.ExthdrIPv6, 44, 4, 4, 0), bw([]byte{0, 0, 0, 0xff}, []byte{0, 0, 0, 0}), cmp(expr.CmpEq, 0, 0, 0, 5)}, // nft's "frag unknown & 255"
+		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x03}, []byte{0}), cmp(expr.CmpEq, 1)},                            // a mask of no field
+		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x01}, []byte{1}), cmp(expr.CmpEq, 1)},                            // an xor
+		{x(expr.ExthdrIPv6, 44, 3, 1, 0), bw([]byte{0x01}, []byte{0}), cmp(expr.CmpEq, 2)},                            // a value past the mask
+		{x(expr.ExthdrIPv6, 44, 2, 2, 0), bw([]byte{0xff, 0xf8}, []byte{0, 0}), cmp(expr.CmpGt, 0, 8)},                // an order
 		{&expr.Immediate{DestRegister: expr.Reg1, Data: []byte{5}}, &expr.Exthdr{SourceRegister: expr.Reg1, Op: expr.ExthdrTCPOpt, Type: 3, Offset: 2, Len: 1}},
 		{&expr.Meta{Key: metaSecpath, DestRegister: expr.Reg1}, cmp(expr.CmpEq, 2)},
 		{&expr.Meta{Key: metaSecpath, DestRegister: expr.Reg1}, cmp(expr.CmpEq, 1, 0, 0, 0)},
