@@ -319,6 +319,11 @@ func TestCompileErrors(t *testing.T) {
 		{"tcp option @42,8,8 & 0x0f == 1", "nlsh compiles no mask of it"},
 		{"tcp option window count & 0x0f == 1", "tcp option window count: nlsh compiles no mask of this field"},
 		{"frag id & 0xff == 5", "frag id: nlsh compiles no mask of this field"},
+		{"tcp option window count set 5", "tcp option window count: nlsh sets no field of a header extension or option but tcp option maxseg size"},
+		{"frag more-fragments set 1", "frag more-fragments: nlsh sets no field"},
+		{"tcp option @42,16,16 set 1", "does not set it"},
+		{"exthdr", "exthdr: want a header or option name"},
+		{"tcp option", "tcp option: want a header or option name"},
 		{"meta ipsec present", `meta ipsec: want exists or missing, not "present"`},
 		{"meta secpath 2", `meta secpath: want exists or missing, not "2"`},
 	} {

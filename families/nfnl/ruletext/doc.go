@@ -94,10 +94,14 @@
 //     sack-perm, sack, timestamp and a kind by number, "tcp option 42
 //     exists"), and their fields ("frag id 5", "rt seg-left 0", "hbh
 //     nexthdr tcp", "ip option rr ptr 4", "tcp option window count 7",
-//     "tcp option sack1 left 5", "tcp option timestamp tsval 5"); frag's
-//     bit fields (more-fragments, frag-off, reserved2) are masked and
+//     "tcp option sack1 left 5", "tcp option timestamp tsval 5"), and
+//     raw TCP option fields of 8, 16 or 32 whole bits ("tcp option
+//     @42,16,32 16", listed by name where nft names the kind); frag's bit
+//     fields (more-fragments, frag-off, reserved2) are masked and
 //     compared shifted, with a value only (nlsh compiles no set or range
-//     of them). nft's other spellings read as nft reads them and print as
+//     of them). Masks of these fields ("& 0xff"), which nft 1.0.6 lists
+//     as another rule, are refused, and none of them but the MSS is set.
+//     nft's other spellings read as nft reads them and print as
 //     it lists them: "tcp option mss", "sack-permitted", "sack0", a kind
 //     it names ("tcp option 8 exists": timestamp). As nft, an IPv6
 //     header or IPv4 option depends on the network protocol (meta nfproto

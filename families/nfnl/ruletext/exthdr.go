@@ -143,13 +143,22 @@ func (s *state) needXNfproto(h *xheader) error {
 	return nil
 }
 
+// unknownXheader is the error for a header or option nft has no name
+// for, or none.
+func unknownXheader(p string) error {
+	if strings.HasSuffix(p, " ") {
+		return fmt.Errorf("%s: want a header or option name", strings.TrimSpace(p))
+	}
+	return fmt.Errorf("%s: unknown header or option", p)
+}
+
 // exthdrPresence compiles "exthdr frag exists", "ip option rr missing",
 // "tcp option sack-perm exists" (the lexer after the name) as nft lays
 // it out: a 1-byte load of whether it is there, compared with 1 or 0.
 func (s *state) exthdrPresence(p string) error {
 	h := s.c.findXheader(p, true)
 	if h == nil {
-		return fmt.Errorf("%s: unknown header or option", p)
+		return unknownXheader(p)
 	}
 	op := expr.CmpEq
 	if s.l.accept("!=") {
@@ -177,7 +186,7 @@ func (s *state) exthdrPresence(p string) error {
 func (s *state) exthdrField(p string) error {
 	h := s.c.findXheader(p, false)
 	if h == nil {
-		return fmt.Errorf("%s: unknown header or option", p)
+		return unknownXheader(p)
 	}
 	word := s.l.next()
 	var f *xfield
@@ -194,6 +203,9 @@ func (s *state) exthdrField(p string) error {
 	}
 	load := expr.Exthdr{DestRegister: expr.Reg1, Op: h.op, Type: h.typ, Offset: f.offset, Len: f.len}
 	typ := s.c.types.ByName(f.typ)
+	if s.l.peek() == "set" {
+		return fmt.Errorf("%s %s: nlsh sets no field of a header extension or option but tcp option maxseg size", p, f.name)
+	}
 	if f.mask == nil {
 		if s.l.peek() == "&" {
 			// nft 1.0.6 lists such a rule as another ("frag unknown & 255")
@@ -365,8 +377,8 @@ func (s *state) tcpRaw(at string) error {
 	if off%8 != 0 || n%8 != 0 || typ == "" || off/8 > 255 {
 		return fmt.Errorf("tcp option %s,%d,%d: nlsh compiles whole bytes at most 255 in, 8, 16 or 32 bits", at, off, n)
 	}
-	if s.l.peek() == "&" {
-		return fmt.Errorf("tcp option %s,%d,%d: nlsh compiles no mask of it", at, off, n)
+	if w := s.l.peek(); w == "&" || w == "set" {
+		return fmt.Errorf("tcp option %s,%d,%d: nlsh compiles no mask of it and does not set it", at, off, n)
 	}
 	load := expr.Exthdr{DestRegister: expr.Reg1, Op: expr.ExthdrTCPOpt, Type: uint8(kind), Offset: uint32(off / 8), Len: uint32(n / 8)}
 	t := s.c.types.ByName(typ)
