@@ -351,8 +351,19 @@ func (s *pstate) xpresence(h *xheader, x *expr.Exthdr) error {
 	return nil
 }
 
-// rawTypes are the datatypes of a raw TCP option field by its bytes.
-var rawTypes = map[uint32]string{1: "integer8", 2: "integer16", 4: "integer32"}
+// rawType is the datatype of a raw TCP option field of n bytes, "" for
+// a length nlsh does not compile.
+func rawType(n uint32) string {
+	switch n {
+	case 1:
+		return "integer8"
+	case 2:
+		return "integer16"
+	case 4:
+		return "integer32"
+	}
+	return ""
+}
 
 // tcpRaw compiles "tcp option @kind,offset,length [op] value" (offset
 // and length in bits), the lexer after "@kind": nlsh compiles whole
@@ -373,7 +384,7 @@ func (s *state) tcpRaw(at string) error {
 		}
 	}
 	off, n := bits[0], bits[1]
-	typ := rawTypes[uint32(n/8)]
+	typ := rawType(uint32(n / 8))
 	if off%8 != 0 || n%8 != 0 || typ == "" || off/8 > 255 {
 		return fmt.Errorf("tcp option %s,%d,%d: nlsh compiles whole bytes at most 255 in, 8, 16 or 32 bits", at, off, n)
 	}
@@ -390,7 +401,7 @@ func (s *state) tcpRaw(at string) error {
 // field of it has, nft lists as "unknown", which reads back as nothing:
 // refused.
 func (s *pstate) tcpRaw(x *expr.Exthdr) error {
-	typ := rawTypes[x.Len]
+	typ := rawType(x.Len)
 	if x.Op != expr.ExthdrTCPOpt || x.Flags != 0 || typ == "" || x.Offset > 255 {
 		return s.fail()
 	}
