@@ -126,9 +126,10 @@ func (c *Compiler) findXheader(p string, exists bool) *xheader {
 }
 
 // needXNfproto emits the dependency of h on its network protocol, as
-// nft, first in the rule: meta nfproto in an inet table, meta protocol in a netdev one, the
-// Ethernet type in a bridge one; an error when the rule is of the other
-// protocol (an IPv4 option in an ip6 table, or after an IPv6 match).
+// nft, first in the rule: meta nfproto in an inet table, meta protocol
+// in a netdev one, the Ethernet type in a bridge one; an error when the
+// rule is of the other protocol (an IPv4 option in an ip6 table, or
+// after an IPv6 match).
 func (s *state) needXNfproto(h *xheader) error {
 	if h.nfp != 0 && s.nfp != 0 && s.nfp != h.nfp {
 		return fmt.Errorf("%s: cannot be matched with %s", h.exists, map[uint8]string{2: "ip", 10: "ip6"}[s.nfp])
