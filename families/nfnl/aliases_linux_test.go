@@ -23,6 +23,12 @@ func fieldAliases() []struct{ in, listed string } {
 		{"icmp code 3", "icmp code port-unreachable"},
 		// a set of one element is the element
 		{"tcp dport { 22 } accept", "tcp dport 22 accept"},
+		{"meta iifgroup 0 accept", `iifgroup "default" accept`},
+		{"oifgroup default drop", `oifgroup "default" drop`},
+		{"meta day Monday", `meta day "Monday"`},
+		{"meta day 0", `meta day "Sunday"`},
+		{`meta hour "08:00:00"`, `meta hour "08:00"`},
+		{"meta sdif lo", `meta sdif "lo"`},
 		{"tcp dport != { 22 } drop", "tcp dport != 22 drop"},
 		{"tcp dport == { 22 } drop", "tcp dport 22 drop"},
 		{"ip saddr { 10.0.0.0/8 } accept", "ip saddr 10.0.0.0/8 accept"},

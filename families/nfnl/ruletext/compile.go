@@ -177,7 +177,7 @@ func (s *state) statement() error {
 		return s.relational(typ, func(uint32) expr.Expr { return x }, typ.Len)
 	case "meta":
 		return s.metaMatch(l.next())
-	case "iif", "oif", "iifname", "oifname":
+	case "iif", "oif", "iifname", "oifname", "iifgroup", "oifgroup":
 		return s.metaMatch(t)
 	case "ct":
 		return s.ctMatch(l.next())
@@ -938,8 +938,16 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 
 // splitRange splits "a-b" for types whose values contain no '-'.
 func splitRange(v string, typ *Type) (string, string, bool) {
-	if typ.ID == TypeIfName || strings.HasPrefix(v, "\"") {
+	if typ.ID == TypeIfName {
 		return "", "", false
+	}
+	if strings.HasPrefix(v, "\"") {
+		// quoted values: "17:00"-"18:30"
+		lo, hi, ok := strings.Cut(v, `"-"`)
+		if !ok || !strings.HasSuffix(hi, `"`) || strings.Contains(hi, `"-"`) {
+			return "", "", false
+		}
+		return lo + `"`, `"` + hi, true
 	}
 	if typ.Symbols != nil || typ.ID == TypeUID || typ.ID == TypeGID || typ.ID == TypeInetService {
 		// a name ("systemd-network", "http-alt") is no range

@@ -6,7 +6,13 @@
 //   - iif/oif/iifname/oifname; meta l4proto/mark/nfproto/pkttype/length/
 //     skuid/skgid (a user or group name is read as nft reads it, through
 //     /etc/passwd and /etc/group, and printed as its number, as nft lists
-//     it);
+//     it); meta cgroup/cpu/random (numbers), rtclassid (a realm, printed
+//     as a number), iifkind/oifkind/sdifname (names), sdif (an
+//     interface), iifgroup/oifgroup (bare, as nft prints them, the
+//     names of /etc/iproute2/group quoted: "iifgroup "default""), day
+//     ("meta day "Monday"") and hour ("meta hour "17:00"-"18:30"", read
+//     and printed in the local time zone as nft does, compared in UTC by
+//     the kernel; a range of quoted values is one token);
 //   - ip/ip6 saddr/daddr/protocol/nexthdr, ip dscp/ttl/length, ip6 hoplimit,
 //     th sport/dport, tcp/udp ports, sctp sport/dport/vtag/checksum, dccp
 //     sport/dport/type, ether saddr/daddr/type, icmp/icmpv6 type and
