@@ -24,6 +24,9 @@ func fieldAliases() []struct{ in, listed string } {
 		// a set of one element is the element
 		{"tcp dport { 22 } accept", "tcp dport 22 accept"},
 		{"meta iifgroup 0 accept", `iifgroup "default" accept`},
+		{"tcp flags { syn | ack, syn } accept", "tcp flags { syn, syn | ack } accept"},
+		{"tcp flags { syn, syn | ack } accept", "tcp flags { syn | ack, syn } accept"},
+		{"tcp flags { syn|ack, fin } accept", "tcp flags { fin, syn | ack } accept"},
 		{"oifgroup default drop", `oifgroup "default" drop`},
 		{"meta day Monday", `meta day "Monday"`},
 		{"meta day 0", `meta day "Sunday"`},

@@ -480,6 +480,24 @@ func (s *state) payloadMatch(proto string) error {
 			isExact = false
 		}
 		t := oneElement(s.l) // a set of one element is the element, as in relational
+		if t == "" && s.l.peek() == "{" && !none {
+			// "tcp flags { syn, ack }", "!= { fin, rst }": the whole
+			// field looked up
+			if isExact && exact != expr.CmpNeq {
+				isExact = false
+			}
+			set, err := s.anonSet(typ)
+			if err != nil {
+				return err
+			}
+			s.out.Sets = append(s.out.Sets, set)
+			lk := &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1}
+			if isExact {
+				lk.Flags = expr.LookupInvert
+			}
+			s.emit(load(f.offset, f.len), lk)
+			return nil
+		}
 		if t == "" {
 			t = s.l.next()
 		}
@@ -988,11 +1006,18 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		if v == "," {
 			continue
 		}
+		if typ.ID == TypeTCPFlag {
+			// an element of several flags: "syn | ack", as nft prints it
+			for l.peek() == "|" || strings.HasPrefix(l.peek(), "|") || strings.HasSuffix(v, "|") {
+				v += l.next()
+			}
+			v = strings.ReplaceAll(v, "|", ",")
+		}
 		e, interval, err := ParseElement(typ, v)
 		if err != nil {
 			return nil, err
 		}
-		if typ.Bits && bits.OnesCount64(typ.Uint(e.Key)) > 1 {
+		if typ.Bits && typ.ID != TypeTCPFlag && bits.OnesCount64(typ.Uint(e.Key)) > 1 {
 			// one flag per element ("{ established, new }"): several in
 			// one would print as a list of elements
 			return nil, fmt.Errorf("set element %s holds several %s flags: give them as elements of their own", v, typ.Name)
@@ -1024,6 +1049,30 @@ func (s *state) flagMask(typ *Type, load func(n uint32) expr.Expr, flen int) err
 	op, ok := cmpOps[o]
 	if !ok || (op != expr.CmpEq && op != expr.CmpNeq) {
 		return fmt.Errorf("%s & %s: want == or != after the mask, got %q", typ.Name, mt, o)
+	}
+	if l.peek() == "{" {
+		// "& (syn | ack) == { syn, ack }": the field's bits of the mask
+		// looked up
+		set, err := s.anonSet(typ)
+		if err != nil {
+			return err
+		}
+		for _, e := range set.Elements {
+			for i := range e.Key {
+				if e.Key[i]&^mask[i] != 0 {
+					return fmt.Errorf("%s & %s %s { %s }: the element has flags the mask leaves out", typ.Name, mt, o, typ.Format(e.Key))
+				}
+			}
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk := &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1}
+		if op == expr.CmpNeq {
+			lk.Flags = expr.LookupInvert
+		}
+		s.emit(load(uint32(flen)),
+			&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: uint32(flen), Mask: mask, Xor: make([]byte, len(mask))},
+			lk)
+		return nil
 	}
 	vt := flagWords(l)
 	v := make([]byte, len(mask))

@@ -34,6 +34,10 @@
 //     ack) == syn", "& (syn|rst) != 0", "& ack == ack", which is how a
 //     mask of one flag prints), and the same for ct state/status; a set
 //     of one element is the element ("tcp dport { 22 }"), as in nft;
+//     tcp flags in sets, an element of several flags written "syn |
+//     ack" ("tcp flags { fin, syn | ack }", "!= { fin, rst }") and the
+//     masked lookup ("tcp flags & (syn | ack) == { syn, ack }"); nft
+//     lists such elements by their lowest flag, and nlsh so too;
 //   - number sources as keys: "numgen inc|random mod N [offset N]",
 //     "jhash KEY mod N [seed 0xN] [offset N]" (KEY a header field, a meta
 //     key or a concatenation, loaded from register 2 on), "symhash mod N

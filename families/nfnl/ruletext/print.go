@@ -1253,6 +1253,26 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		return nil
 	case *expr.Bitwise:
 		bw := c
+		if lk, ok := s.at(2).(*expr.Lookup); ok && typ.ID == TypeTCPFlag && !lk.IsMap && lk.SourceRegister == reg &&
+			bw.SourceRegister == reg && bw.DestRegister == reg && isZero(bw.Xor) && len(bw.Mask) == 1 && !isZero(bw.Mask) &&
+			strings.HasPrefix(lk.Set, "__set") && s.sets != nil {
+			// "tcp flags & (syn | ack) == { syn, ack }": the bits of the
+			// mask looked up
+			if set := s.sets(lk.Set, lk.SetID); set != nil && !set.Interval && len(set.Elements) > 1 {
+				mask := flagList(typ, bw.Mask)
+				if onesCount(bw.Mask) > 1 {
+					mask = "(" + mask + ")"
+				}
+				op := "== "
+				if lk.Flags&expr.LookupInvert != 0 {
+					op = "!= "
+				}
+				s.out = append(s.out, w+"& "+mask+" "+op+FormatElements(typ, set.Elements))
+				s.i += 3
+				return nil
+			}
+			return s.fail()
+		}
 		cm, ok := s.at(2).(*expr.Cmp)
 		if !ok || cm.Op > expr.CmpNeq || cm.SourceRegister != reg || bw.SourceRegister != reg {
 			return s.fail()
@@ -1396,7 +1416,16 @@ func prefixLen(_ []byte, mask []byte) (int, bool) {
 // sorted by value.
 func FormatElements(typ *Type, es []Element) string {
 	sorted := append([]Element(nil), es...)
-	sort.SliceStable(sorted, func(i, j int) bool { return lessValue(typ, sorted[i].Key, sorted[j].Key) })
+	if typ.ID == TypeTCPFlag {
+		// nft 1.0.6 orders elements of several flags by their lowest
+		// flag ("{ fin | psh, syn | ack, rst }"), elements with the same
+		// lowest flag in the reverse of the kernel's order: found by
+		// experiment
+		slices.Reverse(sorted)
+		sort.SliceStable(sorted, func(i, j int) bool { return lowestFlag(sorted[i].Key) < lowestFlag(sorted[j].Key) })
+	} else {
+		sort.SliceStable(sorted, func(i, j int) bool { return lessValue(typ, sorted[i].Key, sorted[j].Key) })
+	}
 	parts := make([]string, len(sorted))
 	for i, e := range sorted {
 		parts[i] = FormatElement(typ, e)
@@ -1413,6 +1442,9 @@ func FormatElement(typ *Type, e Element) string {
 		return FormatElement(typ, k) + " : " + e.Verdict.String()
 	}
 	if e.KeyEnd == nil || bytes.Equal(e.Key, e.KeyEnd) {
+		if typ.ID == TypeTCPFlag {
+			return flagList(typ, e.Key) // "syn | ack", as nft prints an element of several flags
+		}
 		return typ.Format(e.Key)
 	}
 	if typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr {
@@ -1467,3 +1499,18 @@ func lessValue(typ *Type, a, b []byte) bool {
 
 // LessValue reports whether a sorts before b as nft prints set elements.
 func LessValue(typ *Type, a, b []byte) bool { return lessValue(typ, a, b) }
+
+// flagList prints flags as nft prints them in a set or a mask: "syn |
+// ack".
+func flagList(typ *Type, b []byte) string {
+	return strings.ReplaceAll(typ.Format(b), ",", " | ")
+}
+
+// lowestFlag is the lowest bit set of a one-byte flag value (256 for
+// none).
+func lowestFlag(b []byte) int {
+	if len(b) != 1 || b[0] == 0 {
+		return 256
+	}
+	return int(b[0] & -b[0])
+}

@@ -65,6 +65,7 @@ const (
 	TypeIfName       = 41
 	TypeDCCPPktType  = 16
 	TypeRealm        = 22
+	TypeTCPFlag      = 15
 	TypeDevGroup     = 35
 	TypeTimeHour     = 44
 	TypeTimeDay      = 45
