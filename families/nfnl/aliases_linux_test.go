@@ -24,6 +24,7 @@ func fieldAliases() []struct{ in, listed string } {
 		// a set of one element is the element
 		{"tcp dport { 22 } accept", "tcp dport 22 accept"},
 		{"meta iifgroup 0 accept", `iifgroup "default" accept`},
+		{"socket mark 1", "socket mark 0x00000001"},
 		{"tcp flags { syn | ack, syn } accept", "tcp flags { syn, syn | ack } accept"},
 		{"tcp flags { syn, syn | ack } accept", "tcp flags { syn | ack, syn } accept"},
 		{"tcp flags { syn|ack, fin } accept", "tcp flags { fin, syn | ack } accept"},

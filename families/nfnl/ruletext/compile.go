@@ -205,6 +205,12 @@ func (s *state) statement() error {
 		s.emit(cn)
 	case "fib":
 		return s.fib()
+	case "socket":
+		return s.socketMatch()
+	case "osf":
+		return s.osfMatch()
+	case "tproxy":
+		return s.tproxy()
 	case "log":
 		return s.log()
 	case "limit":
@@ -663,7 +669,7 @@ func (s *state) needType(h *header, f *hfield) error {
 // hostOrdered reports whether the kernel would order values of typ wrong:
 // numbers in host byte order, which it compares as big-endian bytes.
 func hostOrdered(typ *Type) bool {
-	return typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName
+	return typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName && typ.ID != TypeString
 }
 
 // setLookup emits load and lk, a lookup in the rule's anonymous set. An
@@ -956,7 +962,7 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 
 // splitRange splits "a-b" for types whose values contain no '-'.
 func splitRange(v string, typ *Type) (string, string, bool) {
-	if typ.ID == TypeIfName {
+	if typ.ID == TypeIfName || typ.ID == TypeString {
 		return "", "", false
 	}
 	if strings.HasPrefix(v, "\"") {

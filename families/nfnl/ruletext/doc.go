@@ -96,7 +96,15 @@
 //     type of its values, unless the rule says "dnat ip addr . port to",
 //     as nft reads it;
 //   - tcp option maxseg size: matched, and set to a value or to "rt mtu"
-//     (MSS clamping).
+//     (MSS clamping);
+//   - the packet's socket ("socket transparent 1", "socket mark
+//     0x00000001", "socket wildcard 0"; not "socket cgroupv2", which
+//     names a cgroup by its path) and transparent proxying after a tcp
+//     or udp match ("tproxy ip to 127.0.0.1:8080", "tproxy to :53" in an
+//     inet table, for a port alone, "tproxy to [::1]:80" in an ip6 one;
+//     an IPv6 address prints in brackets, with no port too, as nft lists
+//     it); OS fingerprints ("osf name "Linux"", "osf ttl skip name",
+//     "osf ttl loose version "Linux:4.x"").
 //
 // An "ip protocol" or "ip6 nexthdr" match is the dependency of the
 // transport header after it, as in nft. Rules using anything else stay

@@ -378,6 +378,18 @@ func (s *pstate) one() error {
 			}
 		}
 		return s.fail()
+	case *expr.Socket:
+		for _, sk := range socketKeys {
+			if sk.key == x.Key && x.DestRegister != 0 && x.Level == 0 {
+				return s.relational("socket "+sk.name, s.p.types.ByName(sk.typ), x.DestRegister, 0)
+			}
+		}
+		return s.fail()
+	case *expr.Osf:
+		if w, ok := osfText(x); ok && x.DestRegister != 0 {
+			return s.relational(w, s.p.types.ByName("osf_name"), x.DestRegister, 0)
+		}
+		return s.fail()
 	case *expr.Fib:
 		return s.fib(x)
 	case *expr.Exthdr:

@@ -149,6 +149,8 @@ func NewTypes() *Types {
 		&Type{ID: TypeTimeDay, Name: "day", Len: 1, Order: HostEndian, Symbols: map[uint64]string{
 			0: "Sunday", 1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday"}},
 		&Type{ID: TypeTimeHour, Name: "hour", Len: 4, Order: HostEndian},
+		// nft's string of an operating system's name ("osf name")
+		&Type{ID: TypeString, Name: "osf_name", Len: 16, Order: HostEndian},
 	)
 	t := &Types{byName: map[string]*Type{}, byID: map[uint32]*Type{}}
 	for _, x := range list {
@@ -298,9 +300,12 @@ func (x *Type) Parse(s string) ([]byte, error) {
 			return nil, fmt.Errorf("bad %s %q", x.Name, s)
 		}
 		return a.AsSlice(), nil
-	case TypeIfName:
+	case TypeIfName, TypeString:
 		s = strings.Trim(s, `"`)
-		if len(s) >= 16 {
+		if len(s) >= x.Len {
+			if x.ID == TypeString {
+				return nil, fmt.Errorf("%s %q too long", x.Name, s)
+			}
 			return nil, fmt.Errorf("interface name %q too long", s)
 		}
 		if strings.IndexByte(s, 0) >= 0 { // the kernel's names end at the first NUL
@@ -504,7 +509,7 @@ func (x *Type) Format(b []byte) string {
 		if a, ok := netip.AddrFromSlice(b); ok {
 			return a.String()
 		}
-	case TypeIfName:
+	case TypeIfName, TypeString:
 		return quote(strings.TrimRight(string(b), "\x00"))
 	case TypeEtherAddr:
 		return net.HardwareAddr(b).String()
