@@ -12,7 +12,8 @@
 //     names of /etc/iproute2/group quoted: "iifgroup "default""), day
 //     ("meta day "Monday"") and hour ("meta hour "17:00"-"18:30"", read
 //     and printed in the local time zone as nft does, compared in UTC by
-//     the kernel; a range of quoted values is one token);
+//     the kernel; a range of quoted values is one token), time ("meta
+//     time "2026-01-01 10:00:00"", local time too, or seconds);
 //   - ip/ip6 saddr/daddr/protocol/nexthdr, ip dscp/ttl/length, ip6 hoplimit,
 //     th sport/dport, tcp/udp ports, sctp sport/dport/vtag/checksum, dccp
 //     sport/dport/type, ether saddr/daddr/type, icmp/icmpv6 type and

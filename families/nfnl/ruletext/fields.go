@@ -142,6 +142,7 @@ func metaKeys() []metaKey {
 		{"random", expr.MetaPrandom, "integer32", false},
 		{"day", expr.MetaTimeDay, "day", false},
 		{"hour", expr.MetaTimeHour, "hour", false},
+		{"time", expr.MetaTimeNs, "time", false},
 	}
 }
 

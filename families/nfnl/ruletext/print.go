@@ -2,7 +2,9 @@ package ruletext
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -304,6 +306,9 @@ func (s *pstate) one() error {
 				s.l4 = c.Data[0]
 			}
 		}
+		if x.Key == expr.MetaTimeNs && !s.wholeSeconds() {
+			return s.fail() // nft would print the time without its fraction
+		}
 		for _, m := range s.p.meta {
 			if m.key == x.Key {
 				name := "meta " + m.name
@@ -379,7 +384,7 @@ func (s *pstate) one() error {
 		}
 		return s.fail()
 	case *expr.Socket:
-		for _, sk := range socketKeys {
+		for _, sk := range socketKeys() {
 			if sk.key == x.Key && x.DestRegister != 0 && x.Level == 0 {
 				return s.relational("socket "+sk.name, s.p.types.ByName(sk.typ), x.DestRegister, 0)
 			}
@@ -1525,4 +1530,38 @@ func lowestFlag(b []byte) int {
 		return 256
 	}
 	return int(b[0] & -b[0])
+}
+
+// wholeSeconds reports whether the times a "meta time" load at s.i is
+// compared with (8-byte nanoseconds, in network order after a
+// byteorder) are whole seconds, as nft prints them.
+func (s *pstate) wholeSeconds() bool {
+	be := false
+	for k := 1; k <= 3; k++ {
+		var vals [][]byte
+		switch x := s.at(k).(type) {
+		case *expr.Byteorder:
+			be = true
+			continue
+		case *expr.Cmp:
+			vals = [][]byte{x.Data}
+		case *expr.Range:
+			vals = [][]byte{x.From, x.To}
+		default:
+			return true
+		}
+		for _, v := range vals {
+			if len(v) != 8 {
+				continue
+			}
+			n := binary.LittleEndian.Uint64(v)
+			if be {
+				n = binary.BigEndian.Uint64(v)
+			}
+			if n%1_000_000_000 != 0 || n > math.MaxInt64 {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -247,6 +247,8 @@ func TestPrintRefusesSocketTproxyOsf(t *testing.T) {
 		{"inet", slices.Concat(tcp, []expr.Expr{addr, port(1), &expr.Tproxy{Family: 2, AddrRegister: 1, PortRegister: 1}})},
 		{"inet", slices.Concat(tcp, []expr.Expr{&expr.Tproxy{PortRegister: 1}})},
 		{"bridge", slices.Concat(tcp, []expr.Expr{port(1), &expr.Tproxy{PortRegister: 1}})},
+		// a time with a fraction of a second, which nft prints without it
+		{"inet", []expr.Expr{&expr.Meta{Key: expr.MetaTimeNs, DestRegister: expr.Reg1}, &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{1, 0, 0, 0, 0, 0, 0, 0}}}},
 	} {
 		if got, err := p.Print(tc.family, tc.xs, "", nil); !errors.Is(err, ErrNotPrintable) {
 			t.Errorf("%+v printed as %q (%v), want ErrNotPrintable", tc.xs, got, err)

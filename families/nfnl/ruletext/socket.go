@@ -12,17 +12,23 @@ import (
 
 // socketKeys are the socket properties nft matches, with their datatypes
 // ("socket cgroupv2", which names a cgroup by its path, is not here).
-var socketKeys = [...]struct {
+func socketKeys() []struct {
 	name string
 	key  uint32
 	typ  string
-}{{"transparent", expr.SocketTransparent, "integer8"}, {"mark", expr.SocketMark, "mark"}, {"wildcard", expr.SocketWildcard, "integer8"}}
+} {
+	return []struct {
+		name string
+		key  uint32
+		typ  string
+	}{{"transparent", expr.SocketTransparent, "integer8"}, {"mark", expr.SocketMark, "mark"}, {"wildcard", expr.SocketWildcard, "integer8"}}
+}
 
 // socketMatch compiles "socket transparent 1", "socket mark 0x00000001",
 // "socket wildcard 0".
 func (s *state) socketMatch() error {
 	k := s.l.next()
-	for _, sk := range socketKeys {
+	for _, sk := range socketKeys() {
 		if sk.name != k {
 			continue
 		}

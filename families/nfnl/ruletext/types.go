@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"os"
@@ -67,6 +68,7 @@ const (
 	TypeRealm        = 22
 	TypeTCPFlag      = 15
 	TypeDevGroup     = 35
+	TypeTimeDate     = 43
 	TypeTimeHour     = 44
 	TypeTimeDay      = 45
 	concatTypeBits   = 6
@@ -149,6 +151,8 @@ func NewTypes() *Types {
 		&Type{ID: TypeTimeDay, Name: "day", Len: 1, Order: HostEndian, Symbols: map[uint64]string{
 			0: "Sunday", 1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday"}},
 		&Type{ID: TypeTimeHour, Name: "hour", Len: 4, Order: HostEndian},
+		// nanoseconds since the epoch, read and printed in local time
+		&Type{ID: TypeTimeDate, Name: "time", Len: 8, Order: HostEndian},
 		// nft's string of an operating system's name ("osf name")
 		&Type{ID: TypeString, Name: "osf_name", Len: 16, Order: HostEndian},
 	)
@@ -340,6 +344,8 @@ func (x *Type) Parse(s string) ([]byte, error) {
 		return x.put(a<<16 | b), nil
 	case TypeTimeHour:
 		return x.parseHour(s)
+	case TypeTimeDate:
+		return x.parseDate(s)
 	case TypeDevGroup, TypeTimeDay:
 		// names are quoted, as nft prints them ("default", "Monday")
 		s = unquote(s)
@@ -471,6 +477,8 @@ func (x *Type) put(v uint64) []byte {
 		binary.LittleEndian.PutUint16(b, uint16(v))
 	case x.Len == 4:
 		binary.LittleEndian.PutUint32(b, uint32(v))
+	case x.Len == 8:
+		binary.LittleEndian.PutUint64(b, v)
 	}
 	return b
 }
@@ -517,6 +525,10 @@ func (x *Type) Format(b []byte) string {
 		return fmt.Sprintf("0x%08x", x.Uint(b))
 	case TypeTimeHour:
 		return x.formatHour(b)
+	case TypeTimeDate:
+		if len(b) == 8 {
+			return formatDate(binary.LittleEndian.Uint64(b))
+		}
 	case TypeDevGroup, TypeTimeDay:
 		if n, ok := x.Symbols[x.Uint(b)]; ok && len(b) == x.Len {
 			return quote(n)
@@ -624,4 +636,36 @@ func (x *Type) formatHour(b []byte) string {
 		return fmt.Sprintf("\"%02d:%02d:%02d\"", v/3600, v/60%60, v%60)
 	}
 	return fmt.Sprintf("\"%02d:%02d\"", v/3600, v/60%60)
+}
+
+// parseDate reads a date (quoted, as nft prints it) or a number of
+// seconds since the epoch as nanoseconds since the epoch.
+func (x *Type) parseDate(s string) ([]byte, error) {
+	if !strings.HasPrefix(s, `"`) {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || n > math.MaxInt64/1_000_000_000 {
+			return nil, fmt.Errorf("bad time %q (want \"YYYY-MM-DD HH:MM:SS\" or seconds)", s)
+		}
+		return x.put(n * 1e9), nil
+	}
+	s = unquote(s)
+	// the dates nft reads, in local time: "2026-01-01 10:00:00",
+	// "2026-01-01 10:00", "2026-01-01"
+	for _, l := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil && t.Unix() >= 0 && t.Year() < 2262 {
+			return x.put(uint64(t.UnixNano())), nil
+		}
+	}
+	return nil, fmt.Errorf("bad time %q (want \"YYYY-MM-DD HH:MM:SS\" or seconds)", s)
+}
+
+// formatDate prints nanoseconds since the epoch as nft prints them: the
+// local date and time, quoted; a time with a fraction of a second, which
+// nft would print without it, as a quoted number of nanoseconds that no
+// rule reads (the printer refuses it).
+func formatDate(ns uint64) string {
+	if ns%1e9 != 0 || ns > math.MaxInt64 {
+		return strconv.Quote(strconv.FormatUint(ns, 10) + "ns")
+	}
+	return quote(time.Unix(int64(ns/1e9), 0).In(time.Local).Format("2006-01-02 15:04:05"))
 }
