@@ -32,12 +32,15 @@ const (
 // Kind returns "socket".
 func (x *Socket) Kind() string { return "socket" }
 
-// fields are in the order nft sends them; nft sends the level, 0 too.
+// fields are in the order nft sends them; nft sends the level, 0 too,
+// the kernel dumps it for SocketCgroupv2 only: a decoded expression
+// keeps what it came with.
 func (x *Socket) fields() []field {
+	level := x.has.n == 0 || x.has.has(attrSocketLevel)
 	return []field{
 		{attrSocketKey, fBe32, &x.Key, true},
 		{attrSocketDreg, fBe32, &x.DestRegister, true},
-		{attrSocketLevel, fBe32, &x.Level, true},
+		{attrSocketLevel, fBe32, &x.Level, level},
 	}
 }
 
