@@ -84,6 +84,9 @@ func constructors() []func() Expr {
 		func() Expr { return &FlowOffload{} },
 		func() Expr { return &Numgen{} },
 		func() Expr { return &Hash{} },
+		func() Expr { return &Socket{} },
+		func() Expr { return &Tproxy{} },
+		func() Expr { return &Osf{} },
 	}
 }
 

@@ -48,6 +48,16 @@ const (
 	MetaOifgroup   uint32 = 22
 	MetaCgroup     uint32 = 23
 	MetaPrandom    uint32 = 24
+	MetaIifkind    uint32 = 26
+	MetaOifkind    uint32 = 27
+	MetaBriIifpvid uint32 = 28
+	MetaBriIifvpro uint32 = 29
+	MetaTimeNs     uint32 = 30
+	MetaTimeDay    uint32 = 31
+	MetaTimeHour   uint32 = 32
+	MetaSdif       uint32 = 33
+	MetaSdifname   uint32 = 34
+	MetaBriBroute  uint32 = 35
 )
 
 // Kind returns "meta".

@@ -196,7 +196,7 @@ func (s *state) statement() error {
 		return s.relational(typ, func(uint32) expr.Expr { return x }, typ.Len)
 	case "meta":
 		return s.metaMatch(l.next())
-	case "iif", "oif", "iifname", "oifname":
+	case "iif", "oif", "iifname", "oifname", "iifgroup", "oifgroup":
 		return s.metaMatch(t)
 	case "ct":
 		return s.ctMatch(l.next())
@@ -224,6 +224,12 @@ func (s *state) statement() error {
 		s.emit(cn)
 	case "fib":
 		return s.fib()
+	case "socket":
+		return s.socketMatch()
+	case "osf":
+		return s.osfMatch()
+	case "tproxy":
+		return s.tproxy()
 	case "log":
 		return s.log()
 	case "limit":
@@ -497,6 +503,24 @@ func (s *state) payloadMatch(proto string) error {
 			isExact = false
 		}
 		t := oneElement(s.l) // a set of one element is the element, as in relational
+		if t == "" && s.l.peek() == "{" && !none {
+			// "tcp flags { syn, ack }", "!= { fin, rst }": the whole
+			// field looked up
+			if isExact && exact != expr.CmpNeq {
+				isExact = false
+			}
+			set, err := s.anonSet(typ)
+			if err != nil {
+				return err
+			}
+			s.out.Sets = append(s.out.Sets, set)
+			lk := &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1}
+			if isExact {
+				lk.Flags = expr.LookupInvert
+			}
+			s.emit(load(f.offset, f.len), lk)
+			return nil
+		}
 		if t == "" {
 			t = s.l.next()
 		}
@@ -662,7 +686,7 @@ func (s *state) needType(h *header, f *hfield) error {
 // hostOrdered reports whether the kernel would order values of typ wrong:
 // numbers in host byte order, which it compares as big-endian bytes.
 func hostOrdered(typ *Type) bool {
-	return typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName
+	return typ.Order == HostEndian && typ.Len > 1 && typ.ID != TypeIfName && typ.ID != TypeString
 }
 
 // setLookup emits load and lk, a lookup in the rule's anonymous set. An
@@ -955,8 +979,16 @@ func (s *state) relational(typ *Type, load func(n uint32) expr.Expr, flen int) e
 
 // splitRange splits "a-b" for types whose values contain no '-'.
 func splitRange(v string, typ *Type) (string, string, bool) {
-	if typ.ID == TypeIfName || strings.HasPrefix(v, "\"") {
+	if typ.ID == TypeIfName || typ.ID == TypeString {
 		return "", "", false
+	}
+	if strings.HasPrefix(v, "\"") {
+		// quoted values: "17:00"-"18:30"
+		lo, hi, ok := strings.Cut(v, `"-"`)
+		if !ok || !strings.HasSuffix(hi, `"`) || strings.Contains(hi, `"-"`) {
+			return "", "", false
+		}
+		return lo + `"`, `"` + hi, true
 	}
 	if typ.Symbols != nil || typ.ID == TypeUID || typ.ID == TypeGID || typ.ID == TypeInetService {
 		// a name ("systemd-network", "http-alt") is no range
@@ -997,11 +1029,18 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		if v == "," {
 			continue
 		}
+		if typ.ID == TypeTCPFlag {
+			// an element of several flags: "syn | ack", as nft prints it
+			for l.peek() == "|" || strings.HasPrefix(l.peek(), "|") || strings.HasSuffix(v, "|") {
+				v += l.next()
+			}
+			v = strings.ReplaceAll(v, "|", ",")
+		}
 		e, interval, err := ParseElement(typ, v)
 		if err != nil {
 			return nil, err
 		}
-		if typ.Bits && bits.OnesCount64(typ.Uint(e.Key)) > 1 {
+		if typ.Bits && typ.ID != TypeTCPFlag && bits.OnesCount64(typ.Uint(e.Key)) > 1 {
 			// one flag per element ("{ established, new }"): several in
 			// one would print as a list of elements
 			return nil, fmt.Errorf("set element %s holds several %s flags: give them as elements of their own", v, typ.Name)
@@ -1033,6 +1072,30 @@ func (s *state) flagMask(typ *Type, load func(n uint32) expr.Expr, flen int) err
 	op, ok := cmpOps[o]
 	if !ok || (op != expr.CmpEq && op != expr.CmpNeq) {
 		return fmt.Errorf("%s & %s: want == or != after the mask, got %q", typ.Name, mt, o)
+	}
+	if l.peek() == "{" {
+		// "& (syn | ack) == { syn, ack }": the field's bits of the mask
+		// looked up
+		set, err := s.anonSet(typ)
+		if err != nil {
+			return err
+		}
+		for _, e := range set.Elements {
+			for i := range e.Key {
+				if e.Key[i]&^mask[i] != 0 {
+					return fmt.Errorf("%s & %s %s { %s }: the element has flags the mask leaves out", typ.Name, mt, o, typ.Format(e.Key))
+				}
+			}
+		}
+		s.out.Sets = append(s.out.Sets, set)
+		lk := &expr.Lookup{Set: "__set%d", SetID: uint32(len(s.out.Sets)), SourceRegister: expr.Reg1}
+		if op == expr.CmpNeq {
+			lk.Flags = expr.LookupInvert
+		}
+		s.emit(load(uint32(flen)),
+			&expr.Bitwise{SourceRegister: expr.Reg1, DestRegister: expr.Reg1, Len: uint32(flen), Mask: mask, Xor: make([]byte, len(mask))},
+			lk)
+		return nil
 	}
 	vt := flagWords(l)
 	v := make([]byte, len(mask))

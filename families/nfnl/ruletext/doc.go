@@ -6,7 +6,14 @@
 //   - iif/oif/iifname/oifname; meta l4proto/mark/nfproto/pkttype/length/
 //     skuid/skgid (a user or group name is read as nft reads it, through
 //     /etc/passwd and /etc/group, and printed as its number, as nft lists
-//     it);
+//     it); meta cgroup/cpu/random (numbers), rtclassid (a realm, printed
+//     as a number), iifkind/oifkind/sdifname (names), sdif (an
+//     interface), iifgroup/oifgroup (bare, as nft prints them, the
+//     names of /etc/iproute2/group quoted: "iifgroup "default""), day
+//     ("meta day "Monday"") and hour ("meta hour "17:00"-"18:30"", read
+//     and printed in the local time zone as nft does, compared in UTC by
+//     the kernel; a range of quoted values is one token), time ("meta
+//     time "2026-01-01 10:00:00"", local time too, or seconds);
 //   - ip/ip6 saddr/daddr/protocol/nexthdr, ip dscp/ttl/length, ip6 hoplimit,
 //     th sport/dport, tcp/udp ports, sctp sport/dport/vtag/checksum, dccp
 //     sport/dport/type, ether saddr/daddr/type, icmp/icmpv6 type and
@@ -28,6 +35,10 @@
 //     ack) == syn", "& (syn|rst) != 0", "& ack == ack", which is how a
 //     mask of one flag prints), and the same for ct state/status; a set
 //     of one element is the element ("tcp dport { 22 }"), as in nft;
+//     tcp flags in sets, an element of several flags written "syn |
+//     ack" ("tcp flags { fin, syn | ack }", "!= { fin, rst }") and the
+//     masked lookup ("tcp flags & (syn | ack) == { syn, ack }"); nft
+//     lists such elements by their lowest flag, and nlsh so too;
 //   - number sources as keys: "numgen inc|random mod N [offset N]",
 //     "jhash KEY mod N [seed 0xN] [offset N]" (KEY a header field, a meta
 //     key or a concatenation, loaded from register 2 on), "symhash mod N
@@ -109,7 +120,15 @@
 //     tables), and one of the other protocol's is an error; TCP options
 //     depend on nothing;
 //   - meta ipsec (also read as meta secpath, and 1 or 0 for exists or
-//     missing): "meta ipsec exists", "meta ipsec != missing".
+//     missing): "meta ipsec exists", "meta ipsec != missing";
+//   - the packet's socket ("socket transparent 1", "socket mark
+//     0x00000001", "socket wildcard 0"; not "socket cgroupv2", which
+//     names a cgroup by its path) and transparent proxying after a tcp
+//     or udp match ("tproxy ip to 127.0.0.1:8080", "tproxy to :53" in an
+//     inet table, for a port alone, "tproxy to [::1]:80" in an ip6 one;
+//     an IPv6 address prints in brackets, with no port too, as nft lists
+//     it); OS fingerprints ("osf name "Linux"", "osf ttl skip name",
+//     "osf ttl loose version "Linux:4.x"").
 //
 // An "ip protocol" or "ip6 nexthdr" match is the dependency of the
 // transport header after it, as in nft. Rules using anything else stay

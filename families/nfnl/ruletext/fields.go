@@ -130,6 +130,19 @@ func metaKeys() []metaKey {
 		{"skuid", expr.MetaSkuid, "uid", false},
 		{"skgid", expr.MetaSkgid, "gid", false},
 		{"priority", expr.MetaPriority, "classid", false},
+		{"iifgroup", expr.MetaIifgroup, "devgroup", true},
+		{"oifgroup", expr.MetaOifgroup, "devgroup", true},
+		{"cgroup", expr.MetaCgroup, "integer", false},
+		{"cpu", expr.MetaCPU, "integer", false},
+		{"rtclassid", expr.MetaRtclassid, "realm", false},
+		{"iifkind", expr.MetaIifkind, "ifname", false},
+		{"oifkind", expr.MetaOifkind, "ifname", false},
+		{"sdif", expr.MetaSdif, "iface_index", false},
+		{"sdifname", expr.MetaSdifname, "ifname", false},
+		{"random", expr.MetaPrandom, "integer32", false},
+		{"day", expr.MetaTimeDay, "day", false},
+		{"hour", expr.MetaTimeHour, "hour", false},
+		{"time", expr.MetaTimeNs, "time", false},
 	}
 }
 

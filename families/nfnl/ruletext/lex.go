@@ -23,8 +23,15 @@ func tokenize(s string) ([]string, error) {
 			if j < 0 {
 				return nil, fmt.Errorf("unterminated string at byte %d", i)
 			}
-			out = append(out, s[i:i+j+2])
-			i += j + 2
+			end := i + j + 2
+			// a range of quoted values ("17:00"-"18:30") is one token
+			if strings.HasPrefix(s[end:], `-"`) {
+				if k := strings.IndexByte(s[end+2:], '"'); k >= 0 {
+					end += k + 3
+				}
+			}
+			out = append(out, s[i:end])
+			i = end
 		default:
 			j := i
 			for j < len(s) && !strings.ContainsRune(" \t\n{},\"", rune(s[j])) {

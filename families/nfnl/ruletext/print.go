@@ -2,7 +2,9 @@ package ruletext
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -324,6 +326,9 @@ func (s *pstate) one() error {
 		if x.Key == metaSecpath {
 			return s.ipsec(x)
 		}
+		if x.Key == expr.MetaTimeNs && !s.wholeSeconds() {
+			return s.fail() // nft would print the time without its fraction
+		}
 		for _, m := range s.p.meta {
 			if m.key == x.Key {
 				name := "meta " + m.name
@@ -396,6 +401,18 @@ func (s *pstate) one() error {
 					return s.relational(h.name+" "+f.name, typ, x.DestRegister, prefix)
 				}
 			}
+		}
+		return s.fail()
+	case *expr.Socket:
+		for _, sk := range socketKeys() {
+			if sk.key == x.Key && x.DestRegister != 0 && x.Level == 0 {
+				return s.relational("socket "+sk.name, s.p.types.ByName(sk.typ), x.DestRegister, 0)
+			}
+		}
+		return s.fail()
+	case *expr.Osf:
+		if w, ok := osfText(x); ok && x.DestRegister != 0 {
+			return s.relational(w, s.p.types.ByName("osf_name"), x.DestRegister, 0)
 		}
 		return s.fail()
 	case *expr.Fib:
@@ -1273,6 +1290,26 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		return nil
 	case *expr.Bitwise:
 		bw := c
+		if lk, ok := s.at(2).(*expr.Lookup); ok && typ.ID == TypeTCPFlag && !lk.IsMap && lk.SourceRegister == reg &&
+			bw.SourceRegister == reg && bw.DestRegister == reg && isZero(bw.Xor) && len(bw.Mask) == 1 && !isZero(bw.Mask) &&
+			strings.HasPrefix(lk.Set, "__set") && s.sets != nil {
+			// "tcp flags & (syn | ack) == { syn, ack }": the bits of the
+			// mask looked up
+			if set := s.sets(lk.Set, lk.SetID); set != nil && !set.Interval && len(set.Elements) > 1 {
+				mask := flagList(typ, bw.Mask)
+				if onesCount(bw.Mask) > 1 {
+					mask = "(" + mask + ")"
+				}
+				op := "== "
+				if lk.Flags&expr.LookupInvert != 0 {
+					op = "!= "
+				}
+				s.out = append(s.out, w+"& "+mask+" "+op+FormatElements(typ, set.Elements))
+				s.i += 3
+				return nil
+			}
+			return s.fail()
+		}
 		cm, ok := s.at(2).(*expr.Cmp)
 		if !ok || cm.Op > expr.CmpNeq || cm.SourceRegister != reg || bw.SourceRegister != reg {
 			return s.fail()
@@ -1416,7 +1453,16 @@ func prefixLen(_ []byte, mask []byte) (int, bool) {
 // sorted by value.
 func FormatElements(typ *Type, es []Element) string {
 	sorted := append([]Element(nil), es...)
-	sort.SliceStable(sorted, func(i, j int) bool { return lessValue(typ, sorted[i].Key, sorted[j].Key) })
+	if typ.ID == TypeTCPFlag {
+		// nft 1.0.6 orders elements of several flags by their lowest
+		// flag ("{ fin | psh, syn | ack, rst }"), elements with the same
+		// lowest flag in the reverse of the kernel's order: found by
+		// experiment
+		slices.Reverse(sorted)
+		sort.SliceStable(sorted, func(i, j int) bool { return lowestFlag(sorted[i].Key) < lowestFlag(sorted[j].Key) })
+	} else {
+		sort.SliceStable(sorted, func(i, j int) bool { return lessValue(typ, sorted[i].Key, sorted[j].Key) })
+	}
 	parts := make([]string, len(sorted))
 	for i, e := range sorted {
 		parts[i] = FormatElement(typ, e)
@@ -1433,6 +1479,9 @@ func FormatElement(typ *Type, e Element) string {
 		return FormatElement(typ, k) + " : " + e.Verdict.String()
 	}
 	if e.KeyEnd == nil || bytes.Equal(e.Key, e.KeyEnd) {
+		if typ.ID == TypeTCPFlag {
+			return flagList(typ, e.Key) // "syn | ack", as nft prints an element of several flags
+		}
 		return typ.Format(e.Key)
 	}
 	if typ.ID == TypeIPAddr || typ.ID == TypeIP6Addr {
@@ -1487,3 +1536,52 @@ func lessValue(typ *Type, a, b []byte) bool {
 
 // LessValue reports whether a sorts before b as nft prints set elements.
 func LessValue(typ *Type, a, b []byte) bool { return lessValue(typ, a, b) }
+
+// flagList prints flags as nft prints them in a set or a mask: "syn |
+// ack".
+func flagList(typ *Type, b []byte) string {
+	return strings.ReplaceAll(typ.Format(b), ",", " | ")
+}
+
+// lowestFlag is the lowest bit set of a one-byte flag value (256 for
+// none).
+func lowestFlag(b []byte) int {
+	if len(b) != 1 || b[0] == 0 {
+		return 256
+	}
+	return int(b[0] & -b[0])
+}
+
+// wholeSeconds reports whether the times a "meta time" load at s.i is
+// compared with (8-byte nanoseconds, in network order after a
+// byteorder) are whole seconds, as nft prints them.
+func (s *pstate) wholeSeconds() bool {
+	be := false
+	for k := 1; k <= 3; k++ {
+		var vals [][]byte
+		switch x := s.at(k).(type) {
+		case *expr.Byteorder:
+			be = true
+			continue
+		case *expr.Cmp:
+			vals = [][]byte{x.Data}
+		case *expr.Range:
+			vals = [][]byte{x.From, x.To}
+		default:
+			return true
+		}
+		for _, v := range vals {
+			if len(v) != 8 {
+				continue
+			}
+			n := binary.LittleEndian.Uint64(v)
+			if be {
+				n = binary.BigEndian.Uint64(v)
+			}
+			if n%1_000_000_000 != 0 || n > math.MaxInt64 {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -253,3 +253,60 @@ func TestPrintRefusesExthdr(t *testing.T) {
 		t.Errorf("exthdr frag in ip printed as %q (%v), want ErrNotPrintable", got, err)
 	}
 }
+
+// Sockets, transparent proxies and OS fingerprints nft has no words for
+// are refused: a socket key or level nlsh does not name (cgroupv2 names
+// its cgroup by path), a tproxy with no transport match before it, of
+// the other family, or with registers not as nft fills them, an osf TTL
+// check or flag nft does not know.
+func TestPrintRefusesSocketTproxyOsf(t *testing.T) {
+	p := NewPrinter(loResolver{})
+	cmp1 := &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{1}}
+	linux := &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: append([]byte("Linux"), make([]byte, 11)...)}
+	tcp := []expr.Expr{
+		&expr.Meta{Key: expr.MetaL4proto, DestRegister: expr.Reg1},
+		&expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{6}},
+	}
+	addr := &expr.Immediate{DestRegister: expr.Reg1, Data: []byte{127, 0, 0, 1}}
+	port := func(reg uint32) *expr.Immediate { return &expr.Immediate{DestRegister: reg, Data: []byte{0x1f, 0x90}} }
+	// what nft prints
+	for _, tc := range []struct {
+		family string
+		xs     []expr.Expr
+		want   string
+	}{
+		{"inet", []expr.Expr{&expr.Socket{Key: expr.SocketTransparent, DestRegister: expr.Reg1}, cmp1}, "socket transparent 1"},
+		{"ip", []expr.Expr{&expr.Osf{DestRegister: expr.Reg1, TTL: expr.OsfTTLLoose, Flags: expr.OsfVersion}, linux}, `osf ttl loose version "Linux"`},
+		{"inet", slices.Concat(tcp, []expr.Expr{addr, port(2), &expr.Tproxy{Family: 2, AddrRegister: 1, PortRegister: 2}}), "meta l4proto tcp tproxy ip to 127.0.0.1:8080"},
+		{"ip", slices.Concat(tcp, []expr.Expr{port(1), &expr.Tproxy{Family: 2, PortRegister: 1}}), "meta l4proto tcp tproxy to :8080"},
+	} {
+		if got, err := p.Print(tc.family, tc.xs, "", nil); err != nil || got != tc.want {
+			t.Errorf("%s: printed %q (%v), want %q", tc.want, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		family string
+		xs     []expr.Expr
+	}{
+		{"inet", []expr.Expr{&expr.Socket{Key: expr.SocketCgroupv2, DestRegister: expr.Reg1, Level: 1}, cmp1}},
+		{"inet", []expr.Expr{&expr.Socket{Key: expr.SocketMark, DestRegister: expr.Reg1, Level: 1}, cmp1}},
+		{"inet", []expr.Expr{&expr.Socket{Key: 9, DestRegister: expr.Reg1}, cmp1}},
+		{"ip", []expr.Expr{&expr.Osf{DestRegister: expr.Reg1, TTL: 3}, linux}},
+		{"ip", []expr.Expr{&expr.Osf{DestRegister: expr.Reg1, Flags: 2}, linux}},
+		// no tcp or udp match first
+		{"inet", []expr.Expr{addr, port(2), &expr.Tproxy{Family: 2, AddrRegister: 1, PortRegister: 2}}},
+		// an IPv6 proxy in an ip table; an address with no family
+		{"ip", slices.Concat(tcp, []expr.Expr{port(1), &expr.Tproxy{Family: 10, PortRegister: 1}})},
+		{"inet", slices.Concat(tcp, []expr.Expr{addr, &expr.Tproxy{AddrRegister: 1}})},
+		// the port in register 1 after an address, or from no immediate
+		{"inet", slices.Concat(tcp, []expr.Expr{addr, port(1), &expr.Tproxy{Family: 2, AddrRegister: 1, PortRegister: 1}})},
+		{"inet", slices.Concat(tcp, []expr.Expr{&expr.Tproxy{PortRegister: 1}})},
+		{"bridge", slices.Concat(tcp, []expr.Expr{port(1), &expr.Tproxy{PortRegister: 1}})},
+		// a time with a fraction of a second, which nft prints without it
+		{"inet", []expr.Expr{&expr.Meta{Key: expr.MetaTimeNs, DestRegister: expr.Reg1}, &expr.Cmp{SourceRegister: expr.Reg1, Op: expr.CmpEq, Data: []byte{1, 0, 0, 0, 0, 0, 0, 0}}}},
+	} {
+		if got, err := p.Print(tc.family, tc.xs, "", nil); !errors.Is(err, ErrNotPrintable) {
+			t.Errorf("%+v printed as %q (%v), want ErrNotPrintable", tc.xs, got, err)
+		}
+	}
+}

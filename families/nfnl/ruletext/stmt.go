@@ -328,6 +328,8 @@ func (s *pstate) dupFwd() (bool, error) {
 			w, ok = s.dupText(x, n)
 		case *expr.Fwd:
 			w, ok = s.fwdText(x, n)
+		case *expr.Tproxy:
+			w, ok = s.tproxyText(x, n)
 		default:
 			continue
 		}

@@ -4,12 +4,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"os"
 	"os/user"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ByteOrder is how a datatype's value sits in a register.
@@ -63,6 +65,12 @@ const (
 	TypeCtDir        = 27
 	TypeIfName       = 41
 	TypeDCCPPktType  = 16
+	TypeRealm        = 22
+	TypeTCPFlag      = 15
+	TypeDevGroup     = 35
+	TypeTimeDate     = 43
+	TypeTimeHour     = 44
+	TypeTimeDay      = 45
 	concatTypeBits   = 6
 	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
 )
@@ -136,6 +144,18 @@ func NewTypes() *Types {
 		{ID: TypeCtStatus, Name: "ct_status", Len: 4, Order: HostEndian, Bits: true, Symbols: map[uint64]string{
 			1: "expected", 2: "seen-reply", 4: "assured", 8: "confirmed", 16: "snat", 32: "dnat", 512: "dying"}},
 	}
+	list = append(list,
+		// printed as numbers: nft names realms from /etc/iproute2/rt_realms
+		&Type{ID: TypeRealm, Name: "realm", Len: 4, Order: HostEndian},
+		&Type{ID: TypeDevGroup, Name: "devgroup", Len: 4, Order: HostEndian, Symbols: readDevGroups("/etc/iproute2/group")},
+		&Type{ID: TypeTimeDay, Name: "day", Len: 1, Order: HostEndian, Symbols: map[uint64]string{
+			0: "Sunday", 1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday"}},
+		&Type{ID: TypeTimeHour, Name: "hour", Len: 4, Order: HostEndian},
+		// nanoseconds since the epoch, read and printed in local time
+		&Type{ID: TypeTimeDate, Name: "time", Len: 8, Order: HostEndian},
+		// nft's string of an operating system's name ("osf name")
+		&Type{ID: TypeString, Name: "osf_name", Len: 16, Order: HostEndian},
+	)
 	t := &Types{byName: map[string]*Type{}, byID: map[uint32]*Type{}}
 	for _, x := range list {
 		t.byName[x.Name] = x
@@ -284,9 +304,12 @@ func (x *Type) Parse(s string) ([]byte, error) {
 			return nil, fmt.Errorf("bad %s %q", x.Name, s)
 		}
 		return a.AsSlice(), nil
-	case TypeIfName:
+	case TypeIfName, TypeString:
 		s = strings.Trim(s, `"`)
-		if len(s) >= 16 {
+		if len(s) >= x.Len {
+			if x.ID == TypeString {
+				return nil, fmt.Errorf("%s %q too long", x.Name, s)
+			}
 			return nil, fmt.Errorf("interface name %q too long", s)
 		}
 		if strings.IndexByte(s, 0) >= 0 { // the kernel's names end at the first NUL
@@ -319,6 +342,16 @@ func (x *Type) Parse(s string) ([]byte, error) {
 			return nil, fmt.Errorf("bad classid %q (want major:minor in hex)", s)
 		}
 		return x.put(a<<16 | b), nil
+	case TypeTimeHour:
+		return x.parseHour(s)
+	case TypeTimeDate:
+		return x.parseDate(s)
+	case TypeDevGroup, TypeTimeDay:
+		// names are quoted, as nft prints them ("default", "Monday")
+		s = unquote(s)
+		if s == "" || strings.ContainsAny(s, `"`) {
+			return nil, fmt.Errorf("bad %s value %q", x.Name, s)
+		}
 	}
 	if x.Bits {
 		var v uint64
@@ -444,6 +477,8 @@ func (x *Type) put(v uint64) []byte {
 		binary.LittleEndian.PutUint16(b, uint16(v))
 	case x.Len == 4:
 		binary.LittleEndian.PutUint32(b, uint32(v))
+	case x.Len == 8:
+		binary.LittleEndian.PutUint64(b, v)
 	}
 	return b
 }
@@ -482,12 +517,22 @@ func (x *Type) Format(b []byte) string {
 		if a, ok := netip.AddrFromSlice(b); ok {
 			return a.String()
 		}
-	case TypeIfName:
+	case TypeIfName, TypeString:
 		return quote(strings.TrimRight(string(b), "\x00"))
 	case TypeEtherAddr:
 		return net.HardwareAddr(b).String()
 	case TypeMark:
 		return fmt.Sprintf("0x%08x", x.Uint(b))
+	case TypeTimeHour:
+		return x.formatHour(b)
+	case TypeTimeDate:
+		if len(b) == 8 {
+			return formatDate(binary.LittleEndian.Uint64(b))
+		}
+	case TypeDevGroup, TypeTimeDay:
+		if n, ok := x.Symbols[x.Uint(b)]; ok && len(b) == x.Len {
+			return quote(n)
+		}
 	case TypeClassID:
 		switch v := x.Uint(b); v {
 		case 0xffffffff:
@@ -520,4 +565,107 @@ func (x *Type) Format(b []byte) string {
 		return n
 	}
 	return strconv.FormatUint(v, 10)
+}
+
+// readDevGroups reads the device group names of file (the format of
+// /etc/iproute2/group: "number name", "#" comments), which nft reads and
+// prints; without the file only 0 is named, "default", as iproute2
+// names it.
+func readDevGroups(file string) map[uint64]string {
+	groups := map[uint64]string{}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		groups[0] = "default"
+		return groups
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.ContainsAny(f[1], `",{}`) {
+			continue
+		}
+		n, err := strconv.ParseUint(f[0], 0, 32)
+		if err != nil {
+			continue
+		}
+		if _, seen := groups[n]; !seen {
+			groups[n] = f[1]
+		}
+	}
+	return groups
+}
+
+// hourOffset is the local time zone's offset from UTC now, in seconds:
+// nft reads and prints "meta hour" in local time and the kernel compares
+// it in UTC.
+func hourOffset() int64 {
+	_, off := time.Now().Zone()
+	return int64(off)
+}
+
+// parseHour reads "HH:MM" or "HH:MM:SS" (quoted, as nft prints it) as
+// the seconds since midnight UTC.
+func (x *Type) parseHour(s string) ([]byte, error) {
+	s = unquote(s)
+	p := strings.Split(s, ":")
+	if len(p) < 2 || len(p) > 3 {
+		return nil, fmt.Errorf("bad hour %q (want \"HH:MM\" or \"HH:MM:SS\")", s)
+	}
+	var v [3]int64
+	for i, f := range p {
+		n, err := strconv.ParseUint(f, 10, 8)
+		if err != nil || len(f) > 2 || (i == 0 && n > 23) || (i > 0 && n > 59) {
+			return nil, fmt.Errorf("bad hour %q (want \"HH:MM\" or \"HH:MM:SS\")", s)
+		}
+		v[i] = int64(n)
+	}
+	secs := v[0]*3600 + v[1]*60 + v[2] - hourOffset()
+	secs = ((secs % 86400) + 86400) % 86400
+	return x.put(uint64(secs)), nil
+}
+
+// formatHour prints seconds since midnight UTC as nft prints an hour:
+// "HH:MM", with ":SS" when there are seconds.
+func (x *Type) formatHour(b []byte) string {
+	v := int64(x.Uint(b))
+	if len(b) != x.Len || v >= 86400 {
+		return strconv.FormatInt(v, 10)
+	}
+	v = ((v+hourOffset())%86400 + 86400) % 86400
+	if v%60 != 0 {
+		return fmt.Sprintf("\"%02d:%02d:%02d\"", v/3600, v/60%60, v%60)
+	}
+	return fmt.Sprintf("\"%02d:%02d\"", v/3600, v/60%60)
+}
+
+// parseDate reads a date (quoted, as nft prints it) or a number of
+// seconds since the epoch as nanoseconds since the epoch.
+func (x *Type) parseDate(s string) ([]byte, error) {
+	if !strings.HasPrefix(s, `"`) {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || n > math.MaxInt64/1_000_000_000 {
+			return nil, fmt.Errorf("bad time %q (want \"YYYY-MM-DD HH:MM:SS\" or seconds)", s)
+		}
+		return x.put(n * 1e9), nil
+	}
+	s = unquote(s)
+	// the dates nft reads, in local time: "2026-01-01 10:00:00",
+	// "2026-01-01 10:00", "2026-01-01"
+	for _, l := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil && t.Unix() >= 0 && t.Year() < 2262 {
+			return x.put(uint64(t.UnixNano())), nil
+		}
+	}
+	return nil, fmt.Errorf("bad time %q (want \"YYYY-MM-DD HH:MM:SS\" or seconds)", s)
+}
+
+// formatDate prints nanoseconds since the epoch as nft prints them: the
+// local date and time, quoted; a time with a fraction of a second, which
+// nft would print without it, as a quoted number of nanoseconds that no
+// rule reads (the printer refuses it).
+func formatDate(ns uint64) string {
+	if ns%1e9 != 0 || ns > math.MaxInt64 {
+		return strconv.Quote(strconv.FormatUint(ns, 10) + "ns")
+	}
+	return quote(time.Unix(int64(ns/1e9), 0).In(time.Local).Format("2006-01-02 15:04:05"))
 }
