@@ -65,22 +65,38 @@ func TestCorpusOffline(t *testing.T) {
 // (helpers_linux_test.go makes them), which a NAT statement needs to know
 // (whether they map to ports too); of other sets it cannot tell.
 func corpusMaps(t testing.TB) Sets {
+	key := keyTypeOf(t)
+	return knownSets(map[string]*SetInfo{
+		"service-ips": {Key: key("ipv4_addr . inet_proto . inet_service"), Verdict: true},
+		"snat4":       {Key: key("ipv4_addr"), Data: key("ipv4_addr")},
+		"snat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
+		"dnat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
+		"dnatp":       {Key: key("inet_service"), Data: key("ipv4_addr . inet_service")},
+	}, false)
+}
+
+// keyTypeOf returns a reader of key types ("ipv4_addr . inet_service")
+// that fails t on a bad one.
+func keyTypeOf(t testing.TB) func(string) KeyType {
 	types := NewTypes()
-	key := func(s string) KeyType {
+	return func(s string) KeyType {
 		k, err := types.ParseKeyType(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k
 	}
-	known := map[string]*SetInfo{
-		"service-ips": {Key: key("ipv4_addr . inet_proto . inet_service"), Verdict: true},
-		"snat4":       {Key: key("ipv4_addr"), Data: key("ipv4_addr")},
-		"snat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
-		"dnat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
-		"dnatp":       {Key: key("inet_service"), Data: key("ipv4_addr . inet_service")},
+}
+
+// knownSets tells the compiler of the sets of known; of another it
+// cannot tell, or (strict) the table has none.
+func knownSets(known map[string]*SetInfo, strict bool) Sets {
+	return func(name string) (*SetInfo, error) {
+		if s, ok := known[name]; ok || !strict {
+			return s, nil
+		}
+		return nil, fmt.Errorf("no set %q in the table", name)
 	}
-	return func(name string) (*SetInfo, error) { return known[name], nil }
 }
 
 // TestCompileStatementErrors: statements nft refuses, or would load as another
@@ -221,27 +237,14 @@ func TestCompileStatementErrors(t *testing.T) {
 // timeouts) and pairs (ipv4_addr . inet_service), and two maps: vm
 // (ipv4_addr : verdict) and dm (ipv4_addr : ipv4_addr).
 func testSets(t *testing.T) Sets {
-	types := NewTypes()
-	key := func(s string) KeyType {
-		k, err := types.ParseKeyType(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	known := map[string]*SetInfo{
+	key := keyTypeOf(t)
+	return knownSets(map[string]*SetInfo{
 		"a4":    {Key: key("ipv4_addr")},
 		"tmo":   {Key: key("ipv4_addr"), Timeout: true},
 		"pairs": {Key: key("ipv4_addr . inet_service")},
 		"vm":    {Key: key("ipv4_addr"), Verdict: true},
 		"dm":    {Key: key("ipv4_addr"), Data: key("ipv4_addr")},
-	}
-	return func(name string) (*SetInfo, error) {
-		if s, ok := known[name]; ok {
-			return s, nil
-		}
-		return nil, fmt.Errorf("no set %q in the table", name)
-	}
+	}, true)
 }
 
 // TestCompileErrors: bad input is refused with an error that says what
@@ -402,6 +405,18 @@ func TestCompileAsNft(t *testing.T) {
 		{"ip6", "meta l4proto udp tproxy to ::1", "meta l4proto udp tproxy to [::1]"},
 		{"inet", "jhash ip saddr mod 2 seed 10 offset 0 1", "jhash ip saddr mod 2 seed 0xa 1"},
 		{"inet", "ip saddr . tcp dport vmap { 10.0.0.2 . 80 : drop, 10.0.0.1 . 22 : accept }", "ip saddr . tcp dport vmap { 10.0.0.1 . 22 : accept, 10.0.0.2 . 80 : drop }"},
+		// statements nft spells otherwise
+		{"netdev", "fwd to lo", `fwd to "lo"`},
+		{"netdev", "dup to lo", `dup to "lo"`},
+		{"ip", "dup to 10.0.0.1 device lo", `dup to 10.0.0.1 device "lo"`},
+		{"netdev", `fwd ip6 to fe80:0::1 device lo`, `fwd ip6 to fe80::1 device "lo"`},
+		{"inet", "ip dscp set 8", "ip dscp set cs1"},
+		{"inet", "ct mark set ct mark and 0xffff", "ct mark set ct mark & 0x0000ffff"},
+		{"inet", "meta mark set meta mark or 16", "meta mark set meta mark | 0x00000010"},
+		{"inet", "meta mark set ct mark xor 0x1", "meta mark set ct mark ^ 0x00000001"},
+		{"ip", "ip ttl set 0", "ip ttl set 0"},
+		{"ip", "ip dscp set ef", "ip dscp set ef"},
+		{"ip6", "ip6 hoplimit set 64", "ip6 hoplimit set 64"},
 	} {
 		r, err := c.Compile(tc.family, tc.text)
 		if err != nil {

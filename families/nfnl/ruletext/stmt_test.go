@@ -73,34 +73,6 @@ func TestQueueFlowLikeNft(t *testing.T) {
 	}
 }
 
-// TestStatementsAsNft: spellings nft reads and lists otherwise compile to
-// what nft makes of them.
-func TestStatementsAsNft(t *testing.T) {
-	c, p := NewCompiler(loResolver{}), NewPrinter(loResolver{})
-	for _, tc := range []struct{ family, text, printed string }{
-		{"netdev", "fwd to lo", `fwd to "lo"`},
-		{"netdev", "dup to lo", `dup to "lo"`},
-		{"ip", "dup to 10.0.0.1 device lo", `dup to 10.0.0.1 device "lo"`},
-		{"netdev", `fwd ip6 to fe80:0::1 device lo`, `fwd ip6 to fe80::1 device "lo"`},
-		{"inet", "ip dscp set 8", "ip dscp set cs1"},
-		{"inet", "ct mark set ct mark and 0xffff", "ct mark set ct mark & 0x0000ffff"},
-		{"inet", "meta mark set meta mark or 16", "meta mark set meta mark | 0x00000010"},
-		{"inet", "meta mark set ct mark xor 0x1", "meta mark set ct mark ^ 0x00000001"},
-		{"ip", "ip ttl set 0", "ip ttl set 0"},
-		{"ip", "ip dscp set ef", "ip dscp set ef"},
-		{"ip6", "ip6 hoplimit set 64", "ip6 hoplimit set 64"},
-	} {
-		r, err := c.Compile(tc.family, tc.text)
-		if err != nil {
-			t.Errorf("%s %q: %v", tc.family, tc.text, err)
-			continue
-		}
-		if got, err := p.Print(tc.family, r.Exprs, r.Comment, anonSets(r)); err != nil || got != tc.printed {
-			t.Errorf("%s %q printed as %q (%v), want %q", tc.family, tc.text, got, err, tc.printed)
-		}
-	}
-}
-
 // TestPrintRefusesStatementsItCannotSay: queue, dup, fwd and header or
 // mark sets that nft would list as another rule, or that nft never makes,
 // stay expressions.
