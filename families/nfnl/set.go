@@ -74,6 +74,11 @@ type setCodec struct {
 	verdict bool
 }
 
+// info is what a rule's compiler is told of set s.
+func (sc *setCodec) info(s *Set) *ruletext.SetInfo {
+	return &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0 || s.Timeout != 0, Verdict: sc.verdict, Data: sc.data}
+}
+
 func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 	k, err := types.ParseKeyType(s.Type)
 	if err != nil {

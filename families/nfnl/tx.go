@@ -27,9 +27,16 @@ type Tx struct {
 	genID  uint32
 	pinned bool
 	err    error
-	// sets are the named sets this transaction made, which the rules
-	// after them are checked against (ruletext.Sets)
+	// sets are the named sets this transaction made (nil: deleted), which
+	// the rules after them are checked against (ruletext.Sets)
 	sets map[setKey]*ruletext.SetInfo
+	// kernel holds, per family, the named sets the kernel had when a rule
+	// first asked for one this transaction did not make (kernelSet);
+	// gone are tables this transaction deleted, flushed a flush of the
+	// ruleset: their sets are not the kernel's to tell
+	kernel  map[string]map[setKey]*ruletext.SetInfo
+	gone    map[[2]string]bool
+	flushed bool
 }
 
 type txOp struct {
@@ -144,6 +151,10 @@ func (tx *Tx) DelTable(t *Table) {
 			delete(tx.sets, k)
 		}
 	}
+	if tx.gone == nil {
+		tx.gone = map[[2]string]bool{}
+	}
+	tx.gone[[2]string{t.Family, t.Name}] = true
 	if m, ok := tx.msg(desc, t.Family, msgDelTable, 0, func(e *codec.Encoder) error { t.encode(e, false); return nil }); ok {
 		tx.add(desc, "", m)
 	}
@@ -156,7 +167,7 @@ func (tx *Tx) FlushRuleset() {
 	}
 	m, _ := message(msgType(msgDelTable), 0, 0, 0, nil)
 	tx.add("flush ruleset", "", m)
-	tx.sets = nil
+	tx.sets, tx.flushed = nil, true
 }
 
 // AddChain creates a chain (a base chain when c.Hook is set).
@@ -224,7 +235,7 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 	var sets []codec.Message
 	if r.Text != "" {
 		cr, err := tx.c.compiler.CompileWithSets(r.Family, r.Text, func(name string) (*ruletext.SetInfo, error) {
-			return tx.sets[setKey{r.Family, r.Table, name}], nil // nil: not made here, the kernel's to check
+			return tx.setInfo(setKey{r.Family, r.Table, name}), nil
 		})
 		if err != nil {
 			tx.fail(desc, err)
@@ -331,15 +342,57 @@ func (tx *Tx) AddSet(s *Set) {
 	if tx.sets == nil {
 		tx.sets = map[setKey]*ruletext.SetInfo{}
 	}
-	info := &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0, Verdict: sc.verdict}
-	info.Data = sc.data
-	tx.sets[setKey{s.Family, s.Table, s.Name}] = info
+	tx.sets[setKey{s.Family, s.Table, s.Name}] = sc.info(s)
+}
+
+// setInfo is what a rule's compiler is told of set k: the set this
+// transaction made, else the kernel's (nil when neither can tell: the
+// kernel checks the rule when the batch is sent).
+func (tx *Tx) setInfo(k setKey) *ruletext.SetInfo {
+	if info, ok := tx.sets[k]; ok {
+		return info // made here, or nil: deleted here
+	}
+	if tx.flushed || tx.gone[[2]string{k.family, k.table}] {
+		return nil
+	}
+	return tx.kernelSet(k)
+}
+
+// kernelSet is the kernel's set k, asked for once per family and
+// transaction; nil when the kernel has none or cannot be asked (the
+// kernel checks the rule when the batch is sent).
+func (tx *Tx) kernelSet(k setKey) *ruletext.SetInfo {
+	sets, ok := tx.kernel[k.family]
+	if !ok {
+		sets = map[setKey]*ruletext.SetInfo{}
+		err := tx.c.dump(context.Background(), msgGetSet, k.family, nil, func(m codec.Message) error {
+			s, err := decodeSet(m, tx.c.types)
+			if err != nil || s.Flags&SetAnonymous != 0 {
+				return nil // a set nlsh cannot read is the kernel's to check
+			}
+			if sc, err := newSetCodec(tx.c.types, s); err == nil {
+				sets[setKey{s.Family, s.Table, s.Name}] = sc.info(s)
+			}
+			return nil
+		})
+		if err != nil {
+			sets = nil
+		}
+		if tx.kernel == nil {
+			tx.kernel = map[string]map[setKey]*ruletext.SetInfo{}
+		}
+		tx.kernel[k.family] = sets
+	}
+	return sets[k]
 }
 
 // DelSet deletes a set.
 func (tx *Tx) DelSet(s *Set) {
 	desc := "delete set " + s.Family + " " + s.Table + " " + s.Name
-	delete(tx.sets, setKey{s.Family, s.Table, s.Name})
+	if tx.sets == nil {
+		tx.sets = map[setKey]*ruletext.SetInfo{}
+	}
+	tx.sets[setKey{s.Family, s.Table, s.Name}] = nil
 	if m, ok := tx.msg(desc, s.Family, msgDelSet, 0, func(e *codec.Encoder) error {
 		e.String(attrSetTable, s.Table)
 		e.String(attrSetName, s.Name)

@@ -83,7 +83,7 @@ func (s *state) natMap(n *expr.NAT, kind, fam string, ports bool) error {
 		case ports:
 			data = addrPort
 		case info == nil:
-			return fmt.Errorf("%s to ... map @%s: the map's type is not known here (whether it maps to ports too): make it in the same transaction, or say %s %s addr . port to ... if it does", kind, lk.Set, kind, fam)
+			return fmt.Errorf("%s to ... map @%s: the map's type is not known here (whether it maps to ports too): neither this transaction nor the kernel has the map; say %s %s addr . port to ... if it does", kind, lk.Set, kind, fam)
 		default:
 			data = info.Data
 			if data.String() != addr.Name && data.String() != addrPort.String() {
