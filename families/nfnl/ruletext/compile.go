@@ -1867,10 +1867,11 @@ func (s *state) quota() error {
 		s.l.accept("until")
 	}
 	n := s.l.next()
-	unit := s.l.next()
-	if unit == "" {
+	unit := s.l.peek()
+	if unit == "" || unit == "}" {
 		return fmt.Errorf("quota %s: no unit (bytes, kbytes, mbytes)", n)
 	}
+	s.l.next()
 	var err error
 	if q.Bytes, err = parseBytes(n, unit); err != nil {
 		return fmt.Errorf("quota: %w", err)

@@ -148,13 +148,15 @@ func (s *state) dynset(op string) error {
 			s.emit(&expr.Counter{})
 		case "limit":
 			err = s.limit()
+		case "quota":
+			err = s.quota()
 		case "ct":
 			if s.l.next() != "count" {
 				return fmt.Errorf("%s @%s: ct: only ct count in a set statement", op, name)
 			}
 			err = s.ctMatch("count")
 		default:
-			return fmt.Errorf("%s @%s: %q in a set statement: want timeout, counter, limit rate or ct count", op, name, t)
+			return fmt.Errorf("%s @%s: %q in a set statement: want timeout, counter, limit rate, quota or ct count", op, name, t)
 		}
 		if err != nil {
 			return fmt.Errorf("%s @%s: %w", op, name, err)
@@ -311,12 +313,12 @@ func (s *pstate) dynset() (bool, error) {
 
 // elementStmt prints a statement a dynset evaluates per element as nft
 // does there: a counter without its numbers (they are the template's),
-// a limit or a ct count as in a rule.
+// a limit, a quota or a ct count as in a rule.
 func (s *pstate) elementStmt(x expr.Expr) (string, bool) {
 	switch x.(type) {
 	case *expr.Counter:
 		return "counter", true
-	case *expr.Limit, *expr.Connlimit:
+	case *expr.Limit, *expr.Connlimit, *expr.Quota:
 		sub := &pstate{p: s.p, family: s.family, xs: []expr.Expr{x}, imm: map[uint32][]byte{}}
 		if err := sub.one(); err != nil || sub.i != 1 || len(sub.out) != 1 {
 			return "", false
