@@ -1031,7 +1031,10 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		}
 		if typ.ID == TypeTCPFlag {
 			// an element of several flags: "syn | ack", as nft prints it
-			for l.peek() == "|" || strings.HasPrefix(l.peek(), "|") || strings.HasSuffix(v, "|") {
+			for strings.HasPrefix(l.peek(), "|") || strings.HasSuffix(v, "|") {
+				if l.peek() == "" {
+					return nil, fmt.Errorf("unterminated set")
+				}
 				v += l.next()
 			}
 			v = strings.ReplaceAll(v, "|", ",")

@@ -223,6 +223,8 @@ func TestCompileStatementErrors(t *testing.T) {
 		{"inet", "flow ft", `want "add @flowtable"`},
 		{"ip", "dnat to ip saddr map @m", "the map's type is not known here (whether it maps to ports too)"},
 		{"ip", "dnat to ip saddr map { 10.0.0.1 : [2001:db8::1] }", "bad ipv4_addr"},
+		{"ip", "dnat to ip saddr map { 10.0.0.1 : 10.0.0.2 } random persistent", "separated by commas"},
+		{"ip", "dnat to ip saddr map { 10.0.0.1 : 10.0.0.2 } sticky", `unknown statement "sticky"`},
 		{"ip", "dnat ip6 to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "not an address of an ip table"},
 		{"netdev", "dnat ip to ip saddr map { 10.0.0.1 : 10.0.0.2 }", "only in ip, ip6 and inet tables"},
 	} {
@@ -273,6 +275,7 @@ func TestCompileErrors(t *testing.T) {
 		{"update @tmo { ip saddr timeout 30 }", `bad duration "30"`},
 		{"update @tmo { ip saddr timeout 1s1h }", `unit "h"`},
 		{"update @tmo { ip saddr timeout 99999999999999999d }", "too long"},
+		{"tcp flags { syn | ", "unterminated set"}, // it looped for ever (FuzzCompile)
 		{"icmp code bogus", `bad icmp_code value "bogus"`},
 		{"icmpv6 code { no-route, nowhere }", `bad icmpv6_code value "nowhere"`},
 		{"icmp type destination-unreachable icmp id 5", "icmp id is a field of icmp type echo-reply, echo-request only, and the rule matches icmp type destination-unreachable"},

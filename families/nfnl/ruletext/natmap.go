@@ -111,6 +111,11 @@ func (s *state) natMap(n *expr.NAT, kind, fam string, ports bool) error {
 	if len(data) == 2 && s.l4 == 0 {
 		return fmt.Errorf("%s to ... map: a map to ports needs a transport protocol match first (meta l4proto tcp, tcp dport ...), as nft wants", kind)
 	}
+	flags, err := s.natFlags(kind)
+	if err != nil {
+		return err
+	}
+	n.Flags |= flags
 	s.emit(lk)
 	n.RegAddrMin = expr.Reg1
 	if len(data) == 2 {
@@ -190,7 +195,11 @@ func (s *pstate) natMap(keyText string, key KeyType, k int) bool {
 	n, ok2 := s.at(k + 1).(*expr.NAT)
 	if !ok1 || !ok2 || !lk.IsMap || lk.DestRegister == expr.RegVerdict || lk.Flags != 0 ||
 		n.RegAddrMin != lk.DestRegister || (n.RegAddrMax != 0 && n.RegAddrMax != n.RegAddrMin) ||
-		(n.Family != 2 && n.Family != 10) || n.Flags&^natPlainFlags != 0 {
+		(n.Family != 2 && n.Family != 10) {
+		return false
+	}
+	flags, ok := natFlagText(n.Flags) // false: a flag nft has no word for
+	if !ok {
 		return false
 	}
 	w := "snat"
@@ -243,7 +252,7 @@ func (s *pstate) natMap(keyText string, key KeyType, k int) bool {
 			return false
 		}
 	}
-	s.out = append(s.out, w+" to "+keyText+" map "+v)
+	s.out = append(s.out, w+" to "+keyText+" map "+v+flags)
 	return true
 }
 

@@ -188,7 +188,7 @@ func TestPrintRefusesWhatItCannotSay(t *testing.T) {
 		"jhash of more than loaded":    {saddr2, &expr.Hash{SourceRegister: expr.Reg2, Len: 8, DestRegister: expr.Reg1, Modulus: 2}, one},
 		"jhash of another register":    {saddr2, &expr.Hash{SourceRegister: expr.Reg3, Len: 4, DestRegister: expr.Reg1, Modulus: 2}, one},
 		"map into a register, no nat":  {ng, &expr.Lookup{Set: "m", SourceRegister: expr.Reg1, DestRegister: expr.Reg1, IsMap: true}},
-		"nat map with a flag":          {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, Flags: expr.NATRangeProtoRandom}},
+		"nat map with a netmap flag":   {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, Flags: expr.NATRangeNetmap}},
 		"nat map to a range":           {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, RegAddrMax: expr.Reg2}},
 		"nat map, port elsewhere":      {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg1, RegProtoMin: expr.Reg3}},
 		"nat map from another reg":     {ng, natLookup, &expr.NAT{Type: expr.NATDnat, Family: 2, RegAddrMin: expr.Reg2}},
