@@ -31,11 +31,7 @@ func BenchmarkRouteEachLuaSide(b *testing.B) {
 	const n = 100000
 	dec, msgs := preparedRouteDump(b, n)
 	b.Run("records", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			L := lua.NewState()
-			ctx, cancel := context.WithCancel(context.Background())
-			L.SetContext(ctx) // as the runtime runs scripts
+		benchEachLoop(b, n, func(L *lua.LState) *lua.LFunction {
 			recs := bindings.NewLazyRecordMaker(L, routeSpec, func(r *rtnl.Route, m []byte) (bool, error) { return dec.Decode(r, m) })
 			recs.Fast(nil, map[string]func(dst, b []byte) ([]byte, bool){"dst": rtnl.AppendRouteDst})
 			recs.ReadAhead("dst", func(dst, m []byte) ([]byte, bool, bool) { return dec.CheckDst(dst, m) })
@@ -47,7 +43,7 @@ func BenchmarkRouteEachLuaSide(b *testing.B) {
 				}
 			}
 			next := 0
-			iter := L.NewFunction(func(L *lua.LState) int {
+			return L.NewFunction(func(L *lua.LState) int {
 				if next == len(batch) {
 					return 0
 				}
@@ -59,25 +55,15 @@ func BenchmarkRouteEachLuaSide(b *testing.B) {
 				L.Push(t)
 				return 1
 			})
-			b.StartTimer()
-			runEachLoop(b, L, iter, n)
-			b.StopTimer()
-			cancel()
-			L.Close()
-			b.StartTimer()
-		}
+		})
 	})
 	b.Run("bare-gopher-lua", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			L := lua.NewState()
-			ctx, cancel := context.WithCancel(context.Background())
-			L.SetContext(ctx)
+		benchEachLoop(b, n, func(L *lua.LState) *lua.LFunction {
 			mt := L.CreateTable(0, 1)
 			dst := lua.LString("10.0.0.0/32")
 			mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int { L.Push(dst); return 1 }))
 			left := n
-			iter := L.NewFunction(func(L *lua.LState) int {
+			return L.NewFunction(func(L *lua.LState) int {
 				if left == 0 {
 					return 0
 				}
@@ -88,14 +74,28 @@ func BenchmarkRouteEachLuaSide(b *testing.B) {
 				L.Push(t)
 				return 1
 			})
-			b.StartTimer()
-			runEachLoop(b, L, iter, n)
-			b.StopTimer()
-			cancel()
-			L.Close()
-			b.StartTimer()
-		}
+		})
 	})
+}
+
+// benchEachLoop times eachLoop over the iterator iterFor makes, in a
+// fresh state per iteration run as the runtime runs scripts (under a
+// context that can be cancelled); making the state and the iterator is
+// not timed.
+func benchEachLoop(b *testing.B, n int, iterFor func(L *lua.LState) *lua.LFunction) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		L := lua.NewState()
+		ctx, cancel := context.WithCancel(context.Background())
+		L.SetContext(ctx)
+		iter := iterFor(L)
+		b.StartTimer()
+		runEachLoop(b, L, iter, n)
+		b.StopTimer()
+		cancel()
+		L.Close()
+		b.StartTimer()
+	}
 }
 
 // runEachLoop runs eachLoop over iter and checks it counted want.
