@@ -92,9 +92,9 @@ func New(conn *socket.Conn, o *Options) *Client {
 	if r == nil {
 		r = nsResolver{target: c.cfg.NetNS}
 	}
-	c.types = ruletext.NewTypes()
-	c.compiler = ruletext.NewCompiler(r)
-	c.printer = ruletext.NewPrinter(r)
+	c.types = ruletext.NewTypes() // one table (and one read of /etc/protocols) for all three
+	c.compiler = ruletext.NewCompilerWith(c.types, r)
+	c.printer = ruletext.NewPrinterWith(c.types, r)
 	return c
 }
 

@@ -17,59 +17,12 @@ import (
 // table), the one for the other address counts none.
 func TestNetdevRuleMatchesTraffic(t *testing.T) {
 	ns, c := setup(t, nil)
-	tx := c.Begin()
-	tx.AddTable(&nfnl.Table{Family: "netdev", Name: "t"})
-	tx.AddChain(&nfnl.Chain{Family: "netdev", Table: "t", Name: "in", Type: "filter", Hook: "ingress", Dev: "lo", Priority: "filter", Policy: "accept"})
-	tx.AddRule(&nfnl.Rule{Family: "netdev", Table: "t", Chain: "in", Text: "ip daddr 127.0.0.1 udp dport 9999 counter packets 0 bytes 0"})
-	tx.AddRule(&nfnl.Rule{Family: "netdev", Table: "t", Chain: "in", Text: "ip daddr 127.0.0.2 udp dport 9999 counter packets 0 bytes 0"})
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
+	loadCounting(t, c, &nfnl.Chain{Family: "netdev", Table: "t", Name: "in", Type: "filter", Hook: "ingress", Dev: "lo", Priority: "filter", Policy: "accept"},
+		"ip daddr 127.0.0.1 udp dport 9999 counter packets 0 bytes 0",
+		"ip daddr 127.0.0.2 udp dport 9999 counter packets 0 bytes 0")
 	const sent = 3
-	ns.Do(func() error {
-		l, err := net.ListenPacket("udp4", "127.0.0.1:9999") // so that no port unreachable comes back
-		if err != nil {
-			return err
-		}
-		defer l.Close()
-		conn, err := net.Dial("udp4", "127.0.0.1:9999")
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		for range sent {
-			if _, err := conn.Write([]byte("nlsh")); err != nil {
-				return err
-			}
-		}
-		// received: past the ingress hook
-		l.SetReadDeadline(time.Now().Add(5 * time.Second))
-		buf := make([]byte, 16)
-		for range sent {
-			if _, _, err := l.ReadFrom(buf); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	rules, err := c.Rules(ctx(t), nfnl.Filter{Family: "netdev", Table: "t"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rules) != 2 {
-		t.Fatalf("listed %d rules", len(rules))
-	}
-	for i, want := range []uint64{sent, 0} {
-		var got uint64 = 1 << 63
-		for _, x := range rules[i].Exprs {
-			if cn, ok := x.(*expr.Counter); ok {
-				got = cn.Packets
-			}
-		}
-		if got != want {
-			t.Errorf("rule %q counted %d packets, want %d", rules[i].Text, got, want)
-		}
-	}
+	sendDatagrams(t, ns, ns, "127.0.0.1:9999", sent) // received: past the ingress hook
+	wantCounted(t, c, nfnl.Filter{Family: "netdev", Table: "t"}, sent, 0)
 }
 
 // TestBridgeRuleMatchesTraffic sends datagrams from one namespace to
@@ -92,57 +45,80 @@ func TestBridgeRuleMatchesTraffic(t *testing.T) {
 	a.IP("link", "set", "eth0", "up")
 	b.IP("addr", "add", "10.9.0.2/24", "dev", "eth0")
 	b.IP("link", "set", "eth0", "up")
+	loadCounting(t, c, &nfnl.Chain{Family: "bridge", Table: "t", Name: "fw", Type: "filter", Hook: "forward", Priority: "filter", Policy: "accept"},
+		"ip saddr 10.9.0.1 udp dport 9999 counter packets 0 bytes 0",
+		"ip saddr 10.9.0.3 udp dport 9999 counter packets 0 bytes 0")
+	const sent = 3
+	sendDatagrams(t, a, b, "10.9.0.2:9999", sent) // received: forwarded by the bridge, past its forward hook
+	wantCounted(t, c, nfnl.Filter{Family: "bridge", Table: "t"}, sent, 0)
+}
 
+// loadCounting makes chain ch, in a table of its own, with rules (text),
+// in one transaction.
+func loadCounting(t *testing.T, c *nfnl.Client, ch *nfnl.Chain, rules ...string) {
+	t.Helper()
 	tx := c.Begin()
-	tx.AddTable(&nfnl.Table{Family: "bridge", Name: "t"})
-	tx.AddChain(&nfnl.Chain{Family: "bridge", Table: "t", Name: "fw", Type: "filter", Hook: "forward", Priority: "filter", Policy: "accept"})
-	tx.AddRule(&nfnl.Rule{Family: "bridge", Table: "t", Chain: "fw", Text: "ip saddr 10.9.0.1 udp dport 9999 counter packets 0 bytes 0"})
-	tx.AddRule(&nfnl.Rule{Family: "bridge", Table: "t", Chain: "fw", Text: "ip saddr 10.9.0.3 udp dport 9999 counter packets 0 bytes 0"})
+	tx.AddTable(&nfnl.Table{Family: ch.Family, Name: ch.Table})
+	tx.AddChain(ch)
+	for _, r := range rules {
+		tx.AddRule(&nfnl.Rule{Family: ch.Family, Table: ch.Table, Chain: ch.Name, Text: r})
+	}
 	if err := tx.Commit(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sendDatagrams sends n UDP datagrams from namespace from to addr, where
+// namespace to listens (so that no port unreachable comes back), and
+// waits until all n have arrived.
+func sendDatagrams(t *testing.T, from, to *testutil.NS, addr string, n int) {
+	t.Helper()
 	var l net.PacketConn
-	b.Do(func() error {
+	to.Do(func() error {
 		var err error
-		l, err = net.ListenPacket("udp4", "10.9.0.2:9999")
+		l, err = net.ListenPacket("udp4", addr)
 		return err
 	})
 	defer l.Close()
-	const sent = 3
-	a.Do(func() error {
-		conn, err := net.Dial("udp4", "10.9.0.2:9999")
+	from.Do(func() error {
+		conn, err := net.Dial("udp4", addr)
 		if err != nil {
 			return err
 		}
 		defer conn.Close()
-		for range sent {
+		for range n {
 			if _, err := conn.Write([]byte("nlsh")); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	// received: forwarded by the bridge, past its forward hook
 	l.SetReadDeadline(time.Now().Add(5 * time.Second))
 	buf := make([]byte, 16)
-	for range sent {
+	for range n {
 		if _, _, err := l.ReadFrom(buf); err != nil {
-			t.Fatalf("across the bridge: %v", err)
+			t.Fatalf("datagrams to %s: %v", addr, err)
 		}
 	}
-	rules, err := c.Rules(ctx(t), nfnl.Filter{Family: "bridge", Table: "t"})
-	if err != nil || len(rules) != 2 {
-		t.Fatalf("listed %d rules (%v)", len(rules), err)
+}
+
+// wantCounted checks that the rules f lists counted want packets, in
+// order.
+func wantCounted(t *testing.T, c *nfnl.Client, f nfnl.Filter, want ...uint64) {
+	t.Helper()
+	rules, err := c.Rules(ctx(t), f)
+	if err != nil || len(rules) != len(want) {
+		t.Fatalf("listed %d rules (%v), want %d", len(rules), err, len(want))
 	}
-	for i, want := range []uint64{sent, 0} {
+	for i, w := range want {
 		var got uint64 = 1 << 63
 		for _, x := range rules[i].Exprs {
 			if cn, ok := x.(*expr.Counter); ok {
 				got = cn.Packets
 			}
 		}
-		if got != want {
-			t.Errorf("rule %q counted %d packets, want %d", rules[i].Text, got, want)
+		if got != w {
+			t.Errorf("rule %q counted %d packets, want %d", rules[i].Text, got, w)
 		}
 	}
 }

@@ -66,8 +66,12 @@ type Compiler struct {
 
 // NewCompiler returns a compiler; r resolves iif/oif names (nil: those
 // matches are refused).
-func NewCompiler(r Resolver) *Compiler {
-	return &Compiler{types: NewTypes(), headers: headers(), xheaders: xheaders(), meta: metaKeys(), ct: ctKeys(), resolver: r}
+func NewCompiler(r Resolver) *Compiler { return NewCompilerWith(NewTypes(), r) }
+
+// NewCompilerWith is NewCompiler over the datatype table types, which a
+// caller shares with its printer (NewTypes reads /etc/protocols).
+func NewCompilerWith(types *Types, r Resolver) *Compiler {
+	return &Compiler{types: types, headers: headers(), xheaders: xheaders(), meta: metaKeys(), ct: ctKeys(), resolver: r}
 }
 
 // Types returns the compiler's datatype table.

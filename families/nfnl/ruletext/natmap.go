@@ -202,12 +202,8 @@ func (s *pstate) natMap(keyText string, key KeyType, k int) bool {
 	if !ok {
 		return false
 	}
-	w := "snat"
-	switch n.Type {
-	case expr.NATSnat:
-	case expr.NATDnat:
-		w = "dnat"
-	default:
+	w, ok := natWord(n.Type)
+	if !ok {
 		return false
 	}
 	addr := s.p.types.ByName("ipv4_addr")

@@ -29,8 +29,12 @@ type Printer struct {
 
 // NewPrinter returns a printer; r names interfaces for iif/oif (nil:
 // indexes are printed as numbers).
-func NewPrinter(r Resolver) *Printer {
-	return &Printer{types: NewTypes(), headers: headers(), xheaders: xheaders(), meta: metaKeys(), ct: ctKeys(), resolver: r, reg: expr.NewRegistry()}
+func NewPrinter(r Resolver) *Printer { return NewPrinterWith(NewTypes(), r) }
+
+// NewPrinterWith is NewPrinter over the datatype table types, which a
+// caller shares with its compiler.
+func NewPrinterWith(types *Types, r Resolver) *Printer {
+	return &Printer{types: types, headers: headers(), xheaders: xheaders(), meta: metaKeys(), ct: ctKeys(), resolver: r, reg: expr.NewRegistry()}
 }
 
 // SetLookup returns the contents of a set a rule refers to, by name; nil
@@ -1084,16 +1088,24 @@ func (s *pstate) immAddr(reg, family uint32) (netip.Addr, bool) {
 	return netip.AddrFromSlice(b)
 }
 
+// natWord is the statement of a NAT type: snat or dnat; false for
+// another type.
+func natWord(typ uint32) (string, bool) {
+	switch typ {
+	case expr.NATSnat:
+		return "snat", true
+	case expr.NATDnat:
+		return "dnat", true
+	}
+	return "", false
+}
+
 // nat prints "snat|dnat [ip|ip6] [prefix] to TARGET [flags]" as nft
 // does: a range of addresses that is one prefix as that prefix ("/32"
 // too), an IPv6 address or range followed by ports in brackets.
 func (s *pstate) nat(x *expr.NAT) (string, error) {
-	w := "snat"
-	switch x.Type {
-	case expr.NATSnat:
-	case expr.NATDnat:
-		w = "dnat"
-	default:
+	w, ok := natWord(x.Type)
+	if !ok {
 		return "", s.fail()
 	}
 	netmap := x.Flags&expr.NATRangeNetmap != 0
