@@ -3,6 +3,7 @@ package rtnl
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -88,8 +89,17 @@ func (s *stream) stop() { s.finish(true) }
 // dumpFunc runs a family's Each call on cl, handing every item to yield.
 // keep says whether the items are kept after yield returns: when not
 // (--json writing each as it comes), an item may alias memory the dump
-// reuses for the next.
-type dumpFunc[E any] func(ctx context.Context, cl *rtnl.Client, keep bool, yield func(E) error) error
+// reuses for the next. restart (an rtnl.OnRestart) goes to the Each call:
+// a dump the kernel starts over before any item reached Lua goes on
+// unseen, one after ends the stream with rtnl.ErrStreamRestarted (the
+// loop would see items again, or stale ones).
+type dumpFunc[E any] func(ctx context.Context, cl *rtnl.Client, keep bool, restart rtnl.CallOption, yield func(E) error) error
+
+// restartedAfter is the error of a stream whose dump the kernel started
+// over after n items reached Lua.
+func restartedAfter(n int) error {
+	return fmt.Errorf("after %d reached the loop: %w", n, rtnl.ErrStreamRestarted)
+}
 
 // reader runs a stream's dump (keep true) on a goroutine of its own,
 // handing the Lua side batches of items through ready, up to readAhead
@@ -136,7 +146,16 @@ func (r *reader[E]) run(ctx context.Context, cl *rtnl.Client, dump dumpFunc[E]) 
 		close(r.ready)
 	}()
 	buf := r.batch()
-	err := dump(ctx, cl, true, func(v E) error {
+	sent := 0 // items handed to the Lua side
+	restart := rtnl.OnRestart(func() error {
+		if sent > 0 {
+			return restartedAfter(sent)
+		}
+		clear(buf)
+		buf = buf[:0] // nothing reached Lua: start over unseen
+		return nil
+	})
+	err := dump(ctx, cl, true, restart, func(v E) error {
 		buf = append(buf, v)
 		if len(buf) < streamBatch {
 			return nil
@@ -144,6 +163,7 @@ func (r *reader[E]) run(ctx context.Context, cl *rtnl.Client, dump dumpFunc[E]) 
 		if !r.send(buf) {
 			return errStopStream
 		}
+		sent += len(buf)
 		buf = r.batch()
 		return nil
 	})
@@ -216,10 +236,10 @@ func (r *reader[E]) stop(cancel context.CancelFunc) {
 // reaches Lua as a record under spec, which points into the object's
 // batch instead of copying it, so a batch lives as long as one of its
 // records does.
-func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, yield func(T) error) error, spec *bindings.RecordSpec) int {
+func each[T any](a *api, L *lua.LState, fn string, dump func(ctx context.Context, cl *rtnl.Client, restart rtnl.CallOption, yield func(T) error) error, spec *bindings.RecordSpec) int {
 	recs := bindings.NewRecordMaker[T](L, spec)
-	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, _ bool, yield func(T) error) error {
-		return dump(ctx, cl, yield) // items are values: never shared
+	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, _ bool, restart rtnl.CallOption, yield func(T) error) error {
+		return dump(ctx, cl, restart, yield) // items are values: never shared
 	}, itemFuncs[T]{
 		keeps:  true,
 		record: func(L *lua.LState, p *T) (*lua.LTable, error) { return recs.Owned(L, p), nil },
@@ -371,8 +391,15 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 		var (
 			cur     E
 			itemErr error
+			written int
 		)
-		err := dump(ctx, cl, false, func(v E) error {
+		restart := rtnl.OnRestart(func() error {
+			if written > 0 {
+				return restartedAfter(written)
+			}
+			return nil
+		})
+		err := dump(ctx, cl, false, restart, func(v E) error {
 			cur = v
 			dst, depth := sink.Next()
 			out, ok, err := funcs.json(L, &cur, dst, depth, val)
@@ -380,6 +407,9 @@ func eachItem[E any](a *api, L *lua.LState, fn string, dump dumpFunc[E], funcs i
 				itemErr = err
 				sink.Put(dst, false)
 				return errStopStream
+			}
+			if ok {
+				written++
 			}
 			if !sink.Put(out, ok) {
 				return errStopStream
@@ -440,7 +470,7 @@ func (a *api) routeEach(L *lua.LState) int {
 	recs.ReadAhead("dst", func(dst, b []byte) ([]byte, bool, bool) { return dec.CheckDst(dst, b) })
 	prep := recs.Preparer()
 	tables := withTables(a.env) // here: the dump side must not touch the env
-	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, yield func(bindings.Prepared) error) error {
+	return eachItem(a, L, fn, func(ctx context.Context, cl *rtnl.Client, keep bool, restart rtnl.CallOption, yield func(bindings.Prepared) error) error {
 		var (
 			arena []byte
 			p     bindings.Prepared
@@ -463,7 +493,7 @@ func (a *api) routeEach(L *lua.LState) int {
 				return nil
 			}
 			return yield(p)
-		}, tables)
+		}, tables, restart)
 	}, itemFuncs[bindings.Prepared]{
 		keeps: true,
 		record: func(L *lua.LState, p *bindings.Prepared) (*lua.LTable, error) {
@@ -484,16 +514,16 @@ func (a *api) routeEach(L *lua.LState) int {
 // and link (the parent) names are left out; rtnl.link.list has them.
 func (a *api) linkEach(L *lua.LState) int {
 	f := readLinkFilter(bindings.OptTable(L, 1, "rtnl.link.each"))
-	return each(a, L, "rtnl.link.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Link) error) error {
-		return cl.EachLink(ctx, f, func(l *rtnl.Link) error { return yield(*l) })
+	return each(a, L, "rtnl.link.each", func(ctx context.Context, cl *rtnl.Client, restart rtnl.CallOption, yield func(rtnl.Link) error) error {
+		return cl.EachLink(ctx, f, func(l *rtnl.Link) error { return yield(*l) }, restart)
 	}, linkSpec)
 }
 
 // addrEach is rtnl.addr.each{dev=, family=}: addresses one at a time.
 func (a *api) addrEach(L *lua.LState) int {
 	f := readAddrFilter(bindings.OptTable(L, 1, "rtnl.addr.each"))
-	return each(a, L, "rtnl.addr.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Address) error) error {
-		return cl.EachAddr(ctx, f, yield)
+	return each(a, L, "rtnl.addr.each", func(ctx context.Context, cl *rtnl.Client, restart rtnl.CallOption, yield func(rtnl.Address) error) error {
+		return cl.EachAddr(ctx, f, yield, restart)
 	}, addrSpec)
 }
 
@@ -501,7 +531,7 @@ func (a *api) addrEach(L *lua.LState) int {
 // a time.
 func (a *api) neighEach(L *lua.LState) int {
 	f := readNeighFilter(bindings.OptTable(L, 1, "rtnl.neigh.each"))
-	return each(a, L, "rtnl.neigh.each", func(ctx context.Context, cl *rtnl.Client, yield func(rtnl.Neigh) error) error {
-		return cl.EachNeigh(ctx, f, yield)
+	return each(a, L, "rtnl.neigh.each", func(ctx context.Context, cl *rtnl.Client, restart rtnl.CallOption, yield func(rtnl.Neigh) error) error {
+		return cl.EachNeigh(ctx, f, yield, restart)
 	}, neighSpec)
 }

@@ -21,16 +21,10 @@ type AddrFilter struct {
 // EachAddr streams the addresses matching f to fn without holding the whole
 // dump. The Address is fn's to keep. An error from fn stops the dump and is
 // returned.
-// If the kernel restarts a dump its table changed under, fn sees the
-// objects again from the start.
-func (c *Client) EachAddr(ctx context.Context, f AddrFilter, fn func(Address) error) error {
-	return c.eachAddr(ctx, f, fn, nil)
-}
-
-// eachAddr is EachAddr with a hook called when the kernel restarted an
-// interrupted dump, so a collector can drop what it has.
-func (c *Client) eachAddr(ctx context.Context, f AddrFilter, fn func(Address) error, restart func()) error {
+// A dump the kernel starts over is handled as OnRestart says.
+func (c *Client) EachAddr(ctx context.Context, f AddrFilter, fn func(Address) error, opts ...CallOption) error {
 	const op = "addr list"
+	rs := restarts{hook: collectOptions(opts).onRestart}
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
 		return badArg("family", f.Family, "want inet or inet6")
@@ -49,10 +43,7 @@ func (c *Client) eachAddr(ctx context.Context, f AddrFilter, fn func(Address) er
 	var d codec.Decoder
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetAddr, Flags: codec.Dump}, Data: b}, func(m codec.Message) error {
 		if isDumpRestart(m) {
-			if restart != nil {
-				restart()
-			}
-			return nil
+			return rs.restarted()
 		}
 		if m.Header.Type != rtmNewAddr {
 			return nil
@@ -65,6 +56,7 @@ func (c *Client) eachAddr(ctx context.Context, f AddrFilter, fn func(Address) er
 			return nil
 		}
 		a.Dev = devs.name(a.Ifindex)
+		rs.seen = true
 		return fn(a)
 	})
 	return annotate(err, rtmGetAddr, addrFilterObject(f))
@@ -86,10 +78,10 @@ func addrFilterObject(f AddrFilter) string {
 // ListAddrs returns the addresses matching f, like `ip -j addr show`.
 func (c *Client) ListAddrs(ctx context.Context, f AddrFilter) ([]Address, error) {
 	var out []Address
-	err := c.eachAddr(ctx, f, func(a Address) error {
+	err := c.EachAddr(ctx, f, func(a Address) error {
 		out = append(out, a)
 		return nil
-	}, func() { out = out[:0] })
+	}, OnRestart(func() error { out = out[:0]; return nil }))
 	return out, err
 }
 

@@ -28,8 +28,9 @@ const (
 type CallOption func(*callOptions)
 
 type callOptions struct {
-	existOK bool
-	tables  *Tables
+	existOK   bool
+	tables    *Tables
+	onRestart func() error
 }
 
 // ExistOK makes an add succeed when the kernel answers EEXIST and the object
@@ -40,6 +41,17 @@ func ExistOK() CallOption { return func(o *callOptions) { o.existOK = true } }
 // WithTables names routing tables from t instead of the files in
 // DefaultTablePaths (for route and rule calls).
 func WithTables(t *Tables) CallOption { return func(o *callOptions) { o.tables = t } }
+
+// OnRestart tells an Each call (EachLink, EachAddr, EachRoute,
+// EachRouteMessage, EachNeigh, EachRule) what to do when the kernel's
+// table changed during its dump and the dump started over
+// (NLM_F_DUMP_INTR): f runs before fn sees the first object of the new
+// attempt, and an error from f ends the dump with that error. A caller
+// that collects forgets what it has; one that has handed objects on
+// returns ErrStreamRestarted. Without OnRestart, a restart before fn saw
+// an object goes unnoticed and one after ends the dump with
+// ErrStreamRestarted.
+func OnRestart(f func() error) CallOption { return func(o *callOptions) { o.onRestart = f } }
 
 func collectOptions(opts []CallOption) callOptions {
 	var o callOptions
@@ -152,6 +164,11 @@ func (r *devResolver) loadAll(ctx context.Context) error {
 	b, _ := e.Encode()
 	var d codec.Decoder
 	err := r.c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetLink, Flags: codec.Dump}, Data: b}, func(m codec.Message) error {
+		if isDumpRestart(m) { // names may have moved: take the new attempt's
+			clear(r.byIdx)
+			clear(r.byName)
+			return nil
+		}
 		if len(m.Data) < ipIfinfomsgLen {
 			return nil
 		}

@@ -76,6 +76,40 @@ func NewSocketConn(c *socket.Conn, cfg *socket.Config) *SocketConn {
 // that only look at messages of their own type skip it.
 var dumpRestarted = codec.Message{Header: codec.Header{Type: codec.TypeNoop, Flags: codec.DumpIntr}}
 
+// ErrStreamRestarted ends an Each call whose dump the kernel started over
+// (its table changed during the dump: NLM_F_DUMP_INTR) after fn had seen
+// objects: those may be stale, and the new attempt would hand some of
+// them out again, so the call stops instead of repeating them. It
+// matches socket.ErrDumpInterrupted. The List calls start over instead.
+var ErrStreamRestarted error = streamRestarted{}
+
+type streamRestarted struct{}
+
+func (streamRestarted) Error() string {
+	return "the kernel's table changed during the dump after objects were handed out (NLM_F_DUMP_INTR): they may be stale or come again, so the stream stops; a list starts over"
+}
+
+// Is makes ErrStreamRestarted match socket.ErrDumpInterrupted.
+func (streamRestarted) Is(target error) bool { return target == socket.ErrDumpInterrupted }
+
+// restarts is what an Each call does when its dump starts over
+// (OnRestart).
+type restarts struct {
+	hook func() error // the caller's, or nil
+	seen bool         // fn has seen an object
+}
+
+// restarted is called at the restart marker: an error ends the dump.
+func (r *restarts) restarted() error {
+	switch {
+	case r.hook != nil:
+		return r.hook()
+	case r.seen:
+		return ErrStreamRestarted
+	}
+	return nil
+}
+
 // isDumpRestart reports whether m is the restart marker.
 func isDumpRestart(m codec.Message) bool {
 	return m.Header.Type == codec.TypeNoop && m.Header.Flags&codec.DumpIntr != 0 && len(m.Data) == 0

@@ -79,13 +79,17 @@ func (e *clientEnv) close() {
 
 // EachLink streams the links of the client's namespace to fn, decoding
 // one at a time; fn must not keep l past the call if it reuses it (each l
-// is new). A dump the kernel had to restart may repeat links.
-func (c *Client) EachLink(ctx context.Context, f LinkFilter, fn func(l *Link) error) error {
+// is new). A dump the kernel starts over is handled as OnRestart says.
+func (c *Client) EachLink(ctx context.Context, f LinkFilter, fn func(l *Link) error, opts ...CallOption) error {
+	rs := restarts{hook: collectOptions(opts).onRestart}
 	req, err := c.linkDumpRequest(ctx, f)
 	if err != nil {
 		return err
 	}
 	err = c.conn.Dump(ctx, req, func(m codec.Message) error {
+		if isDumpRestart(m) {
+			return rs.restarted()
+		}
 		if m.Header.Type != rtmNewLink {
 			return nil
 		}
@@ -97,6 +101,7 @@ func (c *Client) EachLink(ctx context.Context, f LinkFilter, fn func(l *Link) er
 			return nil
 		}
 		resolveLink(l, nil)
+		rs.seen = true
 		return fn(l)
 	})
 	return kernelErr(err, req, "")
@@ -139,16 +144,10 @@ func (c *Client) linkDumpRequest(ctx context.Context, f LinkFilter) (codec.Messa
 // covers every link and the filter is applied after, as ip does.
 func (c *Client) ListLinks(ctx context.Context, f LinkFilter) ([]*Link, error) {
 	var ls []*Link
-	pos := map[int]int{} // ifindex -> position, so a restarted dump does not repeat
 	err := c.EachLink(ctx, LinkFilter{NoStats: f.NoStats}, func(l *Link) error {
-		if i, ok := pos[l.Index]; ok {
-			ls[i] = l
-			return nil
-		}
-		pos[l.Index] = len(ls)
 		ls = append(ls, l)
 		return nil
-	})
+	}, OnRestart(func() error { ls = ls[:0]; return nil }))
 	if err != nil {
 		return nil, err
 	}

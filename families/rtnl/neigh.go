@@ -157,16 +157,10 @@ type NeighFilter struct {
 	Proxy bool
 }
 
-// EachNeigh streams the neighbours matching f to fn.
-// If the kernel restarts a dump its table changed under, fn sees the
-// objects again from the start.
-func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) error) error {
-	return c.eachNeigh(ctx, f, fn, nil)
-}
-
-// eachNeigh is EachNeigh with a hook called when the kernel restarted an
-// interrupted dump, so a collector can drop what it has.
-func (c *Client) eachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) error, restart func()) error {
+// EachNeigh streams the neighbours matching f to fn. A dump the kernel
+// starts over is handled as OnRestart says.
+func (c *Client) EachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) error, opts ...CallOption) error {
+	rs := restarts{hook: collectOptions(opts).onRestart}
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
 		return badArg("family", f.Family, "want inet or inet6")
@@ -191,10 +185,7 @@ func (c *Client) eachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 	req, _ := e.Encode()
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetNeigh, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
 		if isDumpRestart(m) {
-			if restart != nil {
-				restart()
-			}
-			return nil
+			return rs.restarted()
 		}
 		if m.Header.Type != rtmNewNeigh {
 			return nil
@@ -207,6 +198,7 @@ func (c *Client) eachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 			return nil
 		}
 		n.Dev = devs.name(n.Ifindex)
+		rs.seen = true
 		return fn(n)
 	})
 	return annotate(err, rtmGetNeigh, "dump")
@@ -216,10 +208,10 @@ func (c *Client) eachNeigh(ctx context.Context, f NeighFilter, fn func(Neigh) er
 // (which, unlike this, hides NOARP entries).
 func (c *Client) ListNeighs(ctx context.Context, f NeighFilter) ([]Neigh, error) {
 	var out []Neigh
-	err := c.eachNeigh(ctx, f, func(n Neigh) error {
+	err := c.EachNeigh(ctx, f, func(n Neigh) error {
 		out = append(out, n)
 		return nil
-	}, func() { out = out[:0] })
+	}, OnRestart(func() error { out = out[:0]; return nil }))
 	return out, err
 }
 

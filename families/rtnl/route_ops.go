@@ -29,23 +29,16 @@ type RouteFilter struct {
 // EachRoute streams the routes matching f to fn without holding the whole
 // dump; the Route is fn's to keep. An error from fn stops the dump and is
 // returned.
-// If the kernel restarts a dump its table changed under, fn sees the
-// objects again from the start.
+// A dump the kernel starts over is handled as OnRestart says.
 func (c *Client) EachRoute(ctx context.Context, f RouteFilter, fn func(Route) error, opts ...CallOption) error {
-	return c.eachRoute(ctx, f, fn, nil, opts)
-}
-
-// eachRoute is EachRoute with a hook called when the kernel restarted an
-// interrupted dump, so a collector can drop what it has.
-func (c *Client) eachRoute(ctx context.Context, f RouteFilter, fn func(Route) error, restart func(), opts []CallOption) error {
-	return c.eachRouteMessage(ctx, f, func(rd *RouteDecoder, b []byte) error {
+	return c.EachRouteMessage(ctx, f, func(rd *RouteDecoder, b []byte) error {
 		var r Route
 		ok, err := rd.decode(&r, b) // the dump's error names the dump
 		if err != nil || !ok {
 			return err
 		}
 		return fn(r)
-	}, restart, opts)
+	}, opts...)
 }
 
 // RouteDecoder decodes the route messages of one dump (EachRouteMessage):
@@ -89,13 +82,12 @@ func (rd *RouteDecoder) decode(r *Route, b []byte) (bool, error) {
 // valid during the call; the decoder for as long as the caller keeps it.
 // A caller that keeps the bytes of many routes keeps less than their
 // Routes (no pointers, a third of the size) and decodes only the ones it
-// needs. An error from fn stops the dump and is returned.
+// needs. An error from fn stops the dump and is returned. A dump the
+// kernel starts over is handled as OnRestart says (fn having seen an
+// object when it was called, whether or not Decode takes it).
 func (c *Client) EachRouteMessage(ctx context.Context, f RouteFilter, fn func(rd *RouteDecoder, b []byte) error, opts ...CallOption) error {
-	return c.eachRouteMessage(ctx, f, fn, nil, opts)
-}
-
-func (c *Client) eachRouteMessage(ctx context.Context, f RouteFilter, fn func(rd *RouteDecoder, b []byte) error, restart func(), opts []CallOption) error {
 	o := collectOptions(opts)
+	rs := restarts{hook: o.onRestart}
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
 		return badArg("family", f.Family, "want inet or inet6")
@@ -145,10 +137,7 @@ func (c *Client) eachRouteMessage(ctx context.Context, f RouteFilter, fn func(rd
 	rd := &RouteDecoder{rd: routeDecoder{tables: tables}, devs: devs, table: table, idx: idx}
 	err = c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetRoute, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
 		if isDumpRestart(m) {
-			if restart != nil {
-				restart()
-			}
-			return nil
+			return rs.restarted()
 		}
 		if m.Header.Type != rtmNewRoute || len(m.Data) < rtmsgLen {
 			return nil
@@ -160,6 +149,7 @@ func (c *Client) eachRouteMessage(ctx context.Context, f RouteFilter, fn func(rd
 		if d[11]&0x2 != 0 { // RTM_F_CLONED (0x200): cache entries, not routes
 			return nil
 		}
+		rs.seen = true
 		return fn(rd, d)
 	})
 	if err != nil && table != 0 && errors.Is(err, syscall.ENOENT) {
@@ -196,10 +186,10 @@ func routeNames(devs *devResolver, r *Route) {
 // ListRoutes returns the routes matching f, like `ip -j route show`.
 func (c *Client) ListRoutes(ctx context.Context, f RouteFilter, opts ...CallOption) ([]Route, error) {
 	var out []Route
-	err := c.eachRoute(ctx, f, func(r Route) error {
+	err := c.EachRoute(ctx, f, func(r Route) error {
 		out = append(out, r)
 		return nil
-	}, func() { out = out[:0] }, opts)
+	}, append(opts[:len(opts):len(opts)], OnRestart(func() error { out = out[:0]; return nil }))...)
 	return out, err
 }
 

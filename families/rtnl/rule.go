@@ -305,17 +305,11 @@ func ruleFamilyWanted(want, got uint8) bool {
 	return got == want
 }
 
-// EachRule streams the rules matching f to fn.
-// If the kernel restarts a dump its table changed under, fn sees the
-// objects again from the start.
+// EachRule streams the rules matching f to fn. A dump the kernel starts
+// over is handled as OnRestart says.
 func (c *Client) EachRule(ctx context.Context, f RuleFilter, fn func(Rule) error, opts ...CallOption) error {
-	return c.eachRule(ctx, f, fn, nil, opts)
-}
-
-// eachRule is EachRule with a hook called when the kernel restarted an
-// interrupted dump, so a collector can drop what it has.
-func (c *Client) eachRule(ctx context.Context, f RuleFilter, fn func(Rule) error, restart func(), opts []CallOption) error {
 	o := collectOptions(opts)
+	rs := restarts{hook: o.onRestart}
 	fam, ok := ipFamilyNumber(f.Family)
 	if !ok {
 		return badArg("family", f.Family, "want inet or inet6")
@@ -325,10 +319,7 @@ func (c *Client) eachRule(ctx context.Context, f RuleFilter, fn func(Rule) error
 	req[0] = fam
 	err := c.conn.Dump(ctx, codec.Message{Header: codec.Header{Type: rtmGetRule, Flags: codec.Dump}, Data: req}, func(m codec.Message) error {
 		if isDumpRestart(m) {
-			if restart != nil {
-				restart()
-			}
-			return nil
+			return rs.restarted()
 		}
 		if m.Header.Type != rtmNewRule || len(m.Data) < fibRuleHdrLen || !ruleFamilyWanted(fam, m.Data[0]) {
 			return nil
@@ -337,6 +328,7 @@ func (c *Client) eachRule(ctx context.Context, f RuleFilter, fn func(Rule) error
 		if err != nil {
 			return err
 		}
+		rs.seen = true
 		return fn(r)
 	})
 	return annotate(err, rtmGetRule, "dump")
@@ -345,10 +337,10 @@ func (c *Client) eachRule(ctx context.Context, f RuleFilter, fn func(Rule) error
 // ListRules returns the rules matching f, like `ip -j rule show`.
 func (c *Client) ListRules(ctx context.Context, f RuleFilter, opts ...CallOption) ([]Rule, error) {
 	var out []Rule
-	err := c.eachRule(ctx, f, func(r Rule) error {
+	err := c.EachRule(ctx, f, func(r Rule) error {
 		out = append(out, r)
 		return nil
-	}, func() { out = out[:0] }, opts)
+	}, append(opts[:len(opts):len(opts)], OnRestart(func() error { out = out[:0]; return nil }))...)
 	return out, err
 }
 

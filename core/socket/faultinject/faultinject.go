@@ -115,9 +115,19 @@ type Fault struct {
 	Op   Op
 	K    int
 	Kind Kind
+	// Type, when set, counts only received datagrams whose first message
+	// is of this type (the K-th datagram of a route dump, say), apart
+	// from the other counts; only datagram kinds (Truncate, WrongSeq,
+	// DumpIntr) take it.
+	Type uint16
 }
 
-func (f Fault) String() string { return fmt.Sprintf("%s #%d %s", f.Op, f.K, f.Kind) }
+func (f Fault) String() string {
+	if f.Type != 0 {
+		return fmt.Sprintf("%s #%d of type %d %s", f.Op, f.K, f.Type, f.Kind)
+	}
+	return fmt.Sprintf("%s #%d %s", f.Op, f.K, f.Kind)
+}
 
 // Injector counts sends and receives over the transports it wraps and
 // applies its faults. It is safe for concurrent use.
@@ -128,6 +138,7 @@ type Injector struct {
 	receives int
 	fired    []Fault
 	wrapped  int
+	typed    map[uint16]int // received datagrams by their first message's type
 }
 
 // New returns an Injector with the given faults (none: it only counts).
@@ -172,7 +183,29 @@ func (in *Injector) next(op Op) (Kind, bool) {
 	}
 	*n++
 	for _, f := range in.faults {
-		if f.Op == op && f.K == *n {
+		if f.Op == op && f.K == *n && f.Type == 0 {
+			in.fired = append(in.fired, f)
+			return f.Kind, true
+		}
+	}
+	return 0, false
+}
+
+// nextTyped counts a received datagram d by its first message's type and
+// returns the fault planned for it, if any.
+func (in *Injector) nextTyped(d []byte) (Kind, bool) {
+	if len(d) < 6 {
+		return 0, false
+	}
+	typ := binary.NativeEndian.Uint16(d[4:6])
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.typed == nil {
+		in.typed = map[uint16]int{}
+	}
+	in.typed[typ]++
+	for _, f := range in.faults {
+		if f.Op == Receive && f.Type == typ && f.K == in.typed[typ] && f.Kind.Errno() == 0 {
 			in.fired = append(in.fired, f)
 			return f.Kind, true
 		}
@@ -207,6 +240,9 @@ func (t *transport) Receive(b []byte) ([]byte, uint32, error) {
 		return nil, 0, fmt.Errorf("recvmsg: %w", k.Errno())
 	}
 	d, g, err := t.Transport.Receive(b)
+	if err == nil && !fault {
+		k, fault = t.in.nextTyped(d)
+	}
 	if err != nil || !fault {
 		return d, g, err
 	}
