@@ -101,7 +101,7 @@ func (c *Client) Flowtables(ctx context.Context, f Filter) ([]*Flowtable, error)
 			out = append(out, ft)
 		}
 		return nil
-	})
+	}, func() { out = out[:0] })
 	if err != nil {
 		return nil, fmt.Errorf("list flowtables: %w", err)
 	}

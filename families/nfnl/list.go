@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nlsh/nlsh/core/codec"
+	"github.com/nlsh/nlsh/core/socket"
 	"github.com/nlsh/nlsh/families/nfnl/ruletext"
 )
 
@@ -26,8 +27,11 @@ type Filter struct {
 	Chain  string
 }
 
-// dump runs a dump request and hands each reply of type want to fn.
-func (c *Client) dump(ctx context.Context, typ uint16, family string, fill func(e *codec.Encoder), fn func(codec.Message) error) error {
+// dump runs a dump request and hands each reply of type want to fn. When
+// the kernel starts the dump over (the ruleset changed during it:
+// NLM_F_DUMP_INTR), restart is called first, to forget what fn has
+// collected.
+func (c *Client) dump(ctx context.Context, typ uint16, family string, fill func(e *codec.Encoder), fn func(codec.Message) error, restart func()) error {
 	var fam uint8
 	if family != "" {
 		var err error
@@ -42,6 +46,9 @@ func (c *Client) dump(ctx context.Context, typ uint16, family string, fill func(
 	d := c.conn.Dump(ctx, m)
 	defer d.Close()
 	for d.Next() {
+		if d.Restarted() {
+			restart()
+		}
 		r := d.Message()
 		if r.Header.Type != msgType(typ-1) { // GETx is answered with NEWx
 			continue
@@ -49,6 +56,9 @@ func (c *Client) dump(ctx context.Context, typ uint16, family string, fill func(
 		if err := fn(r); err != nil {
 			return err
 		}
+	}
+	if d.Restarted() { // started over and came back empty
+		restart()
 	}
 	return d.Err()
 }
@@ -62,7 +72,7 @@ func (c *Client) Tables(ctx context.Context, f Filter) ([]*Table, error) {
 			out = append(out, t)
 		}
 		return err
-	})
+	}, func() { out = out[:0] })
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
@@ -78,7 +88,7 @@ func (c *Client) Chains(ctx context.Context, f Filter) ([]*Chain, error) {
 			out = append(out, ch)
 		}
 		return err
-	})
+	}, func() { out = out[:0] })
 	if err != nil {
 		return nil, fmt.Errorf("list chains: %w", err)
 	}
@@ -97,7 +107,7 @@ func (c *Client) allSets(ctx context.Context, f Filter) ([]*Set, map[setKey]*rul
 			sets = append(sets, s)
 		}
 		return err
-	})
+	}, func() { sets = sets[:0] })
 	if err != nil {
 		return nil, nil, fmt.Errorf("list sets: %w", err)
 	}
@@ -144,7 +154,7 @@ func (c *Client) wireElements(ctx context.Context, s *Set) ([]wireElement, error
 			}
 		}
 		return d.Err()
-	})
+	}, func() { out = out[:0] })
 	if err != nil {
 		return nil, fmt.Errorf("list elements of set %s %s %s: %w", s.Family, s.Table, s.Name, err)
 	}
@@ -153,18 +163,59 @@ func (c *Client) wireElements(ctx context.Context, s *Set) ([]wireElement, error
 
 // Sets lists named sets and maps with their elements.
 func (c *Client) Sets(ctx context.Context, f Filter) ([]*Set, error) {
-	s, _, err := c.allSets(ctx, f)
+	var s []*Set
+	err := c.consistent(ctx, func() (err error) {
+		s, _, err = c.allSets(ctx, f)
+		return err
+	})
 	return s, err
 }
 
 // Rules lists rules with their expressions and, where nlsh can print
 // them, their text.
 func (c *Client) Rules(ctx context.Context, f Filter) ([]*Rule, error) {
-	_, anon, err := c.allSets(ctx, Filter{Family: f.Family, Table: f.Table})
-	if err != nil {
-		return nil, err
+	var rs []*Rule
+	err := c.consistent(ctx, func() error {
+		_, anon, err := c.allSets(ctx, Filter{Family: f.Family, Table: f.Table})
+		if err != nil {
+			return err
+		}
+		rs, err = c.rules(ctx, f, anon)
+		return err
+	})
+	return rs, err
+}
+
+// listRetries bounds how many times a listing of several dumps starts
+// over because the ruleset changed while it was listed.
+const listRetries = 10
+
+// consistent runs list, a listing made of several dumps (each consistent
+// on its own), until the ruleset's generation is the same before and
+// after it, as nft does: so it lists one ruleset, not parts of two (the
+// tables before a commit and the rules after it). After listRetries
+// changes in a row it fails with an error matching
+// socket.ErrDumpInterrupted.
+func (c *Client) consistent(ctx context.Context, list func() error) error {
+	for try := 1; ; try++ {
+		before, err := c.Generation(ctx)
+		if err != nil {
+			return err
+		}
+		if err := list(); err != nil {
+			return err
+		}
+		after, err := c.Generation(ctx)
+		if err != nil {
+			return err
+		}
+		if after == before {
+			return nil
+		}
+		if try > listRetries {
+			return fmt.Errorf("the ruleset changed during each of %d listings: %w", try, socket.ErrDumpInterrupted)
+		}
 	}
-	return c.rules(ctx, f, anon)
 }
 
 func (c *Client) rules(ctx context.Context, f Filter, anon map[setKey]*ruletext.AnonSet) ([]*Rule, error) {
@@ -187,7 +238,7 @@ func (c *Client) rules(ctx context.Context, f Filter, anon map[setKey]*ruletext.
 		r.Text = c.printRule(r, anon)
 		out = append(out, r)
 		return nil
-	})
+	}, func() { out = out[:0] })
 	if err != nil {
 		return nil, fmt.Errorf("list rules: %w", err)
 	}
@@ -206,8 +257,18 @@ func (c *Client) printRule(r *Rule, anon map[setKey]*ruletext.AnonSet) string {
 	return text
 }
 
-// Ruleset lists everything (of one family or table if f says so).
+// Ruleset lists everything (of one family or table if f says so), from
+// one generation of the ruleset.
 func (c *Client) Ruleset(ctx context.Context, f Filter) (*Ruleset, error) {
+	var rs *Ruleset
+	err := c.consistent(ctx, func() (err error) {
+		rs, err = c.ruleset(ctx, f)
+		return err
+	})
+	return rs, err
+}
+
+func (c *Client) ruleset(ctx context.Context, f Filter) (*Ruleset, error) {
 	rs := &Ruleset{}
 	var err error
 	if rs.Tables, err = c.Tables(ctx, f); err != nil {

@@ -132,7 +132,7 @@ func (c *Client) Objects(ctx context.Context, f Filter) ([]*Object, error) {
 		}
 		out = append(out, o)
 		return nil
-	})
+	}, func() { out = out[:0] })
 	if err != nil {
 		return nil, fmt.Errorf("list objects: %w", err)
 	}

@@ -374,7 +374,7 @@ func (tx *Tx) kernelSet(k setKey) *ruletext.SetInfo {
 				sets[setKey{s.Family, s.Table, s.Name}] = sc.info(s)
 			}
 			return nil
-		})
+		}, func() { clear(sets) })
 		if err != nil {
 			sets = nil
 		}

@@ -138,6 +138,11 @@ func (s *SocketConn) Dump(ctx context.Context, m codec.Message, fn func(codec.Me
 			return err
 		}
 	}
+	if d.Restarted() { // started over and came back empty
+		if err := fn(dumpRestarted); err != nil {
+			return err
+		}
+	}
 	return d.Err()
 }
 
