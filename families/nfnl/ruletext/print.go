@@ -1513,6 +1513,9 @@ func FormatRange(typ *Type, a, b []byte) string {
 
 // cidr reports whether [a, b] is exactly one prefix.
 func cidr(a, b []byte) (int, bool) {
+	if len(a) != len(b) {
+		return 0, false
+	}
 	n := len(a) * 8
 	for n > 0 {
 		i := n - 1
