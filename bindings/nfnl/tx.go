@@ -54,6 +54,7 @@ func (t *txn) apply(L *lua.LState, fn string, v verb) {
 	if t.closed {
 		L.RaiseError("%s: the transaction has ended", fn)
 	}
+	t.tx.SetContext(bindings.Context(L))
 	v(t, bindings.Table(L, 1, fn))
 	if err := t.tx.Err(); err != nil {
 		bindings.ArgError(L, fn, "%v", err)

@@ -37,7 +37,14 @@ type Tx struct {
 	kernel  map[string]map[setKey]*ruletext.SetInfo
 	gone    map[[2]string]bool
 	flushed bool
+	ctx     context.Context // SetContext's; nil: context.Background()
 }
+
+// SetContext sets the context of what the transaction asks the kernel
+// while it is built (the sets a rule names that it did not make, listed
+// once per family): a cancelled one cuts that short. Until it is set,
+// context.Background(). Commit takes its own.
+func (tx *Tx) SetContext(ctx context.Context) { tx.ctx = ctx }
 
 type txOp struct {
 	desc string // "add rule inet filter input"
@@ -364,8 +371,12 @@ func (tx *Tx) setInfo(k setKey) *ruletext.SetInfo {
 func (tx *Tx) kernelSet(k setKey) *ruletext.SetInfo {
 	sets, ok := tx.kernel[k.family]
 	if !ok {
+		ctx := tx.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
 		sets = map[setKey]*ruletext.SetInfo{}
-		err := tx.c.dump(context.Background(), msgGetSet, k.family, nil, func(m codec.Message) error {
+		err := tx.c.dump(ctx, msgGetSet, k.family, nil, func(m codec.Message) error {
 			s, err := decodeSet(m, tx.c.types)
 			if err != nil || s.Flags&SetAnonymous != 0 {
 				return nil // a set nlsh cannot read is the kernel's to check
@@ -376,6 +387,9 @@ func (tx *Tx) kernelSet(k setKey) *ruletext.SetInfo {
 			return nil
 		}, func() { clear(sets) })
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil // not remembered: asked again under the next context
+			}
 			sets = nil
 		}
 		if tx.kernel == nil {

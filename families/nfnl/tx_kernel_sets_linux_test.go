@@ -1,6 +1,7 @@
 package nfnl_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -45,5 +46,32 @@ func TestTxChecksKernelSets(t *testing.T) {
 	}
 	if nft(t, ns, "list", "ruleset") != before {
 		t.Error("a refused rule changed the ruleset")
+	}
+}
+
+// TestTxKernelSetsUnderContext: the kernel's sets are asked for under
+// the context SetContext gave: a cancelled one asks nothing (the rule
+// is left to the kernel to check, and the wrong key goes unnoticed
+// until the commit), and the next rule, under a live one, asks again
+// and is checked.
+func TestTxKernelSetsUnderContext(t *testing.T) {
+	ns, c := setup(t, nil)
+	nftFile(t, ns, "table ip t {\n\tset a4 { type ipv4_addr; }\n\tchain c { }\n}\n")
+	bad := &nfnl.Rule{Family: "ip", Table: "t", Chain: "c", Text: "tcp dport @a4 drop"}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tx := c.Begin()
+	tx.SetContext(cancelled)
+	tx.AddRule(bad)
+	if err := tx.Err(); err != nil {
+		t.Fatalf("under a cancelled context the rule is not checked, but: %v", err)
+	}
+	tx = c.Begin()
+	tx.SetContext(cancelled)
+	tx.AddRule(&nfnl.Rule{Family: "ip", Table: "t", Chain: "c", Text: "ip saddr @a4 drop"})
+	tx.SetContext(ctx(t))
+	tx.AddRule(bad)
+	if err := tx.Err(); err == nil || !strings.Contains(err.Error(), "@a4 holds ipv4_addr") {
+		t.Fatalf("under a live context after a cancelled one: %v, want the key checked", err)
 	}
 }
