@@ -151,11 +151,28 @@ func elementVerb(add bool) verb {
 
 func objectArgs(a *bindings.Args, full bool) *nfnl.Object {
 	o := &nfnl.Object{Family: family(a, bindings.Required), Table: a.String("table", bindings.Required),
-		Name: a.String("name", bindings.Required), Type: a.Enum("type", bindings.Required, "counter", "quota", "limit")}
+		Name: a.String("name", bindings.Required),
+		Type: a.Enum("type", bindings.Required, "counter", "quota", "limit", "ct helper", "ct expectation", "secmark")}
 	if !full {
 		return o
 	}
+	o.Comment = a.String("comment", bindings.Optional)
 	switch o.Type {
+	case "ct helper":
+		h := a.Table("ct_helper", bindings.Required)
+		o.CtHelper = &nfnl.CtHelper{Type: h.String("type", bindings.Required), Protocol: h.String("protocol", bindings.Required),
+			L3Proto: h.Enum("l3proto", bindings.Optional, "ip", "ip6", "inet")}
+		h.Done()
+	case "ct expectation":
+		x := a.Table("ct_expectation", bindings.Required)
+		o.CtExpectation = &nfnl.CtExpectation{Protocol: x.String("protocol", bindings.Required), DPort: x.Uint16("dport", bindings.Required),
+			TimeoutMS: x.Uint32("timeout_ms", bindings.Required), Size: x.Uint8("size", bindings.Required),
+			L3Proto: x.Enum("l3proto", bindings.Optional, "ip", "ip6", "inet")}
+		x.Done()
+	case "secmark":
+		x := a.Table("secmark", bindings.Required)
+		o.Secmark = &nfnl.Secmark{Context: x.String("context", bindings.Required)}
+		x.Done()
 	case "quota":
 		q := objectExpr(a, "quota", o.Type)
 		o.Quota, _ = q.(*exprQuota)

@@ -11,8 +11,14 @@ import (
 )
 
 const existingNft = `table inet filter {
+	ct helper ftp { type "ftp" protocol tcp; l3proto inet; }
+	ct timeout slow { protocol tcp; l3proto ip; policy = { established : 600 }; }
+	ct expectation pg { protocol tcp; dport 5432; timeout 1h; size 12; l3proto ip; }
+	synproxy sp { mss 1460; wscale 7; timestamp sack-perm; }
 	set allowed { type ipv4_addr; flags interval; elements = { 10.0.0.0/8 } }
 	chain input { type filter hook input priority filter; policy accept;
+		tcp dport 21 ct helper set "ftp"
+		tcp dport 80 ct timeout set "slow"
 		tcp dport 22 accept
 		ip saddr @allowed tcp dport { 80, 443 } accept comment "web"
 	}
@@ -28,7 +34,9 @@ table ip nat {
 // TestRollbackAcrossFamilies: a script that commits nftables changes
 // (a new table, rules added to and deleted from an existing one, set
 // elements, a flushed chain) and rtnl changes, then fails, leaves nft
-// list ruleset byte-for-byte as it was and no link behind.
+// list ruleset byte-for-byte as it was and no link behind; the
+// conntrack and synproxy objects of the table it changed, and the rules
+// that use them, come back too.
 func TestRollbackAcrossFamilies(t *testing.T) {
 	requireNft(t)
 	ns := testutil.NewNetNS(t)

@@ -164,10 +164,20 @@ const (
 
 // Object types (NFT_OBJECT_*).
 const (
-	objCounter = 1
-	objQuota   = 2
-	objLimit   = 4
+	objCounter       = 1
+	objQuota         = 2
+	objCtHelper      = 3
+	objLimit         = 4
+	objConnlimit     = 5
+	objTunnel        = 6
+	objCtTimeout     = 7
+	objSecmark       = 8
+	objCtExpectation = 9
+	objSynproxy      = 10
 )
+
+// NFTA_OBJ_USERDATA: an object's comment, as for tables.
+const attrObjUserdata = 8
 
 // NFTA_LIST_ELEM and NFTA_DEVICE_NAME.
 const (

@@ -3,64 +3,175 @@ package nfnl
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/nfnl/expr"
+	"github.com/nlsh/nlsh/families/nfnl/ruletext"
 )
 
-// Object is a named stateful object: a counter, quota or limit. Its
-// state uses the attributes of the expression of the same name.
+// Object is a named stateful object of a table: a counter, quota or
+// limit (their state uses the attributes of the expression of the same
+// name), a conntrack helper or expectation, a secmark, or an object of
+// another type, kept as the kernel holds it (Data).
 type Object struct {
 	Family string `json:"family"`
 	Table  string `json:"table"`
 	Name   string `json:"name"`
 	Handle uint64 `json:"handle,omitempty"`
-	// Type is "counter", "quota" or "limit".
-	Type string `json:"type"`
-	// Counter, Quota or Limit holds the state; the one matching Type is
-	// used (nil: zero).
-	Counter *expr.Counter `json:"counter,omitempty"`
-	Quota   *expr.Quota   `json:"quota,omitempty"`
-	Limit   *expr.Limit   `json:"limit,omitempty"`
+	// Type is the object's type as nft names it (ObjectTypes); one of a
+	// type no nft names lists as "type N".
+	Type    string `json:"type"`
+	Comment string `json:"comment,omitempty"`
+	// The state of the type's own field: the one matching Type is used
+	// (nil: zero for counter and quota; the others need theirs).
+	Counter       *expr.Counter  `json:"counter,omitempty"`
+	Quota         *expr.Quota    `json:"quota,omitempty"`
+	Limit         *expr.Limit    `json:"limit,omitempty"`
+	CtHelper      *CtHelper      `json:"ct_helper,omitempty"`
+	CtExpectation *CtExpectation `json:"ct_expectation,omitempty"`
+	Secmark       *Secmark       `json:"secmark,omitempty"`
+	// Data is, for a type nlsh has no field for (ct timeout, synproxy,
+	// connlimit, tunnel, ...), the object's state as the kernel lists it
+	// (NFTA_OBJ_DATA's attributes): listed, and written back unchanged
+	// by AddObject, so a rollback restores such an object as it was.
+	Data []byte `json:"data,omitempty"`
 }
 
-var objTypes = map[string]uint32{"counter": objCounter, "quota": objQuota, "limit": objLimit}
+// CtHelper is a conntrack helper object (nft's `ct helper NAME { type
+// "ftp" protocol tcp; l3proto inet; }`), which rules assign with `ct
+// helper set "NAME"`.
+type CtHelper struct {
+	// Type is the kernel helper's name: "ftp", "sip", "tftp", ...
+	Type string `json:"type"`
+	// Protocol is the layer 4 protocol: "tcp" or "udp".
+	Protocol string `json:"protocol"`
+	// L3Proto is the family it helps: "ip", "ip6" or "inet" (the
+	// table's family when empty).
+	L3Proto string `json:"l3proto,omitempty"`
+}
 
-func (o *Object) data() (expr.Expr, error) {
+// CtExpectation is a conntrack expectation object (nft's `ct
+// expectation NAME { protocol tcp; dport 5432; timeout 1h; size 12;
+// l3proto ip; }`), which rules set with `ct expectation set "NAME"`.
+type CtExpectation struct {
+	Protocol string `json:"protocol"`
+	DPort    uint16 `json:"dport"`
+	// TimeoutMS is how long an expectation lives, in milliseconds.
+	TimeoutMS uint32 `json:"timeout_ms"`
+	// Size is how many expectations a connection may have.
+	Size    uint8  `json:"size"`
+	L3Proto string `json:"l3proto,omitempty"`
+}
+
+// Secmark is a security mark object: an SELinux context (needs a
+// kernel with SELinux).
+type Secmark struct {
+	Context string `json:"context"`
+}
+
+// ObjectTypes are the object types nf_tables has (NFT_OBJECT_*), as nft
+// names them.
+var ObjectTypes = []string{"counter", "quota", "ct helper", "limit", "connlimit", "tunnel", "ct timeout", "secmark", "ct expectation", "synproxy"}
+
+// objectTypeNum is t's NFT_OBJECT_* number: ObjectTypes' or "type N"'s.
+func objectTypeNum(t string) (uint32, error) {
+	for i, n := range ObjectTypes {
+		if n == t {
+			return uint32(i + 1), nil
+		}
+	}
+	if s, ok := strings.CutPrefix(t, "type "); ok {
+		if n, err := strconv.ParseUint(s, 10, 32); err == nil && n > 0 {
+			return uint32(n), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown object type %q (want one of %s)", t, strings.Join(ObjectTypes, ", "))
+}
+
+// objectTypeName names NFT_OBJECT_* number n.
+func objectTypeName(n uint32) string {
+	if n >= 1 && int(n) <= len(ObjectTypes) {
+		return ObjectTypes[n-1]
+	}
+	return "type " + strconv.FormatUint(uint64(n), 10)
+}
+
+// encodeData writes the object's state (NFTA_OBJ_DATA's attributes).
+func (o *Object) encodeData(e *codec.Encoder, types *ruletext.Types) error {
 	switch o.Type {
 	case "counter":
-		if o.Counter == nil {
-			return &expr.Counter{}, nil
+		c := o.Counter
+		if c == nil {
+			c = &expr.Counter{}
 		}
-		return o.Counter, nil
+		c.Encode(e)
 	case "quota":
-		if o.Quota == nil {
-			return &expr.Quota{}, nil
+		q := o.Quota
+		if q == nil {
+			q = &expr.Quota{}
 		}
-		return o.Quota, nil
+		q.Encode(e)
 	case "limit":
 		if o.Limit == nil {
-			return nil, fmt.Errorf("limit object %s needs Limit", o.Name)
+			return fmt.Errorf("limit object %s needs Limit", o.Name)
 		}
-		return o.Limit, nil
+		o.Limit.Encode(e)
+	case "ct helper":
+		if o.CtHelper == nil {
+			return fmt.Errorf("ct helper object %s needs CtHelper", o.Name)
+		}
+		return o.CtHelper.encode(e, o.Family, types)
+	case "ct expectation":
+		if o.CtExpectation == nil {
+			return fmt.Errorf("ct expectation object %s needs CtExpectation", o.Name)
+		}
+		return o.CtExpectation.encode(e, o.Family, types)
+	case "secmark":
+		if o.Secmark == nil || o.Secmark.Context == "" {
+			return fmt.Errorf("secmark object %s needs a context", o.Name)
+		}
+		e.String(attrSecmarkCtx, o.Secmark.Context)
+	default:
+		if o.Data == nil {
+			return fmt.Errorf("%s object %s: nlsh writes this type only back as listed (Data)", o.Type, o.Name)
+		}
+		if err := checkAttrs(o.Data); err != nil {
+			return fmt.Errorf("%s object %s: Data: %w", o.Type, o.Name, err)
+		}
+		e.Raw(o.Data)
 	}
-	return nil, fmt.Errorf("unknown object type %q", o.Type)
+	return nil
+}
+
+// checkAttrs checks that b is netlink attributes, back to back.
+func checkAttrs(b []byte) error {
+	d := codec.NewDecoder(b)
+	for d.Next() {
+	}
+	return d.Err()
 }
 
 // AddObject creates a stateful object.
 func (tx *Tx) AddObject(o *Object) {
 	desc := "add " + o.Type + " " + o.Family + " " + o.Table + " " + o.Name
 	if m, ok := tx.msg(desc, o.Family, msgNewObj, codec.Create, func(e *codec.Encoder) error {
-		x, err := o.data()
+		t, err := objectTypeNum(o.Type)
 		if err != nil {
 			return err
 		}
 		e.String(attrObjTable, o.Table)
 		e.String(attrObjName, o.Name)
-		e.Be32(attrObjType, objTypes[o.Type])
+		e.Be32(attrObjType, t)
 		e.BeginPlain(attrObjData)
-		x.Encode(e)
+		if err := o.encodeData(e, tx.c.types); err != nil {
+			return err
+		}
 		e.End()
+		if o.Comment != "" {
+			e.Bytes(attrObjUserdata, udata(nil).putString(udataComment, o.Comment))
+		}
 		return nil
 	}); ok {
 		tx.add(desc, "", m)
@@ -71,9 +182,9 @@ func (tx *Tx) AddObject(o *Object) {
 func (tx *Tx) DelObject(o *Object) {
 	desc := "delete " + o.Type + " " + o.Family + " " + o.Table + " " + o.Name
 	if m, ok := tx.msg(desc, o.Family, msgDelObj, 0, func(e *codec.Encoder) error {
-		t, ok := objTypes[o.Type]
-		if !ok {
-			return fmt.Errorf("unknown object type %q", o.Type)
+		t, err := objectTypeNum(o.Type)
+		if err != nil {
+			return err
 		}
 		e.String(attrObjTable, o.Table)
 		e.String(attrObjName, o.Name)
@@ -84,43 +195,61 @@ func (tx *Tx) DelObject(o *Object) {
 	}
 }
 
-// Objects lists counters, quotas and limits.
+// Objects lists the stateful objects, of every type.
 func (c *Client) Objects(ctx context.Context, f Filter) ([]*Object, error) {
 	var out []*Object
 	err := c.dump(ctx, msgGetObj, f.Family, nil, func(m codec.Message) error {
-		fam, d, err := body(m)
+		o, err := c.decodeObject(m)
 		if err != nil {
 			return err
 		}
-		o := &Object{Family: familyName(fam)}
-		var data []byte
-		for d.Next() {
-			switch d.Type() {
-			case attrObjTable:
-				o.Table = d.String()
-			case attrObjName:
-				o.Name = d.String()
-			case attrObjHandle:
-				o.Handle = d.Be64()
-			case attrObjType:
-				for n, t := range objTypes {
-					if t == d.Be32() {
-						o.Type = n
-					}
-				}
-			case attrObjData:
-				data = d.Bytes()
-			}
+		if f.Table == "" || f.Table == o.Table {
+			out = append(out, o)
 		}
-		if err := d.Err(); err != nil {
-			return err
+		return nil
+	}, func() { out = out[:0] })
+	if err != nil {
+		return nil, fmt.Errorf("list objects: %w", err)
+	}
+	return out, nil
+}
+
+// decodeObject decodes a NEWOBJ message.
+func (c *Client) decodeObject(m codec.Message) (*Object, error) {
+	fam, d, err := body(m)
+	if err != nil {
+		return nil, err
+	}
+	o := &Object{Family: familyName(fam)}
+	var (
+		data []byte
+		typ  uint32
+	)
+	for d.Next() {
+		switch d.Type() {
+		case attrObjTable:
+			o.Table = d.String()
+		case attrObjName:
+			o.Name = d.String()
+		case attrObjHandle:
+			o.Handle = d.Be64()
+		case attrObjType:
+			typ = d.Be32()
+		case attrObjData:
+			data = d.Bytes()
+		case attrObjUserdata:
+			o.Comment = udata(d.Bytes()).getString(udataComment)
 		}
-		if o.Type == "" || (f.Table != "" && f.Table != o.Table) {
-			return nil // types nlsh does not model (ct helper, synproxy, ...)
-		}
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	o.Type = objectTypeName(typ)
+	switch typ {
+	case objCounter, objQuota, objLimit:
 		x, err := c.reg.DecodeOne(o.Type, data)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
 		}
 		switch v := x.(type) {
 		case *expr.Counter:
@@ -130,11 +259,19 @@ func (c *Client) Objects(ctx context.Context, f Filter) ([]*Object, error) {
 		case *expr.Limit:
 			o.Limit = v
 		}
-		out = append(out, o)
-		return nil
-	}, func() { out = out[:0] })
-	if err != nil {
-		return nil, fmt.Errorf("list objects: %w", err)
+	case objCtHelper:
+		o.CtHelper, err = decodeCtHelper(data, c.types)
+	case objCtExpectation:
+		o.CtExpectation, err = decodeCtExpectation(data, c.types)
+	case objSecmark:
+		o.Secmark, err = decodeSecmark(data)
+	default:
+		if err = checkAttrs(data); err == nil {
+			o.Data = append([]byte{}, data...)
+		}
 	}
-	return out, nil
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
+	}
+	return o, nil
 }

@@ -2,6 +2,8 @@ package nfnl_test
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nlsh/nlsh/families/nfnl"
@@ -17,6 +19,14 @@ func buildObjects(tx *nfnl.Tx) {
 	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "cnt", Type: "counter"})
 	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "q", Type: "quota", Quota: &expr.Quota{Bytes: 25000, Flags: expr.QuotaInvert}})
 	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "l", Type: "limit", Limit: &expr.Limit{Rate: 10, Unit: 1, Burst: 5}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "ftp", Type: "ct helper", Comment: "ftp on 21",
+		CtHelper: &nfnl.CtHelper{Type: "ftp", Protocol: "tcp"}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "tftp4", Type: "ct helper",
+		CtHelper: &nfnl.CtHelper{Type: "tftp", Protocol: "udp", L3Proto: "ip"}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "pg", Type: "ct expectation",
+		CtExpectation: &nfnl.CtExpectation{Protocol: "tcp", DPort: 5432, TimeoutMS: 3690000, Size: 12, L3Proto: "ip"}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "ms", Type: "ct expectation",
+		CtExpectation: &nfnl.CtExpectation{Protocol: "udp", DPort: 53, TimeoutMS: 1500, Size: 1, L3Proto: "ip6"}})
 	sets := []*nfnl.Set{
 		{Name: "a4", Type: "ipv4_addr", Elements: []nfnl.Element{{Key: "10.0.0.1"}, {Key: "10.0.0.2"}}},
 		{Name: "a6", Type: "ipv6_addr", Elements: []nfnl.Element{{Key: "2001:db8::1"}}},
@@ -93,4 +103,66 @@ func TestObjectsLikeNft(t *testing.T) {
 		t.Errorf("nlsh prints\n%s\nwant\n%s", got, want)
 	}
 	_ = testutil.RequireRoot
+}
+
+// TestObjectsKeptAsListed: objects of the types nlsh has no fields for
+// (ct timeout, synproxy) are listed, not dropped, with their state as
+// the kernel holds it, and written back from what nlsh listed they are
+// what nft made: nft lists the two namespaces the same. (A rollback
+// restores a table's objects this way.)
+func TestObjectsKeptAsListed(t *testing.T) {
+	const src = `table inet o {
+	ct timeout agressive {
+		protocol tcp
+		l3proto ip
+		policy = { established : 100, close_wait : 4 }
+	}
+
+	synproxy sp {
+		mss 1460
+		wscale 7
+		timestamp sack-perm
+	}
+
+	counter c {
+		comment "kept"
+		packets 0 bytes 0
+	}
+}
+`
+	byNft, c := setup(t, nil)
+	nftFile(t, byNft, src)
+	objs, err := c.Objects(ctx(t), nfnl.Filter{Family: "inet", Table: "o"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, o := range objs {
+		types = append(types, o.Type)
+		if (o.Type == "ct timeout" || o.Type == "synproxy") && len(o.Data) == 0 {
+			t.Errorf("%s %s listed without its state", o.Type, o.Name)
+		}
+	}
+	if want := []string{"ct timeout", "synproxy", "counter"}; !slices.Equal(types, want) {
+		t.Fatalf("listed object types %v, want %v", types, want)
+	}
+
+	ns, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "inet", Name: "o"})
+	for _, o := range objs {
+		tx.AddObject(o)
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := nft(t, ns, "list", "ruleset"), nft(t, byNft, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists the objects nlsh wrote back as\n%s\nwant\n%s", got, want)
+	}
+
+	tx = c2.Begin()
+	tx.AddObject(&nfnl.Object{Family: "inet", Table: "o", Name: "bad", Type: "synproxy", Data: []byte{9, 0, 1}})
+	if err := tx.Commit(ctx(t)); err == nil || !strings.Contains(err.Error(), "Data") {
+		t.Fatalf("an object whose Data is not attributes: %v, want an error naming Data", err)
+	}
 }

@@ -2,6 +2,7 @@ package nfnl
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -153,37 +154,73 @@ func formatBytes(n uint64) string {
 }
 
 func formatSeconds(s uint64) string {
-	var b strings.Builder
-	for _, u := range []struct {
-		n    uint64
-		unit string
-	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}} {
-		if s >= u.n {
-			fmt.Fprintf(&b, "%d%s", s/u.n, u.unit)
-			s %= u.n
-		}
+	switch {
+	case s == 0:
+		return ""
+	case s > math.MaxUint64/1000:
+		return strconv.FormatUint(s, 10) + "s"
 	}
-	return b.String()
+	return formatMillis(s * 1000)
 }
 
 func (o *Object) text() string {
-	var body string
+	var lines []string
+	if o.Comment != "" {
+		lines = append(lines, "comment "+strconv.Quote(o.Comment))
+	}
 	switch {
 	case o.Counter != nil:
-		body = fmt.Sprintf("packets %d bytes %d", o.Counter.Packets, o.Counter.Bytes)
+		lines = append(lines, fmt.Sprintf("packets %d bytes %d", o.Counter.Packets, o.Counter.Bytes))
 	case o.Quota != nil:
 		over := ""
 		if o.Quota.Flags&1 != 0 {
 			over = "over "
 		}
-		body = over + formatBytes(o.Quota.Bytes)
+		q := over + formatBytes(o.Quota.Bytes)
 		if o.Quota.Consumed != 0 {
-			body += " used " + formatBytes(o.Quota.Consumed)
+			q += " used " + formatBytes(o.Quota.Consumed)
 		}
+		lines = append(lines, q)
 	case o.Limit != nil:
-		body = fmt.Sprintf("rate %d/%s", o.Limit.Rate, unitName(o.Limit.Unit))
+		lines = append(lines, fmt.Sprintf("rate %d/%s", o.Limit.Rate, unitName(o.Limit.Unit)))
+	case o.CtHelper != nil:
+		h := o.CtHelper
+		lines = append(lines, fmt.Sprintf("type %s protocol %s", strconv.Quote(h.Type), h.Protocol), "l3proto "+h.L3Proto)
+	case o.CtExpectation != nil:
+		x := o.CtExpectation
+		lines = append(lines, "protocol "+x.Protocol, fmt.Sprintf("dport %d", x.DPort), "timeout "+formatMillis(uint64(x.TimeoutMS)),
+			fmt.Sprintf("size %d", x.Size), "l3proto "+x.L3Proto)
+	case o.Secmark != nil:
+		lines = append(lines, strconv.Quote(o.Secmark.Context))
+	case o.Data != nil:
+		lines = append(lines, fmt.Sprintf("# not shown: nlsh keeps this %s's state as the kernel lists it (%d bytes)", o.Type, len(o.Data)))
 	}
-	return fmt.Sprintf("\t%s %s {\n\t\t%s\n\t}\n", o.Type, o.Name, body)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\t%s %s {\n", o.Type, o.Name)
+	for _, l := range lines {
+		b.WriteString("\t\t" + l + "\n")
+	}
+	b.WriteString("\t}\n")
+	return b.String()
+}
+
+// formatMillis prints a time in milliseconds as nft does: "1h", "1m30s",
+// "1s500ms".
+func formatMillis(ms uint64) string {
+	if ms == 0 {
+		return "0s"
+	}
+	var b strings.Builder
+	for _, u := range []struct {
+		n    uint64
+		unit string
+	}{{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"}} {
+		if ms >= u.n {
+			fmt.Fprintf(&b, "%d%s", ms/u.n, u.unit)
+			ms %= u.n
+		}
+	}
+	return b.String()
 }
 
 func unitName(u uint64) string {

@@ -174,3 +174,61 @@ function TestSetUpdatesAndStatements(t)
     if ok or not tostring(err):find("size", 1, true) then t:error("size 0 accepted: " .. tostring(err)) end
   end)
 end
+
+-- Conntrack objects made from Lua are what nft makes of its own text, and
+-- nfnl.object.list shows them field for field (a ct timeout made by nft
+-- too, with its state as the kernel holds it).
+function TestConntrackObjects(t)
+  local target, name = t:netns()
+  netns.run(target, function()
+    nfnl.transaction(function(tx)
+      tx.table.add{family = "inet", name = "o"}
+      tx.object.add{family = "inet", table = "o", name = "ftp", type = "ct helper", comment = "ftp on 21",
+                    ct_helper = {type = "ftp", protocol = "tcp"}}
+      tx.object.add{family = "inet", table = "o", name = "pg", type = "ct expectation",
+                    ct_expectation = {protocol = "tcp", dport = 5432, timeout_ms = 3600000, size = 12, l3proto = "ip"}}
+    end)
+    nftx.load(name, "table inet o {\n\tct timeout slow { protocol tcp; l3proto ip; policy = { established : 600 }; }\n}\n")
+    local want = [[
+table inet o {
+	ct helper ftp {
+		comment "ftp on 21"
+		type "ftp" protocol tcp
+		l3proto inet
+	}
+
+	ct expectation pg {
+		protocol tcp
+		dport 5432
+		timeout 1h
+		size 12
+		l3proto ip
+	}
+
+	ct timeout slow {
+		protocol tcp
+		l3proto ip
+		policy = { established : 600 }
+	}
+}
+]]
+    local out = nftx.run(name, "list", "ruleset")
+    if out ~= want then t:error("nft lists:\n" .. out .. "want:\n" .. want) end
+    local objs = nfnl.object.list{family = "inet", table = "o"}
+    if #objs ~= 3 then t:fatal("listed " .. #objs .. " objects, want 3") end
+    local h, x, slow = objs[1], objs[2], objs[3]
+    if h.type ~= "ct helper" or h.ct_helper.type ~= "ftp" or h.ct_helper.protocol ~= "tcp" or h.ct_helper.l3proto ~= "inet" or h.comment ~= "ftp on 21" then
+      t:error("ct helper listed as " .. pp(h))
+    end
+    if x.type ~= "ct expectation" or x.ct_expectation.dport ~= 5432 or x.ct_expectation.timeout_ms ~= 3600000 or x.ct_expectation.size ~= 12 then
+      t:error("ct expectation listed as " .. pp(x))
+    end
+    if slow.type ~= "ct timeout" or slow.data == nil then t:error("ct timeout listed as " .. pp(slow)) end
+    local ok, e = pcall(function()
+      nfnl.transaction(function(tx)
+        tx.object.add{family = "inet", table = "o", name = "bad", type = "ct helper", ct_helper = {type = "ftp", protocol = "sctpx"}}
+      end)
+    end)
+    if ok or not tostring(e):find("sctpx", 1, true) then t:error("a bad protocol: " .. tostring(e)) end
+  end)
+end
