@@ -39,6 +39,8 @@ func eventToLua(L *lua.LState, ev *nfnl.Event) *lua.LTable {
 		t.RawSetString("rule", ruleToLua(L, ev.Rule))
 	case ev.Flowtable != nil:
 		t.RawSetString("flowtable", jsonToLua(L, ev.Flowtable))
+	case ev.Obj != nil:
+		t.RawSetString("obj", jsonToLua(L, ev.Obj))
 	}
 	if ev.Set != nil {
 		t.RawSetString("set", jsonToLua(L, ev.Set))

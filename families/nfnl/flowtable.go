@@ -61,40 +61,8 @@ func (tx *Tx) DelFlowtable(f *Flowtable) {
 func (c *Client) Flowtables(ctx context.Context, f Filter) ([]*Flowtable, error) {
 	var out []*Flowtable
 	err := c.dump(ctx, msgGetFlowtable, f.Family, nil, func(m codec.Message) error {
-		fam, d, err := body(m)
+		ft, err := decodeFlowtable(m)
 		if err != nil {
-			return err
-		}
-		ft := &Flowtable{Family: familyName(fam), Hook: "ingress"}
-		for d.Next() {
-			switch d.Type() {
-			case attrFlowtableTable:
-				ft.Table = d.String()
-			case attrFlowtableName:
-				ft.Name = d.String()
-			case attrFlowtableHandle:
-				ft.Handle = d.Be64()
-			case attrFlowtableFlags:
-				ft.Flags = d.Be32()
-			case attrFlowtableHooks:
-				h := d.Nested()
-				for h.Next() {
-					switch h.Type() {
-					case attrFlowtableHookPriority:
-						ft.Prio = int(int32(h.Be32()))
-					case attrFlowtableHookDevs:
-						dv := h.Nested()
-						for dv.Next() {
-							ft.Devices = append(ft.Devices, dv.String())
-						}
-					}
-				}
-				if err := h.Err(); err != nil {
-					return err
-				}
-			}
-		}
-		if err := d.Err(); err != nil {
 			return err
 		}
 		if f.Table == "" || ft.Table == f.Table {
@@ -106,4 +74,45 @@ func (c *Client) Flowtables(ctx context.Context, f Filter) ([]*Flowtable, error)
 		return nil, fmt.Errorf("list flowtables: %w", err)
 	}
 	return out, nil
+}
+
+// decodeFlowtable decodes a NEWFLOWTABLE message.
+func decodeFlowtable(m codec.Message) (*Flowtable, error) {
+	fam, d, err := body(m)
+	if err != nil {
+		return nil, err
+	}
+	ft := &Flowtable{Family: familyName(fam), Hook: "ingress"}
+	for d.Next() {
+		switch d.Type() {
+		case attrFlowtableTable:
+			ft.Table = d.String()
+		case attrFlowtableName:
+			ft.Name = d.String()
+		case attrFlowtableHandle:
+			ft.Handle = d.Be64()
+		case attrFlowtableFlags:
+			ft.Flags = d.Be32()
+		case attrFlowtableHooks:
+			h := d.Nested()
+			for h.Next() {
+				switch h.Type() {
+				case attrFlowtableHookPriority:
+					ft.Prio = int(int32(h.Be32()))
+				case attrFlowtableHookDevs:
+					dv := h.Nested()
+					for dv.Next() {
+						ft.Devices = append(ft.Devices, dv.String())
+					}
+					if err := dv.Err(); err != nil {
+						return nil, err
+					}
+				}
+			}
+			if err := h.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ft, d.Err()
 }

@@ -19,8 +19,8 @@ var ErrEventsLost = socket.ErrEventsLost
 type Event struct {
 	// Action is "add" or "delete".
 	Action string `json:"action"`
-	// Object is "table", "chain", "rule", "set", "element", "object",
-	// "flowtable" or "generation" (the end of a committed batch).
+	// Object is "table", "chain", "rule", "set", "element", "object"
+	// (Obj), "flowtable" or "generation" (the end of a committed batch).
 	Object     string     `json:"object"`
 	Table      *Table     `json:"table,omitempty"`
 	Chain      *Chain     `json:"chain,omitempty"`
@@ -29,6 +29,8 @@ type Event struct {
 	Generation uint32     `json:"generation,omitempty"`
 	Elements   []Element  `json:"elem,omitempty"`
 	Flowtable  *Flowtable `json:"flowtable,omitempty"`
+	// Obj is the stateful object of an "object" event.
+	Obj *Object `json:"obj,omitempty"`
 }
 
 // Monitor receives ruleset changes from the nftables multicast group.
@@ -104,8 +106,10 @@ func (c *Client) decodeEvent(msg codec.Message) (Event, bool, error) {
 		ev.Set, ev.Elements, err = c.decodeElemEvent(msg)
 	case msgNewObj, msgDelObj:
 		ev.Object = "object"
+		ev.Obj, err = c.decodeObject(msg)
 	case msgNewFlowtable, msgDelFlowtable:
 		ev.Object = "flowtable"
+		ev.Flowtable, err = decodeFlowtable(msg)
 	case msgNewGen:
 		ev.Object = "generation"
 		_, d, berr := body(msg)

@@ -8,8 +8,8 @@ import (
 )
 
 // TestMonitor: a committed batch arrives as add events for its table,
-// chain and rule (with its text), ended by a generation event; a delete
-// arrives as a delete event.
+// chain, rule (with its text) and object (with its state), ended by a
+// generation event; a delete arrives as a delete event.
 func TestMonitor(t *testing.T) {
 	_, c := setup(t, nil)
 	m, err := c.Monitor()
@@ -36,6 +36,11 @@ func TestMonitor(t *testing.T) {
 					s += " " + ev.Chain.Name
 				case ev.Rule != nil:
 					s += " " + ev.Rule.Text
+				case ev.Obj != nil:
+					s += " " + ev.Obj.Type + " " + ev.Obj.Name
+					if h := ev.Obj.CtHelper; h != nil {
+						s += " " + h.Type + "/" + h.Protocol
+					}
 				}
 				got = append(got, s)
 			}
@@ -45,10 +50,11 @@ func TestMonitor(t *testing.T) {
 	tx.AddTable(&nfnl.Table{Family: "inet", Name: "mon"})
 	tx.AddChain(&nfnl.Chain{Family: "inet", Table: "mon", Name: "c"})
 	tx.AddRule(&nfnl.Rule{Family: "inet", Table: "mon", Chain: "c", Text: "tcp dport 22 accept"})
+	tx.AddObject(&nfnl.Object{Family: "inet", Table: "mon", Name: "h", Type: "ct helper", CtHelper: &nfnl.CtHelper{Type: "ftp", Protocol: "tcp"}})
 	if err := tx.Commit(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(collect(), "|"); got != "add table mon|add chain c|add rule tcp dport 22 accept" {
+	if got := strings.Join(collect(), "|"); got != "add table mon|add chain c|add rule tcp dport 22 accept|add object ct helper h ftp/tcp" {
 		t.Errorf("events %q", got)
 	}
 	tx = c.Begin()
