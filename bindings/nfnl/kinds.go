@@ -3,6 +3,8 @@ package nfnl
 import (
 	"fmt"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"github.com/nlsh/nlsh/bindings"
 	"github.com/nlsh/nlsh/families/nfnl"
 )
@@ -152,7 +154,7 @@ func elementVerb(add bool) verb {
 func objectArgs(a *bindings.Args, full bool) *nfnl.Object {
 	o := &nfnl.Object{Family: family(a, bindings.Required), Table: a.String("table", bindings.Required),
 		Name: a.String("name", bindings.Required),
-		Type: a.Enum("type", bindings.Required, "counter", "quota", "limit", "ct helper", "ct expectation", "secmark")}
+		Type: a.Enum("type", bindings.Required, "counter", "quota", "limit", "ct helper", "ct expectation", "ct timeout", "secmark")}
 	if !full {
 		return o
 	}
@@ -168,6 +170,11 @@ func objectArgs(a *bindings.Args, full bool) *nfnl.Object {
 		o.CtExpectation = &nfnl.CtExpectation{Protocol: x.String("protocol", bindings.Required), DPort: x.Uint16("dport", bindings.Required),
 			TimeoutMS: x.Uint32("timeout_ms", bindings.Required), Size: x.Uint8("size", bindings.Required),
 			L3Proto: x.Enum("l3proto", bindings.Optional, "ip", "ip6", "inet")}
+		x.Done()
+	case "ct timeout":
+		x := a.Table("ct_timeout", bindings.Required)
+		o.CtTimeout = &nfnl.CtTimeout{Protocol: x.Enum("protocol", bindings.Required, "tcp", "udp"),
+			L3Proto: x.Enum("l3proto", bindings.Optional, "ip", "ip6", "inet"), Policy: policyArg(x)}
 		x.Done()
 	case "secmark":
 		x := a.Table("secmark", bindings.Required)
@@ -187,6 +194,29 @@ func objectArgs(a *bindings.Args, full bool) *nfnl.Object {
 		o.Counter, _ = c.(*exprCounter)
 	}
 	return o
+}
+
+// policyArg reads a ct timeout policy: {established = 600, ...}, each a
+// state's timeout in seconds (the state names are checked when the
+// object is encoded).
+func policyArg(a *bindings.Args) map[string]uint32 {
+	t := a.Table("policy", bindings.Required)
+	out := map[string]uint32{}
+	t.LTable().ForEach(func(k, v lua.LValue) {
+		name, ok := k.(lua.LString)
+		if !ok {
+			a.Fail("policy", "want state names as keys, got %s", bindings.Describe(k))
+		}
+		n, ok := bindings.IntValue(v, 0, 1<<32-1)
+		if !ok {
+			a.Fail("policy."+string(name), "want seconds (0 to 4294967295), got %s", bindings.Describe(v))
+		}
+		out[string(name)] = uint32(n)
+	})
+	if len(out) == 0 {
+		a.Fail("policy", "want at least one state's timeout")
+	}
+	return out
 }
 
 func flowtableArgs(a *bindings.Args, full bool) *nfnl.Flowtable {

@@ -13,8 +13,8 @@ import (
 
 // Object is a named stateful object of a table: a counter, quota or
 // limit (their state uses the attributes of the expression of the same
-// name), a conntrack helper or expectation, a secmark, or an object of
-// another type, kept as the kernel holds it (Data).
+// name), a conntrack helper, expectation or timeout policy, a secmark,
+// or an object of another type, kept as the kernel holds it (Data).
 type Object struct {
 	Family string `json:"family"`
 	Table  string `json:"table"`
@@ -31,9 +31,10 @@ type Object struct {
 	Limit         *expr.Limit    `json:"limit,omitempty"`
 	CtHelper      *CtHelper      `json:"ct_helper,omitempty"`
 	CtExpectation *CtExpectation `json:"ct_expectation,omitempty"`
+	CtTimeout     *CtTimeout     `json:"ct_timeout,omitempty"`
 	Secmark       *Secmark       `json:"secmark,omitempty"`
-	// Data is, for a type nlsh has no field for (ct timeout, synproxy,
-	// connlimit, tunnel, ...), the object's state as the kernel lists it
+	// Data is, for a type nlsh has no field for (synproxy, connlimit,
+	// tunnel, ...), the object's state as the kernel lists it
 	// (NFTA_OBJ_DATA's attributes): listed, and written back unchanged
 	// by AddObject, so a rollback restores such an object as it was.
 	Data []byte `json:"data,omitempty"`
@@ -98,50 +99,56 @@ func objectTypeName(n uint32) string {
 	return "type " + strconv.FormatUint(uint64(n), 10)
 }
 
-// encodeData writes the object's state (NFTA_OBJ_DATA's attributes).
+// encodeData writes the object's state (NFTA_OBJ_DATA's attributes):
+// its type's field, else (a type nlsh has none for, or a ct timeout
+// policy listed as bytes) Data.
 func (o *Object) encodeData(e *codec.Encoder, types *ruletext.Types) error {
-	switch o.Type {
-	case "counter":
+	switch {
+	case o.Type == "counter":
 		c := o.Counter
 		if c == nil {
 			c = &expr.Counter{}
 		}
 		c.Encode(e)
-	case "quota":
+		return nil
+	case o.Type == "quota":
 		q := o.Quota
 		if q == nil {
 			q = &expr.Quota{}
 		}
 		q.Encode(e)
-	case "limit":
+		return nil
+	case o.Type == "limit":
 		if o.Limit == nil {
 			return fmt.Errorf("limit object %s needs Limit", o.Name)
 		}
 		o.Limit.Encode(e)
-	case "ct helper":
+		return nil
+	case o.Type == "ct helper":
 		if o.CtHelper == nil {
 			return fmt.Errorf("ct helper object %s needs CtHelper", o.Name)
 		}
 		return o.CtHelper.encode(e, o.Family, types)
-	case "ct expectation":
+	case o.Type == "ct expectation":
 		if o.CtExpectation == nil {
 			return fmt.Errorf("ct expectation object %s needs CtExpectation", o.Name)
 		}
 		return o.CtExpectation.encode(e, o.Family, types)
-	case "secmark":
+	case o.Type == "ct timeout" && o.CtTimeout != nil:
+		return o.CtTimeout.encode(e, o.Family)
+	case o.Type == "secmark":
 		if o.Secmark == nil || o.Secmark.Context == "" {
 			return fmt.Errorf("secmark object %s needs a context", o.Name)
 		}
 		e.String(attrSecmarkCtx, o.Secmark.Context)
-	default:
-		if o.Data == nil {
-			return fmt.Errorf("%s object %s: nlsh writes this type only back as listed (Data)", o.Type, o.Name)
-		}
-		if err := checkAttrs(o.Data); err != nil {
-			return fmt.Errorf("%s object %s: Data: %w", o.Type, o.Name, err)
-		}
-		e.Raw(o.Data)
+		return nil
+	case o.Data == nil:
+		return fmt.Errorf("%s object %s: needs its state (nlsh writes this type back as listed: Data)", o.Type, o.Name)
 	}
+	if err := checkAttrs(o.Data); err != nil {
+		return fmt.Errorf("%s object %s: Data: %w", o.Type, o.Name, err)
+	}
+	e.Raw(o.Data)
 	return nil
 }
 
@@ -265,6 +272,11 @@ func (c *Client) decodeObject(m codec.Message) (*Object, error) {
 		o.CtExpectation, err = decodeCtExpectation(data, c.types)
 	case objSecmark:
 		o.Secmark, err = decodeSecmark(data)
+	case objCtTimeout:
+		o.CtTimeout, err = decodeCtTimeout(data)
+		if o.CtTimeout == nil && err == nil {
+			o.Data = append([]byte{}, data...)
+		}
 	default:
 		if err = checkAttrs(data); err == nil {
 			o.Data = append([]byte{}, data...)

@@ -2,7 +2,9 @@ package nfnl
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/nfnl/ruletext"
@@ -138,4 +140,130 @@ func decodeSecmark(b []byte) (*Secmark, error) {
 		}
 	}
 	return s, d.Err()
+}
+
+// CtTimeout is a conntrack timeout policy object (nft's `ct timeout
+// NAME { protocol tcp; l3proto ip; policy = { established : 100 }; }`),
+// which rules assign with `ct timeout set "NAME"`.
+type CtTimeout struct {
+	// Protocol is "tcp" or "udp", the protocols nft makes policies for.
+	Protocol string `json:"protocol"`
+	L3Proto  string `json:"l3proto,omitempty"`
+	// Policy is the timeout, in seconds, of connection states by name
+	// (ctTimeoutStates): a policy made gives some, those left out take
+	// the kernel's defaults; one listed gives every state.
+	Policy map[string]uint32 `json:"policy"`
+}
+
+// Attributes of a ct timeout object's state.
+const (
+	attrCtTimeoutL3Proto = 1 // NFTA_CT_TIMEOUT_L3PROTO (be16 NFPROTO_*)
+	attrCtTimeoutL4Proto = 2 // NFTA_CT_TIMEOUT_L4PROTO
+	attrCtTimeoutData    = 3 // NFTA_CT_TIMEOUT_DATA: CTA_TIMEOUT_<proto>_<state> (be32 seconds)
+)
+
+// ctState is a connection state of a protocol's timeout policy, with
+// the timeout nft takes for its default (nft lists only the others).
+type ctState struct {
+	name string
+	def  uint32
+}
+
+// ctTimeoutProto is a protocol nft makes timeout policies for: its
+// number and its states, in the order of their attributes
+// (CTA_TIMEOUT_TCP_SYN_SENT = 1, ...), named as nft names them.
+type ctTimeoutProto struct {
+	num    uint8
+	states []ctState
+}
+
+var ctTimeoutProtos = map[string]ctTimeoutProto{
+	"tcp": {6, []ctState{{"syn_sent", 120}, {"syn_recv", 60}, {"established", 432000}, {"fin_wait", 120}, {"close_wait", 60},
+		{"last_ack", 30}, {"time_wait", 120}, {"close", 10}, {"syn_sent2", 120}, {"retrans", 300}, {"unacknowledged", 300}}},
+	"udp": {17, []ctState{{"unreplied", 30}, {"replied", 120}}},
+}
+
+func (x *CtTimeout) encode(e *codec.Encoder, family string) error {
+	p, ok := ctTimeoutProtos[x.Protocol]
+	if !ok {
+		return fmt.Errorf("ct timeout: protocol %q: want tcp or udp", x.Protocol)
+	}
+	l3, err := l3proto(x.L3Proto, family)
+	if err != nil {
+		return fmt.Errorf("ct timeout: %w", err)
+	}
+	for name := range x.Policy {
+		if !slices.ContainsFunc(p.states, func(s ctState) bool { return s.name == name }) {
+			names := make([]string, len(p.states))
+			for i, s := range p.states {
+				names[i] = s.name
+			}
+			return fmt.Errorf("ct timeout: no state %q in a %s policy (want %s)", name, x.Protocol, strings.Join(names, ", "))
+		}
+	}
+	e.Be16(attrCtTimeoutL3Proto, l3)
+	e.Uint8(attrCtTimeoutL4Proto, p.num)
+	e.Begin(attrCtTimeoutData)
+	for i, s := range p.states {
+		if v, ok := x.Policy[s.name]; ok {
+			e.Be32(uint16(i+1), v)
+		}
+	}
+	e.End()
+	return nil
+}
+
+// decodeCtTimeout decodes a ct timeout object's state; nil (and no
+// error) for a protocol nft makes no policies for, or a state nlsh has
+// no name for: such an object is kept as the kernel's bytes instead.
+func decodeCtTimeout(b []byte) (*CtTimeout, error) {
+	x := &CtTimeout{Policy: map[string]uint32{}}
+	var (
+		l4   uint8
+		data []byte
+	)
+	d := codec.NewDecoder(b)
+	for d.Next() {
+		switch d.Type() {
+		case attrCtTimeoutL3Proto:
+			x.L3Proto = l3protoName(d.Be16())
+		case attrCtTimeoutL4Proto:
+			l4 = d.Uint8()
+		case attrCtTimeoutData:
+			data = d.Bytes()
+		}
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	var states []ctState
+	for name, p := range ctTimeoutProtos {
+		if p.num == l4 {
+			x.Protocol, states = name, p.states
+		}
+	}
+	if states == nil {
+		return nil, nil
+	}
+	d = codec.NewDecoder(data)
+	for d.Next() {
+		i := int(d.Type())
+		if i < 1 || i > len(states) {
+			return nil, nil
+		}
+		x.Policy[states[i-1].name] = d.Be32()
+	}
+	return x, d.Err()
+}
+
+// policyText is the policy as nft lists it: the states whose timeouts
+// are not nft's defaults, in their order.
+func (x *CtTimeout) policyText() string {
+	var parts []string
+	for _, s := range ctTimeoutProtos[x.Protocol].states {
+		if v, ok := x.Policy[s.name]; ok && v != s.def {
+			parts = append(parts, fmt.Sprintf("%s : %d", s.name, v))
+		}
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
 }

@@ -27,6 +27,10 @@ func buildObjects(tx *nfnl.Tx) {
 		CtExpectation: &nfnl.CtExpectation{Protocol: "tcp", DPort: 5432, TimeoutMS: 3690000, Size: 12, L3Proto: "ip"}})
 	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "ms", Type: "ct expectation",
 		CtExpectation: &nfnl.CtExpectation{Protocol: "udp", DPort: 53, TimeoutMS: 1500, Size: 1, L3Proto: "ip6"}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "slow", Type: "ct timeout",
+		CtTimeout: &nfnl.CtTimeout{Protocol: "tcp", L3Proto: "ip", Policy: map[string]uint32{"established": 600, "close": 5, "syn_recv": 60}}})
+	tx.AddObject(&nfnl.Object{Family: in, Table: "obj", Name: "dns", Type: "ct timeout",
+		CtTimeout: &nfnl.CtTimeout{Protocol: "udp", Policy: map[string]uint32{"replied": 7}}})
 	sets := []*nfnl.Set{
 		{Name: "a4", Type: "ipv4_addr", Elements: []nfnl.Element{{Key: "10.0.0.1"}, {Key: "10.0.0.2"}}},
 		{Name: "a6", Type: "ipv6_addr", Elements: []nfnl.Element{{Key: "2001:db8::1"}}},
@@ -105,11 +109,11 @@ func TestObjectsLikeNft(t *testing.T) {
 	_ = testutil.RequireRoot
 }
 
-// TestObjectsKeptAsListed: objects of the types nlsh has no fields for
-// (ct timeout, synproxy) are listed, not dropped, with their state as
-// the kernel holds it, and written back from what nlsh listed they are
-// what nft made: nft lists the two namespaces the same. (A rollback
-// restores a table's objects this way.)
+// TestObjectsKeptAsListed: objects of a type nlsh has no fields for
+// (synproxy) are listed, not dropped, with their state as the kernel
+// holds it; a ct timeout policy with every state; and written back from
+// what nlsh listed they are what nft made: nft lists the two namespaces
+// the same. (A rollback restores a table's objects this way.)
 func TestObjectsKeptAsListed(t *testing.T) {
 	const src = `table inet o {
 	ct timeout agressive {
@@ -139,8 +143,15 @@ func TestObjectsKeptAsListed(t *testing.T) {
 	var types []string
 	for _, o := range objs {
 		types = append(types, o.Type)
-		if (o.Type == "ct timeout" || o.Type == "synproxy") && len(o.Data) == 0 {
+		if o.Type == "synproxy" && len(o.Data) == 0 {
 			t.Errorf("%s %s listed without its state", o.Type, o.Name)
+		}
+		if o.Type == "ct timeout" {
+			// every state, those not given at the kernel's defaults
+			if p := o.CtTimeout; p == nil || p.Protocol != "tcp" || p.L3Proto != "ip" || len(p.Policy) != 11 ||
+				p.Policy["established"] != 100 || p.Policy["close_wait"] != 4 || p.Policy["syn_recv"] != 60 {
+				t.Errorf("ct timeout listed as %+v", o.CtTimeout)
+			}
 		}
 	}
 	if want := []string{"ct timeout", "synproxy", "counter"}; !slices.Equal(types, want) {

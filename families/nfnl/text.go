@@ -190,6 +190,9 @@ func (o *Object) text() string {
 		x := o.CtExpectation
 		lines = append(lines, "protocol "+x.Protocol, fmt.Sprintf("dport %d", x.DPort), "timeout "+formatMillis(uint64(x.TimeoutMS)),
 			fmt.Sprintf("size %d", x.Size), "l3proto "+x.L3Proto)
+	case o.CtTimeout != nil:
+		x := o.CtTimeout
+		lines = append(lines, "protocol "+x.Protocol, "l3proto "+x.L3Proto, "policy = "+x.policyText())
 	case o.Secmark != nil:
 		lines = append(lines, strconv.Quote(o.Secmark.Context))
 	case o.Data != nil:

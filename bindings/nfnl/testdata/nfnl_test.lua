@@ -176,8 +176,9 @@ function TestSetUpdatesAndStatements(t)
 end
 
 -- Conntrack objects made from Lua are what nft makes of its own text, and
--- nfnl.object.list shows them field for field (a ct timeout made by nft
--- too, with its state as the kernel holds it).
+-- nfnl.object.list shows them field for field (a ct timeout policy with
+-- every state; a synproxy made by nft with its state as the kernel holds
+-- it).
 function TestConntrackObjects(t)
   local target, name = t:netns()
   netns.run(target, function()
@@ -187,8 +188,10 @@ function TestConntrackObjects(t)
                     ct_helper = {type = "ftp", protocol = "tcp"}}
       tx.object.add{family = "inet", table = "o", name = "pg", type = "ct expectation",
                     ct_expectation = {protocol = "tcp", dport = 5432, timeout_ms = 3600000, size = 12, l3proto = "ip"}}
+      tx.object.add{family = "inet", table = "o", name = "slow", type = "ct timeout",
+                    ct_timeout = {protocol = "tcp", l3proto = "ip", policy = {established = 600}}}
     end)
-    nftx.load(name, "table inet o {\n\tct timeout slow { protocol tcp; l3proto ip; policy = { established : 600 }; }\n}\n")
+    nftx.load(name, "table inet o {\n\tsynproxy sp { mss 1460; wscale 7; }\n}\n")
     local want = [[
 table inet o {
 	ct helper ftp {
@@ -210,20 +213,28 @@ table inet o {
 		l3proto ip
 		policy = { established : 600 }
 	}
+
+	synproxy sp {
+		mss 1460
+		wscale 7
+	}
 }
 ]]
     local out = nftx.run(name, "list", "ruleset")
     if out ~= want then t:error("nft lists:\n" .. out .. "want:\n" .. want) end
     local objs = nfnl.object.list{family = "inet", table = "o"}
-    if #objs ~= 3 then t:fatal("listed " .. #objs .. " objects, want 3") end
-    local h, x, slow = objs[1], objs[2], objs[3]
+    if #objs ~= 4 then t:fatal("listed " .. #objs .. " objects, want 4") end
+    local h, x, slow, sp = objs[1], objs[2], objs[3], objs[4]
     if h.type ~= "ct helper" or h.ct_helper.type ~= "ftp" or h.ct_helper.protocol ~= "tcp" or h.ct_helper.l3proto ~= "inet" or h.comment ~= "ftp on 21" then
       t:error("ct helper listed as " .. pp(h))
     end
     if x.type ~= "ct expectation" or x.ct_expectation.dport ~= 5432 or x.ct_expectation.timeout_ms ~= 3600000 or x.ct_expectation.size ~= 12 then
       t:error("ct expectation listed as " .. pp(x))
     end
-    if slow.type ~= "ct timeout" or slow.data == nil then t:error("ct timeout listed as " .. pp(slow)) end
+    if slow.type ~= "ct timeout" or slow.ct_timeout.policy.established ~= 600 or slow.ct_timeout.policy.close ~= 10 then
+      t:error("ct timeout listed as " .. pp(slow))
+    end
+    if sp.type ~= "synproxy" or sp.data == nil then t:error("synproxy listed as " .. pp(sp)) end
     local ok, e = pcall(function()
       nfnl.transaction(function(tx)
         tx.object.add{family = "inet", table = "o", name = "bad", type = "ct helper", ct_helper = {type = "ftp", protocol = "sctpx"}}
