@@ -30,6 +30,12 @@ func FuzzDecodeEvent(f *testing.F) {
 	tx.AddSet(set)
 	tx.AddElements(set, Element{Key: "10.0.0.0/8"}, Element{Key: "192.168.1.1"})
 	tx.AddObject(&Object{Family: "inet", Table: "t", Name: "cnt", Type: "counter"})
+	tx.AddObject(&Object{Family: "inet", Table: "t", Name: "h", Type: "ct helper", CtHelper: &CtHelper{Type: "ftp", Protocol: "tcp"}})
+	tx.AddObject(&Object{Family: "inet", Table: "t", Name: "e", Type: "ct expectation",
+		CtExpectation: &CtExpectation{Protocol: "tcp", DPort: 5432, TimeoutMS: 1000, Size: 2}})
+	tx.AddObject(&Object{Family: "inet", Table: "t", Name: "p", Type: "ct timeout",
+		CtTimeout: &CtTimeout{Protocol: "tcp", Policy: map[string]uint32{"established": 9}}})
+	tx.AddObject(&Object{Family: "inet", Table: "t", Name: "s", Type: "secmark", Secmark: &Secmark{Context: "x"}})
 	for _, r := range []string{"tcp dport { 22, 80 } ct state new counter accept", "ip saddr @s drop", "meta mark set 0x10 log prefix \"x\""} {
 		tx.AddRule(&Rule{Family: "inet", Table: "t", Chain: "c", Text: r})
 	}
