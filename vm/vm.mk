@@ -38,7 +38,8 @@ VM_MODULES ?= dummy 8021q ipvlan macvlan bonding vrf veth bridge vxlan \
 	nft_hash nft_numgen nft_objref nft_socket nft_tproxy nft_queue nft_compat \
 	nft_connlimit nft_tunnel nf_log_syslog nf_conntrack_netlink nfnetlink_queue \
 	nfnetlink_log nft_reject_ipv4 nft_reject_ipv6 nft_dup_ipv4 nft_dup_ipv6 \
-	nft_dup_netdev nft_fwd_netdev nft_meta_bridge nft_reject_bridge nft_osf
+	nft_dup_netdev nft_fwd_netdev nft_meta_bridge nft_reject_bridge nft_osf \
+	nft_synproxy nf_conntrack_ftp
 
 # Tools packed with their shared libraries; optional ones when installed.
 # iproute2 (ip, genl, bridge, tc, ss), nftables, ethtool; util-linux's
