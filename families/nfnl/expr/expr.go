@@ -87,6 +87,7 @@ func constructors() []func() Expr {
 		func() Expr { return &Socket{} },
 		func() Expr { return &Tproxy{} },
 		func() Expr { return &Osf{} },
+		func() Expr { return &Synproxy{} },
 	}
 }
 

@@ -2,9 +2,13 @@ package expr
 
 import "github.com/nlsh/nlsh/core/codec"
 
-// Objref is the "objref" expression: use a named stateful object (counter, quota, limit), directly or chosen by a map.
+// Objref is the "objref" expression: use a named stateful object of the
+// table (a counter, quota or limit; a ct helper, timeout or expectation
+// attached to the connection; a secmark; a synproxy), directly or chosen
+// by a map.
 type Objref struct {
-	// object type (1 counter, 2 quota, 4 limit, ...)
+	// object type (ObjCounter, ObjQuota, ...); none in the map form
+	// (the map's objects have one)
 	Type uint32 `json:"type,omitempty"`
 	// object name
 	Name string `json:"name,omitempty"`
@@ -17,6 +21,20 @@ type Objref struct {
 
 	has presence
 }
+
+// Object types (NFT_OBJECT_*).
+const (
+	ObjCounter   uint32 = 1
+	ObjQuota     uint32 = 2
+	ObjCtHelper  uint32 = 3
+	ObjLimit     uint32 = 4
+	ObjConnlimit uint32 = 5
+	ObjTunnel    uint32 = 6
+	ObjCtTimeout uint32 = 7
+	ObjSecmark   uint32 = 8
+	ObjCtExpect  uint32 = 9
+	ObjSynproxy  uint32 = 10
+)
 
 // NFTA_OBJREF_* attributes.
 const (

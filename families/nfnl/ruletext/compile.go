@@ -91,6 +91,10 @@ type state struct {
 	// have, from a match on its type; nil when none is known
 	typeHdr  string
 	typeSeen []uint8
+	// the statement just compiled and the options it takes ("synproxy
+	// (mss N, ...)"), for the error on a word after it that is neither
+	// one of them nor a statement
+	options string
 }
 
 // Compile compiles rule text for a table of family ("ip", "inet", ...).
@@ -167,6 +171,8 @@ func (s *state) emit(x ...expr.Expr) { s.out.Exprs = append(s.out.Exprs, x...) }
 func (s *state) statement() error {
 	l := s.l
 	t := l.next()
+	opts := s.options
+	s.options = ""
 	switch t {
 	case "ip", "ip6", "tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "th", "ether":
 		if (t == "tcp" || t == "ip") && l.accept("option") {
@@ -206,7 +212,7 @@ func (s *state) statement() error {
 		return s.ctMatch(l.next())
 	case "counter", "quota":
 		if l.accept("name") {
-			return s.objref(t)
+			return s.objref(t + " name")
 		}
 		if t == "quota" {
 			return s.quota()
@@ -238,9 +244,14 @@ func (s *state) statement() error {
 		return s.log()
 	case "limit":
 		if l.accept("name") {
-			return s.objref(t)
+			return s.objref("limit name")
 		}
 		return s.limit()
+	case "synproxy":
+		if l.accept("name") {
+			return s.objref("synproxy name")
+		}
+		return s.synproxy()
 	case "queue":
 		return s.queue()
 	case "dup":
@@ -272,6 +283,9 @@ func (s *state) statement() error {
 	case "comment":
 		s.out.Comment = unquote(l.next())
 	default:
+		if opts != "" {
+			return fmt.Errorf("unknown statement %q, nor an option of the %s before it", t, opts)
+		}
 		return fmt.Errorf("unknown statement %q", t)
 	}
 	return nil
@@ -1245,6 +1259,9 @@ func (s *state) metaMatch(key string) error {
 	if key == "ipsec" || key == "secpath" {
 		return s.ipsecMatch(key)
 	}
+	if key == "secmark" && s.l.accept("set") {
+		return s.objref("meta secmark set")
+	}
 	for _, m := range s.c.meta {
 		if m.name != key {
 			continue
@@ -1273,6 +1290,15 @@ func (s *state) metaMatch(key string) error {
 }
 
 func (s *state) ctMatch(key string) error {
+	switch key {
+	case "helper", "timeout", "expectation":
+		// "ct helper set "ftp-21"": the connection's helper (timeout
+		// policy, expectation) is the named object of the table
+		if !s.l.accept("set") {
+			return fmt.Errorf("ct %s: nlsh reads only ct %s set NAME (an object of the table)", key, key)
+		}
+		return s.objref("ct " + key + " set")
+	}
 	if key == "count" {
 		// "ct count 10", "ct count over 10"
 		cl := &expr.Connlimit{}
@@ -1549,27 +1575,6 @@ func (s *state) set(typ *Type, settable bool, target expr.Expr, what string) err
 			return err
 		}
 		s.emit(&expr.Immediate{DestRegister: expr.Reg1, Data: v}, target)
-	}
-	return nil
-}
-
-// objTypes are the stateful objects a rule names (NFT_OBJECT_*).
-var objTypes = [...]struct {
-	name string
-	typ  uint32
-}{{"counter", 1}, {"quota", 2}, {"limit", 4}}
-
-// objref compiles "counter name NAME" (quota, limit): a reference to a
-// named object of the table.
-func (s *state) objref(kind string) error {
-	name := unquote(s.l.next())
-	if name == "" {
-		return fmt.Errorf("%s name: no name", kind)
-	}
-	for _, o := range objTypes {
-		if o.name == kind {
-			s.emit(&expr.Objref{Type: o.typ, Name: name})
-		}
 	}
 	return nil
 }

@@ -52,8 +52,20 @@
 //   - meta mark/nftrace/priority and ct mark set (to a value or to the
 //     other mark, or to a mark with a bit operation: "ct mark set meta
 //     mark & 0xffff0000", "| 0x00000010", "^ 0x00000001", read also as
-//     "and", "or", "xor"); counter; named counters, quotas and limits
-//     ("counter name ...");
+//     "and", "or", "xor"); counter; the table's named objects: counters,
+//     quotas and limits ("counter name ..."), a connection's ct helper,
+//     timeout policy and expectation ("ct helper set "ftp-21"", "ct
+//     timeout set", "ct expectation set"), secmarks ("meta secmark set")
+//     and synproxies ("synproxy name"), a name quoted or not, listed
+//     quoted, as nft does (not an object chosen by a map: "ct helper set
+//     udp dport map { ... }" is refused, and such a rule prints as
+//     expressions only);
+//   - synproxy ("synproxy mss 1460 wscale 7 timestamp sack-perm", its
+//     options in any order, listed in nft's: mss and wscale, timestamp,
+//     sack-perm); nft 1.0.6 lists one of mss and wscale alone as both
+//     ("synproxy mss 1460 wscale 0"), which it reads back as another
+//     rule: nlsh compiles "synproxy mss 1460" as nft does and prints it
+//     as expressions only;
 //   - header fields set ("ip ttl set 64", "ip dscp set cs1", "ip saddr/
 //     daddr set", "ip6 hoplimit/saddr/daddr set", "tcp/udp sport/dport
 //     set"), with nft's checksum fix-ups (the IPv4 header's, the

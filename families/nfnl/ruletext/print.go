@@ -522,16 +522,17 @@ func (s *pstate) one() error {
 		}
 		s.out = append(s.out, "flow add @"+x.Table)
 	case *expr.Objref:
-		kind := ""
-		for _, o := range objTypes {
-			if o.typ == x.Type {
-				kind = o.name
-			}
-		}
-		if kind == "" || x.Name == "" || x.SourceRegister != 0 {
+		w, ok := objrefText(x)
+		if !ok {
 			return s.fail()
 		}
-		s.out = append(s.out, kind+" name "+quote(x.Name))
+		s.out = append(s.out, w)
+	case *expr.Synproxy:
+		w, ok := synproxyText(x)
+		if !ok {
+			return s.fail()
+		}
+		s.out = append(s.out, w)
 	default:
 		return s.fail()
 	}

@@ -28,7 +28,8 @@ func (oneLo) IfName(i uint32) (string, error) {
 
 // FuzzPrintReadsBack prints any expression list of the statements of
 // stmt.go (queue, dup, fwd, flow add, header and mark sets, and the
-// immediates, loads and bitwises they use) that the registry decodes:
+// immediates, loads and bitwises they use), objref.go and synproxy.go
+// that the registry decodes:
 // what prints compiles back to the same expressions, so the printer
 // never says another rule than the kernel holds. Seeds: those
 // statements as nlsh compiles them.
@@ -49,6 +50,9 @@ func FuzzPrintReadsBack(f *testing.F) {
 		b, _ := e.Encode()
 		f.Add(tc[0], b)
 	}
+	for _, b := range objrefSeedLists(f) {
+		f.Add("inet", b)
+	}
 	reg := expr.NewRegistry()
 	p := NewPrinter(oneLo{})
 	f.Fuzz(func(t *testing.T, family string, b []byte) {
@@ -65,7 +69,7 @@ func FuzzPrintReadsBack(f *testing.F) {
 		for _, x := range xs {
 			switch x.(type) {
 			case *expr.Immediate, *expr.Payload, *expr.Bitwise, *expr.Meta, *expr.Ct,
-				*expr.Queue, *expr.Dup, *expr.Fwd, *expr.FlowOffload:
+				*expr.Queue, *expr.Dup, *expr.Fwd, *expr.FlowOffload, *expr.Objref, *expr.Synproxy:
 			default:
 				return
 			}
