@@ -949,17 +949,18 @@ function nfnl.element.del(args) end
 ---@field family string ip, ip6, inet, arp, bridge or netdev
 ---@field table string table name
 ---@field name string
----@field type string counter, quota, limit, ct helper, ct expectation, ct timeout or secmark
+---@field type string counter, quota, limit, synproxy, ct helper, ct expectation, ct timeout or secmark
 ---@field comment? string
 ---@field counter? table {packets=, bytes=}
 ---@field quota? table {bytes=, flags=}
 ---@field limit? table {rate=, unit=, burst=, type=, flags=}
+---@field synproxy? table {mss=, wscale=, flags=} (flags: 1 mss, 2 wscale, 4 sack-perm, 8 timestamp)
 ---@field ct_helper? table {type="ftp", protocol="tcp", l3proto=} (l3proto ip, ip6 or inet; the table's family if absent)
 ---@field ct_expectation? table {protocol=, dport=, timeout_ms=, size=, l3proto=}
 ---@field ct_timeout? table {protocol="tcp"|"udp", l3proto=, policy={established=600, ...}} (seconds per state)
 ---@field secmark? table {context=} (an SELinux context)
 
---- Creates a stateful object: counter, quota, limit, conntrack helper, expectation or timeout policy, secmark (the others nft makes are listed, and kept on rollback, but not made from Lua). One operation, applied at once (a one-op transaction).
+--- Creates a stateful object: counter, quota, limit, synproxy, conntrack helper, expectation or timeout policy, secmark (the others nft makes are listed, and kept on rollback, but not made from Lua). One operation, applied at once (a one-op transaction).
 ---
 --- ```lua
 --- nfnl.object.add{family = "inet", table = "filter", name = "web", type = "counter"}

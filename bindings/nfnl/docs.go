@@ -50,9 +50,10 @@ func verbDocs() []funcDoc {
 		f("comment", "string", ""), f("elements", "(string|table)[]", `"10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=}`)}
 	elemFields := []bindings.FieldDoc{fFamily, fTable, req("set", "string", "set name"),
 		req("elements", "(string|table)[]", `"10.0.0.1" or {key = "10.0.0.1", value = "accept", timeout = 60}`)}
-	objFields := []bindings.FieldDoc{fFamily, fTable, fName, req("type", "string", "counter, quota, limit, ct helper, ct expectation, ct timeout or secmark"),
+	objFields := []bindings.FieldDoc{fFamily, fTable, fName, req("type", "string", "counter, quota, limit, synproxy, ct helper, ct expectation, ct timeout or secmark"),
 		f("comment", "string", ""),
 		f("counter", "table", "{packets=, bytes=}"), f("quota", "table", "{bytes=, flags=}"), f("limit", "table", "{rate=, unit=, burst=, type=, flags=}"),
+		f("synproxy", "table", "{mss=, wscale=, flags=} (flags: 1 mss, 2 wscale, 4 sack-perm, 8 timestamp)"),
 		f("ct_helper", "table", `{type="ftp", protocol="tcp", l3proto=} (l3proto ip, ip6 or inet; the table's family if absent)`),
 		f("ct_expectation", "table", "{protocol=, dport=, timeout_ms=, size=, l3proto=}"),
 		f("ct_timeout", "table", "{protocol=\"tcp\"|\"udp\", l3proto=, policy={established=600, ...}} (seconds per state)"),
@@ -88,7 +89,7 @@ func verbDocs() []funcDoc {
 			`nfnl.element.add{family = "inet", table = "filter", set = "allowed", elements = {"192.168.1.0/24"}}`},
 		{"element.del", "Deletes elements from a set or map.", args(false, elemFields...),
 			`nfnl.element.del{family = "inet", table = "filter", set = "allowed", elements = {"192.168.1.0/24"}}`},
-		{"object.add", "Creates a stateful object: counter, quota, limit, conntrack helper, expectation or timeout policy, secmark (the others nft makes are listed, and kept on rollback, but not made from Lua).", args(false, objFields...),
+		{"object.add", "Creates a stateful object: counter, quota, limit, synproxy, conntrack helper, expectation or timeout policy, secmark (the others nft makes are listed, and kept on rollback, but not made from Lua).", args(false, objFields...),
 			`nfnl.object.add{family = "inet", table = "filter", name = "web", type = "counter"}`},
 		{"object.del", "Deletes a stateful object.", args(false, fFamily, fTable, fName, req("type", "string", "")),
 			`nfnl.object.del{family = "inet", table = "filter", name = "web", type = "counter"}`},

@@ -154,7 +154,7 @@ func elementVerb(add bool) verb {
 func objectArgs(a *bindings.Args, full bool) *nfnl.Object {
 	o := &nfnl.Object{Family: family(a, bindings.Required), Table: a.String("table", bindings.Required),
 		Name: a.String("name", bindings.Required),
-		Type: a.Enum("type", bindings.Required, "counter", "quota", "limit", "ct helper", "ct expectation", "ct timeout", "secmark")}
+		Type: a.Enum("type", bindings.Required, "counter", "quota", "limit", "ct helper", "ct expectation", "ct timeout", "synproxy", "secmark")}
 	if !full {
 		return o
 	}
@@ -171,6 +171,12 @@ func objectArgs(a *bindings.Args, full bool) *nfnl.Object {
 			TimeoutMS: x.Uint32("timeout_ms", bindings.Required), Size: x.Uint8("size", bindings.Required),
 			L3Proto: x.Enum("l3proto", bindings.Optional, "ip", "ip6", "inet")}
 		x.Done()
+	case "synproxy":
+		x := objectExpr(a, "synproxy", o.Type)
+		o.Synproxy, _ = x.(*exprSynproxy)
+		if o.Synproxy == nil {
+			a.Fail("synproxy", "a synproxy object needs synproxy = {mss=, wscale=, flags=}")
+		}
 	case "ct timeout":
 		x := a.Table("ct_timeout", bindings.Required)
 		o.CtTimeout = &nfnl.CtTimeout{Protocol: x.Enum("protocol", bindings.Required, "tcp", "udp"),

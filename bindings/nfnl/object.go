@@ -10,7 +10,8 @@ import (
 type (
 	exprQuota   = expr.Quota
 	exprLimit   = expr.Limit
-	exprCounter = expr.Counter
+	exprCounter  = expr.Counter
+	exprSynproxy = expr.Synproxy
 )
 
 // objectExpr reads the state table of a stateful object (field name,

@@ -12,9 +12,10 @@ import (
 )
 
 // Object is a named stateful object of a table: a counter, quota or
-// limit (their state uses the attributes of the expression of the same
-// name), a conntrack helper, expectation or timeout policy, a secmark,
-// or an object of another type, kept as the kernel holds it (Data).
+// limit or synproxy (their state uses the attributes of the expression
+// of the same name), a conntrack helper, expectation or timeout policy,
+// a secmark, or an object of another type, kept as the kernel holds it
+// (Data).
 type Object struct {
 	Family string `json:"family"`
 	Table  string `json:"table"`
@@ -32,9 +33,10 @@ type Object struct {
 	CtHelper      *CtHelper      `json:"ct_helper,omitempty"`
 	CtExpectation *CtExpectation `json:"ct_expectation,omitempty"`
 	CtTimeout     *CtTimeout     `json:"ct_timeout,omitempty"`
+	Synproxy      *expr.Synproxy `json:"synproxy,omitempty"`
 	Secmark       *Secmark       `json:"secmark,omitempty"`
-	// Data is, for a type nlsh has no field for (synproxy, connlimit,
-	// tunnel, ...), the object's state as the kernel lists it
+	// Data is, for a type nlsh has no field for (connlimit, tunnel, ...),
+	// the object's state as the kernel lists it
 	// (NFTA_OBJ_DATA's attributes): listed, and written back unchanged
 	// by AddObject, so a rollback restores such an object as it was.
 	Data []byte `json:"data,omitempty"`
@@ -134,6 +136,9 @@ func (o *Object) encodeData(e *codec.Encoder, types *ruletext.Types) error {
 			return fmt.Errorf("ct expectation object %s needs CtExpectation", o.Name)
 		}
 		return o.CtExpectation.encode(e, o.Family, types)
+	case o.Type == "synproxy" && o.Synproxy != nil:
+		o.Synproxy.Encode(e)
+		return nil
 	case o.Type == "ct timeout" && o.CtTimeout != nil:
 		return o.CtTimeout.encode(e, o.Family)
 	case o.Type == "secmark":
@@ -253,7 +258,7 @@ func (c *Client) decodeObject(m codec.Message) (*Object, error) {
 	}
 	o.Type = objectTypeName(typ)
 	switch typ {
-	case objCounter, objQuota, objLimit:
+	case objCounter, objQuota, objLimit, objSynproxy:
 		x, err := c.reg.DecodeOne(o.Type, data)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
@@ -265,6 +270,8 @@ func (c *Client) decodeObject(m codec.Message) (*Object, error) {
 			o.Quota = v
 		case *expr.Limit:
 			o.Limit = v
+		case *expr.Synproxy:
+			o.Synproxy = v
 		}
 	case objCtHelper:
 		o.CtHelper, err = decodeCtHelper(data, c.types)

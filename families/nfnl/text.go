@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/nlsh/nlsh/families/nfnl/expr"
 )
 
 // Text prints the ruleset as `nft list ruleset` does.
@@ -193,6 +195,19 @@ func (o *Object) text() string {
 	case o.CtTimeout != nil:
 		x := o.CtTimeout
 		lines = append(lines, "protocol "+x.Protocol, "l3proto "+x.L3Proto, "policy = "+x.policyText())
+	case o.Synproxy != nil:
+		x := o.Synproxy
+		lines = append(lines, fmt.Sprintf("mss %d", x.MSS), fmt.Sprintf("wscale %d", x.Wscale))
+		var opts []string
+		if x.Flags&expr.SynproxyTimestamp != 0 {
+			opts = append(opts, "timestamp")
+		}
+		if x.Flags&expr.SynproxySackPerm != 0 {
+			opts = append(opts, "sack-perm")
+		}
+		if len(opts) > 0 {
+			lines = append(lines, strings.Join(opts, " "))
+		}
 	case o.Secmark != nil:
 		lines = append(lines, strconv.Quote(o.Secmark.Context))
 	case o.Data != nil:

@@ -177,8 +177,7 @@ end
 
 -- Conntrack objects made from Lua are what nft makes of its own text, and
 -- nfnl.object.list shows them field for field (a ct timeout policy with
--- every state; a synproxy made by nft with its state as the kernel holds
--- it).
+-- every state; a synproxy made by nft).
 function TestConntrackObjects(t)
   local target, name = t:netns()
   netns.run(target, function()
@@ -190,6 +189,7 @@ function TestConntrackObjects(t)
                     ct_expectation = {protocol = "tcp", dport = 5432, timeout_ms = 3600000, size = 12, l3proto = "ip"}}
       tx.object.add{family = "inet", table = "o", name = "slow", type = "ct timeout",
                     ct_timeout = {protocol = "tcp", l3proto = "ip", policy = {established = 600}}}
+      tx.object.add{family = "inet", table = "o", name = "sl", type = "synproxy", synproxy = {mss = 1400, wscale = 5, flags = 3}}
     end)
     nftx.load(name, "table inet o {\n\tsynproxy sp { mss 1460; wscale 7; }\n}\n")
     local want = [[
@@ -214,6 +214,11 @@ table inet o {
 		policy = { established : 600 }
 	}
 
+	synproxy sl {
+		mss 1400
+		wscale 5
+	}
+
 	synproxy sp {
 		mss 1460
 		wscale 7
@@ -223,8 +228,8 @@ table inet o {
     local out = nftx.run(name, "list", "ruleset")
     if out ~= want then t:error("nft lists:\n" .. out .. "want:\n" .. want) end
     local objs = nfnl.object.list{family = "inet", table = "o"}
-    if #objs ~= 4 then t:fatal("listed " .. #objs .. " objects, want 4") end
-    local h, x, slow, sp = objs[1], objs[2], objs[3], objs[4]
+    if #objs ~= 5 then t:fatal("listed " .. #objs .. " objects, want 5") end
+    local h, x, slow, sp = objs[1], objs[2], objs[3], objs[5]
     if h.type ~= "ct helper" or h.ct_helper.type ~= "ftp" or h.ct_helper.protocol ~= "tcp" or h.ct_helper.l3proto ~= "inet" or h.comment ~= "ftp on 21" then
       t:error("ct helper listed as " .. pp(h))
     end
@@ -234,7 +239,7 @@ table inet o {
     if slow.type ~= "ct timeout" or slow.ct_timeout.policy.established ~= 600 or slow.ct_timeout.policy.close ~= 10 then
       t:error("ct timeout listed as " .. pp(slow))
     end
-    if sp.type ~= "synproxy" or sp.data == nil then t:error("synproxy listed as " .. pp(sp)) end
+    if sp.type ~= "synproxy" or sp.synproxy.mss ~= 1460 or sp.synproxy.wscale ~= 7 then t:error("synproxy listed as " .. pp(sp)) end
     local ok, e = pcall(function()
       nfnl.transaction(function(tx)
         tx.object.add{family = "inet", table = "o", name = "bad", type = "ct helper", ct_helper = {type = "ftp", protocol = "sctpx"}}
