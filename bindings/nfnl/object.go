@@ -8,8 +8,8 @@ import (
 )
 
 type (
-	exprQuota   = expr.Quota
-	exprLimit   = expr.Limit
+	exprQuota    = expr.Quota
+	exprLimit    = expr.Limit
 	exprCounter  = expr.Counter
 	exprSynproxy = expr.Synproxy
 )
