@@ -23,6 +23,8 @@ func fieldAliases() []struct{ in, listed string } {
 		{"icmp code 3", "icmp code port-unreachable"},
 		// a set of one element is the element
 		{"tcp dport { 22 } accept", "tcp dport 22 accept"},
+		{"tcp dport { 22, } accept", "tcp dport 22 accept"},
+		{"tcp dport { 22,, 23, } accept", "tcp dport { 22, 23 } accept"},
 		{"meta iifgroup 0 accept", `iifgroup "default" accept`},
 		{"socket mark 1", "socket mark 0x00000001"},
 		{"tcp flags { syn | ack, syn } accept", "tcp flags { syn, syn | ack } accept"},

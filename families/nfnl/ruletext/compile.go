@@ -1036,6 +1036,7 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		return nil, err
 	}
 	set := &AnonSet{Key: KeyType{typ}}
+	apart := true // at the start, or after a comma
 	for {
 		v := l.next()
 		if v == "" {
@@ -1044,7 +1045,10 @@ func (s *state) anonSet(typ *Type) (*AnonSet, error) {
 		if v == "}" {
 			break
 		}
-		if v == "," {
+		if err := elementSep(v, len(set.Elements), &apart); err != nil || v == "," {
+			if err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if typ.ID == TypeTCPFlag {
@@ -1156,7 +1160,8 @@ func flagWords(l *lexer) string {
 }
 
 // oneElement reads a set of one element ("{ 22 }", "{ 22, }") and
-// returns the element; "" (nothing read) when l is not at one.
+// returns the element; "" (nothing read) when l is not at one (or at
+// one anonSet refuses: "{ , 22 }").
 func oneElement(l *lexer) string {
 	if l.peek() != "{" {
 		return ""
@@ -1167,6 +1172,9 @@ func oneElement(l *lexer) string {
 		case "":
 			return ""
 		case ",":
+			if elem == "" {
+				return ""
+			}
 		case "}":
 			if elem == "" {
 				return ""
@@ -1184,6 +1192,25 @@ func oneElement(l *lexer) string {
 	}
 }
 
+// elementSep checks the commas between the elements of a set or map
+// read so far (n of them) as nft does: v, the next token, is a comma
+// (not before the first element; more than one in a row is one, and one
+// may end the set) or, after a comma, an element. apart says whether a
+// comma came since the last element.
+func elementSep(v string, n int, apart *bool) error {
+	switch {
+	case v == "," && n == 0:
+		return fmt.Errorf("',' before the first element of a set")
+	case v == ",":
+		*apart = true
+	case !*apart:
+		return fmt.Errorf("set element %s: want a comma before it", v)
+	default:
+		*apart = false
+	}
+	return nil
+}
+
 // anonVmap reads "{ a : accept, b-c : jump x, ... }".
 func (s *state) anonVmap(typ *Type) (*AnonSet, error) {
 	l := s.l
@@ -1191,6 +1218,7 @@ func (s *state) anonVmap(typ *Type) (*AnonSet, error) {
 		return nil, err
 	}
 	set := &AnonSet{Key: KeyType{typ}, VerdictMap: true}
+	apart := true
 	for {
 		v := l.next()
 		switch v {
@@ -1201,7 +1229,10 @@ func (s *state) anonVmap(typ *Type) (*AnonSet, error) {
 				return nil, fmt.Errorf("empty map")
 			}
 			return set, nil
-		case ",":
+		}
+		if err := elementSep(v, len(set.Elements), &apart); err != nil {
+			return nil, err
+		} else if v == "," {
 			continue
 		}
 		e, interval, err := ParseElement(typ, v)
