@@ -131,9 +131,10 @@ func (s *Set) text() string {
 // set's "elements = { ... }" for a key type; 0 means one per line.
 func elementsPerLine(keyType string) int {
 	switch keyType {
-	case "nf_proto", "integer", "inet_proto", "inet_service", "mark", "iface_index", "tcp_flag":
+	case "nf_proto", "integer", "arp_op", "inet_proto", "inet_service", "tcp_flag", "dccp_pkttype", "mark",
+		"iface_index", "classid", "uid", "gid", "ct_dir":
 		return 16
-	case "ipv4_addr", "ct_state", "ct_status":
+	case "ipv4_addr", "ct_state", "ct_status", "pkt_type":
 		return 4
 	case "ipv6_addr":
 		return 2

@@ -71,6 +71,11 @@ const (
 	TypeTimeDate     = 43
 	TypeTimeHour     = 44
 	TypeTimeDay      = 45
+	TypeArpOp        = 11
+	TypeIfaceType    = 21
+	TypeICMPXCode    = 34
+	TypeECN          = 37
+	TypeBoolean      = 39
 	concatTypeBits   = 6
 	verdictTypeValue = 0xffffff00 // NFT_DATA_VERDICT as a set's data type
 )
@@ -155,6 +160,17 @@ func NewTypes() *Types {
 		&Type{ID: TypeTimeDate, Name: "time", Len: 8, Order: HostEndian},
 		// nft's string of an operating system's name ("osf name")
 		&Type{ID: TypeString, Name: "osf_name", Len: 16, Order: HostEndian},
+		// types nft names that rule text here does not use, for the sets
+		// of them nft makes (listed and written back with their elements)
+		&Type{ID: TypeArpOp, Name: "arp_op", Len: 2, Order: BigEndian, Symbols: map[uint64]string{
+			1: "request", 2: "reply", 3: "rrequest", 4: "rreply", 8: "inrequest", 9: "inreply", 10: "nak"}},
+		&Type{ID: TypeIfaceType, Name: "iface_type", Len: 2, Order: HostEndian, Symbols: map[uint64]string{
+			1: "ether", 512: "ppp", 768: "ipip", 769: "ipip6", 772: "loopback", 776: "sit", 778: "ipgre"}},
+		&Type{ID: TypeICMPXCode, Name: "icmpx_code", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "no-route", 1: "port-unreachable", 2: "host-unreachable", 3: "admin-prohibited"}},
+		&Type{ID: TypeECN, Name: "ecn", Len: 1, Order: BigEndian, Symbols: map[uint64]string{
+			0: "not-ect", 1: "ect1", 2: "ect0", 3: "ce"}},
+		&Type{ID: TypeBoolean, Name: "boolean", Len: 1, Order: HostEndian, Symbols: map[uint64]string{0: "missing", 1: "exists"}},
 	)
 	t := &Types{byName: map[string]*Type{}, byID: map[uint32]*Type{}}
 	for _, x := range list {
