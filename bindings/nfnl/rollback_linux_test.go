@@ -16,6 +16,7 @@ const existingNft = `table inet filter {
 	ct expectation pg { protocol tcp; dport 5432; timeout 1h; size 12; l3proto ip; }
 	synproxy sp { mss 1460; wscale 7; timestamp sack-perm; }
 	set allowed { type ipv4_addr; flags interval; elements = { 10.0.0.0/8 } }
+	set marked { typeof ip saddr . meta mark; elements = { 10.0.0.1 . 0x5 } }
 	chain input { type filter hook input priority filter; policy accept;
 		tcp dport 21 ct helper set "ftp"
 		tcp dport 80 ct timeout set "slow"
@@ -35,8 +36,8 @@ table ip nat {
 // (a new table, rules added to and deleted from an existing one, set
 // elements, a flushed chain) and rtnl changes, then fails, leaves nft
 // list ruleset byte-for-byte as it was and no link behind; the
-// conntrack and synproxy objects of the table it changed, and the rules
-// that use them, come back too.
+// conntrack and synproxy objects of the table it changed, the rules
+// that use them and a set nft describes with typeof come back too.
 func TestRollbackAcrossFamilies(t *testing.T) {
 	requireNft(t)
 	ns := testutil.NewNetNS(t)

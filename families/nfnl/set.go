@@ -38,6 +38,10 @@ type Set struct {
 
 	id   uint32
 	anon *ruletext.AnonSet
+	// kept are the records of the set's user data nlsh does not read
+	// (nft's typeof descriptions of the key and data, ...), written back
+	// as they came, so a set listed and made again lists as before.
+	kept udata
 }
 
 // Element is a set element in nft's text: Key "10.0.0.1", "10.0.0.0/8",
@@ -169,6 +173,7 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 	if s.AutoMerge {
 		u = u.putU32(udataSetMergeElements, 1)
 	}
+	u = append(u, s.kept...) // nft's order: between those and the comment
 	if s.Comment != "" {
 		u = u.putString(udataSetComment, s.Comment)
 	}
@@ -512,6 +517,7 @@ func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
 			s.Comment = u.getString(udataSetComment)
 			v, ok := u.getU32(udataSetMergeElements)
 			s.AutoMerge = ok && v != 0
+			s.kept = u.others(udataSetKeyByteOrder, udataSetDataByteOrder, udataSetMergeElements, udataSetComment)
 		}
 	}
 	if err := d.Err(); err != nil {

@@ -93,3 +93,50 @@ func TestSetTypesLikeNft(t *testing.T) {
 		t.Fatalf("nft lists the sets nlsh wrote back as\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestTypeofSetsKept: sets and maps nft describes with typeof keep that
+// description (nft's user data) when nlsh lists them and makes them
+// again: nft lists them as it listed its own (they came back as "type
+// ipv4_addr . mark", and a rollback changed them so).
+func TestTypeofSetsKept(t *testing.T) {
+	const src = `table inet z {
+	set ty {
+		typeof ip saddr . meta mark
+		elements = { 10.0.0.1 . 0x00000005 }
+	}
+
+	map m {
+		typeof ip daddr : meta mark
+		elements = { 10.0.0.1 : 0x00000001 }
+	}
+
+	set t2 {
+		typeof tcp dport
+		elements = { 22 }
+		comment "ssh"
+	}
+}
+`
+	byNft, c := setup(t, nil)
+	nftFile(t, byNft, src)
+	want := nft(t, byNft, "list", "ruleset")
+	if strings.Count(want, "typeof") != 3 {
+		t.Fatalf("nft lists\n%s", want)
+	}
+	sets, err := c.Sets(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "inet", Name: "z"})
+	for _, s := range sets {
+		tx.AddSet(s)
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists the sets nlsh made again as\n%s\nwant\n%s", got, want)
+	}
+}

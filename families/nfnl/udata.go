@@ -1,6 +1,9 @@
 package nfnl
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // nft keeps metadata it needs for printing in the objects' user data as
 // type-length-value records of one byte type, one byte length (libnftnl's
@@ -61,6 +64,23 @@ func (u udata) getString(typ uint8) string {
 		}
 	}
 	return string(v)
+}
+
+// others returns the records whose types are not among known, in
+// order, as they came.
+func (u udata) others(known ...uint8) udata {
+	var out udata
+	for len(u) >= 2 {
+		t, n := u[0], int(u[1])
+		if 2+n > len(u) {
+			break
+		}
+		if !slices.Contains(known, t) {
+			out = append(out, u[:2+n]...)
+		}
+		u = u[2+n:]
+	}
+	return out
 }
 
 func (u udata) getU32(typ uint8) (uint32, bool) {
