@@ -89,21 +89,23 @@ const (
 
 // NFTA_SET_*, NFTA_SET_DESC_*, NFTA_SET_ELEM_LIST_*, NFTA_SET_ELEM_*.
 const (
-	attrSetTable      = 1
-	attrSetName       = 2
-	attrSetFlags      = 3
-	attrSetKeyType    = 4
-	attrSetKeyLen     = 5
-	attrSetDataType   = 6
-	attrSetDataLen    = 7
-	attrSetPolicy     = 8
-	attrSetDesc       = 9
-	attrSetID         = 10
-	attrSetTimeout    = 11
-	attrSetGCInterval = 12
-	attrSetUserdata   = 13
-	attrSetObjType    = 15
-	attrSetHandle     = 16
+	attrSetTable       = 1
+	attrSetName        = 2
+	attrSetFlags       = 3
+	attrSetKeyType     = 4
+	attrSetKeyLen      = 5
+	attrSetDataType    = 6
+	attrSetDataLen     = 7
+	attrSetPolicy      = 8
+	attrSetDesc        = 9
+	attrSetID          = 10
+	attrSetTimeout     = 11
+	attrSetGCInterval  = 12
+	attrSetUserdata    = 13
+	attrSetObjType     = 15
+	attrSetHandle      = 16
+	attrSetExpr        = 17
+	attrSetExpressions = 18
 
 	attrSetDescSize   = 1
 	attrSetDescConcat = 2
@@ -114,14 +116,16 @@ const (
 	attrElemListElements = 3
 	attrElemListSetID    = 4
 
-	attrElemKey        = 1
-	attrElemData       = 2
-	attrElemFlags      = 3
-	attrElemTimeout    = 4
-	attrElemExpiration = 5
-	attrElemUserdata   = 6
-	attrElemObjref     = 8
-	attrElemKeyEnd     = 9
+	attrElemKey         = 1
+	attrElemData        = 2
+	attrElemFlags       = 3
+	attrElemTimeout     = 4
+	attrElemExpiration  = 5
+	attrElemUserdata    = 6
+	attrElemExpr        = 7
+	attrElemObjref      = 9
+	attrElemKeyEnd      = 10
+	attrElemExpressions = 11
 )
 
 // Set flags (NFT_SET_*).

@@ -3,9 +3,11 @@ package nfnl
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/core/socket"
+	"github.com/nlsh/nlsh/families/nfnl/expr"
 	"github.com/nlsh/nlsh/families/nfnl/ruletext"
 )
 
@@ -102,7 +104,7 @@ type setKey struct{ family, table, name string }
 func (c *Client) allSets(ctx context.Context, f Filter) ([]*Set, map[setKey]*ruletext.AnonSet, error) {
 	var sets []*Set
 	err := c.dump(ctx, msgGetSet, f.Family, nil, func(m codec.Message) error {
-		s, err := decodeSet(m, c.types)
+		s, err := decodeSet(m, c.types, c.reg)
 		if err == nil && (f.Table == "" || s.Table == f.Table) {
 			sets = append(sets, s)
 		}
@@ -129,6 +131,7 @@ func (c *Client) allSets(ctx context.Context, f Filter) ([]*Set, map[setKey]*rul
 			continue
 		}
 		s.Elements = sc.textElements(s.Flags&SetInterval != 0, ws)
+		c.stmtTexts(s)
 		named = append(named, s)
 	}
 	return named, anon, nil
@@ -146,7 +149,7 @@ func (c *Client) wireElements(ctx context.Context, s *Set) ([]wireElement, error
 		}
 		for d.Next() {
 			if d.Type() == attrElemListElements {
-				ws, err := decodeElements(d.Bytes())
+				ws, err := decodeElements(d.Bytes(), c.reg)
 				if err != nil {
 					return err
 				}
@@ -243,6 +246,35 @@ func (c *Client) rules(ctx context.Context, f Filter, anon map[setKey]*ruletext.
 		return nil, fmt.Errorf("list rules: %w", err)
 	}
 	return out, nil
+}
+
+// stmtTexts sets the text of a set's statements and its elements', as
+// nft lists them: the set's without their state ("counter"), the
+// elements' with it ("counter packets 1 bytes 84"); none when one has
+// no text.
+func (c *Client) stmtTexts(s *Set) {
+	var parts []string
+	for _, x := range s.Exprs {
+		if _, ok := x.(*expr.Counter); ok {
+			parts = append(parts, "counter")
+			continue
+		}
+		t, err := c.printer.Print(s.Family, []expr.Expr{x}, "", nil)
+		if err != nil {
+			parts = nil
+			break
+		}
+		parts = append(parts, t)
+	}
+	s.stmtText = strings.Join(parts, " ")
+	for i := range s.Elements {
+		e := &s.Elements[i]
+		if len(e.Exprs) > 0 {
+			if t, err := c.printer.Print(s.Family, e.Exprs, "", nil); err == nil {
+				e.exprText = t
+			}
+		}
+	}
 }
 
 // printRule returns the rule's text, or "" when it has expressions with

@@ -100,7 +100,7 @@ func (c *Client) decodeEvent(msg codec.Message) (Event, bool, error) {
 		}
 	case msgNewSet, msgDelSet:
 		ev.Object = "set"
-		ev.Set, err = decodeSet(msg, c.types)
+		ev.Set, err = decodeSet(msg, c.types, c.reg)
 	case msgNewSetElem, msgDelSetElem:
 		ev.Object = "element"
 		ev.Set, ev.Elements, err = c.decodeElemEvent(msg)
@@ -150,7 +150,7 @@ func (c *Client) decodeElemEvent(msg codec.Message) (*Set, []Element, error) {
 		case attrElemListSet:
 			s.Name = d.String()
 		case attrElemListElements:
-			if ws, err = decodeElements(d.Bytes()); err != nil {
+			if ws, err = decodeElements(d.Bytes(), c.reg); err != nil {
 				return nil, nil, err
 			}
 		}

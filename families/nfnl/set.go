@@ -3,6 +3,7 @@ package nfnl
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/nlsh/nlsh/core/codec"
@@ -32,12 +33,24 @@ type Set struct {
 	Size uint32 `json:"size,omitempty"`
 	// AutoMerge asks nft to merge adjacent intervals when it adds
 	// elements (nft's "auto-merge"; recorded in the set's user data).
-	AutoMerge bool      `json:"auto-merge,omitempty"`
-	Comment   string    `json:"comment,omitempty"`
-	Elements  []Element `json:"elem,omitempty"`
+	AutoMerge bool   `json:"auto-merge,omitempty"`
+	Comment   string `json:"comment,omitempty"`
+	// Policy is "memory" for a set that prefers low memory use over
+	// speed (nft's "policy memory"); "" is the kernel's default,
+	// "performance".
+	Policy string `json:"policy,omitempty"`
+	// GCInterval is how often, in seconds, the kernel collects expired
+	// elements (0: its default).
+	GCInterval uint32 `json:"gc-interval,omitempty"`
+	// Exprs are the statements every element gets (nft's "counter" in a
+	// set's block): each element's state starts from them.
+	Exprs    []expr.Expr `json:"expr,omitempty"`
+	Elements []Element   `json:"elem,omitempty"`
 
 	id   uint32
 	anon *ruletext.AnonSet
+	// stmtText is Exprs as nft lists them in the set's block.
+	stmtText string
 	// kept are the records of the set's user data nlsh does not read
 	// (nft's typeof descriptions of the key and data, ...), written back
 	// as they came, so a set listed and made again lists as before.
@@ -51,6 +64,12 @@ type Element struct {
 	Key     string `json:"key"`
 	Value   string `json:"value,omitempty"`
 	Timeout uint64 `json:"timeout,omitempty"`
+	Comment string `json:"comment,omitempty"`
+	// Exprs are the element's own statements and their state (a
+	// counter's packets and bytes).
+	Exprs []expr.Expr `json:"expr,omitempty"`
+
+	exprText string // Exprs as nft lists them
 }
 
 // FlagNames lists the flags as nft names them, in the order nft lists
@@ -83,7 +102,21 @@ func (sc *setCodec) info(s *Set) *ruletext.SetInfo {
 	return &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0 || s.Timeout != 0, Verdict: sc.verdict, Data: sc.data}
 }
 
+// NFT_SET_POL_*: what a set's implementation prefers.
+const (
+	setPolicyPerformance = 0
+	setPolicyMemory      = 1
+)
+
 func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
+	switch s.Policy {
+	case "", "performance", "memory":
+	default:
+		return nil, fmt.Errorf("set %s: policy %q: want performance or memory", s.Name, s.Policy)
+	}
+	if s.GCInterval > math.MaxUint32/1000 {
+		return nil, fmt.Errorf("set %s: gc-interval of %d seconds: at most %d", s.Name, s.GCInterval, math.MaxUint32/1000)
+	}
 	k, err := types.ParseKeyType(s.Type)
 	if err != nil {
 		return nil, fmt.Errorf("set %s: %w", s.Name, err)
@@ -138,6 +171,16 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 	if s.Timeout != 0 {
 		e.Be64(attrSetTimeout, s.Timeout*1000)
 	}
+	if s.GCInterval != 0 {
+		e.Be32(attrSetGCInterval, s.GCInterval*1000)
+	}
+	switch s.Policy {
+	case "memory":
+		e.Be32(attrSetPolicy, setPolicyMemory)
+	case "performance":
+		e.Be32(attrSetPolicy, setPolicyPerformance)
+	}
+	encodeExprs(e, attrSetExpr, attrSetExpressions, s.Exprs)
 	e.Be32(attrSetID, s.id)
 	if s.anon != nil || len(sc.key) > 1 || s.Size != 0 {
 		e.BeginPlain(attrSetDesc)
@@ -187,6 +230,8 @@ type wireElement struct {
 	data        []byte
 	verdict     *expr.Verdict
 	timeout     uint64 // ms
+	comment     string
+	exprs       []expr.Expr
 }
 
 // wireElements lays out an anonymous set's elements as nft does: for an
@@ -280,7 +325,7 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 		if err != nil {
 			return nil, fmt.Errorf("set %s element %q: %w", s.Name, el.Key, err)
 		}
-		w := wireElement{key: key, timeout: el.Timeout * 1000}
+		w := wireElement{key: key, timeout: el.Timeout * 1000, comment: el.Comment, exprs: el.Exprs}
 		if el.Value != "" {
 			if sc.verdict {
 				v, err := expr.ParseVerdict(el.Value)
@@ -311,6 +356,7 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 		vals := out
 		return intervalElements(ranges, func(i int, w *wireElement) {
 			w.data, w.verdict, w.timeout = vals[i].data, vals[i].verdict, vals[i].timeout
+			w.comment, w.exprs = vals[i].comment, vals[i].exprs
 		}), nil
 	}
 	return out, nil
@@ -349,7 +395,7 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 		})
 		out := make([]Element, 0, len(ws))
 		for _, w := range ws {
-			out = append(out, Element{Key: sc.formatKey(w.key), Value: value(w), Timeout: w.timeout / 1000})
+			out = append(out, Element{Key: sc.formatKey(w.key), Value: value(w), Timeout: w.timeout / 1000, Comment: w.comment, Exprs: w.exprs})
 		}
 		return out
 	}
@@ -359,7 +405,8 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 		if sc.key.IntervalsInNetworkOrder() {
 			e.Key, e.KeyEnd = ruletext.SwapOrder(e.Key), ruletext.SwapOrder(e.KeyEnd)
 		}
-		out = append(out, Element{Key: ruletext.FormatElement(sc.key[0], e), Value: value(r.w)})
+		out = append(out, Element{Key: ruletext.FormatElement(sc.key[0], e), Value: value(r.w), Timeout: r.w.timeout / 1000,
+			Comment: r.w.comment, Exprs: r.w.exprs})
 	}
 	return out
 }
@@ -430,6 +477,7 @@ func encodeElements(e *codec.Encoder, ws []wireElement) {
 		if w.timeout != 0 {
 			e.Be64(attrElemTimeout, w.timeout)
 		}
+		encodeExprs(e, attrElemExpr, attrElemExpressions, w.exprs)
 		if w.verdict != nil {
 			e.BeginPlain(attrElemData)
 			w.verdict.EncodeData(e)
@@ -439,12 +487,44 @@ func encodeElements(e *codec.Encoder, ws []wireElement) {
 			e.Bytes(1, w.data)
 			e.End()
 		}
+		if w.comment != "" {
+			e.Bytes(attrElemUserdata, udata(nil).putString(udataComment, w.comment))
+		}
 		e.End()
 	}
 	e.End()
 }
 
-func decodeElements(b []byte) ([]wireElement, error) {
+// encodeExprs writes the statements of a set (NFTA_SET_EXPR, or
+// NFTA_SET_EXPRESSIONS for more than one, as nft writes them) or of an
+// element (NFTA_SET_ELEM_EXPR, NFTA_SET_ELEM_EXPRESSIONS).
+func encodeExprs(e *codec.Encoder, one, list uint16, xs []expr.Expr) {
+	switch len(xs) {
+	case 0:
+	case 1:
+		e.BeginPlain(one)
+		expr.EncodeOne(e, xs[0])
+		e.End()
+	default:
+		e.BeginPlain(list)
+		expr.EncodeList(e, xs)
+		e.End()
+	}
+}
+
+// decodeExprs reads what encodeExprs wrote: b of attribute typ.
+func decodeExprs(reg *expr.Registry, one uint16, typ uint16, b []byte) ([]expr.Expr, error) {
+	if typ == one {
+		x, err := reg.DecodeNested(b)
+		if err != nil {
+			return nil, err
+		}
+		return []expr.Expr{x}, nil
+	}
+	return reg.DecodeList(b)
+}
+
+func decodeElements(b []byte, reg *expr.Registry) ([]wireElement, error) {
 	var out []wireElement
 	d := codec.NewDecoder(b)
 	for d.Next() {
@@ -465,6 +545,14 @@ func decodeElements(b []byte) ([]wireElement, error) {
 				if w.data, w.verdict, err = expr.DecodeData(n.Bytes()); err != nil {
 					return nil, err
 				}
+			case attrElemUserdata:
+				w.comment = udata(n.Bytes()).getString(udataComment)
+			case attrElemExpr, attrElemExpressions:
+				xs, err := decodeExprs(reg, attrElemExpr, n.Type(), n.Bytes())
+				if err != nil {
+					return nil, fmt.Errorf("element: %w", err)
+				}
+				w.exprs = append(w.exprs, xs...)
 			}
 		}
 		if err := n.Err(); err != nil {
@@ -477,7 +565,7 @@ func decodeElements(b []byte) ([]wireElement, error) {
 
 // decodeSet reads a NEWSET message; the set's key type is named through
 // types.
-func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
+func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set, error) {
 	fam, d, err := body(m)
 	if err != nil {
 		return nil, err
@@ -500,6 +588,18 @@ func decodeSet(m codec.Message, types *ruletext.Types) (*Set, error) {
 			dataType = d.Be32()
 		case attrSetTimeout:
 			s.Timeout = d.Be64() / 1000
+		case attrSetGCInterval:
+			s.GCInterval = d.Be32() / 1000
+		case attrSetPolicy:
+			if d.Be32() == setPolicyMemory {
+				s.Policy = "memory"
+			}
+		case attrSetExpr, attrSetExpressions:
+			xs, err := decodeExprs(reg, attrSetExpr, d.Type(), d.Bytes())
+			if err != nil {
+				return nil, fmt.Errorf("set statements: %w", err)
+			}
+			s.Exprs = append(s.Exprs, xs...)
 		case attrSetDesc:
 			n := d.Nested()
 			for n.Next() {

@@ -140,3 +140,89 @@ func TestTypeofSetsKept(t *testing.T) {
 		t.Fatalf("nft lists the sets nlsh made again as\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestSetDetailsLikeNft: what a set holds beside its type and elements
+// is listed as nft lists it and made again as it was: element comments,
+// the statements of a set and each element's own (counters with their
+// state), policy memory, gc-interval and auto-merge. nlsh listed none of
+// these, and made the set again without them (a rollback lost them).
+func TestSetDetailsLikeNft(t *testing.T) {
+	const src = `table inet d {
+	set a {
+		type ipv4_addr
+		elements = { 10.0.0.1 comment "first", 10.0.0.2 }
+	}
+
+	set b {
+		type ipv4_addr
+		counter
+		elements = { 10.0.0.2, 10.0.0.3 comment "c" }
+	}
+
+	set c {
+		type ipv4_addr
+		flags interval
+		auto-merge
+		elements = { 10.0.0.0/8 comment "net" }
+	}
+
+	set m {
+		type ipv4_addr
+		policy memory
+		size 100
+		flags timeout
+		gc-interval 10s
+	}
+
+	set q {
+		type ipv4_addr
+		flags dynamic
+		counter quota 1000 bytes
+	}
+
+	chain in {
+		type filter hook input priority filter; policy accept;
+		ip saddr @b accept
+	}
+}
+`
+	byNft, c := setup(t, nil)
+	nftFile(t, byNft, src)
+	// a packet from 10.0.0.3 to count in its element
+	if _, err := byNft.Exec("sh", "-c", "ip link set lo up && ip addr add 10.0.0.3/32 dev lo && ping -c 1 -W 1 -I 10.0.0.3 127.0.0.1 >/dev/null"); err != nil {
+		t.Fatal(err)
+	}
+	want := nft(t, byNft, "list", "ruleset")
+	if !strings.Contains(want, `10.0.0.3 counter packets 1 bytes 84 comment "c"`) {
+		t.Fatalf("nft lists\n%s", want)
+	}
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); got != want {
+		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
+	}
+	ns, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "inet", Name: "d"})
+	for _, s := range rs.Sets {
+		cp := *s
+		cp.Handle = 0
+		tx.AddSet(&cp)
+	}
+	for _, ch := range rs.Chains {
+		cp := *ch
+		cp.Handle, cp.Priority = 0, ""
+		tx.AddChain(&cp)
+	}
+	for _, r := range rs.Rules {
+		tx.AddRule(&nfnl.Rule{Family: r.Family, Table: r.Table, Chain: r.Chain, Exprs: r.Exprs})
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists the sets made again as\n%s\nwant\n%s", got, want)
+	}
+}

@@ -15,11 +15,11 @@ func (rs *Ruleset) Text() string {
 	for _, t := range rs.Tables {
 		fmt.Fprintf(&b, "table %s %s {\n", t.Family, t.Name)
 		var blocks []string
-		if t.Comment != "" {
-			b.WriteString("\tcomment " + strconv.Quote(t.Comment) + "\n")
-		}
 		if fl := t.FlagNames(); len(fl) > 0 {
 			b.WriteString("\tflags " + strings.Join(fl, ",") + "\n")
+		}
+		if t.Comment != "" {
+			b.WriteString("\tcomment " + strconv.Quote(t.Comment) + "\n")
 		}
 		for _, o := range rs.Objects {
 			if o.Family == t.Family && o.Table == t.Name {
@@ -93,14 +93,26 @@ func (s *Set) text() string {
 		fmt.Fprintf(&b, " : %s", s.Map)
 	}
 	b.WriteString("\n")
+	if s.Policy == "memory" {
+		b.WriteString("\t\tpolicy memory\n")
+	}
 	if s.Size != 0 {
 		fmt.Fprintf(&b, "\t\tsize %d\n", s.Size)
 	}
 	if fl := s.FlagNames(); len(fl) > 0 {
 		fmt.Fprintf(&b, "\t\tflags %s\n", strings.Join(fl, ","))
 	}
+	if s.stmtText != "" {
+		b.WriteString("\t\t" + s.stmtText + "\n")
+	}
+	if s.AutoMerge {
+		b.WriteString("\t\tauto-merge\n")
+	}
 	if s.Timeout != 0 {
 		fmt.Fprintf(&b, "\t\ttimeout %s\n", formatSeconds(s.Timeout))
+	}
+	if s.GCInterval != 0 {
+		fmt.Fprintf(&b, "\t\tgc-interval %s\n", formatSeconds(uint64(s.GCInterval)))
 	}
 	if s.Comment != "" {
 		fmt.Fprintf(&b, "\t\tcomment %s\n", strconv.Quote(s.Comment))
@@ -119,6 +131,15 @@ func (s *Set) text() string {
 			b.WriteString(e.Key)
 			if e.Value != "" {
 				b.WriteString(" : " + e.Value)
+			}
+			if e.exprText != "" {
+				b.WriteString(" " + e.exprText)
+			}
+			if e.Timeout != 0 && e.Timeout != s.Timeout {
+				b.WriteString(" timeout " + formatSeconds(e.Timeout))
+			}
+			if e.Comment != "" {
+				b.WriteString(" comment " + strconv.Quote(e.Comment))
 			}
 		}
 		b.WriteString(" }\n")

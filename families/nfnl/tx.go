@@ -377,7 +377,7 @@ func (tx *Tx) kernelSet(k setKey) *ruletext.SetInfo {
 		}
 		sets = map[setKey]*ruletext.SetInfo{}
 		err := tx.c.dump(ctx, msgGetSet, k.family, nil, func(m codec.Message) error {
-			s, err := decodeSet(m, tx.c.types)
+			s, err := decodeSet(m, tx.c.types, tx.c.reg)
 			if err != nil || s.Flags&SetAnonymous != 0 {
 				return nil // a set nlsh cannot read is the kernel's to check
 			}
