@@ -890,7 +890,7 @@ function nfnl.rule.del(args) end
 ---@field size? integer most elements the set holds
 ---@field auto_merge? boolean merge adjacent intervals
 ---@field comment? string
----@field elements? (string|table)[] "10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=}
+---@field elements? (string|table)[] "10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=, comment=}
 
 --- Creates a named set or map, with elements. One operation, applied at once (a one-op transaction).
 ---

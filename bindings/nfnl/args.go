@@ -163,7 +163,7 @@ func elements(a *bindings.Args, name string, req bindings.Req) []nfnl.Element {
 			}
 			out = append(out, e)
 		default:
-			a.Fail(name, "[%d] want a string or {key=, value=, timeout=}, got %s", i+1, bindings.Describe(v))
+			a.Fail(name, "[%d] want a string or {key=, value=, timeout=, comment=}, got %s", i+1, bindings.Describe(v))
 		}
 	}
 	if req == bindings.Required && len(out) == 0 {
@@ -189,10 +189,12 @@ func elementFromLua(t *lua.LTable) (nfnl.Element, error) {
 			e.Value = string(s)
 		case ks == "timeout" && isNum && n >= 0:
 			e.Timeout = uint64(n)
-		case ks == "key" || ks == "value" || ks == "timeout":
+		case ks == "comment" && isStr && len(s) <= 128:
+			e.Comment = string(s)
+		case ks == "key" || ks == "value" || ks == "timeout" || ks == "comment":
 			err = errorf("field %q: bad value %s", ks, bindings.Describe(v))
 		default:
-			err = errorf("unknown element field %s (fields: key, value, timeout)", bindings.Describe(k))
+			err = errorf("unknown element field %s (fields: key, value, timeout, comment)", bindings.Describe(k))
 		}
 	})
 	if err == nil && e.Key == "" {

@@ -47,7 +47,7 @@ func verbDocs() []funcDoc {
 		f("map", "string", `value type of a map: "verdict", "ipv4_addr", ...`), f("flags", "string[]", "constant, interval, timeout, dynamic"),
 		f("timeout", "integer", "default element timeout in seconds"), f("size", "integer", "most elements the set holds"),
 		f("auto_merge", "boolean", "merge adjacent intervals"),
-		f("comment", "string", ""), f("elements", "(string|table)[]", `"10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=}`)}
+		f("comment", "string", ""), f("elements", "(string|table)[]", `"10.0.0.1", "10.0.0.0/8", "80-443" or {key=, value=, timeout=, comment=}`)}
 	elemFields := []bindings.FieldDoc{fFamily, fTable, req("set", "string", "set name"),
 		req("elements", "(string|table)[]", `"10.0.0.1" or {key = "10.0.0.1", value = "accept", timeout = 60}`)}
 	objFields := []bindings.FieldDoc{fFamily, fTable, fName, req("type", "string", "counter, quota, limit, synproxy, ct helper, ct expectation, ct timeout or secmark"),

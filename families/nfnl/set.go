@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/nfnl/expr"
@@ -347,8 +348,12 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 			out = append(out, w)
 			continue
 		}
-		if keyEnd != nil && len(sc.key) == 1 {
+		if keyEnd != nil && !interval {
 			return nil, fmt.Errorf("set %s element %q: a range needs flags interval", s.Name, el.Key)
+		}
+		w.keyEnd = keyEnd
+		if interval && w.keyEnd == nil {
+			w.keyEnd = key // a concatenation's interval set gives every element its end
 		}
 		out = append(out, w)
 	}
@@ -367,11 +372,51 @@ func (sc *setCodec) parseKey(s string) (key, keyEnd []byte, err error) {
 		e, _, err := ruletext.ParseElement(sc.key[0], s)
 		return e.Key, e.KeyEnd, err
 	}
-	key, err = sc.key.Parse(s)
-	return key, nil, err
+	parts := strings.Split(s, " . ")
+	if len(parts) != len(sc.key) {
+		return nil, nil, fmt.Errorf("%q: want %d values joined by \" . \" (%s)", s, len(sc.key), sc.key)
+	}
+	ranged := false
+	for i, p := range parts {
+		e, _, err := ruletext.ParseElement(sc.key[i], p)
+		if err != nil {
+			return nil, nil, err
+		}
+		end := e.Key
+		if e.KeyEnd != nil {
+			if sc.key[i].Order != ruletext.BigEndian {
+				return nil, nil, fmt.Errorf("%q: a range of %s in a concatenation: nlsh takes ranges of network-order members only", p, sc.key[i].Name)
+			}
+			end, ranged = e.KeyEnd, true
+		}
+		n := (len(e.Key) + 3) &^ 3
+		key = append(key, append(e.Key, make([]byte, n-len(e.Key))...)...)
+		keyEnd = append(keyEnd, append(bytes.Clone(end), make([]byte, n-len(end))...)...)
+	}
+	if !ranged {
+		keyEnd = nil
+	}
+	return key, keyEnd, nil
 }
 
-func (sc *setCodec) formatKey(b []byte) string { return sc.key.Format(b) }
+// formatConcat prints a concatenation's element: each member a value, a
+// prefix or a range ("10.0.0.0/8 . 80-90"), as nft lists them.
+func (sc *setCodec) formatConcat(key, keyEnd []byte) string {
+	if keyEnd == nil || len(keyEnd) != len(key) {
+		return sc.key.Format(key)
+	}
+	var parts []string
+	for _, t := range sc.key {
+		n := (t.Len + 3) &^ 3
+		if len(key) < n {
+			break
+		}
+		parts = append(parts, ruletext.FormatElement(t, ruletext.Element{Key: key[:t.Len], KeyEnd: keyEnd[:t.Len]}))
+		key, keyEnd = key[n:], keyEnd[n:]
+	}
+	return strings.Join(parts, " . ")
+}
+
 
 // textElements turns dumped wire elements back into text elements,
 // joining interval starts and ends into ranges and prefixes.
@@ -387,7 +432,12 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 	}
 	if !interval || len(sc.key) != 1 {
 		ws = append([]wireElement(nil), ws...)
+		// nft lists an interval set of a concatenation in the kernel's
+		// order, the others sorted
 		sort.SliceStable(ws, func(a, b int) bool {
+			if interval {
+				return false
+			}
 			if len(sc.key) == 1 {
 				return ruletext.LessValue(sc.key[0], ws[a].key, ws[b].key)
 			}
@@ -395,7 +445,7 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 		})
 		out := make([]Element, 0, len(ws))
 		for _, w := range ws {
-			out = append(out, Element{Key: sc.formatKey(w.key), Value: value(w), Timeout: w.timeout / 1000, Comment: w.comment, Exprs: w.exprs})
+			out = append(out, Element{Key: sc.formatConcat(w.key, w.keyEnd), Value: value(w), Timeout: w.timeout / 1000, Comment: w.comment, Exprs: w.exprs})
 		}
 		return out
 	}
@@ -471,6 +521,11 @@ func encodeElements(e *codec.Encoder, ws []wireElement) {
 		e.BeginPlain(attrElemKey)
 		e.Bytes(1, w.key)
 		e.End()
+		if w.keyEnd != nil {
+			e.BeginPlain(attrElemKeyEnd)
+			e.Bytes(1, w.keyEnd)
+			e.End()
+		}
 		if w.end {
 			e.Be32(attrElemFlags, elemIntervalEnd)
 		}

@@ -226,3 +226,45 @@ func TestSetDetailsLikeNft(t *testing.T) {
 		t.Fatalf("nft lists the sets made again as\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestConcatRangesLikeNft: an interval set of a concatenation holds
+// ranges and prefixes in its members ("10.0.0.0/8 . 80-90"); nlsh lists
+// them as nft does (it listed each range's start only, and made the set
+// again without its ranges) and makes them from that text.
+func TestConcatRangesLikeNft(t *testing.T) {
+	const src = `table inet cr {
+	set s {
+		type ipv4_addr . inet_service
+		flags interval
+		elements = { 10.0.0.0/8 . 80-90, 192.168.1.1 . 22, 172.16.0.1-172.16.0.9 . 443 }
+	}
+}
+`
+	byNft, c := setup(t, nil)
+	nftFile(t, byNft, src)
+	want := nft(t, byNft, "list", "ruleset")
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); got != want {
+		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
+	}
+	ns, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "inet", Name: "cr"})
+	tx.AddSet(&nfnl.Set{Family: "inet", Table: "cr", Name: "s", Type: "ipv4_addr . inet_service", Flags: nfnl.SetInterval,
+		Elements: []nfnl.Element{{Key: "10.0.0.0/8 . 80-90"}, {Key: "192.168.1.1 . 22"}, {Key: "172.16.0.1-172.16.0.9 . 443"}}})
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists the set nlsh made as\n%s\nwant\n%s", got, want)
+	}
+	tx = c2.Begin()
+	tx.AddSet(&nfnl.Set{Family: "inet", Table: "cr", Name: "plain", Type: "ipv4_addr . inet_service",
+		Elements: []nfnl.Element{{Key: "10.0.0.0/8 . 80"}}})
+	if err := tx.Commit(ctx(t)); err == nil || !strings.Contains(err.Error(), "flags interval") {
+		t.Fatalf("a range in a set without flags interval: %v", err)
+	}
+}

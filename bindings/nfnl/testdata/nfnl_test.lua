@@ -79,14 +79,15 @@ function TestVerbsSetsElements(t)
   h.table.add{family = "inet", name = "f"}
   h.chain.add{family = "inet", table = "f", name = "in", type = "filter", hook = "input", priority = 0}
   h.set.add{family = "inet", table = "f", name = "allowed", type = "ipv4_addr", flags = {"interval"}, elements = {"10.0.0.0/8"}}
-  h.element.add{family = "inet", table = "f", set = "allowed", elements = {"192.168.1.0/24", {key = "172.16.0.1"}}}
+  h.element.add{family = "inet", table = "f", set = "allowed", elements = {"192.168.1.0/24", {key = "172.16.0.1", comment = "lab"}}}
   h.rule.add{family = "inet", table = "f", chain = "in", rule = "ip saddr @allowed accept"}
   local out = nftx.run(name, "list", "set", "inet", "f", "allowed")
-  if not out:find("elements = { 10.0.0.0/8, 172.16.0.1,", 1, true) or not out:find("192.168.1.0/24 }", 1, true) then
+  if not out:find('elements = { 10.0.0.0/8, 172.16.0.1 comment "lab",', 1, true) or not out:find("192.168.1.0/24 }", 1, true) then
     t:error("set: " .. out)
   end
   local es = h.element.list{family = "inet", table = "f", set = "allowed"}
   if #es ~= 3 then t:error("listed " .. #es .. " elements") end
+  if es[2].key ~= "172.16.0.1" or es[2].comment ~= "lab" then t:error("element listed as " .. pp(es[2])) end
   h.element.del{family = "inet", table = "f", set = "allowed", elements = {"172.16.0.1"}}
   local rs = h.ruleset{family = "inet", table = "f"}
   if #rs.tables ~= 1 or rs.chains[1].hook ~= "input" or rs.chains[1].prio ~= 0 or rs.sets[1].type ~= "ipv4_addr" then
