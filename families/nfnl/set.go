@@ -417,7 +417,6 @@ func (sc *setCodec) formatConcat(key, keyEnd []byte) string {
 	return strings.Join(parts, " . ")
 }
 
-
 // textElements turns dumped wire elements back into text elements,
 // joining interval starts and ends into ranges and prefixes.
 func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
