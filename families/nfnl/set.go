@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/nfnl/expr"
@@ -239,6 +238,18 @@ type wireElement struct {
 // interval set each range [a, b] becomes a and an end marker at b+1, and
 // a leading end marker at 0 closes the empty range before the first.
 func wireElements(s *ruletext.AnonSet) []wireElement {
+	if s.Interval && len(s.Key) > 1 {
+		// a concatenation's: each element with its last key, no markers
+		out := make([]wireElement, len(s.Elements))
+		for i, e := range s.Elements {
+			end := e.KeyEnd
+			if end == nil {
+				end = e.Key
+			}
+			out[i] = wireElement{key: e.Key, keyEnd: end, verdict: e.Verdict, data: e.Data}
+		}
+		return out
+	}
 	if !s.Interval {
 		out := make([]wireElement, len(s.Elements))
 		for i, e := range s.Elements {
@@ -372,50 +383,11 @@ func (sc *setCodec) parseKey(s string) (key, keyEnd []byte, err error) {
 		e, _, err := ruletext.ParseElement(sc.key[0], s)
 		return e.Key, e.KeyEnd, err
 	}
-	parts := strings.Split(s, " . ")
-	if len(parts) != len(sc.key) {
-		return nil, nil, fmt.Errorf("%q: want %d values joined by \" . \" (%s)", s, len(sc.key), sc.key)
-	}
-	ranged := false
-	for i, p := range parts {
-		e, _, err := ruletext.ParseElement(sc.key[i], p)
-		if err != nil {
-			return nil, nil, err
-		}
-		end := e.Key
-		if e.KeyEnd != nil {
-			if sc.key[i].Order != ruletext.BigEndian {
-				return nil, nil, fmt.Errorf("%q: a range of %s in a concatenation: nlsh takes ranges of network-order members only", p, sc.key[i].Name)
-			}
-			end, ranged = e.KeyEnd, true
-		}
-		n := (len(e.Key) + 3) &^ 3
-		key = append(key, append(e.Key, make([]byte, n-len(e.Key))...)...)
-		keyEnd = append(keyEnd, append(bytes.Clone(end), make([]byte, n-len(end))...)...)
-	}
-	if !ranged {
-		keyEnd = nil
-	}
-	return key, keyEnd, nil
+	return sc.key.ParseConcat(s)
 }
 
-// formatConcat prints a concatenation's element: each member a value, a
-// prefix or a range ("10.0.0.0/8 . 80-90"), as nft lists them.
-func (sc *setCodec) formatConcat(key, keyEnd []byte) string {
-	if keyEnd == nil || len(keyEnd) != len(key) {
-		return sc.key.Format(key)
-	}
-	var parts []string
-	for _, t := range sc.key {
-		n := (t.Len + 3) &^ 3
-		if len(key) < n {
-			break
-		}
-		parts = append(parts, ruletext.FormatElement(t, ruletext.Element{Key: key[:t.Len], KeyEnd: keyEnd[:t.Len]}))
-		key, keyEnd = key[n:], keyEnd[n:]
-	}
-	return strings.Join(parts, " . ")
-}
+// formatConcat prints a concatenation's element (KeyType.FormatConcat).
+func (sc *setCodec) formatConcat(key, keyEnd []byte) string { return sc.key.FormatConcat(key, keyEnd) }
 
 // textElements turns dumped wire elements back into text elements,
 // joining interval starts and ends into ranges and prefixes.
@@ -487,6 +459,16 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 // anonFromWire rebuilds an anonymous set's contents for the printer.
 func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.AnonSet {
 	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict, Data: sc.data}
+	if interval && len(sc.key) > 1 {
+		for _, w := range ws {
+			e := ruletext.Element{Key: w.key, Verdict: w.verdict, Data: w.data}
+			if w.keyEnd != nil && !bytes.Equal(w.keyEnd, w.key) {
+				e.KeyEnd = w.keyEnd
+			}
+			a.Elements = append(a.Elements, e)
+		}
+		return a
+	}
 	if interval {
 		for _, r := range sc.ranges(ws) {
 			e := r.e

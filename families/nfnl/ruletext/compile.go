@@ -1280,6 +1280,9 @@ func ParseElement(typ *Type, v string) (Element, bool, error) {
 		if err != nil {
 			return Element{}, false, err
 		}
+		if reversed := len(a) > 8 && bytes.Compare(a, b) > 0 || len(a) <= 8 && typ.Uint(a) > typ.Uint(b); reversed {
+			return Element{}, false, fmt.Errorf("range %s: its end comes before its start (nft: negative size)", v)
+		}
 		return Element{Key: a, KeyEnd: b}, true, nil
 	}
 	b, err := typ.Parse(v)
@@ -1518,11 +1521,12 @@ func (s *state) anonConcatSet(key KeyType, verdicts bool) (*AnonSet, error) {
 			}
 			if v == "}" || v == "," || (verdicts && v == ":") {
 				if len(parts) > 0 {
-					b, err := key.Parse(strings.Join(parts, " "))
+					b, end, err := key.ParseConcat(strings.Join(parts, " "))
 					if err != nil {
 						return nil, err
 					}
-					e := Element{Key: b}
+					e := Element{Key: b, KeyEnd: end}
+					set.Interval = set.Interval || end != nil
 					if verdicts {
 						if v != ":" {
 							return nil, fmt.Errorf("map element %s: want \": verdict\"", strings.Join(parts, " "))

@@ -180,6 +180,8 @@ func TestCompileStatementErrors(t *testing.T) {
 		{"ip", `osf name "ABCDEFGHIJKLMNOPQ"`, `osf_name "ABCDEFGHIJKLMNOPQ" too long`},
 		{"inet", "ct state { established | new, related }", `set element |: want a comma before it`},
 		{"inet", "tcp dport { 22 23 }", "set element 23: want a comma before it"},
+		{"inet", "meta mark . tcp dport { 0x1-0x5 . 22 }", "ranges of network-order members only"},
+		{"inet", "ip saddr . tcp dport { 10.0.0.0/8 . 90-80 }", "90-80"},
 		{"inet", "tcp dport { , 22 }", "',' before the first element"},
 		{"inet", "tcp dport vmap { 22 : accept 23 : drop }", "set element 23: want a comma before it"},
 		{"inet", "ct state & (new|established) == invalid", "the value has flags the mask leaves out"},

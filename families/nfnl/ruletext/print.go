@@ -860,7 +860,7 @@ func (s *pstate) concatLookup() bool {
 	v := "@" + lk.Set
 	if strings.HasPrefix(lk.Set, "__") && s.sets != nil {
 		if set := s.sets(lk.Set, lk.SetID); set != nil && len(set.Key) == len(key) && set.VerdictMap == lk.IsMap {
-			v = FormatKeyElements(set.Key, set.Elements)
+			v = FormatKeyElements(set.Key, set.Elements, set.Interval)
 		} else if set != nil {
 			return false
 		}
@@ -888,16 +888,20 @@ func reg32Index(reg uint32) uint32 {
 }
 
 // FormatKeyElements prints the elements of a set of key k (a
-// concatenation) as nft does: "{ a . b, c . d }", in key order.
-func FormatKeyElements(k KeyType, es []Element) string {
+// concatenation) as nft does: "{ a . b, c . d }", in key order, or, for
+// an interval set (ranges in members: "{ 10.0.0.0/8 . 80-90 }"), in the
+// order the kernel holds them.
+func FormatKeyElements(k KeyType, es []Element, interval bool) string {
 	if len(k) == 1 {
 		return FormatElements(k[0], es)
 	}
 	sorted := append([]Element(nil), es...)
-	sort.SliceStable(sorted, func(i, j int) bool { return bytes.Compare(sorted[i].Key, sorted[j].Key) < 0 })
+	if !interval {
+		sort.SliceStable(sorted, func(i, j int) bool { return bytes.Compare(sorted[i].Key, sorted[j].Key) < 0 })
+	}
 	parts := make([]string, len(sorted))
 	for i, e := range sorted {
-		parts[i] = k.Format(e.Key)
+		parts[i] = k.FormatConcat(e.Key, e.KeyEnd)
 		if e.Verdict != nil {
 			parts[i] += " : " + e.Verdict.String()
 		}

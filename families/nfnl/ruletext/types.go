@@ -278,6 +278,58 @@ func (k KeyType) Parse(s string) ([]byte, error) {
 	return key, nil
 }
 
+// ParseConcat reads one element of a concatenation: its members joined
+// by " . ", each a value, a prefix or a range ("10.0.0.0/8 . 80-90"),
+// each padded to whole 32-bit words. keyEnd, the element's last key, is
+// nil when no member is a prefix or a range. Ranges are taken of members
+// in network order only (nft keeps those of the others in an order nlsh
+// does not write).
+func (k KeyType) ParseConcat(s string) (key, keyEnd []byte, err error) {
+	parts := strings.Split(s, " . ")
+	if len(parts) != len(k) {
+		return nil, nil, fmt.Errorf("%q: want %d values joined by \" . \" (%s)", s, len(k), k)
+	}
+	ranged := false
+	for i, p := range parts {
+		e, _, err := ParseElement(k[i], p)
+		if err != nil {
+			return nil, nil, err
+		}
+		end := e.Key
+		if e.KeyEnd != nil {
+			if k[i].Order != BigEndian {
+				return nil, nil, fmt.Errorf("%q: a range of %s in a concatenation: nlsh takes ranges of network-order members only", p, k[i].Name)
+			}
+			end, ranged = e.KeyEnd, true
+		}
+		pad := make([]byte, (len(e.Key)+3)&^3-len(e.Key))
+		key = append(append(key, e.Key...), pad...)
+		keyEnd = append(append(keyEnd, end...), pad...)
+	}
+	if !ranged {
+		keyEnd = nil
+	}
+	return key, keyEnd, nil
+}
+
+// FormatConcat prints what ParseConcat reads: each member a value, a
+// prefix or a range, as nft lists them.
+func (k KeyType) FormatConcat(key, keyEnd []byte) string {
+	if keyEnd == nil || len(keyEnd) != len(key) {
+		return k.Format(key)
+	}
+	var parts []string
+	for _, t := range k {
+		n := (t.Len + 3) &^ 3
+		if len(key) < n {
+			break
+		}
+		parts = append(parts, FormatElement(t, Element{Key: key[:t.Len], KeyEnd: keyEnd[:t.Len]}))
+		key, keyEnd = key[n:], keyEnd[n:]
+	}
+	return strings.Join(parts, " . ")
+}
+
 // Format prints one value of the key, as Parse reads it.
 func (k KeyType) Format(b []byte) string {
 	if len(k) == 1 {
