@@ -770,6 +770,7 @@ function nfnl.table.del(args) end
 ---@field priority? string|integer a number or a name: "filter", "srcnat + 10", "dstnat", ...
 ---@field policy? string accept (default) or drop
 ---@field dev? string device of a netdev/ingress chain
+---@field devices? string[] devices of one hooked to several (instead of dev)
 ---@field comment? string
 ---@field exist_ok? boolean accepted for symmetry with rtnl: add never fails for an existing chain (it updates it)
 

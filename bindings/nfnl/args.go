@@ -77,6 +77,7 @@ func chainArgs(a *bindings.Args, full bool) *nfnl.Chain {
 	}
 	c.Policy = a.Enum("policy", bindings.Optional, "accept", "drop")
 	c.Dev = a.String("dev", bindings.Optional)
+	c.Devices = a.Strings("devices", bindings.Optional)
 	c.Comment = a.String("comment", bindings.Optional)
 	a.Bool("exist_ok", bindings.Optional) // add never fails for an existing chain
 	if c.Hook == "" && (c.Type != "" || c.Policy != "" || c.Dev != "" || a.Has("priority")) {

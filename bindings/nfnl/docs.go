@@ -36,7 +36,7 @@ func verbDocs() []funcDoc {
 	chainFields := []bindings.FieldDoc{fFamily, fTable, fName,
 		f("type", "string", "filter, nat or route (base chains)"), f("hook", "string", "prerouting, input, forward, output, postrouting, ingress, egress"),
 		f("priority", "string|integer", `a number or a name: "filter", "srcnat + 10", "dstnat", ...`),
-		f("policy", "string", "accept (default) or drop"), f("dev", "string", "device of a netdev/ingress chain"), f("comment", "string", ""),
+		f("policy", "string", "accept (default) or drop"), f("dev", "string", "device of a netdev/ingress chain"), f("devices", "string[]", "devices of one hooked to several (instead of dev)"), f("comment", "string", ""),
 		f("exist_ok", "boolean", "accepted for symmetry with rtnl: add never fails for an existing chain (it updates it)")}
 	ruleFields := []bindings.FieldDoc{fFamily, fTable, req("chain", "string", "chain name"),
 		f("rule", "string", `rule text as nft list ruleset prints it: "tcp dport 22 accept"`),

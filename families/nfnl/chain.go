@@ -23,7 +23,10 @@ type Chain struct {
 	// Policy is "accept" or "drop" (base chains; empty: accept).
 	Policy string `json:"policy,omitempty"`
 	// Dev is the device of a netdev (or inet ingress) chain.
-	Dev     string `json:"dev,omitempty"`
+	Dev string `json:"dev,omitempty"`
+	// Devices are the devices of one hooked to more than one (nft's
+	// "devices = { eth0, eth1 }"), instead of Dev.
+	Devices []string `json:"devices,omitempty"`
 	Comment string `json:"comment,omitempty"`
 }
 
@@ -54,7 +57,17 @@ func (c *Chain) encode(e *codec.Encoder, full bool) error {
 		e.BeginPlain(attrChainHook)
 		e.Be32(attrHookNum, hn)
 		e.Be32(attrHookPriority, uint32(int32(prio)))
-		if c.Dev != "" {
+		switch {
+		case len(c.Devices) > 0:
+			if c.Dev != "" {
+				return fmt.Errorf("chain %s: give Dev or Devices, not both", c.Name)
+			}
+			e.BeginPlain(attrHookDevs)
+			for _, d := range c.Devices {
+				e.String(attrDeviceName, d)
+			}
+			e.End()
+		case c.Dev != "":
 			e.String(attrHookDev, c.Dev)
 		}
 		e.End()
@@ -116,10 +129,17 @@ func decodeChain(m codec.Message) (*Chain, error) {
 					c.Dev = h.String()
 				case attrHookDevs:
 					dv := h.Nested()
+					var devs []string
 					for dv.Next() {
-						if c.Dev == "" {
-							c.Dev = dv.String()
-						}
+						devs = append(devs, dv.String())
+					}
+					if err := dv.Err(); err != nil {
+						return nil, fmt.Errorf("chain hook devices: %w", err)
+					}
+					if len(devs) == 1 {
+						c.Dev = devs[0]
+					} else if len(devs) > 1 {
+						c.Devices = devs
 					}
 				}
 			}

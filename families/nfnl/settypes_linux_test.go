@@ -268,3 +268,35 @@ func TestConcatRangesLikeNft(t *testing.T) {
 		t.Fatalf("a range in a set without flags interval: %v", err)
 	}
 }
+
+// TestChainDevicesLikeNft: a netdev chain hooked to several devices is
+// listed with all of them, as nft lists it, and made again so (nlsh kept
+// one device of it).
+func TestChainDevicesLikeNft(t *testing.T) {
+	const src = "table netdev n {\n\tchain c {\n\t\ttype filter hook ingress devices = { lo, d1 } priority filter; policy accept;\n\t}\n}\n"
+	byNft, c := setup(t, nil)
+	byNft.IP("link", "add", "d1", "type", "veth", "peer", "name", "d2")
+	nftFile(t, byNft, src)
+	want := nft(t, byNft, "list", "ruleset")
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); got != want {
+		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
+	}
+	if len(rs.Chains) != 1 || len(rs.Chains[0].Devices) != 2 {
+		t.Fatalf("chains %+v", rs.Chains)
+	}
+	ns, c2 := setup(t, nil)
+	ns.IP("link", "add", "d1", "type", "veth", "peer", "name", "d2")
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "netdev", Name: "n"})
+	tx.AddChain(&nfnl.Chain{Family: "netdev", Table: "n", Name: "c", Type: "filter", Hook: "ingress", Priority: "filter", Devices: []string{"lo", "d1"}})
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists the chain nlsh made as\n%s\nwant\n%s", got, want)
+	}
+}

@@ -57,6 +57,8 @@ func (c *Chain) text(rules []*Rule) string {
 		fmt.Fprintf(&b, "\t\ttype %s hook %s", c.Type, c.Hook)
 		if c.Dev != "" {
 			fmt.Fprintf(&b, " device %s", strconv.Quote(c.Dev))
+		} else if len(c.Devices) > 0 {
+			fmt.Fprintf(&b, " devices = { %s }", strings.Join(c.Devices, ", "))
 		}
 		fmt.Fprintf(&b, " priority %s; policy %s;\n", FormatPriority(c.Family, c.Hook, c.Prio), c.Policy)
 	}
