@@ -27,7 +27,7 @@ type Chain struct {
 	// Devices are the devices of one hooked to more than one (nft's
 	// "devices = { eth0, eth1 }"), instead of Dev.
 	Devices []string `json:"devices,omitempty"`
-	Comment string `json:"comment,omitempty"`
+	Comment string   `json:"comment,omitempty"`
 }
 
 // IsBase reports whether the chain is attached to a hook.
