@@ -16,7 +16,7 @@ import (
 // the tenth operation.
 func TestAtomicBatch(t *testing.T) {
 	ns, c := setup(t, nil)
-	nftFile(t, ns, skeletonNft+"add rule inet filter input tcp dport 22 accept\n")
+	nftFile(t, ns, testdataNft(t, "skeleton.nft")+"add rule inet filter input tcp dport 22 accept\n")
 	before := nft(t, ns, "list", "ruleset")
 
 	tx := c.Begin()
@@ -61,7 +61,7 @@ func TestAtomicBatch(t *testing.T) {
 // changes nothing, when another change was committed after the pin.
 func TestGenerationCheck(t *testing.T) {
 	ns, c := setup(t, nil)
-	nftFile(t, ns, skeletonNft)
+	nftFile(t, ns, testdataNft(t, "skeleton.nft"))
 	tx := c.Begin()
 	if err := tx.PinGeneration(ctx(t)); err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ func benchRuleText(i int) string {
 func BenchmarkRuleset10k(b *testing.B) {
 	ns, c := setup(b, nil)
 	var script strings.Builder
-	script.WriteString("flush ruleset\n" + skeletonNft)
+	script.WriteString("flush ruleset\n" + testdataNft(b, "skeleton.nft"))
 	for i := 0; i < benchRules; i++ {
 		fmt.Fprintf(&script, "add rule inet filter input %s\n", benchRuleText(i))
 	}

@@ -155,7 +155,7 @@ func exprWire(t *testing.T, xs []expr.Expr) []string {
 func TestCorpusNftToNlsh(t *testing.T) {
 	rules := readCorpus(t)
 	ns, c := setup(t, nil)
-	script := skeletonNft + corpusObjectsNft + corpusSetsNft
+	script := testdataNft(t, "skeleton.nft") + testdataNft(t, "corpus_sets.nft")
 	for _, r := range rules {
 		script += fmt.Sprintf("add rule %s %s %s %s\n", r.family, r.table, r.chain, r.text)
 	}

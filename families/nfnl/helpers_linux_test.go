@@ -58,7 +58,7 @@ func skeleton() ([]*nfnl.Table, []*nfnl.Chain) {
 }
 
 // corpusObjects are the named objects corpus rules refer to
-// (corpusObjectsNft for nft -f).
+// (testdata/corpus_sets.nft for nft -f).
 func corpusObjects() []*nfnl.Object {
 	return []*nfnl.Object{
 		{Family: "inet", Table: "filter", Name: "cnt1", Type: "counter"},
@@ -66,10 +66,8 @@ func corpusObjects() []*nfnl.Object {
 	}
 }
 
-const corpusObjectsNft = "add counter inet filter cnt1\nadd quota inet filter q1 { 1000 bytes }\n"
-
 // corpusSets are the named sets corpus rules add to and look up
-// (corpusSetsNft for nft -f): what "add @s { ... }" needs, dynamic, some
+// (testdata/corpus_sets.nft for nft -f): what "add @s { ... }" needs, dynamic, some
 // with timeouts; and the maps rules look up.
 func corpusSets() []*nfnl.Set {
 	dyn := func(name, typ string, flags uint32, timeout uint64) *nfnl.Set {
@@ -92,43 +90,6 @@ func corpusSets() []*nfnl.Set {
 		{Family: "ip", Table: "nat", Name: "dnatp", Type: "inet_service", Map: "ipv4_addr . inet_service"},
 	}
 }
-
-const corpusSetsNft = `add set inet filter blacklist { type ipv4_addr; flags dynamic; }
-add set inet filter seen { type ipv4_addr; flags dynamic,timeout; }
-add set inet filter pairs { type ipv4_addr . inet_service; flags dynamic; }
-add set inet filter flood { type ipv4_addr; flags dynamic; }
-add set inet filter counted { type ipv4_addr; flags dynamic; }
-add set inet filter gone { type ipv4_addr; flags dynamic; }
-add set inet filter conns { type ipv4_addr; flags dynamic; }
-add set inet filter s6 { type ipv6_addr; flags dynamic; timeout 1m; }
-add map inet filter service-ips { type ipv4_addr . inet_proto . inet_service : verdict; }
-add map inet filter snat4 { type ipv4_addr : ipv4_addr; }
-add map inet filter snat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; elements = { 10.0.0.1 . 80 : 10.0.0.2 . 8080, 10.0.0.3 . 443 : 10.0.0.4 . 8443 }; }
-add map ip nat dnat-map { type ipv4_addr . inet_service : ipv4_addr . inet_service; }
-add map ip nat dnatp { type inet_service : ipv4_addr . inet_service; }
-`
-
-const skeletonNft = `table inet filter {
-	chain input { type filter hook input priority filter; policy accept; }
-	chain other { }
-	chain raw { type filter hook prerouting priority raw; policy accept; }
-	chain post { type nat hook postrouting priority srcnat; policy accept; }
-}
-table ip nat {
-	chain post { type nat hook postrouting priority srcnat; policy accept; }
-	chain pre { type nat hook prerouting priority dstnat; policy accept; }
-}
-table ip6 f {
-	chain in { type filter hook input priority filter; policy accept; }
-	chain post { type nat hook postrouting priority srcnat; policy accept; }
-}
-table netdev nd {
-	chain ing { type filter hook ingress device "lo" priority filter; policy accept; }
-}
-table bridge br {
-	chain brf { type filter hook forward priority filter; policy accept; }
-}
-`
 
 func setup(t testing.TB, reg *expr.Registry) (*testutil.NS, *nfnl.Client) {
 	t.Helper()
@@ -222,4 +183,16 @@ func readGoldenExprs(t testing.TB) [][]goldenExpr {
 		}
 	}
 	return out
+}
+
+// testdataNft returns the nft script testdata/name: skeleton.nft (the
+// tables and chains the corpus rules go into), corpus_sets.nft (the
+// objects, sets and maps they name).
+func testdataNft(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

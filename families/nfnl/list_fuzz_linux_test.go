@@ -75,7 +75,7 @@ func liveRulesetReplies(f *testing.F) [][]byte {
 		return nil // a fuzzing worker is handed its inputs: no namespace each time one starts
 	}
 	ns, _ := setup(f, nil)
-	nftFile(f, ns, skeletonNft+corpusObjectsNft+corpusSetsNft)
+	nftFile(f, ns, testdataNft(f, "skeleton.nft")+testdataNft(f, "corpus_sets.nft"))
 	var b strings.Builder
 	for _, r := range readCorpus(f)[:60] {
 		b.WriteString("add rule " + r.family + " " + r.table + " " + r.chain + " " + r.text + "\n")

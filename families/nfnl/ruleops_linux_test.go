@@ -25,7 +25,7 @@ func texts(t *testing.T, c *nfnl.Client) ([]string, []*nfnl.Rule) {
 // sees them.
 func TestRuleOperations(t *testing.T) {
 	ns, c := setup(t, nil)
-	nftFile(t, ns, skeletonNft)
+	nftFile(t, ns, testdataNft(t, "skeleton.nft"))
 	r := func(text string) *nfnl.Rule {
 		return &nfnl.Rule{Family: "inet", Table: "filter", Chain: "input", Text: text}
 	}

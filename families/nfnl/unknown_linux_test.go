@@ -18,7 +18,7 @@ func TestUnknownExprSurvives(t *testing.T) {
 		t.Fatal("registry still knows numgen")
 	}
 	ns, c := setup(t, reg)
-	nftFile(t, ns, skeletonNft+"add rule inet filter input meta mark set numgen inc mod 2 offset 5 counter packets 0 bytes 0 accept\n")
+	nftFile(t, ns, testdataNft(t, "skeleton.nft")+"add rule inet filter input meta mark set numgen inc mod 2 offset 5 counter packets 0 bytes 0 accept\n")
 	before := nft(t, ns, "list", "ruleset")
 	rawBefore := dumpRaw(t, c)
 
