@@ -207,3 +207,81 @@ func TestObjectsKeptAsListed(t *testing.T) {
 		t.Fatalf("an object whose Data is not attributes: %v, want an error naming Data", err)
 	}
 }
+
+// TestObjectMapsLikeNft: a map whose values are objects (nft's "type
+// inet_service : counter") is listed as nft lists it, values and all, and
+// made again, with a rule that looks it up, as it was (nlsh listed it as
+// a plain set, so the rule could not be made again: a rollback of its
+// table failed).
+func TestObjectMapsLikeNft(t *testing.T) {
+	const maps = `table inet om {
+	counter c1 {
+		packets 0 bytes 0
+	}
+
+	counter c2 {
+		packets 0 bytes 0
+	}
+
+	quota q1 {
+		25 mbytes
+	}
+
+	map m {
+		type inet_service : counter
+		elements = { 22 : "c1", 80 : "c2" }
+	}
+
+	map qm {
+		type ipv4_addr : quota
+		flags interval
+		elements = { 10.0.0.0/8 : "q1" }
+	}
+}
+`
+	byNft, c := setup(t, nil)
+	nftFile(t, byNft, maps)
+	if got := nft(t, byNft, "list", "ruleset"); got != maps {
+		t.Fatalf("nft itself lists\n%s", got)
+	}
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); got != maps {
+		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, maps)
+	}
+	nft(t, byNft, "add", "chain", "inet", "om", "in", "{ type filter hook input priority filter; }")
+	nft(t, byNft, "add", "rule", "inet", "om", "in", "counter", "name", "tcp", "dport", "map", "@m")
+	want := nft(t, byNft, "list", "ruleset")
+	if rs, err = c.Ruleset(ctx(t), nfnl.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	ns, c2 := setup(t, nil)
+	tx := c2.Begin()
+	tx.AddTable(&nfnl.Table{Family: "inet", Name: "om"})
+	for _, o := range rs.Objects {
+		cp := *o
+		cp.Handle = 0
+		tx.AddObject(&cp)
+	}
+	for _, s := range rs.Sets {
+		cp := *s
+		cp.Handle = 0
+		tx.AddSet(&cp)
+	}
+	for _, ch := range rs.Chains {
+		cp := *ch
+		cp.Handle, cp.Priority = 0, ""
+		tx.AddChain(&cp)
+	}
+	for _, r := range rs.Rules {
+		tx.AddRule(&nfnl.Rule{Family: r.Family, Table: r.Table, Chain: r.Chain, Exprs: r.Exprs})
+	}
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists the maps nlsh made again as\n%s\nwant\n%s", got, want)
+	}
+}

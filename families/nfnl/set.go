@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/nlsh/nlsh/core/codec"
 	"github.com/nlsh/nlsh/families/nfnl/expr"
@@ -20,7 +23,9 @@ type Set struct {
 	// Type is the key type: "ipv4_addr", "inet_service",
 	// "ipv4_addr . inet_service", ...
 	Type string `json:"type"`
-	// Map is the value type of a map ("verdict", "ipv4_addr", ...).
+	// Map is the value type of a map ("verdict", "ipv4_addr", ...), or
+	// the type of the objects it maps to ("counter", "quota", "ct
+	// helper", ...: an object map, whose values are object names).
 	Map string `json:"map,omitempty"`
 	// Flags holds SetConstant, SetInterval, SetTimeout, SetEval
 	// ("dynamic"); SetMap and SetConcat are implied by Map and Type.
@@ -95,6 +100,7 @@ type setCodec struct {
 	key     ruletext.KeyType
 	data    ruletext.KeyType // nil: not a map, or a verdict map
 	verdict bool
+	obj     uint32 // NFT_OBJECT_* of an object map; 0: none
 }
 
 // info is what a rule's compiler is told of set s.
@@ -127,6 +133,10 @@ func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 	case "verdict":
 		sc.verdict = true
 	default:
+		if slices.Contains(ObjectTypes, s.Map) {
+			sc.obj, _ = objectTypeNum(s.Map)
+			break
+		}
 		d, err := types.ParseKeyType(s.Map)
 		if err != nil {
 			return nil, fmt.Errorf("set %s: map type: %w", s.Name, err)
@@ -138,7 +148,10 @@ func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 
 func (sc *setCodec) flags(s *Set) uint32 {
 	f := s.Flags
-	if s.Map != "" {
+	switch {
+	case sc.obj != 0:
+		f = f&^SetMap | SetObject
+	case s.Map != "":
 		f |= SetMap
 	}
 	if len(sc.key) > 1 {
@@ -167,6 +180,8 @@ func (s *Set) encode(e *codec.Encoder, sc *setCodec, full bool) {
 	case sc.data != nil:
 		e.Be32(attrSetDataType, sc.data.ID())
 		e.Be32(attrSetDataLen, uint32(sc.data.Len()))
+	case sc.obj != 0:
+		e.Be32(attrSetObjType, sc.obj)
 	}
 	if s.Timeout != 0 {
 		e.Be64(attrSetTimeout, s.Timeout*1000)
@@ -232,6 +247,7 @@ type wireElement struct {
 	timeout     uint64 // ms
 	comment     string
 	exprs       []expr.Expr
+	objref      string // an object map's value: the object's name
 }
 
 // wireElements lays out an anonymous set's elements as nft does: for an
@@ -339,7 +355,11 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 		}
 		w := wireElement{key: key, timeout: el.Timeout * 1000, comment: el.Comment, exprs: el.Exprs}
 		if el.Value != "" {
-			if sc.verdict {
+			if sc.obj != 0 {
+				if w.objref, err = objectName(el.Value); err != nil {
+					return nil, fmt.Errorf("set %s element %q: %w", s.Name, el.Key, err)
+				}
+			} else if sc.verdict {
 				v, err := expr.ParseVerdict(el.Value)
 				if err != nil {
 					return nil, fmt.Errorf("set %s element %q: %w", s.Name, el.Key, err)
@@ -372,7 +392,7 @@ func (sc *setCodec) parseElements(s *Set, es []Element) ([]wireElement, error) {
 		vals := out
 		return intervalElements(ranges, func(i int, w *wireElement) {
 			w.data, w.verdict, w.timeout = vals[i].data, vals[i].verdict, vals[i].timeout
-			w.comment, w.exprs = vals[i].comment, vals[i].exprs
+			w.comment, w.exprs, w.objref = vals[i].comment, vals[i].exprs, vals[i].objref
 		}), nil
 	}
 	return out, nil
@@ -394,6 +414,8 @@ func (sc *setCodec) formatConcat(key, keyEnd []byte) string { return sc.key.Form
 func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 	value := func(w wireElement) string {
 		switch {
+		case w.objref != "":
+			return strconv.Quote(w.objref)
 		case w.verdict != nil:
 			return w.verdict.String()
 		case sc.data != nil && w.data != nil:
@@ -523,6 +545,9 @@ func encodeElements(e *codec.Encoder, ws []wireElement) {
 			e.Bytes(1, w.data)
 			e.End()
 		}
+		if w.objref != "" {
+			e.String(attrElemObjref, w.objref)
+		}
 		if w.comment != "" {
 			e.Bytes(attrElemUserdata, udata(nil).putString(udataComment, w.comment))
 		}
@@ -583,6 +608,8 @@ func decodeElements(b []byte, reg *expr.Registry) ([]wireElement, error) {
 				}
 			case attrElemUserdata:
 				w.comment = udata(n.Bytes()).getString(udataComment)
+			case attrElemObjref:
+				w.objref = n.String()
 			case attrElemExpr, attrElemExpressions:
 				xs, err := decodeExprs(reg, attrElemExpr, n.Type(), n.Bytes())
 				if err != nil {
@@ -607,7 +634,7 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 		return nil, err
 	}
 	s := &Set{Family: familyName(fam)}
-	var keyType, dataType uint32
+	var keyType, dataType, objType uint32
 	for d.Next() {
 		switch d.Type() {
 		case attrSetTable:
@@ -622,6 +649,8 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 			keyType = d.Be32()
 		case attrSetDataType:
 			dataType = d.Be32()
+		case attrSetObjType:
+			objType = d.Be32()
 		case attrSetTimeout:
 			s.Timeout = d.Be64() / 1000
 		case attrSetGCInterval:
@@ -665,7 +694,9 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 	} else {
 		s.Type = k.String()
 	}
-	if s.Flags&SetMap != 0 {
+	if s.Flags&SetObject != 0 {
+		s.Map = objectTypeName(objType)
+	} else if s.Flags&SetMap != 0 {
 		if dataType == 0xffffff00 {
 			s.Map = "verdict"
 		} else if t, err := types.KeyTypeByID(dataType); err == nil {
@@ -675,4 +706,20 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 		}
 	}
 	return s, nil
+}
+
+// objectName reads an object map's value: an object's name, quoted as
+// nft lists it ("\"c1\"") or not.
+func objectName(v string) (string, error) {
+	if strings.HasPrefix(v, `"`) {
+		u, err := strconv.Unquote(v)
+		if err != nil {
+			return "", fmt.Errorf("object name %s: %w", v, err)
+		}
+		v = u
+	}
+	if v == "" || len(v) > 255 || strings.ContainsRune(v, 0) {
+		return "", fmt.Errorf("object name %q: want 1 to 255 bytes, no NUL", v)
+	}
+	return v, nil
 }
