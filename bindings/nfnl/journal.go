@@ -97,39 +97,7 @@ func (s *snapshot) restore(ctx context.Context, cl *nfnl.Client) error {
 			}
 		}
 	}
-	rs := s.content
-	for _, t := range rs.Tables {
-		tx.AddTable(&nfnl.Table{Family: t.Family, Name: t.Name, Flags: t.Flags &^ nfnl.TableOwner, Comment: t.Comment})
-	}
-	for _, c := range rs.Chains {
-		cp := *c
-		cp.Handle, cp.Priority = 0, ""
-		tx.AddChain(&cp)
-	}
-	for _, o := range rs.Objects {
-		cp := *o
-		cp.Handle = 0
-		tx.AddObject(&cp)
-	}
-	for _, st := range rs.Sets {
-		cp := *st
-		cp.Handle = 0
-		tx.AddSet(&cp)
-	}
-	for _, f := range rs.Flowtables {
-		cp := *f
-		cp.Handle = 0
-		tx.AddFlowtable(&cp)
-	}
-	for _, r := range rs.Rules {
-		nr := &nfnl.Rule{Family: r.Family, Table: r.Table, Chain: r.Chain, Comment: r.Comment}
-		if r.Text != "" {
-			nr.Text = r.Text
-		} else {
-			nr.Exprs = r.Exprs
-		}
-		tx.AddRule(nr)
-	}
+	tx.AddRuleset(s.content)
 	if tx.Len() == 0 {
 		return nil
 	}

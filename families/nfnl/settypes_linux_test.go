@@ -5,7 +5,48 @@ import (
 	"testing"
 
 	"github.com/nlsh/nlsh/families/nfnl"
+	"github.com/nlsh/nlsh/internal/testutil"
 )
+
+// remadeLikeNft loads src with nft into a namespace, lists it with nlsh
+// and makes what nlsh listed again (Tx.AddRuleset, as a rollback does)
+// in a second namespace: nft must list both the same, and, with
+// sameText, nlsh's text must be nft's. prep, if not nil, sets up each
+// namespace before (devices a chain names); loaded, if not nil, runs in
+// the first once src is loaded (traffic to count). It returns nlsh's
+// listing and nft's text.
+func remadeLikeNft(t *testing.T, src string, sameText bool, prep, loaded func(*testutil.NS)) (*nfnl.Ruleset, string) {
+	t.Helper()
+	byNft, c := setup(t, nil)
+	if prep != nil {
+		prep(byNft)
+	}
+	nftFile(t, byNft, src)
+	if loaded != nil {
+		loaded(byNft)
+	}
+	want := nft(t, byNft, "list", "ruleset")
+	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Text(); sameText && got != want {
+		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
+	}
+	ns, c2 := setup(t, nil)
+	if prep != nil {
+		prep(ns)
+	}
+	tx := c2.Begin()
+	tx.AddRuleset(rs)
+	if err := tx.Commit(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nft(t, ns, "list", "ruleset"); got != want {
+		t.Fatalf("nft lists what nlsh made again as\n%s\nwant\n%s", got, want)
+	}
+	return rs, want
+}
 
 // TestSetTypesLikeNft: sets of the datatypes nft names that rule text
 // here does not use (arp_op, iface_type, icmpx_code, ecn, boolean) are
@@ -67,30 +108,9 @@ func TestSetTypesLikeNft(t *testing.T) {
 	}
 }
 `
-	byNft, c := setup(t, nil)
-	nftFile(t, byNft, src)
-	want := nft(t, byNft, "list", "ruleset")
+	_, want := remadeLikeNft(t, src, true, nil, nil)
 	if n := strings.Count(want, "elements = {"); n != 10 {
 		t.Fatalf("nft lists %d sets with elements, want 10:\n%s", n, want)
-	}
-	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rs.Text(); got != want {
-		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
-	}
-	ns, c2 := setup(t, nil)
-	tx := c2.Begin()
-	tx.AddTable(&nfnl.Table{Family: "inet", Name: "st"})
-	for _, s := range rs.Sets {
-		tx.AddSet(s)
-	}
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if got := nft(t, ns, "list", "ruleset"); got != want {
-		t.Fatalf("nft lists the sets nlsh wrote back as\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -117,27 +137,8 @@ func TestTypeofSetsKept(t *testing.T) {
 	}
 }
 `
-	byNft, c := setup(t, nil)
-	nftFile(t, byNft, src)
-	want := nft(t, byNft, "list", "ruleset")
-	if strings.Count(want, "typeof") != 3 {
+	if _, want := remadeLikeNft(t, src, false, nil, nil); strings.Count(want, "typeof") != 3 {
 		t.Fatalf("nft lists\n%s", want)
-	}
-	sets, err := c.Sets(ctx(t), nfnl.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns, c2 := setup(t, nil)
-	tx := c2.Begin()
-	tx.AddTable(&nfnl.Table{Family: "inet", Name: "z"})
-	for _, s := range sets {
-		tx.AddSet(s)
-	}
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if got := nft(t, ns, "list", "ruleset"); got != want {
-		t.Fatalf("nft lists the sets nlsh made again as\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -186,44 +187,14 @@ func TestSetDetailsLikeNft(t *testing.T) {
 	}
 }
 `
-	byNft, c := setup(t, nil)
-	nftFile(t, byNft, src)
-	// a packet from 10.0.0.3 to count in its element
-	if _, err := byNft.Exec("sh", "-c", "ip link set lo up && ip addr add 10.0.0.3/32 dev lo && ping -c 1 -W 1 -I 10.0.0.3 127.0.0.1 >/dev/null"); err != nil {
-		t.Fatal(err)
+	// a packet from 10.0.0.3, counted in its element
+	ping := func(ns *testutil.NS) {
+		if _, err := ns.Exec("sh", "-c", "ip link set lo up && ip addr add 10.0.0.3/32 dev lo && ping -c 1 -W 1 -I 10.0.0.3 127.0.0.1 >/dev/null"); err != nil {
+			t.Fatal(err)
+		}
 	}
-	want := nft(t, byNft, "list", "ruleset")
-	if !strings.Contains(want, `10.0.0.3 counter packets 1 bytes 84 comment "c"`) {
+	if _, want := remadeLikeNft(t, src, true, nil, ping); !strings.Contains(want, `10.0.0.3 counter packets 1 bytes 84 comment "c"`) {
 		t.Fatalf("nft lists\n%s", want)
-	}
-	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rs.Text(); got != want {
-		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
-	}
-	ns, c2 := setup(t, nil)
-	tx := c2.Begin()
-	tx.AddTable(&nfnl.Table{Family: "inet", Name: "d"})
-	for _, s := range rs.Sets {
-		cp := *s
-		cp.Handle = 0
-		tx.AddSet(&cp)
-	}
-	for _, ch := range rs.Chains {
-		cp := *ch
-		cp.Handle, cp.Priority = 0, ""
-		tx.AddChain(&cp)
-	}
-	for _, r := range rs.Rules {
-		tx.AddRule(&nfnl.Rule{Family: r.Family, Table: r.Table, Chain: r.Chain, Exprs: r.Exprs})
-	}
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if got := nft(t, ns, "list", "ruleset"); got != want {
-		t.Fatalf("nft lists the sets made again as\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -240,18 +211,9 @@ func TestConcatRangesLikeNft(t *testing.T) {
 	}
 }
 `
-	byNft, c := setup(t, nil)
-	nftFile(t, byNft, src)
-	want := nft(t, byNft, "list", "ruleset")
-	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rs.Text(); got != want {
-		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
-	}
-	ns, c2 := setup(t, nil)
-	tx := c2.Begin()
+	_, want := remadeLikeNft(t, src, true, nil, nil)
+	ns, c := setup(t, nil)
+	tx := c.Begin()
 	tx.AddTable(&nfnl.Table{Family: "inet", Name: "cr"})
 	tx.AddSet(&nfnl.Set{Family: "inet", Table: "cr", Name: "s", Type: "ipv4_addr . inet_service", Flags: nfnl.SetInterval,
 		Elements: []nfnl.Element{{Key: "10.0.0.0/8 . 80-90"}, {Key: "192.168.1.1 . 22"}, {Key: "172.16.0.1-172.16.0.9 . 443"}}})
@@ -259,9 +221,9 @@ func TestConcatRangesLikeNft(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := nft(t, ns, "list", "ruleset"); got != want {
-		t.Fatalf("nft lists the set nlsh made as\n%s\nwant\n%s", got, want)
+		t.Fatalf("nft lists the set nlsh made from text as\n%s\nwant\n%s", got, want)
 	}
-	tx = c2.Begin()
+	tx = c.Begin()
 	tx.AddSet(&nfnl.Set{Family: "inet", Table: "cr", Name: "plain", Type: "ipv4_addr . inet_service",
 		Elements: []nfnl.Element{{Key: "10.0.0.0/8 . 80"}}})
 	if err := tx.Commit(ctx(t)); err == nil || !strings.Contains(err.Error(), "flags interval") {
@@ -274,29 +236,9 @@ func TestConcatRangesLikeNft(t *testing.T) {
 // one device of it).
 func TestChainDevicesLikeNft(t *testing.T) {
 	const src = "table netdev n {\n\tchain c {\n\t\ttype filter hook ingress devices = { lo, d1 } priority filter; policy accept;\n\t}\n}\n"
-	byNft, c := setup(t, nil)
-	byNft.IP("link", "add", "d1", "type", "veth", "peer", "name", "d2")
-	nftFile(t, byNft, src)
-	want := nft(t, byNft, "list", "ruleset")
-	rs, err := c.Ruleset(ctx(t), nfnl.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rs.Text(); got != want {
-		t.Fatalf("nlsh lists\n%s\nwant\n%s", got, want)
-	}
+	veth := func(ns *testutil.NS) { ns.IP("link", "add", "d1", "type", "veth", "peer", "name", "d2") }
+	rs, _ := remadeLikeNft(t, src, true, veth, nil)
 	if len(rs.Chains) != 1 || len(rs.Chains[0].Devices) != 2 {
 		t.Fatalf("chains %+v", rs.Chains)
-	}
-	ns, c2 := setup(t, nil)
-	ns.IP("link", "add", "d1", "type", "veth", "peer", "name", "d2")
-	tx := c2.Begin()
-	tx.AddTable(&nfnl.Table{Family: "netdev", Name: "n"})
-	tx.AddChain(&nfnl.Chain{Family: "netdev", Table: "n", Name: "c", Type: "filter", Hook: "ingress", Priority: "filter", Devices: []string{"lo", "d1"}})
-	if err := tx.Commit(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if got := nft(t, ns, "list", "ruleset"); got != want {
-		t.Fatalf("nft lists the chain nlsh made as\n%s\nwant\n%s", got, want)
 	}
 }
