@@ -88,6 +88,8 @@ func corpusSets() []*nfnl.Set {
 			Elements: []nfnl.Element{{Key: "10.0.0.1 . 80", Value: "10.0.0.2 . 8080"}, {Key: "10.0.0.3 . 443", Value: "10.0.0.4 . 8443"}}},
 		{Family: "ip", Table: "nat", Name: "dnat-map", Type: "ipv4_addr . inet_service", Map: "ipv4_addr . inet_service"},
 		{Family: "ip", Table: "nat", Name: "dnatp", Type: "inet_service", Map: "ipv4_addr . inet_service"},
+		{Family: "inet", Table: "filter", Name: "cm", Type: "inet_service", Map: "counter", Elements: []nfnl.Element{{Key: "22", Value: `"cnt1"`}}},
+		{Family: "inet", Table: "filter", Name: "cm2", Type: "ipv4_addr . inet_service", Map: "quota"},
 	}
 }
 

@@ -100,7 +100,8 @@ func (c *Client) Chains(ctx context.Context, f Filter) ([]*Chain, error) {
 type setKey struct{ family, table, name string }
 
 // allSets lists sets with their elements; anonymous ones are returned
-// apart, as printer input.
+// apart, as printer input (with the named object maps, whose type the
+// printer needs).
 func (c *Client) allSets(ctx context.Context, f Filter) ([]*Set, map[setKey]*ruletext.AnonSet, error) {
 	var sets []*Set
 	err := c.dump(ctx, msgGetSet, f.Family, nil, func(m codec.Message) error {
@@ -133,6 +134,11 @@ func (c *Client) allSets(ctx context.Context, f Filter) ([]*Set, map[setKey]*rul
 		s.Elements = sc.textElements(s.Flags&SetInterval != 0, ws)
 		c.stmtTexts(s)
 		named = append(named, s)
+		if sc.obj != 0 {
+			// the printer names the objects a rule takes from it by
+			// their type ("counter name tcp dport map @m")
+			anon[setKey{s.Family, s.Table, s.Name}] = &ruletext.AnonSet{Key: sc.key, Obj: sc.obj}
+		}
 	}
 	return named, anon, nil
 }

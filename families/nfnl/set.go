@@ -105,7 +105,7 @@ type setCodec struct {
 
 // info is what a rule's compiler is told of set s.
 func (sc *setCodec) info(s *Set) *ruletext.SetInfo {
-	return &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0 || s.Timeout != 0, Verdict: sc.verdict, Data: sc.data}
+	return &ruletext.SetInfo{Key: sc.key, Timeout: sc.flags(s)&SetTimeout != 0 || s.Timeout != 0, Verdict: sc.verdict, Data: sc.data, Obj: sc.obj}
 }
 
 // NFT_SET_POL_*: what a set's implementation prefers.
@@ -262,18 +262,20 @@ func wireElements(s *ruletext.AnonSet) []wireElement {
 			if end == nil {
 				end = e.Key
 			}
-			out[i] = wireElement{key: e.Key, keyEnd: end, verdict: e.Verdict, data: e.Data}
+			out[i] = wireElement{key: e.Key, keyEnd: end, verdict: e.Verdict, data: e.Data, objref: e.Object}
 		}
 		return out
 	}
 	if !s.Interval {
 		out := make([]wireElement, len(s.Elements))
 		for i, e := range s.Elements {
-			out[i] = wireElement{key: e.Key, verdict: e.Verdict, data: e.Data}
+			out[i] = wireElement{key: e.Key, verdict: e.Verdict, data: e.Data, objref: e.Object}
 		}
 		return out
 	}
-	return intervalElements(s.Elements, func(i int, w *wireElement) { w.verdict, w.data = s.Elements[i].Verdict, s.Elements[i].Data })
+	return intervalElements(s.Elements, func(i int, w *wireElement) {
+		w.verdict, w.data, w.objref = s.Elements[i].Verdict, s.Elements[i].Data, s.Elements[i].Object
+	})
 }
 
 func intervalElements(es []ruletext.Element, mk func(i int, w *wireElement)) []wireElement {
@@ -480,10 +482,10 @@ func (sc *setCodec) ranges(ws []wireElement) []wrange {
 
 // anonFromWire rebuilds an anonymous set's contents for the printer.
 func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.AnonSet {
-	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict, Data: sc.data}
+	a := &ruletext.AnonSet{Key: sc.key, Interval: interval, VerdictMap: sc.verdict, Data: sc.data, Obj: sc.obj}
 	if interval && len(sc.key) > 1 {
 		for _, w := range ws {
-			e := ruletext.Element{Key: w.key, Verdict: w.verdict, Data: w.data}
+			e := ruletext.Element{Key: w.key, Verdict: w.verdict, Data: w.data, Object: w.objref}
 			if w.keyEnd != nil && !bytes.Equal(w.keyEnd, w.key) {
 				e.KeyEnd = w.keyEnd
 			}
@@ -500,12 +502,13 @@ func (sc *setCodec) anonFromWire(interval bool, ws []wireElement) *ruletext.Anon
 			if sc.data != nil {
 				e.Data = r.w.data
 			}
+			e.Object = r.w.objref
 			a.Elements = append(a.Elements, e)
 		}
 		return a
 	}
 	for _, w := range ws {
-		e := ruletext.Element{Key: w.key}
+		e := ruletext.Element{Key: w.key, Object: w.objref}
 		if sc.verdict {
 			e.Verdict = w.verdict
 		}

@@ -258,10 +258,13 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 			ids[i] = tx.nextID
 			s := &Set{Family: r.Family, Table: r.Table, Name: "__set%d", id: tx.nextID, anon: as,
 				Flags: SetAnonymous | SetConstant}
-			if as.VerdictMap {
+			switch {
+			case as.VerdictMap:
 				s.Name, s.Map = "__map%d", "verdict"
-			} else if as.Data != nil {
+			case as.Data != nil:
 				s.Name, s.Map = "__map%d", as.Data.String()
+			case as.Obj != 0:
+				s.Name, s.Map = "__objmap%d", objectTypeName(as.Obj)
 			}
 			if as.Interval {
 				s.Flags |= SetInterval
@@ -277,6 +280,9 @@ func (tx *Tx) rule(verb string, r *Rule, flags uint16) {
 		for _, x := range xs {
 			if lk, ok := x.(*expr.Lookup); ok && lk.SetID > 0 && int(lk.SetID) <= len(ids) && (lk.Set == "__set%d" || lk.Set == "__map%d") {
 				lk.SetID = ids[lk.SetID-1]
+			}
+			if o, ok := x.(*expr.Objref); ok && o.SetID > 0 && int(o.SetID) <= len(ids) && o.SetName == "__objmap%d" {
+				o.SetID = ids[o.SetID-1]
 			}
 		}
 	}

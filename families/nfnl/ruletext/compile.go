@@ -26,6 +26,10 @@ type AnonSet struct {
 	// Data marks an anonymous data map ("map { k : v }" of a NAT
 	// statement): each element has Data of this type.
 	Data KeyType
+	// Obj marks an anonymous object map ("counter name tcp dport map {
+	// 22 : "c1" }"): each element has the Object of this type
+	// (NFT_OBJECT_*) it maps to.
+	Obj uint32
 	// Elements are inclusive [Key, KeyEnd] ranges; KeyEnd is nil for a
 	// single value.
 	Elements []Element
@@ -38,6 +42,7 @@ type Element struct {
 	KeyEnd  []byte
 	Verdict *expr.Verdict
 	Data    []byte // a data map's value
+	Object  string // an object map's value: the object's name
 }
 
 // Rule is compiled rule text.

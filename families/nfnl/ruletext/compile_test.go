@@ -46,6 +46,12 @@ func TestCorpusOffline(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := p.Print(family, r.Exprs, r.Comment, func(name string, id uint32) *AnonSet {
+				if id == 0 {
+					// a named object map: the printer asks its type
+					if info, _ := maps(name); info != nil && info.Obj != 0 {
+						return &AnonSet{Key: info.Key, Obj: info.Obj}
+					}
+				}
 				if id == 0 || int(id) > len(r.Sets) {
 					return nil
 				}
@@ -72,6 +78,8 @@ func corpusMaps(t testing.TB) Sets {
 		"snat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
 		"dnat-map":    {Key: key("ipv4_addr . inet_service"), Data: key("ipv4_addr . inet_service")},
 		"dnatp":       {Key: key("inet_service"), Data: key("ipv4_addr . inet_service")},
+		"cm":          {Key: key("inet_service"), Obj: 1},
+		"cm2":         {Key: key("ipv4_addr . inet_service"), Obj: 2},
 	}, false)
 }
 

@@ -19,6 +19,8 @@ type SetInfo struct {
 	// values of a data map ("type ... : ipv4_addr"); neither: a set.
 	Verdict bool
 	Data    KeyType
+	// Obj is the NFT_OBJECT_* type of an object map's values (0: none).
+	Obj uint32
 }
 
 // Sets tells the compiler of the named sets of the rule's table: the set

@@ -842,6 +842,15 @@ func (s *pstate) concatLookup() bool {
 		names, key = append(names, name), append(key, typ)
 		words += uint32(typ.Len+3) / 4
 	}
+	if o, ok := s.at(k).(*expr.Objref); ok && k >= 2 {
+		// "counter name ip saddr . tcp dport map @m"
+		t, ok := s.objrefMapText(strings.Join(names, " . "), key, expr.Reg1, o)
+		if ok {
+			s.out = append(s.out, t)
+			s.i += k + 1
+		}
+		return ok
+	}
 	lk, ok := s.at(k).(*expr.Lookup)
 	if k < 2 || !ok || reg32Index(lk.SourceRegister) != reg32Index(reg32First) {
 		return false
@@ -904,6 +913,9 @@ func FormatKeyElements(k KeyType, es []Element, interval bool) string {
 		parts[i] = k.FormatConcat(e.Key, e.KeyEnd)
 		if e.Verdict != nil {
 			parts[i] += " : " + e.Verdict.String()
+		}
+		if e.Object != "" {
+			parts[i] += " : " + quote(e.Object)
 		}
 	}
 	return "{ " + strings.Join(parts, ", ") + " }"
@@ -1269,6 +1281,16 @@ func (s *pstate) relational(name string, typ *Type, reg uint32, prefix int) erro
 		}
 		return s.fail()
 	}
+	if o, ok := next.(*expr.Objref); ok && prefix == 0 {
+		// "counter name tcp dport map @m"
+		t, ok := s.objrefMapText(name, KeyType{typ}, reg, o)
+		if !ok {
+			return s.fail()
+		}
+		s.out = append(s.out, t)
+		s.i += 2
+		return nil
+	}
 	switch c := next.(type) {
 	case *expr.Cmp:
 		if c.SourceRegister != reg {
@@ -1494,6 +1516,11 @@ func FormatElement(typ *Type, e Element) string {
 		k := e
 		k.Verdict = nil
 		return FormatElement(typ, k) + " : " + e.Verdict.String()
+	}
+	if e.Object != "" {
+		k := e
+		k.Object = ""
+		return FormatElement(typ, k) + " : " + quote(e.Object)
 	}
 	if e.KeyEnd == nil || bytes.Equal(e.Key, e.KeyEnd) {
 		if typ.ID == TypeTCPFlag {
