@@ -247,5 +247,19 @@ table inet o {
       end)
     end)
     if ok or not tostring(e):find("sctpx", 1, true) then t:error("a bad protocol: " .. tostring(e)) end
+    -- a map of helpers by port, and a rule that takes the helper from it
+    nfnl.transaction(function(tx)
+      tx.set.add{family = "inet", table = "o", name = "helpers", type = "inet_service", map = "ct helper",
+                 elements = {{key = "21", value = "ftp"}}}
+      tx.chain.add{family = "inet", table = "o", name = "pre", type = "filter", hook = "prerouting", priority = 0}
+      tx.rule.add{family = "inet", table = "o", chain = "pre", rule = "ct helper set tcp dport map @helpers"}
+    end)
+    out = nftx.run(name, "list", "table", "inet", "o")
+    if not out:find('type inet_service : ct helper\n\t\telements = { 21 : "ftp" }', 1, true) or
+       not out:find("ct helper set tcp dport map @helpers", 1, true) then
+      t:error("object map: " .. out)
+    end
+    local r = nfnl.rule.list{family = "inet", table = "o", chain = "pre"}[1]
+    if r.text ~= "ct helper set tcp dport map @helpers" then t:error("rule listed as " .. tostring(r.text)) end
   end)
 end
