@@ -56,6 +56,11 @@ type Set struct {
 	anon *ruletext.AnonSet
 	// stmtText is Exprs as nft lists them in the set's block.
 	stmtText string
+	// keyLen and dataLen are the sizes the kernel listed, keyOrder and
+	// dataOrder the byte orders nft noted, for a key or data type nlsh
+	// has no name for (ruletext.OpaqueType).
+	keyLen, dataLen     int
+	keyOrder, dataOrder ruletext.ByteOrder
 	// kept are the records of the set's user data nlsh does not read
 	// (nft's typeof descriptions of the key and data, ...), written back
 	// as they came, so a set listed and made again lists as before.
@@ -123,7 +128,7 @@ func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 	if s.GCInterval > math.MaxUint32/1000 {
 		return nil, fmt.Errorf("set %s: gc-interval of %d seconds: at most %d", s.Name, s.GCInterval, math.MaxUint32/1000)
 	}
-	k, err := types.ParseKeyType(s.Type)
+	k, err := parseSetType(types, s.Type, s.keyLen, s.keyOrder)
 	if err != nil {
 		return nil, fmt.Errorf("set %s: %w", s.Name, err)
 	}
@@ -137,13 +142,31 @@ func newSetCodec(types *ruletext.Types, s *Set) (*setCodec, error) {
 			sc.obj, _ = objectTypeNum(s.Map)
 			break
 		}
-		d, err := types.ParseKeyType(s.Map)
+		d, err := parseSetType(types, s.Map, s.dataLen, s.dataOrder)
 		if err != nil {
 			return nil, fmt.Errorf("set %s: map type: %w", s.Name, err)
 		}
 		sc.data = d
 	}
 	return sc, nil
+}
+
+// parseSetType reads a set's key or data type: one nlsh names, or, from
+// a listing, "type 0x12" of a type it does not (of n bytes, in order).
+func parseSetType(types *ruletext.Types, t string, n int, order ruletext.ByteOrder) (ruletext.KeyType, error) {
+	k, err := types.ParseKeyType(t)
+	if err == nil || n <= 0 {
+		return k, err
+	}
+	h, ok := strings.CutPrefix(t, "type 0x")
+	id, perr := strconv.ParseUint(h, 16, 32)
+	if !ok || perr != nil || fmt.Sprintf("type %#x", id) != t {
+		return nil, err
+	}
+	if order != ruletext.HostEndian {
+		order = ruletext.BigEndian
+	}
+	return ruletext.KeyType{ruletext.OpaqueType(uint32(id), n, order)}, nil
 }
 
 func (sc *setCodec) flags(s *Set) uint32 {
@@ -654,6 +677,10 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 			dataType = d.Be32()
 		case attrSetObjType:
 			objType = d.Be32()
+		case attrSetKeyLen:
+			s.keyLen = int(d.Be32())
+		case attrSetDataLen:
+			s.dataLen = int(d.Be32())
 		case attrSetTimeout:
 			s.Timeout = d.Be64() / 1000
 		case attrSetGCInterval:
@@ -686,6 +713,12 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 			v, ok := u.getU32(udataSetMergeElements)
 			s.AutoMerge = ok && v != 0
 			s.kept = u.others(udataSetKeyByteOrder, udataSetDataByteOrder, udataSetMergeElements, udataSetComment)
+			if v, ok := u.getU32(udataSetKeyByteOrder); ok {
+				s.keyOrder = ruletext.ByteOrder(v)
+			}
+			if v, ok := u.getU32(udataSetDataByteOrder); ok {
+				s.dataOrder = ruletext.ByteOrder(v)
+			}
 		}
 	}
 	if err := d.Err(); err != nil {

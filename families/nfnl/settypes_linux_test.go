@@ -242,3 +242,16 @@ func TestChainDevicesLikeNft(t *testing.T) {
 		t.Fatalf("chains %+v", rs.Chains)
 	}
 }
+
+// TestOpaqueSetTypesKept: a set of a type nlsh has no name for (nft's
+// "type time", durations) is listed with its elements as their bytes
+// ("0x..."), and made again from that listing it is what nft made (it
+// was listed without elements, so a rollback emptied it).
+func TestOpaqueSetTypesKept(t *testing.T) {
+	const src = "table inet o {\n\tset durations {\n\t\ttype time\n\t\telements = { 1h, 30s }\n\t}\n}\n"
+	rs, _ := remadeLikeNft(t, src, false, nil, nil)
+	if len(rs.Sets) != 1 || rs.Sets[0].Type != "type 0x12" || len(rs.Sets[0].Elements) != 2 ||
+		!strings.HasPrefix(rs.Sets[0].Elements[0].Key, "0x") {
+		t.Fatalf("listed %+v", rs.Sets)
+	}
+}

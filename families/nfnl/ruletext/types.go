@@ -2,6 +2,7 @@ package ruletext
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -34,6 +35,17 @@ type Type struct {
 	Symbols map[uint64]string
 	// Bits marks a bitmask type printed as comma-separated names.
 	Bits bool
+	// Opaque marks a type nlsh has no name for (OpaqueType): its values
+	// are their bytes, in hex.
+	Opaque bool
+}
+
+// OpaqueType is a datatype nlsh has no name for, known by its id, size
+// and byte order only (a set nft made of a type nlsh does not know): named
+// "type 0x12", its values read and print as the hex of their n bytes,
+// so that such a set is listed and made again with its elements.
+func OpaqueType(id uint32, n int, order ByteOrder) *Type {
+	return &Type{ID: id, Name: fmt.Sprintf("type %#x", id), Len: n, Order: order, Opaque: true}
 }
 
 // Datatype ids (enum datatypes in nft's datatype.h).
@@ -365,6 +377,13 @@ func (k KeyType) Names() []string {
 // Parse reads one value of the type from nft text into register bytes.
 func (x *Type) Parse(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
+	if x.Opaque {
+		b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+		if err != nil || !strings.HasPrefix(s, "0x") || len(b) != x.Len {
+			return nil, fmt.Errorf("bad %s %q: want 0x and the hex of %d bytes", x.Name, s, x.Len)
+		}
+		return b, nil
+	}
 	switch x.ID {
 	case TypeIPAddr, TypeIP6Addr:
 		a, err := netip.ParseAddr(s)
@@ -580,6 +599,9 @@ func (x *Type) formatNumber(b []byte) string {
 
 // Format prints register bytes as nft prints a value of the type.
 func (x *Type) Format(b []byte) string {
+	if x.Opaque {
+		return "0x" + hex.EncodeToString(b)
+	}
 	switch x.ID {
 	case TypeIPAddr, TypeIP6Addr:
 		if a, ok := netip.AddrFromSlice(b); ok {
