@@ -56,6 +56,9 @@ type Set struct {
 	anon *ruletext.AnonSet
 	// stmtText is Exprs as nft lists them in the set's block.
 	stmtText string
+	// typeofKey and typeofData are nft's typeof notes as text, when nlsh
+	// can name what they describe (typeof.go).
+	typeofKey, typeofData string
 	// keyLen and dataLen are the sizes the kernel listed, keyOrder and
 	// dataOrder the byte orders nft noted, for a key or data type nlsh
 	// has no name for (ruletext.OpaqueType).
@@ -713,6 +716,12 @@ func decodeSet(m codec.Message, types *ruletext.Types, reg *expr.Registry) (*Set
 			v, ok := u.getU32(udataSetMergeElements)
 			s.AutoMerge = ok && v != 0
 			s.kept = u.others(udataSetKeyByteOrder, udataSetDataByteOrder, udataSetMergeElements, udataSetComment)
+			if v, ok := u.get(udataSetKeyTypeof); ok {
+				s.typeofKey, _ = typeofText(v)
+			}
+			if v, ok := u.get(udataSetDataTypeof); ok {
+				s.typeofData, _ = typeofText(v)
+			}
 			if v, ok := u.getU32(udataSetKeyByteOrder); ok {
 				s.keyOrder = ruletext.ByteOrder(v)
 			}

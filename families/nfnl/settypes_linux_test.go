@@ -117,7 +117,8 @@ func TestSetTypesLikeNft(t *testing.T) {
 // TestTypeofSetsKept: sets and maps nft describes with typeof keep that
 // description (nft's user data) when nlsh lists them and makes them
 // again: nft lists them as it listed its own (they came back as "type
-// ipv4_addr . mark", and a rollback changed them so).
+// ipv4_addr . mark", and a rollback changed them so), and nlsh lists them
+// as nft does ("typeof ip saddr . meta mark").
 func TestTypeofSetsKept(t *testing.T) {
 	const src = `table inet z {
 	set ty {
@@ -135,9 +136,22 @@ func TestTypeofSetsKept(t *testing.T) {
 		elements = { 22 }
 		comment "ssh"
 	}
+
+	map vm {
+		typeof iifname . ip6 daddr : verdict
+		elements = { "lo" . ::1 : accept }
+	}
+
+	set ifs {
+		typeof meta l4proto . th dport . ether saddr
+	}
+
+	map mm {
+		typeof meta mark : ip daddr
+	}
 }
 `
-	if _, want := remadeLikeNft(t, src, false, nil, nil); strings.Count(want, "typeof") != 3 {
+	if _, want := remadeLikeNft(t, src, true, nil, nil); strings.Count(want, "typeof") != 6 {
 		t.Fatalf("nft lists\n%s", want)
 	}
 }

@@ -90,9 +90,21 @@ func (s *Set) text() string {
 	if s.Map != "" {
 		kw = "map"
 	}
-	fmt.Fprintf(&b, "\t%s %s {\n\t\ttype %s", kw, s.Name, s.Type)
-	if s.Map != "" {
-		fmt.Fprintf(&b, " : %s", s.Map)
+	switch typeofData := s.typeofData; {
+	case s.typeofKey != "" && (s.Map == "" || typeofData != "" || s.Map == "verdict"):
+		// as nft describes a set made with typeof
+		fmt.Fprintf(&b, "\t%s %s {\n\t\ttypeof %s", kw, s.Name, s.typeofKey)
+		if typeofData == "" {
+			typeofData = s.Map
+		}
+		if s.Map != "" {
+			fmt.Fprintf(&b, " : %s", typeofData)
+		}
+	default:
+		fmt.Fprintf(&b, "\t%s %s {\n\t\ttype %s", kw, s.Name, s.Type)
+		if s.Map != "" {
+			fmt.Fprintf(&b, " : %s", s.Map)
+		}
 	}
 	b.WriteString("\n")
 	if s.Policy == "memory" {
