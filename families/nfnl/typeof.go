@@ -20,6 +20,7 @@ const (
 const (
 	typeofPayload = 7  // EXPR_PAYLOAD: {0: protocol description, 1: template}
 	typeofMeta    = 9  // EXPR_META: {0: NFT_META_* key}
+	typeofCt      = 12 // EXPR_CT: {0: NFT_CT_* key, 1: direction, ^0 for none}
 	typeofConcat  = 13 // EXPR_CONCAT: {0: member, 1: member, ...}
 )
 
@@ -63,6 +64,17 @@ var typeofMetaKeys = map[uint32]string{
 	31: "meta day", 32: "meta hour", 33: "meta sdif", 34: "meta sdifname",
 }
 
+// typeofCtKeys names a conntrack key (NFT_CT_*) as nft 1.0.6 lists it
+// in a typeof note, after "ct" and the direction if it has one.
+var typeofCtKeys = map[uint32]string{
+	0: "state", 1: "direction", 2: "status", 3: "mark", 5: "expiration", 6: "helper", 7: "l3proto",
+	10: "protocol", 11: "proto-src", 12: "proto-dst", 17: "zone", 19: "ip saddr", 20: "ip daddr",
+	21: "ip6 saddr", 22: "ip6 daddr", 23: "id",
+}
+
+// typeofCtDirs names a conntrack key's direction.
+var typeofCtDirs = map[uint32]string{0: "original ", 1: "reply ", ^uint32(0): ""}
+
 // typeofText is the text of a typeof note (the value of a set's key or
 // data typeof record); false when it names what nlsh cannot.
 func typeofText(b []byte) (string, bool) {
@@ -83,6 +95,12 @@ func typeofText(b []byte) (string, bool) {
 		key, ok1 := d.getU32(0)
 		name, ok2 := typeofMetaKeys[key]
 		return name, ok1 && ok2
+	case typeofCt:
+		key, ok1 := d.getU32(0)
+		dir, ok2 := d.getU32(1)
+		name, ok3 := typeofCtKeys[key]
+		w, ok4 := typeofCtDirs[dir]
+		return "ct " + w + name, ok1 && ok2 && ok3 && ok4
 	case typeofConcat:
 		var parts []string
 		for i := uint8(0); ; i++ {

@@ -14,8 +14,9 @@ import (
 	"github.com/nlsh/nlsh/internal/testutil"
 )
 
-// TestTypeofNamesLikeNft: every name of typeofPayloadFields and
-// typeofMetaKeys is what nft lists for a set made with typeof of it:
+// TestTypeofNamesLikeNft: every name of typeofPayloadFields,
+// typeofMetaKeys and typeofCtKeys (with the directions nft takes) is
+// what nft lists for a set made with typeof of it:
 // nft makes a set of each, and nlsh lists the ruleset as nft does.
 func TestTypeofNamesLikeNft(t *testing.T) {
 	testutil.RequireCommand(t, "nft", "nftables")
@@ -26,6 +27,16 @@ func TestTypeofNamesLikeNft(t *testing.T) {
 	for _, n := range typeofMetaKeys {
 		if n != "meta secmark" { // nft lists a typeof secmark set, but needs SELinux to make one
 			names = append(names, n)
+		}
+	}
+	for _, n := range typeofCtKeys {
+		switch n {
+		case "proto-src", "proto-dst", "ip saddr", "ip daddr", "ip6 saddr", "ip6 daddr":
+			names = append(names, "ct original "+n, "ct reply "+n)
+		case "zone":
+			names = append(names, "ct zone", "ct original zone", "ct reply zone")
+		default:
+			names = append(names, "ct "+n)
 		}
 	}
 	sort.Strings(names)
