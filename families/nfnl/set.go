@@ -434,9 +434,6 @@ func (sc *setCodec) parseKey(s string) (key, keyEnd []byte, err error) {
 	return sc.key.ParseConcat(s)
 }
 
-// formatConcat prints a concatenation's element (KeyType.FormatConcat).
-func (sc *setCodec) formatConcat(key, keyEnd []byte) string { return sc.key.FormatConcat(key, keyEnd) }
-
 // textElements turns dumped wire elements back into text elements,
 // joining interval starts and ends into ranges and prefixes.
 func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
@@ -452,21 +449,20 @@ func (sc *setCodec) textElements(interval bool, ws []wireElement) []Element {
 		return ""
 	}
 	if !interval || len(sc.key) != 1 {
-		ws = append([]wireElement(nil), ws...)
-		// nft lists an interval set of a concatenation in the kernel's
-		// order, the others sorted
-		sort.SliceStable(ws, func(a, b int) bool {
-			if interval {
-				return false
-			}
-			if len(sc.key) == 1 {
-				return ruletext.LessValue(sc.key[0], ws[a].key, ws[b].key)
-			}
-			return bytes.Compare(ws[a].key, ws[b].key) < 0
-		})
+		if !interval {
+			// nft lists these sorted; an interval set of a
+			// concatenation in the kernel's order
+			ws = append([]wireElement(nil), ws...)
+			sort.SliceStable(ws, func(a, b int) bool {
+				if len(sc.key) == 1 {
+					return ruletext.LessValue(sc.key[0], ws[a].key, ws[b].key)
+				}
+				return bytes.Compare(ws[a].key, ws[b].key) < 0
+			})
+		}
 		out := make([]Element, 0, len(ws))
 		for _, w := range ws {
-			out = append(out, Element{Key: sc.formatConcat(w.key, w.keyEnd), Value: value(w), Timeout: w.timeout / 1000, Comment: w.comment, Exprs: w.exprs})
+			out = append(out, Element{Key: sc.key.FormatConcat(w.key, w.keyEnd), Value: value(w), Timeout: w.timeout / 1000, Comment: w.comment, Exprs: w.exprs})
 		}
 		return out
 	}

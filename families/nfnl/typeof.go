@@ -1,5 +1,7 @@
 package nfnl
 
+import "strings"
+
 // nft describes the key (and a map's data) of a set made with "typeof"
 // in the set's user data: an expression type (nft's enum expr_types) and
 // what it holds — a payload's protocol description and template, a
@@ -114,14 +116,7 @@ func typeofText(b []byte) (string, bool) {
 			}
 			parts = append(parts, t)
 		}
-		if len(parts) < 2 {
-			return "", false
-		}
-		out := parts[0]
-		for _, p := range parts[1:] {
-			out += " . " + p
-		}
-		return out, true
+		return strings.Join(parts, " . "), len(parts) >= 2
 	}
 	return "", false
 }
